@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages only), then configures and builds footfall (Release).
+# Idempotent and quiet when everything is already there. Usage: scripts/setup.sh [BUILD_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${FOOTFALL_BUILD_DIR:-$here/build}}
+
+packages=(build-essential cmake pkg-config git ca-certificates
+  libboost-all-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev
+  chromium postgresql-15 xvfb python3 procps)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # The postgresql package would start a cluster of its own; footfall runs a private one instead.
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=${FOOTFALL_JOBS:-2}
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build "$build" -j "$jobs" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^-- |^Consolidate|^Scanning' || true
+test -x "$build/engine/footfall" || { echo "setup: build failed" >&2; exit 3; }

@@ -1,0 +1,141 @@
+#pragma once
+/// The rows footfall records, as plain values. This header is the contract between the engine
+/// (which produces them), storage (which writes and reads them) and analytics (which reduces
+/// them). It knows nothing of CDP and nothing of libpqxx.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/uuid.hpp"
+
+namespace footfall::storage {
+
+using clock = std::chrono::system_clock;
+using time_point = clock::time_point;
+
+/// The 13 action types of the spec, in the spec's order (the PostgreSQL enum has the same order).
+enum class action_type {
+  click, double_click, right_click, scroll, scroll_to_element, type, clear, select, hover,
+  drag_and_drop, key_press, page_load, page_unload
+};
+inline constexpr int action_type_count = 13;
+std::string_view to_string(action_type t);
+std::optional<action_type> parse_action_type(std::string_view s);
+
+enum class session_status { pending, running, completed, failed, timeout };
+std::string_view to_string(session_status s);
+std::optional<session_status> parse_session_status(std::string_view s);
+
+enum class campaign_status { pending, running, paused, completed, failed };
+std::string_view to_string(campaign_status s);
+std::optional<campaign_status> parse_campaign_status(std::string_view s);
+/// The spec's transitions: pending→running, running→paused|completed|failed, paused→running.
+bool campaign_transition_allowed(campaign_status from, campaign_status to);
+
+/// A behaviour profile. Durations are in seconds.
+struct persona {
+  uuid id;
+  std::string name;
+  std::string description;
+  int session_duration_min = 30;
+  int session_duration_max = 300;
+  int pages_min = 1;
+  int pages_max = 5;
+  int actions_per_page_min = 1;
+  int actions_per_page_max = 10;
+  double scroll_probability = 0.8;
+  double click_probability = 0.6;
+  double typing_probability = 0.1;
+};
+
+/// A campaign: how many sessions of which persona against which site.
+struct campaign {
+  uuid id;
+  std::string name;
+  std::string description;
+  std::string target_url;
+  int total_sessions = 1;
+  int concurrent_sessions = 10;
+  campaign_status status = campaign_status::pending;
+  uuid persona_id;
+  int rate_limit_delay_ms = 1000;
+  bool user_agent_rotation = true;
+  bool respect_robots_txt = true;
+  std::uint64_t seed = 0;
+  /// Options beyond the spec's columns (user_agents, viewports, session_timeout, …), kept as JSON.
+  nlohmann::json settings = nlohmann::json::object();
+  time_point created_at{};
+  std::optional<time_point> started_at;
+  std::optional<time_point> completed_at;
+};
+
+/// One simulated visitor's session.
+struct session_row {
+  uuid id;
+  uuid campaign_id;
+  uuid persona_id;
+  int session_index = 0;  ///< 0-based index within the campaign; seeds the session's RNG
+  session_status status = session_status::pending;
+  std::string start_url;
+  std::string user_agent;
+  int viewport_width = 1920;
+  int viewport_height = 1080;
+  std::optional<int> session_duration_ms;
+  int pages_visited = 0;
+  int total_actions = 0;
+  std::optional<std::string> error_message;
+  std::optional<std::string> screenshot_path;
+  time_point created_at{};
+  std::optional<time_point> started_at;
+  std::optional<time_point> completed_at;
+};
+
+/// One page within a session; written when the page is left (left_at known).
+struct page_visit_row {
+  uuid id;
+  uuid session_id;
+  std::string url;
+  std::string title;
+  int visit_order = 1;  ///< 1-based
+  time_point arrived_at{};
+  std::optional<time_point> left_at;
+  int actions_count = 0;
+  int scroll_depth_percent = 0;
+  // Navigation timing of the page, milliseconds from navigation start (absent if not measured).
+  std::optional<double> ttfb_ms;
+  std::optional<double> dom_content_loaded_ms;
+  std::optional<double> load_ms;
+  int console_errors = 0;
+  int failed_requests = 0;
+};
+
+/// One action on a page.
+struct action_row {
+  uuid id;
+  uuid page_visit_id;
+  /// The parent's partition key: actions reference page_visits(id, arrived_at).
+  time_point page_arrived_at{};
+  action_type type = action_type::click;
+  std::optional<std::string> element_selector;
+  std::optional<std::string> element_text;
+  std::optional<int> x;  ///< viewport CSS pixels
+  std::optional<int> y;
+  std::optional<std::string> input_value;  ///< redacted for password / card-number fields
+  time_point timestamp{};
+  int action_order = 1;  ///< 1-based, sequential within the page visit
+  int duration_ms = 0;
+};
+
+/// A finished page with all its actions: the unit the engine hands to the writer, so a page's
+/// actions are never written without their parent row.
+struct page_record {
+  page_visit_row visit;
+  std::vector<action_row> actions;
+};
+
+}  // namespace footfall::storage
