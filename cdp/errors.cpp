@@ -11,8 +11,18 @@ protocol_error::protocol_error(std::string m, int c, std::string msg)
 timeout_error::timeout_error(std::string m, long long timeout_ms)
     : error(m + ": no reply within " + std::to_string(timeout_ms) + " ms"), method(std::move(m)) {}
 
+navigation_timeout::navigation_timeout(std::string u, long long timeout_ms)
+    : timeout_error("Page.navigate " + u + " (load event)", timeout_ms), url(std::move(u)) {}
+
 connection_closed::connection_closed(std::string w) : error("connection closed: " + w) {}
 
 target_closed::target_closed(std::string w) : error("target closed: " + w) {}
+
+javascript_error::javascript_error(std::string d) : error("javascript error: " + d) {}
+
+element_not_found::element_not_found(std::string s)
+    : error("no element matches selector '" + s + "'"), selector(std::move(s)) {}
+
+launch_error::launch_error(std::string w) : error("chromium launch failed: " + w) {}
 
 }  // namespace footfall::cdp

@@ -18,10 +18,17 @@ struct protocol_error : error {
   std::string protocol_message;
 };
 
-/// No reply within the command's deadline.
+/// No reply within the command's deadline (or an awaited event did not come in time).
 struct timeout_error : error {
   timeout_error(std::string method, long long timeout_ms);
   std::string method;
+};
+
+/// A navigation did not reach its load event in time. The tab was told to stop loading and
+/// stays usable.
+struct navigation_timeout : timeout_error {
+  navigation_timeout(std::string url, long long timeout_ms);
+  std::string url;
 };
 
 /// The socket closed or the browser died while the command was pending.
@@ -32,6 +39,22 @@ struct connection_closed : error {
 /// The target (page) the command was for detached, crashed or was closed.
 struct target_closed : error {
   explicit target_closed(std::string what_happened);
+};
+
+/// Page JavaScript threw (Runtime.evaluate's exceptionDetails).
+struct javascript_error : error {
+  explicit javascript_error(std::string description);
+};
+
+/// A page operation could not find what it was asked for (no element matches a selector...).
+struct element_not_found : error {
+  explicit element_not_found(std::string selector);
+  std::string selector;
+};
+
+/// Chromium could not be started or its DevTools endpoint not reached.
+struct launch_error : error {
+  explicit launch_error(std::string what_happened);
 };
 
 }  // namespace footfall::cdp

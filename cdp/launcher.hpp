@@ -1,0 +1,78 @@
+#pragma once
+/// Starting and stopping Chromium processes (RAII).
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace footfall::cdp {
+
+/// How to start a browser.
+struct launch_options {
+  std::string executable = "/usr/bin/chromium";  ///< Debian's wrapper script execs the binary.
+  bool headed = false;                           ///< Visible window; needs DISPLAY (Xvfb in CI).
+  std::vector<std::string> extra_args;           ///< Appended after footfall's own flags.
+  std::chrono::milliseconds startup_timeout{30000};  ///< Until DevToolsActivePort appears.
+};
+
+/// Where a browser's DevTools WebSocket listens.
+struct devtools_endpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string path;  ///< "/devtools/browser/<uuid>"
+};
+
+/// One Chromium process in its own process group with a fresh temporary --user-data-dir.
+/// The constructor returns once DevToolsActivePort exists (so the endpoint is known without
+/// Chromium's HTTP endpoint) or throws launch_error (with the tail of Chromium's output).
+/// The destructor asks Chromium to exit (SIGTERM: it then reaps its own helpers), SIGKILLs the
+/// group if it lingers, reaps the process and removes the profile directory.
+class browser_process {
+ public:
+  explicit browser_process(launch_options options = {});
+  ~browser_process();
+  browser_process(const browser_process&) = delete;
+  browser_process& operator=(const browser_process&) = delete;
+
+  /// Pid of the browser process; also its process-group id.
+  pid_t pid() const { return pid_; }
+  /// The DevTools WebSocket endpoint read from DevToolsActivePort.
+  const devtools_endpoint& endpoint() const { return endpoint_; }
+  /// The temporary profile directory (removed on destruction).
+  const std::filesystem::path& user_data_dir() const { return user_data_dir_; }
+  /// True while the browser process has not exited.
+  bool running();
+  /// Stops the browser now (graceful, then SIGKILL after `grace`); idempotent.
+  void terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
+  /// SIGKILLs the whole process group at once (what a crash looks like); reaps the browser.
+  void kill_now();
+  /// Last lines Chromium wrote to stdout/stderr (for error messages).
+  std::string output_tail() const;
+
+ private:
+  void reap(std::chrono::milliseconds wait);
+  void remove_profile() noexcept;
+
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  std::filesystem::path user_data_dir_;
+  std::filesystem::path log_path_;
+  devtools_endpoint endpoint_;
+};
+
+/// The flags footfall always passes (headless, no sandbox, no background networking...).
+std::vector<std::string> chromium_args(const launch_options& options,
+                                       const std::filesystem::path& user_data_dir);
+
+/// SIGKILLs the process group of every live browser_process. Async-signal-safe: call it from
+/// a SIGINT/SIGTERM handler so no Chromium outlives footfall; the sockets then close, pending
+/// commands fail with connection_closed and the normal unwinding reaps and cleans up.
+void kill_all_browsers_from_signal() noexcept;
+
+/// Pids (process groups) of the live browser_process objects of this process.
+std::vector<pid_t> live_browser_pids();
+
+}  // namespace footfall::cdp

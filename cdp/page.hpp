@@ -1,0 +1,95 @@
+#pragma once
+/// A page (tab) in a browser context: navigation, evaluation, geometry, dialogs.
+/// Real input lives in input.hpp; a page carries the mouse/keyboard state it uses.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "cdp/connection.hpp"
+#include "cdp/input_model.hpp"
+
+namespace footfall::cdp {
+
+/// How a new page is set up before it is used.
+struct page_options {
+  int viewport_width = 1280;   ///< Emulation.setDeviceMetricsOverride; 0 = leave as is.
+  int viewport_height = 800;
+  double device_scale_factor = 1;
+  std::string user_agent;      ///< Emulation.setUserAgentOverride when non-empty.
+  bool accept_dialogs = true;  ///< Answer to confirm() and beforeunload.
+  std::string prompt_text;     ///< Answer to prompt().
+  milliseconds default_timeout{30000};  ///< For commands sent through this page.
+};
+
+/// A JavaScript dialog the page opened and how it was answered.
+struct dialog_record {
+  std::string type;     ///< alert, confirm, prompt, beforeunload
+  std::string message;
+  std::string url;
+  bool accepted = false;
+  std::string prompt_text;
+  std::chrono::system_clock::time_point at;
+};
+
+struct page_state;
+
+/// Handle on one page; cheap to copy (shared state), so coroutines take it by value.
+/// Dialogs are answered automatically as they open (Page.javascriptDialogOpening ->
+/// Page.handleJavaScriptDialog) and logged; a dialog never blocks the session.
+class page {
+ public:
+  page() = default;
+  explicit page(std::shared_ptr<page_state> s) : state_(std::move(s)) {}
+
+  /// The session the page's commands go through.
+  const cdp::session& session() const;
+  const target_id& target() const;
+  const browser_context_id& context() const;
+  const page_options& options() const;
+
+  /// Navigates and waits for the main frame's load event. Throws navigation_timeout (after
+  /// Page.stopLoading, so the tab stays usable), navigation_error for network errors.
+  asio::awaitable<void> navigate(std::string url, milliseconds timeout = milliseconds{30000});
+  /// Starts listening for the next main-frame load event (e.g. before clicking a link).
+  event_waiter expect_load() const;
+  /// Evaluates `expression` (promises awaited) and returns its value by value;
+  /// javascript_error when it throws.
+  asio::awaitable<json> evaluate(std::string expression, milliseconds timeout = milliseconds{0});
+  /// Scrolls the first element matching `selector` into view (centre) unless told not to and
+  /// returns its box in viewport coordinates; element_not_found when nothing matches.
+  asio::awaitable<box> element_box(std::string selector, bool scroll_into_view = true);
+  /// The page's current URL.
+  asio::awaitable<std::string> url();
+  /// Viewport size in CSS pixels (innerWidth, innerHeight).
+  asio::awaitable<box> viewport();
+  /// Closes the tab (Target.closeTarget).
+  asio::awaitable<void> close();
+
+  /// Dialogs answered so far, oldest first.
+  const std::vector<dialog_record>& dialogs() const;
+  /// Also call `handler` for each dialog (after it was answered).
+  void on_dialog(std::function<void(const dialog_record&)> handler);
+  /// True once the target detached or crashed.
+  bool closed() const;
+
+  /// Input state used by input.hpp.
+  mouse_state& mouse() const;
+  keyboard_state& keyboard() const;
+
+  const std::shared_ptr<page_state>& state() const { return state_; }
+
+ private:
+  std::shared_ptr<page_state> state_;
+};
+
+/// A navigation failed at the network level (Page.navigate's errorText).
+struct navigation_error : error {
+  navigation_error(std::string url, std::string error_text);
+  std::string url;
+};
+
+}  // namespace footfall::cdp
