@@ -1,0 +1,84 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "engine/config.hpp"
+
+using namespace footfall::engine;
+using nlohmann::json;
+
+namespace {
+json good_campaign() {
+  return json::parse(R"({
+    "name": "c", "target_url": "http://127.0.0.1:8000/", "total_sessions": 10,
+    "concurrent_sessions": 2, "seed": 7, "persona": "reader",
+    "user_agents": ["UA-1", "UA-2"], "viewports": [{"width": 1024, "height": 700}], "pace": 0
+  })");
+}
+std::string error_of(const json& j) {
+  try {
+    parse_campaign(j, "campaign.json");
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("config: a valid campaign parses with its extra settings") {
+  const auto f = parse_campaign(good_campaign(), "campaign.json");
+  CHECK(f.campaign.total_sessions == 10);
+  CHECK(f.campaign.seed == 7);
+  CHECK(std::get<std::string>(f.persona) == "reader");
+  CHECK(f.settings.user_agents == std::vector<std::string>{"UA-1", "UA-2"});
+  CHECK(f.settings.viewports == std::vector<viewport>{{1024, 700}});
+  CHECK(f.settings.pace == 0);
+  // The settings round-trip through the campaign's JSON column.
+  const auto back = campaign_settings::from_json(f.campaign.settings);
+  CHECK(back.user_agents == f.settings.user_agents);
+  CHECK(back.viewports == f.settings.viewports);
+}
+
+TEST_CASE("config: errors name the file, the field and the rule") {
+  auto j = good_campaign();
+  j["total_sessions"] = -3;
+  CHECK(error_of(j) == "campaign.json: total_sessions: expected a positive integer");
+  j = good_campaign();
+  j["total_sessions"] = "ten";
+  CHECK(error_of(j) == "campaign.json: total_sessions: expected a positive integer");
+  j = good_campaign();
+  j["concurrent_sessions"] = 20;
+  CHECK(error_of(j) == "campaign.json: concurrent_sessions: must be <= total_sessions (10)");
+  j = good_campaign();
+  j["rate_limit_delay_ms"] = 10;
+  CHECK(error_of(j) == "campaign.json: rate_limit_delay_ms: expected an integer >= 100");
+  j = good_campaign();
+  j["target_url"] = "ftp://x";
+  CHECK(error_of(j).find("target_url: expected an http:// or https:// URL") != std::string::npos);
+  j = good_campaign();
+  j["totl_sessions"] = 1;
+  CHECK(error_of(j) == "campaign.json: totl_sessions: unknown field");
+  j = good_campaign();
+  j.erase("persona");
+  CHECK(error_of(j).find("campaign.json: persona: is required") == 0);
+}
+
+TEST_CASE("config: inline persona errors are prefixed and all reported") {
+  auto j = good_campaign();
+  j["persona"] = json::parse(R"({"name": "p", "pages_min": 4, "pages_max": 2,
+                                 "click_probability": 1.5})");
+  const auto e = error_of(j);
+  CHECK(e.find("campaign.json: persona.pages_max: must be >= pages_min (4)") != std::string::npos);
+  CHECK(e.find("campaign.json: persona.click_probability: expected a number between 0 and 1") !=
+        std::string::npos);
+  j["persona"] = json::parse(R"({"name": "p", "pages_min": 2, "pages_max": 4})");
+  const auto f = parse_campaign(j, "campaign.json");
+  CHECK(std::get<footfall::storage::persona>(f.persona).pages_max == 4);
+}
+
+TEST_CASE("config: a persona file's JSON syntax error names the file") {
+  CHECK_THROWS_WITH_AS(load_persona_file(FOOTFALL_SOURCE_DIR "/test/engine/config_test.cpp"),
+                       "config_test.cpp: (syntax): invalid JSON at byte 1", config_error);
+  const auto p = parse_persona(persona_to_json(parse_persona(json{{"name", "x"}}, "p.json")), "p.json");
+  CHECK(p.name == "x");
+}
