@@ -1,0 +1,278 @@
+#include "analytics/report.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "analytics/stats.hpp"
+
+namespace footfall::analytics {
+namespace {
+
+using namespace storage;
+
+std::string iso_utc(double epoch_ms) {
+  const auto secs = static_cast<std::time_t>(epoch_ms / 1000.0);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+double epoch_ms(time_point t) {
+  return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
+}
+
+std::string opt(std::optional<double> v, const char* f = "%.2f") {
+  if (!v) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, *v);
+  return buf;
+}
+
+nlohmann::json jopt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+nlohmann::json session_analytics_json(const session_analytics_row& a) {
+  return {{"total_duration_ms", a.total_duration_ms},
+          {"avg_page_dwell_time_ms", jopt(a.avg_page_dwell_time_ms)},
+          {"median_page_dwell_time_ms",
+           a.median_page_dwell_time_ms ? nlohmann::json(*a.median_page_dwell_time_ms) : nlohmann::json()},
+          {"pages_visited", a.pages_visited},
+          {"navigation_depth", a.navigation_depth},
+          {"bounce_rate", a.bounce_rate},
+          {"total_actions", a.total_actions},
+          {"actions_per_page", jopt(a.actions_per_page)},
+          {"click_through_rate", jopt(a.click_through_rate)},
+          {"scroll_engagement", jopt(a.scroll_engagement)},
+          {"action_variance", jopt(a.action_variance)},
+          {"rhythm_score", jopt(a.rhythm_score)},
+          {"pause_distribution", a.pause_distribution},
+          {"detection_risk_score", a.detection_risk_score},
+          {"risk_signals", a.risk_signals}};
+}
+
+}  // namespace
+
+std::string url_path(const std::string& url) {
+  std::size_t start = 0;
+  if (auto scheme = url.find("://"); scheme != std::string::npos) {
+    start = url.find('/', scheme + 3);
+    if (start == std::string::npos) return "/";
+  }
+  const auto end = url.find_first_of("?#", start);
+  std::string p = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  return p.empty() ? "/" : p;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 allows only tab, LF and CR below 0x20.
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') out += ' ';
+        else out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
+campaign_report build_report(campaign_dataset data) {
+  campaign_report r;
+  struct acc {
+    int visits = 0, console = 0, failed = 0;
+    std::vector<double> load, dwell;
+  };
+  std::map<std::string, acc> by_path;
+  for (const auto& f : data.visits) {
+    auto& a = by_path[url_path(f.visit.url)];
+    ++a.visits;
+    a.console += f.visit.console_errors;
+    a.failed += f.visit.failed_requests;
+    if (f.visit.load_ms) a.load.push_back(*f.visit.load_ms);
+    if (f.visit.left_ms) a.dwell.push_back(*f.visit.left_ms - f.visit.arrived_ms);
+    r.console_errors += f.visit.console_errors;
+    r.failed_requests += f.visit.failed_requests;
+  }
+  for (auto& [path, a] : by_path) {
+    path_stats p;
+    p.path = path;
+    p.visits = a.visits;
+    p.load_samples = static_cast<int>(a.load.size());
+    p.load_p50_ms = quantile(a.load, 0.5);
+    p.load_p95_ms = quantile(a.load, 0.95);
+    p.load_max_ms = quantile(a.load, 1.0);
+    p.avg_dwell_ms = mean(a.dwell);
+    p.console_errors = a.console;
+    p.failed_requests = a.failed;
+    r.paths.push_back(std::move(p));
+  }
+  r.generated_at = iso_utc(epoch_ms(clock::now()));
+  r.data = std::move(data);
+  return r;
+}
+
+std::string render_table(const campaign_report& r) {
+  const auto& c = r.data.info;
+  std::string out;
+  char line[512];
+  auto put = [&](const char* f, auto... xs) {
+    std::snprintf(line, sizeof line, f, xs...);
+    out += line;
+  };
+  put("campaign   %s  (%s)\n", c.name.c_str(), c.id.str().c_str());
+  put("target     %s\nstatus     %s\n", c.target_url.c_str(), std::string(to_string(c.status)).c_str());
+  int by_status[5] = {};
+  for (const auto& s : r.data.sessions) ++by_status[static_cast<int>(s.row.status)];
+  put("sessions   %zu total: %d completed, %d failed, %d timeout, %d pending/running\n",
+      r.data.sessions.size(), by_status[2], by_status[3], by_status[4], by_status[0] + by_status[1]);
+  if (const auto& a = r.data.analytics) {
+    put("\nanalytics\n");
+    put("  success rate            %s\n", opt(a->success_rate).c_str());
+    put("  avg session duration    %s ms\n", opt(a->avg_session_duration_ms, "%.0f").c_str());
+    put("  avg pages / session     %s\n", opt(a->avg_pages_per_session).c_str());
+    put("  avg actions / session   %s\n", opt(a->avg_actions_per_session).c_str());
+    put("  avg rhythm score        %s   (0 robotic .. 1 human-like)\n", opt(a->avg_rhythm_score).c_str());
+    put("  behavioral variance     %s s^2\n", opt(a->behavioral_variance, "%.3f").c_str());
+    put("  detection risk          %s   (0 undetectable .. 1 obvious bot)\n",
+        opt(a->detection_risk_score).c_str());
+    const auto& res = a->resources;
+    put("  runtime / cpu / memory  %s ms / %s / %s MB\n",
+        res.total_runtime_ms ? std::to_string(*res.total_runtime_ms).c_str() : "-",
+        opt(res.avg_cpu_usage).c_str(),
+        res.peak_memory_mb ? std::to_string(*res.peak_memory_mb).c_str() : "-");
+  } else {
+    put("\nanalytics  not computed yet (footfall analytics recompute %s)\n", c.id.str().c_str());
+  }
+  put("\naction mix\n");
+  for (int t = 0; t < action_type_count; ++t)
+    if (r.data.action_mix[t] > 0)
+      put("  %-18s %10lld\n", std::string(to_string(static_cast<action_type>(t))).c_str(),
+          static_cast<long long>(r.data.action_mix[t]));
+  put("\n%-34s %7s %10s %10s %10s %8s %8s\n", "url path", "visits", "p50 ms", "p95 ms", "max ms",
+      "console", "failed");
+  for (const auto& p : r.paths) {
+    const std::string path = p.path.size() > 34 ? p.path.substr(0, 31) + "..." : p.path;
+    put("%-34s %7d %10s %10s %10s %8d %8d\n", path.c_str(), p.visits,
+        opt(p.load_p50_ms, "%.1f").c_str(), opt(p.load_p95_ms, "%.1f").c_str(),
+        opt(p.load_max_ms, "%.1f").c_str(), p.console_errors, p.failed_requests);
+  }
+  bool header = false;
+  for (const auto& s : r.data.sessions) {
+    if (!s.row.error_message) continue;
+    if (!header) put("\nsession errors\n");
+    header = true;
+    put("  #%-5d %-9s %s\n", s.row.session_index, std::string(to_string(s.row.status)).c_str(),
+        s.row.error_message->c_str());
+  }
+  return out;
+}
+
+nlohmann::json render_json(const campaign_report& r) {
+  const auto& c = r.data.info;
+  nlohmann::json j;
+  j["generated_at"] = r.generated_at;
+  j["campaign"] = {{"id", c.id.str()}, {"name", c.name}, {"target_url", c.target_url},
+                   {"status", to_string(c.status)}, {"total_sessions", c.total_sessions}};
+  if (const auto& a = r.data.analytics) {
+    j["analytics"] = {{"total_sessions", a->total_sessions},
+                      {"completed_sessions", a->completed_sessions},
+                      {"failed_sessions", a->failed_sessions},
+                      {"success_rate", a->success_rate},
+                      {"avg_session_duration_ms", jopt(a->avg_session_duration_ms)},
+                      {"avg_pages_per_session", jopt(a->avg_pages_per_session)},
+                      {"avg_actions_per_session", jopt(a->avg_actions_per_session)},
+                      {"avg_rhythm_score", jopt(a->avg_rhythm_score)},
+                      {"behavioral_variance", jopt(a->behavioral_variance)},
+                      {"detection_risk_score", jopt(a->detection_risk_score)},
+                      {"total_runtime_ms", a->resources.total_runtime_ms
+                                               ? nlohmann::json(*a->resources.total_runtime_ms)
+                                               : nlohmann::json()},
+                      {"avg_cpu_usage", jopt(a->resources.avg_cpu_usage)},
+                      {"peak_memory_mb", a->resources.peak_memory_mb
+                                             ? nlohmann::json(*a->resources.peak_memory_mb)
+                                             : nlohmann::json()}};
+  } else {
+    j["analytics"] = nullptr;
+  }
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const auto& s : r.data.sessions) {
+    nlohmann::json o{{"id", s.row.id.str()},
+                     {"index", s.row.session_index},
+                     {"status", to_string(s.row.status)},
+                     {"start_url", s.row.start_url},
+                     {"user_agent", s.row.user_agent},
+                     {"pages_visited", s.row.pages_visited},
+                     {"total_actions", s.row.total_actions}};
+    o["started_at"] = s.row.started_at ? nlohmann::json(iso_utc(epoch_ms(*s.row.started_at))) : nlohmann::json();
+    o["duration_ms"] = s.row.session_duration_ms ? nlohmann::json(*s.row.session_duration_ms) : nlohmann::json();
+    o["error_message"] = s.row.error_message ? nlohmann::json(*s.row.error_message) : nlohmann::json();
+    o["analytics"] = s.analytics ? session_analytics_json(*s.analytics) : nlohmann::json();
+    sessions.push_back(std::move(o));
+  }
+  j["sessions"] = sessions;
+  nlohmann::json mix = nlohmann::json::object();
+  for (int t = 0; t < action_type_count; ++t)
+    mix[std::string(to_string(static_cast<action_type>(t)))] = r.data.action_mix[t];
+  j["action_mix"] = mix;
+  nlohmann::json paths = nlohmann::json::array();
+  for (const auto& p : r.paths)
+    paths.push_back({{"path", p.path}, {"visits", p.visits}, {"load_samples", p.load_samples},
+                     {"load_p50_ms", jopt(p.load_p50_ms)}, {"load_p95_ms", jopt(p.load_p95_ms)},
+                     {"load_max_ms", jopt(p.load_max_ms)}, {"avg_dwell_ms", jopt(p.avg_dwell_ms)},
+                     {"console_errors", p.console_errors}, {"failed_requests", p.failed_requests}});
+  j["paths"] = paths;
+  j["console_errors"] = r.console_errors;
+  j["failed_requests"] = r.failed_requests;
+  return j;
+}
+
+std::string render_junit(const campaign_report& r) {
+  int failures = 0, skipped = 0;
+  double total_s = 0;
+  std::string cases;
+  for (const auto& s : r.data.sessions) {
+    const double secs = s.row.session_duration_ms.value_or(0) / 1000.0;
+    total_s += secs;
+    char head[128];
+    std::snprintf(head, sizeof head, "\" time=\"%.3f\"", secs);
+    cases += "    <testcase classname=\"" + xml_escape("footfall." + r.data.info.name) +
+             "\" name=\"" + xml_escape("session " + std::to_string(s.row.session_index) + " " +
+                                       s.row.id.str()) + head;
+    const auto st = s.row.status;
+    if (st == session_status::failed || st == session_status::timeout) {
+      ++failures;
+      const std::string msg = s.row.error_message.value_or(std::string(to_string(st)));
+      cases += ">\n      <failure message=\"" + xml_escape(msg) + "\" type=\"" +
+               std::string(to_string(st)) + "\">" + xml_escape(msg) + "\nstart_url: " +
+               xml_escape(s.row.start_url) + "</failure>\n    </testcase>\n";
+    } else if (st == session_status::pending || st == session_status::running) {
+      ++skipped;
+      cases += ">\n      <skipped message=\"session " + std::string(to_string(st)) +
+               "\"/>\n    </testcase>\n";
+    } else {
+      cases += "/>\n";
+    }
+  }
+  char attrs[256];
+  std::snprintf(attrs, sizeof attrs, "tests=\"%zu\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%.3f\"",
+                r.data.sessions.size(), failures, skipped, total_s);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites " + std::string(attrs) + ">\n";
+  out += "  <testsuite name=\"" + xml_escape(r.data.info.name) + "\" id=\"" +
+         r.data.info.id.str() + "\" " + attrs + " timestamp=\"" + r.generated_at + "\">\n";
+  out += cases;
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace footfall::analytics

@@ -1,0 +1,50 @@
+#pragma once
+// Internal to storage/analytics_*.cpp: fast field parsing for the large result sets.
+#include <charconv>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "storage/records.hpp"
+
+namespace footfall::storage::detail {
+
+/// Parses a numeric field without locale or exceptions (a million rows per recompute).
+inline double to_double(const pqxx::field& f) {
+  const char* s = f.c_str();
+  double v = 0;
+  std::from_chars(s, s + std::strlen(s), v);
+  return v;
+}
+inline int to_int(const pqxx::field& f) {
+  const char* s = f.c_str();
+  int v = 0;
+  std::from_chars(s, s + std::strlen(s), v);
+  return v;
+}
+inline std::optional<double> opt_double(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return to_double(f);
+}
+inline std::optional<int> opt_int(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return to_int(f);
+}
+inline uuid to_uuid(const pqxx::field& f) { return uuid::parse(f.c_str()).value_or(uuid{}); }
+inline time_point from_epoch_ms(double ms) {
+  return time_point(std::chrono::duration_cast<clock::duration>(
+      std::chrono::duration<double, std::milli>(ms)));
+}
+inline std::optional<time_point> opt_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return from_epoch_ms(to_double(f));
+}
+
+/// SQL for a timestamp column as Unix epoch milliseconds (double precision).
+inline std::string epoch_ms(const std::string& col) {
+  return "(extract(epoch from " + col + ") * 1000)::float8";
+}
+
+}  // namespace footfall::storage::detail
