@@ -116,10 +116,12 @@ class connection : public std::enable_shared_from_this<connection> {
   struct impl;  // transport and tables, in connection.cpp
 
  private:
-  explicit connection(std::unique_ptr<impl> p);
+  explicit connection(std::shared_ptr<impl> p);
   friend class subscription;
   friend class event_waiter;
-  std::unique_ptr<impl> impl_;
+  // Shared with the reader and writer coroutines, which outlive a dropped handle until the
+  // socket has closed.
+  std::shared_ptr<impl> impl_;
 };
 
 /// A handle on one flattened session (a page) over a shared connection. Cheap to copy.

@@ -53,11 +53,15 @@ class browser_process {
   std::string output_tail() const;
 
  private:
+  void spawn(const launch_options& o);
+  void wait_for_endpoint(std::chrono::milliseconds timeout);
   void reap(std::chrono::milliseconds wait);
+  void sweep_group();
   void remove_profile() noexcept;
 
   pid_t pid_ = -1;
   bool reaped_ = false;
+  std::filesystem::path root_;  // temp dir holding the profile and Chromium's output
   std::filesystem::path user_data_dir_;
   std::filesystem::path log_path_;
   devtools_endpoint endpoint_;
@@ -74,5 +78,14 @@ void kill_all_browsers_from_signal() noexcept;
 
 /// Pids (process groups) of the live browser_process objects of this process.
 std::vector<pid_t> live_browser_pids();
+
+/// Pids of every process (zombies too) whose process group is `pgid`, from /proc.
+std::vector<pid_t> process_group_members(pid_t pgid);
+
+/// Makes this process the reaper of orphaned descendants (prctl PR_SET_CHILD_SUBREAPER), so
+/// Chromium helpers orphaned by a crash or SIGKILL are reaped by browser_process instead of
+/// becoming zombies under a container's pid 1 that never reaps. Opt-in: it also adopts other
+/// daemons footfall starts (e.g. a postgres started through pg_ctl).
+bool become_child_subreaper() noexcept;
 
 }  // namespace footfall::cdp

@@ -1,0 +1,427 @@
+// The DevTools transport: Beast WebSocket, pending-call table, event routing.
+#include "cdp/connection.hpp"
+
+#include <charconv>
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cdp/pending_calls.hpp"
+
+namespace footfall::cdp {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+struct event_waiter_state {
+  std::uint64_t id = 0;
+  session_id session;
+  std::string method;
+  event_predicate pred;
+  std::optional<json> result;
+  std::exception_ptr error;
+  asio::steady_timer* timer = nullptr;  // set while someone awaits
+};
+
+struct connection::impl {
+  impl(asio::any_io_executor ex, connection_options o)
+      : ws(ex), writer_cv(ex), options(o) {}
+
+  websocket::stream<beast::tcp_stream> ws;
+  asio::steady_timer writer_cv;  // a condition variable: cancelled when the outbox fills
+  connection_options options;
+  pending_call_table pending;
+  std::deque<std::string> outbox;
+  std::vector<std::string> spare;  // reused message buffers: no allocation per call
+  bool writer_waiting = false;
+  bool open = true;
+  std::string close_reason;
+  beast::flat_buffer rbuf;
+  std::uint64_t received = 0;
+
+  struct handler_entry {
+    std::uint64_t id;
+    std::shared_ptr<const event_handler> fn;
+  };
+  std::uint64_t next_sub = 1;
+  std::unordered_map<std::string, std::vector<handler_entry>> subs;  // session \x1f method
+  std::unordered_map<std::uint64_t, std::string> sub_keys;
+  std::vector<std::shared_ptr<event_waiter_state>> waiters;
+  std::vector<std::function<void(const std::string&)>> close_handlers;
+
+  static std::string key(const std::string& session, std::string_view method) {
+    std::string k;
+    k.reserve(session.size() + 1 + method.size());
+    k.append(session).push_back('\x1f');
+    k.append(method);
+    return k;
+  }
+
+  void wake_writer() {
+    if (writer_waiting) writer_cv.cancel();
+  }
+
+  void finish_waiter(event_waiter_state& w) {
+    if (w.timer) w.timer->cancel();
+  }
+
+  void fail_session(const std::string& session, const std::string& why) {
+    pending.fail_session(session, [&](const pending_call& c) {
+      return std::make_exception_ptr(target_closed(std::string(c.method) + ": " + why));
+    });
+    for (auto it = waiters.begin(); it != waiters.end();) {
+      if ((*it)->session.value == session) {
+        (*it)->error = std::make_exception_ptr(target_closed((*it)->method + ": " + why));
+        finish_waiter(**it);
+        it = waiters.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Everything pending fails at once: nothing waits for a deadline on a dead socket.
+  void shutdown(const std::string& reason) {
+    if (!open) return;
+    open = false;
+    close_reason = reason;
+    spdlog::debug("cdp connection closed reason=\"{}\" pending={}", reason, pending.size());
+    pending.fail_all([&](const pending_call& c) {
+      return std::make_exception_ptr(connection_closed(std::string(c.method) + ": " + reason));
+    });
+    for (auto& w : waiters) {
+      w->error = std::make_exception_ptr(connection_closed(w->method + ": " + reason));
+      finish_waiter(*w);
+    }
+    waiters.clear();
+    writer_cv.cancel();
+    error_code ec;
+    beast::get_lowest_layer(ws).socket().close(ec);
+    auto handlers = std::move(close_handlers);
+    for (auto& h : handlers) h(reason);
+  }
+
+  void dispatch(json& msg);
+  void deliver_event(const std::string& session, const std::string& method, const json& params);
+};
+
+void connection::impl::dispatch(json& msg) {
+  if (auto id = msg.find("id"); id != msg.end()) {
+    auto err = msg.find("error");
+    if (err != msg.end()) {
+      pending.complete_error(id->get<std::uint64_t>(), [&](const pending_call& c) {
+        std::string text = err->value("message", std::string());
+        // A session that is gone answers with this instead of a detach event we may have missed.
+        if (text.rfind("Session with given id not found", 0) == 0)
+          return std::make_exception_ptr(target_closed(std::string(c.method) + ": " + text));
+        return std::make_exception_ptr(protocol_error(std::string(c.method), err->value("code", 0),
+                                                      std::move(text)));
+      });
+    } else if (auto res = msg.find("result"); res != msg.end()) {
+      pending.complete(id->get<std::uint64_t>(), std::move(*res));
+    } else {
+      pending.complete(id->get<std::uint64_t>(), json::object());
+    }
+    return;
+  }
+  auto m = msg.find("method");
+  if (m == msg.end() || !m->is_string()) return;
+  static const std::string no_session;
+  auto s = msg.find("sessionId");
+  const std::string& session = s != msg.end() ? s->get_ref<const std::string&>() : no_session;
+  auto p = msg.find("params");
+  static const json empty = json::object();
+  const json& params = p != msg.end() ? *p : empty;
+  const std::string& method = m->get_ref<const std::string&>();
+  if (method == "Target.detachedFromTarget") {
+    if (auto d = params.find("sessionId"); d != params.end())
+      fail_session(d->get<std::string>(), "target detached");
+  } else if (method == "Inspector.targetCrashed") {
+    fail_session(session, "renderer crashed");
+  }
+  deliver_event(session, method, params);
+}
+
+void connection::impl::deliver_event(const std::string& session, const std::string& method,
+                                     const json& params) {
+  if (auto it = subs.find(key(session, method)); it != subs.end()) {
+    // Copy: a handler may subscribe or unsubscribe while we iterate.
+    auto handlers = it->second;
+    for (auto& h : handlers) {
+      try {
+        (*h.fn)(params);
+      } catch (const std::exception& e) {
+        spdlog::error("cdp event handler failed method={} error=\"{}\"", method, e.what());
+      }
+    }
+  }
+  for (auto it = waiters.begin(); it != waiters.end();) {
+    auto& w = **it;
+    if (w.session.value == session && w.method == method && (!w.pred || w.pred(params))) {
+      w.result = params;
+      finish_waiter(w);
+      it = waiters.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+namespace {
+
+asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
+  for (;;) {
+    error_code ec;
+    co_await d->ws.async_read(d->rbuf, redirect_error(use_awaitable, ec));
+    if (ec) {
+      d->shutdown(ec == websocket::error::closed ? "browser closed the socket"
+                                                 : "read failed: " + ec.message());
+      co_return;
+    }
+    ++d->received;
+    auto data = d->rbuf.cdata();
+    const char* begin = static_cast<const char*>(data.data());
+    json msg = json::parse(begin, begin + data.size(), nullptr, false);
+    d->rbuf.consume(d->rbuf.size());
+    if (msg.is_discarded()) {
+      spdlog::warn("cdp: unparseable message dropped bytes={}", data.size());
+      continue;
+    }
+    d->dispatch(msg);
+  }
+}
+
+asio::awaitable<void> writer(std::shared_ptr<connection::impl> d) {
+  while (d->open) {
+    if (d->outbox.empty()) {
+      d->writer_waiting = true;
+      d->writer_cv.expires_at(asio::steady_timer::time_point::max());
+      error_code ec;
+      co_await d->writer_cv.async_wait(redirect_error(use_awaitable, ec));
+      d->writer_waiting = false;
+      continue;
+    }
+    error_code ec;
+    co_await d->ws.async_write(asio::buffer(d->outbox.front()), redirect_error(use_awaitable, ec));
+    std::string done = std::move(d->outbox.front());
+    d->outbox.pop_front();
+    if (ec) {
+      d->shutdown("write failed: " + ec.message());
+      break;
+    }
+    done.clear();
+    if (d->spare.size() < 16) d->spare.push_back(std::move(done));
+  }
+  d->outbox.clear();
+}
+
+void log_end(const char* what, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    spdlog::error("cdp {} coroutine failed error=\"{}\"", what, x.what());
+  }
+}
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+connection::connection(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+
+connection::~connection() {
+  if (impl_) impl_->shutdown("connection object destroyed");
+}
+
+asio::awaitable<std::shared_ptr<connection>> connection::open(devtools_endpoint ep,
+                                                              connection_options options) {
+  auto ex = co_await asio::this_coro::executor;
+  auto d = std::make_shared<impl>(ex, options);
+  auto& sock = beast::get_lowest_layer(d->ws);
+  sock.expires_after(std::chrono::seconds(10));
+  error_code ec;
+  co_await sock.async_connect(tcp::endpoint(asio::ip::make_address(ep.host), ep.port),
+                              redirect_error(use_awaitable, ec));
+  if (ec) throw connection_closed("connect to " + ep.host + ":" + std::to_string(ep.port) + ": " +
+                                  ec.message());
+  // Each command is one small frame awaited before the next: Nagle would add delay.
+  sock.socket().set_option(tcp::no_delay(true));
+  // Chromium rejects fragmented frames; big results (screenshots) exceed Beast's 16 MiB default.
+  d->ws.auto_fragment(false);
+  d->ws.read_message_max(options.read_message_max);
+  d->ws.write_buffer_bytes(64 * 1024);
+  co_await d->ws.async_handshake(ep.host + ":" + std::to_string(ep.port), ep.path,
+                                 redirect_error(use_awaitable, ec));
+  if (ec) throw connection_closed("websocket handshake with " + ep.path + ": " + ec.message());
+  sock.expires_never();
+  d->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+  asio::co_spawn(ex, reader(d), [](std::exception_ptr e) { log_end("reader", e); });
+  asio::co_spawn(ex, writer(d), [](std::exception_ptr e) { log_end("writer", e); });
+  co_return std::shared_ptr<connection>(new connection(std::move(d)));
+}
+
+asio::awaitable<json> connection::send(std::string_view method, json params, session_id session,
+                                       milliseconds timeout) {
+  auto d = impl_;
+  if (!d->open) throw connection_closed(std::string(method) + ": " + d->close_reason);
+  if (timeout.count() <= 0) timeout = d->options.default_timeout;
+
+  std::string out;
+  if (!d->spare.empty()) {
+    out = std::move(d->spare.back());
+    d->spare.pop_back();
+  }
+  const std::uint64_t id = d->pending.next_id();
+  out.append(R"({"id":)");
+  append_uint(out, id);
+  out.append(R"(,"method":")").append(method).push_back('"');
+  if (!session.empty()) out.append(R"(,"sessionId":")").append(session.value).push_back('"');
+  out.append(R"(,"params":)");
+  if (params.is_null()) {
+    out.append("{}");
+  } else {
+    nlohmann::detail::serializer<json> ser(nlohmann::detail::output_adapter<char>(out), ' ');
+    ser.dump(params, false, false, 0);
+  }
+  out.push_back('}');
+
+  asio::steady_timer timer(d->writer_cv.get_executor());
+  pending_call call;
+  call.method = method;
+  call.session = session.value;
+  call.timer = &timer;
+  d->pending.insert(id, call);
+  d->outbox.push_back(std::move(out));
+  d->wake_writer();
+
+  timer.expires_after(timeout);
+  error_code ec;
+  co_await timer.async_wait(redirect_error(use_awaitable, ec));
+  if (!call.done) {
+    d->pending.erase(id);
+    throw timeout_error(std::string(method), timeout.count());
+  }
+  if (call.error) std::rethrow_exception(call.error);
+  co_return std::move(call.result);
+}
+
+subscription connection::subscribe(session_id session, std::string method, event_handler h) {
+  auto id = impl_->next_sub++;
+  auto k = impl::key(session.value, method);
+  impl_->subs[k].push_back({id, std::make_shared<const event_handler>(std::move(h))});
+  impl_->sub_keys.emplace(id, std::move(k));
+  return subscription(weak_from_this(), id);
+}
+
+event_waiter connection::expect_event(session_id session, std::string method,
+                                      event_predicate pred) {
+  auto st = std::make_shared<event_waiter_state>();
+  st->id = impl_->next_sub++;
+  st->session = std::move(session);
+  st->method = std::move(method);
+  st->pred = std::move(pred);
+  if (impl_->open)
+    impl_->waiters.push_back(st);
+  else
+    st->error = std::make_exception_ptr(connection_closed(st->method + ": " + impl_->close_reason));
+  return event_waiter(shared_from_this(), std::move(st));
+}
+
+asio::awaitable<json> connection::wait_for_event(session_id session, std::string method,
+                                                 event_predicate pred, milliseconds timeout) {
+  auto w = expect_event(std::move(session), std::move(method), std::move(pred));
+  co_return co_await w.wait(timeout);
+}
+
+void connection::on_close(std::function<void(const std::string&)> handler) {
+  if (!impl_->open)
+    handler(impl_->close_reason);
+  else
+    impl_->close_handlers.push_back(std::move(handler));
+}
+
+bool connection::is_open() const { return impl_->open; }
+void connection::close() { impl_->shutdown("closed by footfall"); }
+asio::any_io_executor connection::get_executor() const { return impl_->writer_cv.get_executor(); }
+std::uint64_t connection::commands_sent() const { return impl_->pending.issued(); }
+std::uint64_t connection::messages_received() const { return impl_->received; }
+
+// --- subscription / event_waiter ---
+
+subscription::subscription(subscription&& o) noexcept
+    : conn_(std::move(o.conn_)), id_(std::exchange(o.id_, 0)) {}
+
+subscription& subscription::operator=(subscription&& o) noexcept {
+  if (this != &o) {
+    reset();
+    conn_ = std::move(o.conn_);
+    id_ = std::exchange(o.id_, 0);
+  }
+  return *this;
+}
+
+subscription::~subscription() { reset(); }
+
+void subscription::reset() {
+  if (id_ == 0) return;
+  if (auto c = conn_.lock()) {
+    auto& d = *c->impl_;
+    if (auto k = d.sub_keys.find(id_); k != d.sub_keys.end()) {
+      auto& v = d.subs[k->second];
+      std::erase_if(v, [&](const auto& e) { return e.id == id_; });
+      if (v.empty()) d.subs.erase(k->second);
+      d.sub_keys.erase(k);
+    }
+  }
+  id_ = 0;
+  conn_.reset();
+}
+
+event_waiter::event_waiter(std::shared_ptr<connection> c, std::shared_ptr<event_waiter_state> s)
+    : conn_(std::move(c)), state_(std::move(s)) {}
+
+event_waiter::~event_waiter() {
+  if (conn_ && state_) std::erase(conn_->impl_->waiters, state_);
+}
+
+bool event_waiter::ready() const { return state_ && (state_->result || state_->error); }
+
+asio::awaitable<json> event_waiter::wait(milliseconds timeout) {
+  auto st = state_;
+  auto conn = conn_;
+  if (!st) throw error("event_waiter::wait on an empty waiter");
+  if (!st->result && !st->error) {
+    asio::steady_timer timer(conn->get_executor());
+    timer.expires_after(timeout);
+    st->timer = &timer;
+    error_code ec;
+    co_await timer.async_wait(redirect_error(use_awaitable, ec));
+    st->timer = nullptr;
+    if (!st->result && !st->error) {
+      std::erase(conn->impl_->waiters, st);
+      throw timeout_error("event " + st->method, timeout.count());
+    }
+  }
+  if (st->error) std::rethrow_exception(st->error);
+  co_return std::move(*st->result);
+}
+
+}  // namespace footfall::cdp

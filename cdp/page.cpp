@@ -1,0 +1,117 @@
+// Page operations: navigation with a load deadline, evaluation, geometry.
+#include "cdp/page.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cdp/page_state.hpp"
+
+namespace footfall::cdp {
+
+navigation_error::navigation_error(std::string u, std::string text)
+    : error("navigation to " + u + " failed: " + text), url(std::move(u)) {}
+
+const cdp::session& page::session() const { return state_->session; }
+const target_id& page::target() const { return state_->target; }
+const browser_context_id& page::context() const { return state_->context; }
+const page_options& page::options() const { return state_->options; }
+const std::vector<dialog_record>& page::dialogs() const { return state_->dialogs; }
+void page::on_dialog(std::function<void(const dialog_record&)> h) {
+  state_->dialog_handlers.push_back(std::move(h));
+}
+bool page::closed() const { return state_->closed; }
+mouse_state& page::mouse() const { return state_->mouse; }
+keyboard_state& page::keyboard() const { return state_->keyboard; }
+
+event_waiter page::expect_load() const {
+  return state_->session.expect_event("Page.loadEventFired");
+}
+
+asio::awaitable<void> page::navigate(std::string url, milliseconds timeout) {
+  auto st = state_;
+  const auto start = std::chrono::steady_clock::now();
+  auto load = st->session.expect_event("Page.loadEventFired");
+  json r;
+  try {
+    // Page.navigate itself answers only once the response started: a server that never
+    // answers makes the command time out, not just the load event.
+    json args1 = {{"url", url}};
+    r = co_await st->session.send("Page.navigate", std::move(args1), timeout);
+  } catch (const timeout_error&) {
+    r = nullptr;
+  }
+  if (r.is_object()) {
+    if (auto e = r.value("errorText", std::string()); !e.empty()) throw navigation_error(url, e);
+    if (!r.contains("loaderId")) co_return;  // same-document navigation: no load event follows
+    auto left = timeout - std::chrono::duration_cast<milliseconds>(
+                              std::chrono::steady_clock::now() - start);
+    try {
+      co_await load.wait(std::max(left, milliseconds(1)));
+      co_return;
+    } catch (const timeout_error&) {
+    }
+  }
+  // Stop the hanging load so the tab stays usable for the next navigation.
+  try {
+    co_await st->session.send("Page.stopLoading", json::object(), milliseconds(5000));
+  } catch (const error& e) {
+    spdlog::warn("Page.stopLoading after timeout failed url={} error=\"{}\"", url, e.what());
+  }
+  throw navigation_timeout(url, timeout.count());
+}
+
+asio::awaitable<json> page::evaluate(std::string expression, milliseconds timeout) {
+  auto st = state_;
+  json args2 = {{"expression", std::move(expression)}, {"returnByValue", true}, {"awaitPromise", true}};
+  auto r = co_await st->session.send(
+      "Runtime.evaluate",
+      std::move(args2),
+      timeout);
+  if (auto ex = r.find("exceptionDetails"); ex != r.end()) {
+    std::string text = ex->value("text", std::string("exception"));
+    if (auto e = ex->find("exception"); e != ex->end())
+      text = e->value("description", e->value("value", json(text)).dump());
+    throw javascript_error(text);
+  }
+  auto& res = r["result"];
+  if (auto v = res.find("value"); v != res.end()) co_return std::move(*v);
+  co_return nullptr;
+}
+
+asio::awaitable<box> page::element_box(std::string selector, bool scroll_into_view) {
+  auto self = *this;
+  // One round trip: find, scroll (instantly, whatever the page's scroll-behavior), measure.
+  std::string js = "(() => { const e = document.querySelector(" + json(selector).dump() +
+                   "); if (!e) return null; " +
+                   (scroll_into_view
+                        ? "e.scrollIntoView({block: 'center', inline: 'center', behavior: "
+                          "'instant'}); "
+                        : "") +
+                   "const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; "
+                   "})()";
+  auto v = co_await self.evaluate(std::move(js));
+  if (!v.is_array()) throw element_not_found(selector);
+  co_return box{v[0].get<double>(), v[1].get<double>(), v[2].get<double>(), v[3].get<double>()};
+}
+
+asio::awaitable<std::string> page::url() {
+  auto self = *this;
+  auto v = co_await self.evaluate("location.href");
+  co_return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+asio::awaitable<box> page::viewport() {
+  auto self = *this;
+  auto v = co_await self.evaluate("[window.innerWidth, window.innerHeight]");
+  co_return box{0, 0, v[0].get<double>(), v[1].get<double>()};
+}
+
+asio::awaitable<void> page::close() {
+  auto st = state_;
+  if (st->closed) co_return;
+  json args = {{"targetId", st->target.value}};
+  co_await st->session.conn()->send("Target.closeTarget", std::move(args));
+  st->closed = true;
+}
+
+}  // namespace footfall::cdp
