@@ -1,0 +1,139 @@
+#include "storage/validation.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "storage/errors.hpp"
+
+namespace footfall::storage {
+namespace {
+
+// Collects problems as `<entity> "<name>": <field> (<value>) <rule>`.
+class problems {
+ public:
+  explicit problems(std::string prefix) : prefix_(std::move(prefix)) {}
+  void add(const std::string& msg) { list_.push_back(prefix_ + ": " + msg); }
+  template <class T>
+  static std::string v(const T& x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+  }
+  void positive(const char* field, long long x) {
+    if (x <= 0) add(std::string(field) + " (" + v(x) + ") must be > 0");
+  }
+  void at_least(const char* field, long long x, long long min) {
+    if (x < min) add(std::string(field) + " (" + v(x) + ") must be >= " + v(min));
+  }
+  void ordered(const char* lo_name, long long lo, const char* hi_name, long long hi) {
+    if (lo > hi) add(std::string(lo_name) + " (" + v(lo) + ") > " + hi_name + " (" + v(hi) + ")");
+  }
+  void probability(const char* field, double p) {
+    if (!(p >= 0.0 && p <= 1.0)) add(std::string(field) + " (" + v(p) + ") must be between 0 and 1");
+  }
+  void length(const char* field, const std::string& s, std::size_t max, bool required = true) {
+    if (required && s.find_first_not_of(" \t\r\n") == std::string::npos)
+      add(std::string(field) + " is required");
+    else if (s.size() > max)
+      add(std::string(field) + " is " + v(s.size()) + " characters, at most " + v(max) + " allowed");
+  }
+  void id(const char* field, const uuid& u) {
+    if (u.is_nil()) add(std::string(field) + " is not set");
+  }
+  std::vector<std::string> take() { return std::move(list_); }
+
+ private:
+  std::string prefix_;
+  std::vector<std::string> list_;
+};
+
+bool http_url(const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; }
+
+template <class T>
+void throw_if(const T& x) {
+  if (auto p = validate(x); !p.empty()) throw validation_error(std::move(p));
+}
+
+}  // namespace
+
+std::vector<std::string> validate(const persona& p) {
+  problems e("persona \"" + p.name + "\"");
+  e.length("name", p.name, 100);
+  e.positive("session_duration_min", p.session_duration_min);
+  e.ordered("session_duration_min", p.session_duration_min, "session_duration_max",
+            p.session_duration_max);
+  e.positive("pages_min", p.pages_min);
+  e.ordered("pages_min", p.pages_min, "pages_max", p.pages_max);
+  e.at_least("actions_per_page_min", p.actions_per_page_min, 0);
+  e.ordered("actions_per_page_min", p.actions_per_page_min, "actions_per_page_max",
+            p.actions_per_page_max);
+  e.probability("scroll_probability", p.scroll_probability);
+  e.probability("click_probability", p.click_probability);
+  e.probability("typing_probability", p.typing_probability);
+  return e.take();
+}
+
+std::vector<std::string> validate(const campaign& c) {
+  problems e("campaign \"" + c.name + "\"");
+  e.length("name", c.name, 200);
+  e.length("target_url", c.target_url, 500);
+  if (!c.target_url.empty() && !http_url(c.target_url))
+    e.add("target_url (" + c.target_url + ") must start with http:// or https://");
+  e.positive("total_sessions", c.total_sessions);
+  e.positive("concurrent_sessions", c.concurrent_sessions);
+  e.ordered("concurrent_sessions", c.concurrent_sessions, "total_sessions", c.total_sessions);
+  e.at_least("rate_limit_delay_ms", c.rate_limit_delay_ms, 100);
+  e.id("persona_id", c.persona_id);
+  if (!c.settings.is_object()) e.add("settings must be a JSON object");
+  return e.take();
+}
+
+std::vector<std::string> validate(const session_row& s) {
+  problems e("session " + s.id.str());
+  e.id("id", s.id);
+  e.id("campaign_id", s.campaign_id);
+  e.id("persona_id", s.persona_id);
+  e.at_least("session_index", s.session_index, 0);
+  e.length("start_url", s.start_url, 500);
+  e.length("user_agent", s.user_agent, 1 << 20);
+  e.positive("viewport_width", s.viewport_width);
+  e.positive("viewport_height", s.viewport_height);
+  e.at_least("pages_visited", s.pages_visited, 0);
+  e.at_least("total_actions", s.total_actions, 0);
+  if (s.session_duration_ms) e.at_least("session_duration_ms", *s.session_duration_ms, 0);
+  return e.take();
+}
+
+std::vector<std::string> validate(const page_record& p) {
+  const auto& v = p.visit;
+  problems e("page visit " + v.id.str() + " (visit_order " + std::to_string(v.visit_order) + ")");
+  e.id("id", v.id);
+  e.id("session_id", v.session_id);
+  e.length("url", v.url, 500);
+  e.positive("visit_order", v.visit_order);
+  if (v.left_at && *v.left_at < v.arrived_at) e.add("left_at is before arrived_at");
+  if (v.scroll_depth_percent < 0 || v.scroll_depth_percent > 100)
+    e.add("scroll_depth_percent (" + std::to_string(v.scroll_depth_percent) +
+          ") must be between 0 and 100");
+  e.at_least("actions_count", v.actions_count, 0);
+  for (std::size_t i = 0; i < p.actions.size(); ++i) {
+    const auto& a = p.actions[i];
+    // Built only when something is wrong: this runs for every recorded action.
+    auto at = [i] { return "actions[" + std::to_string(i) + "]"; };
+    if (a.page_visit_id != v.id) e.add(at() + ".page_visit_id is not this page visit's id");
+    if (a.page_arrived_at != v.arrived_at) e.add(at() + ".page_arrived_at differs from arrived_at");
+    if (a.action_order != int(i) + 1)
+      e.add(at() + ".action_order (" + std::to_string(a.action_order) + ") must be " +
+            std::to_string(i + 1) + ": sequential from 1");
+    if (a.id.is_nil()) e.add(at() + ".id is not set");
+    if (a.duration_ms < 0) e.add(at() + ".duration_ms (" + std::to_string(a.duration_ms) + ") must be >= 0");
+  }
+  return e.take();
+}
+
+void check(const persona& p) { throw_if(p); }
+void check(const campaign& c) { throw_if(c); }
+void check(const session_row& s) { throw_if(s); }
+void check(const page_record& p) { throw_if(p); }
+
+}  // namespace footfall::storage
