@@ -104,9 +104,8 @@ class writer {
   std::unique_ptr<state> state_;
 };
 
-/// Blocks SIGTERM and SIGINT in the calling thread (call it before starting other threads so they
-/// inherit the mask) and starts a thread that, on either signal, calls w.close() and then
-/// std::_Exit(128 + signal). For processes whose only job is recording (tests, bench); the engine
+/// Installs SIGTERM and SIGINT handlers that make a helper thread call w.close() (flush, or spool
+/// what cannot be written within close_timeout) and then std::_Exit(128 + signal). For processes whose only job is recording (tests, bench); the engine
 /// runner calls writer::close() from its own signal handling instead.
 void close_on_signal(writer& w);
 

@@ -1,0 +1,65 @@
+#include "samples.hpp"
+
+#include "storage/repositories.hpp"
+
+namespace footfall::test {
+using namespace footfall::storage;
+
+campaign store_campaign(connection& c, const std::string& name, int total) {
+  persona p;
+  p.name = name + "-persona";
+  p = persona_repository(c).create(p);
+  campaign k;
+  k.name = name;
+  k.target_url = "http://127.0.0.1:1/";
+  k.total_sessions = total;
+  k.concurrent_sessions = std::min(total, 2);
+  k.persona_id = p.id;
+  return campaign_repository(c).create(k);
+}
+
+session_row make_session(const campaign& c, int index, session_status st) {
+  session_row s;
+  s.id = uuid::v7();
+  s.campaign_id = c.id;
+  s.persona_id = c.persona_id;
+  s.session_index = index;
+  s.status = st;
+  s.start_url = c.target_url;
+  s.user_agent = "footfall-test";
+  return s;
+}
+
+page_record make_page(const session_row& s, int order, int n, time_point arrived) {
+  page_record p;
+  p.visit.id = uuid::v7();
+  p.visit.session_id = s.id;
+  p.visit.url = s.start_url + "page" + std::to_string(order);
+  p.visit.title = "Page \"" + std::to_string(order) + "\"\twith\\tab";
+  p.visit.visit_order = order;
+  p.visit.arrived_at = arrived;
+  p.visit.left_at = arrived + std::chrono::milliseconds(n + 5);
+  p.visit.actions_count = n;
+  p.visit.scroll_depth_percent = 40;
+  p.visit.ttfb_ms = 12.5;
+  for (int i = 0; i < n; ++i) {
+    action_row a;
+    a.id = uuid::v7();
+    a.page_visit_id = p.visit.id;
+    a.page_arrived_at = arrived;
+    a.type = i % 3 == 0 ? action_type::click : i % 3 == 1 ? action_type::scroll : action_type::type;
+    a.element_selector = "#item-" + std::to_string(i);
+    if (a.type == action_type::click) {
+      a.x = 10 + i;
+      a.y = 20 + i;
+    }
+    if (a.type == action_type::type) a.input_value = "hello\nworld";
+    a.timestamp = arrived + std::chrono::milliseconds(i + 1);
+    a.action_order = i + 1;
+    a.duration_ms = 3;
+    p.actions.push_back(std::move(a));
+  }
+  return p;
+}
+
+}  // namespace footfall::test
