@@ -158,18 +158,19 @@ function timeline() {
   if (!S.length) { empty(c, "no started sessions"); return; }
   const tmax = Math.max(1, ...S.map(s => s.end)), rows = S.length, rh = (c.h - 30) / rows;
   g.strokeStyle = C.line; g.fillStyle = C.mute;
-  for (let k = 0; k <= 5; k++) { const x = 40 + (c.w - 50) * k / 5;
+  const W = c.w - 70;
+  for (let k = 0; k <= 5; k++) { const x = 40 + W * k / 5;
     g.beginPath(); g.moveTo(x, 0); g.lineTo(x, c.h - 20); g.stroke();
     g.fillText((tmax * k / 5 / 1000).toFixed(1) + "s", x - 10, c.h - 6); }
-  S.forEach((s, i) => { const x = 40 + (c.w - 50) * s.start / tmax;
-    const w = Math.max(2, (c.w - 50) * (s.end - s.start) / tmax);
+  S.forEach((s, i) => { const x = 40 + W * s.start / tmax;
+    const w = Math.max(2, W * (s.end - s.start) / tmax);
     g.fillStyle = statusColor(s.status); g.fillRect(x, 2 + i * rh, w, Math.max(1, rh - 1)); });
   g.fillStyle = C.mute; g.fillText("#" + S[0].i, 2, 12); g.fillText("#" + S[S.length - 1].i, 2, c.h - 24);
 }
 
 function actionMix() {
   const e = Object.entries(D.action_mix).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
-  bars("mix", e.map(x => x[0]), [{name: "actions", color: C.acc, values: e.map(x => x[1])}], {labelWidth: 130});
+  bars("mix", e.map(x => x[0]), [{name: "actions of this type", color: C.acc, values: e.map(x => x[1])}], {labelWidth: 130});
 }
 
 function histogram(id, values, edges, labels, color) {
@@ -189,8 +190,9 @@ function dwell() {
 }
 
 function pauses() {
-  const labels = ["<100ms", "100-250ms", "250-500ms", "0.5-1s", "1-2s", "2-5s", "5-10s", ">10s"];
-  const c = setup("pauses", 200), g = c.g, counts = labels.map(l => D.pauses[l] || 0);
+  const keys = ["<100ms", "100-250ms", "250-500ms", "0.5-1s", "1-2s", "2-5s", "5-10s", ">10s"];
+  const labels = ["<.1s", ".1-.25s", ".25-.5s", ".5-1s", "1-2s", "2-5s", "5-10s", ">10s"];
+  const c = setup("pauses", 200), g = c.g, counts = keys.map(l => D.pauses[l] || 0);
   const max = Math.max(1, ...counts), bw = (c.w - 20) / labels.length;
   if (!counts.some(x => x)) { empty(c, "no pauses recorded"); return; }
   counts.forEach((n, k) => { const h = (c.h - 40) * n / max;
