@@ -16,7 +16,7 @@ class browser : public std::enable_shared_from_this<browser> {
  public:
   /// Connects to a launched (or already running) browser.
   static asio::awaitable<std::shared_ptr<browser>> connect(devtools_endpoint endpoint,
-                                                           connection_options options = {});
+                                                           connection_options options = connection_options());
   explicit browser(std::shared_ptr<connection> c) : conn_(std::move(c)) {}
 
   /// A new isolated context (Target.createBrowserContext).
@@ -25,7 +25,8 @@ class browser : public std::enable_shared_from_this<browser> {
   asio::awaitable<void> dispose_context(browser_context_id id);
   /// Opens about:blank in `context` (empty = default context), attaches a flattened session,
   /// enables Page/Runtime, installs the dialog handler and viewport, and returns the page.
-  asio::awaitable<page> new_page(browser_context_id context = {}, page_options options = {});
+  asio::awaitable<page> new_page(browser_context_id context = browser_context_id(),
+                                 page_options options = page_options());
   /// Browser.getVersion's "product" ("Chrome/156.0...").
   asio::awaitable<std::string> version();
   /// Asks the browser to exit (Browser.close); the connection then closes.

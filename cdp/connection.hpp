@@ -82,7 +82,7 @@ class connection : public std::enable_shared_from_this<connection> {
   /// Connects (TCP_NODELAY, WebSocket handshake) and starts the reader and writer on the
   /// calling coroutine's executor.
   static asio::awaitable<std::shared_ptr<connection>> open(devtools_endpoint endpoint,
-                                                           connection_options options = {});
+                                                           connection_options options = connection_options());
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -91,7 +91,7 @@ class connection : public std::enable_shared_from_this<connection> {
   /// string literal). Empty session = the browser target. timeout 0 = the default.
   /// Throws protocol_error, timeout_error, target_closed or connection_closed.
   asio::awaitable<json> send(std::string_view method, json params = json::object(),
-                             session_id session = {}, milliseconds timeout = milliseconds{0});
+                             session_id session = session_id(), milliseconds timeout = milliseconds{0});
 
   /// Calls `handler` for every `method` event of `session` until the subscription dies.
   subscription subscribe(session_id session, std::string method, event_handler handler);

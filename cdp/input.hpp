@@ -32,9 +32,9 @@ struct click_options {
   milliseconds hold{0};           ///< Between press and release.
 };
 /// Moves to `at` and clicks there.
-asio::awaitable<void> click(page p, point at, click_options options = {});
+asio::awaitable<void> click(page p, point at, click_options options = click_options());
 /// Scrolls the element into view, clicks its centre and returns the point used.
-asio::awaitable<point> click_element(page p, std::string selector, click_options options = {});
+asio::awaitable<point> click_element(page p, std::string selector, click_options options = click_options());
 /// Moves the pointer to `at` (hover).
 asio::awaitable<void> hover(page p, point at, int steps = 1);
 /// Scrolls the element into view, moves to its centre and returns the point used.
@@ -48,7 +48,7 @@ struct drag_options {
 /// Press at `from`, move to `to`, release. When the page starts an HTML5 drag (draggable=true)
 /// Chromium intercepts it (Input.setInterceptDrags) and the drop is delivered with
 /// Input.dispatchDragEvent dragEnter/dragOver/drop at `to`; otherwise the plain mouse events do.
-asio::awaitable<void> drag(page p, point from, point to, drag_options options = {});
+asio::awaitable<void> drag(page p, point from, point to, drag_options options = drag_options());
 
 /// Scrolls with the wheel at the pointer's position (mouseWheel, deltas in CSS px).
 asio::awaitable<void> wheel(page p, double delta_x, double delta_y);

@@ -15,8 +15,13 @@ using json = nlohmann::json;
 using std::chrono::milliseconds;
 
 /// A string id that does not mix with other ids (a session id is not a target id).
+/// Not an aggregate on purpose: g++ 12 destroys a brace-initialised aggregate temporary twice
+/// when it appears in a co_await expression (e.g. a `session_id session = {}` default argument
+/// of a coroutine): give such types constructors, or default them with `T()` not `{}`.
 template <class Tag>
 struct strong_id {
+  strong_id() = default;
+  explicit strong_id(std::string v) : value(std::move(v)) {}
   std::string value;
   /// Empty means "the browser itself" for session ids.
   bool empty() const { return value.empty(); }

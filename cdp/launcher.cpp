@@ -249,22 +249,29 @@ void browser_process::reap(std::chrono::milliseconds wait) {
 
 void browser_process::sweep_group() {
   // Helpers that outlived the browser (it was killed, not stopped): kill them and, when footfall
-  // is their subreaper, reap them. Bounded: never hang on a process we cannot reap.
+  // is their subreaper, reap them. Done when nothing of the group runs and no zombie of ours is
+  // left; zombies another process must reap are not waited for. Bounded: never hangs.
   const auto deadline = std::chrono::steady_clock::now() + 2s;
+  const pid_t self = getpid();
   for (;;) {
     ::kill(-pid_, SIGKILL);
     while (waitpid(-pid_, nullptr, WNOHANG) > 0) {
     }
-    bool alive = false;
+    bool pending = false;
     for (pid_t p : group_members(pid_)) {
       std::ifstream f("/proc/" + std::to_string(p) + "/stat");
       std::string line;
       std::getline(f, line);
       auto rp = line.rfind(')');
-      if (rp != std::string::npos && rp + 2 < line.size() && line[rp + 2] != 'Z') alive = true;
+      if (rp == std::string::npos || rp + 2 >= line.size()) continue;
+      std::istringstream rest(line.substr(rp + 2));
+      char state = 0;
+      pid_t ppid = 0;
+      rest >> state >> ppid;
+      if (state != 'Z' || ppid == self) pending = true;
     }
-    if (!alive || std::chrono::steady_clock::now() > deadline) return;
-    std::this_thread::sleep_for(5ms);
+    if (!pending || std::chrono::steady_clock::now() > deadline) return;
+    std::this_thread::sleep_for(2ms);
   }
 }
 

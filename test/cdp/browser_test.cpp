@@ -1,0 +1,121 @@
+// The DevTools client against a real Chromium: sessions, events, errors, contexts, big messages.
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "shared_browser.hpp"
+
+using namespace footfall::cdp;
+using namespace footfall::cdp::testing;
+using namespace std::chrono_literals;
+
+TEST_CASE("browser: version over the single WebSocket" * doctest::test_suite("chromium")) {
+  auto product = run(chromium().browser->version());
+  CHECK(product.rfind("Chrome/", 0) == 0);
+}
+
+TEST_CASE("browser: evaluate on a page returns values; JS exceptions are typed") {
+  fresh_page f("/index.html");
+  CHECK(run(f.page.evaluate("1+1")) == 2);
+  CHECK(run(f.page.evaluate("document.title")) == "footfall fixture");
+  CHECK(run(f.page.evaluate("Promise.resolve({a: [1, 'x']})")) == json{{"a", {1, "x"}}});
+  CHECK_THROWS_AS(run(f.page.evaluate("(() => { throw new Error('boom') })()")), javascript_error);
+}
+
+TEST_CASE("browser: unknown method is a protocol error naming the method") {
+  fresh_page f("/index.html");
+  try {
+    run(f.page.session().send("Nope.nothing"));
+    FAIL("no error");
+  } catch (const protocol_error& e) {
+    CHECK(e.method == "Nope.nothing");
+    CHECK(e.code != 0);
+  }
+}
+
+TEST_CASE("browser: a command past its deadline fails with timeout_error naming it") {
+  fresh_page f("/index.html");
+  auto s = f.page.session();
+  json args = {{"expression", "new Promise(() => {})"}, {"awaitPromise", true}};
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    run(s.send("Runtime.evaluate", args, 300ms));
+    FAIL("no timeout");
+  } catch (const timeout_error& e) {
+    CHECK(e.method == "Runtime.evaluate");
+  }
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  CHECK(run(f.page.evaluate("2+3")) == 5);  // the session is still fine
+}
+
+TEST_CASE("browser: closing a target fails its pending commands with target_closed") {
+  auto& c = chromium();
+  auto ctx = run(c.browser->create_context());
+  auto p = run(c.browser->new_page(ctx));
+  auto s = p.session();
+  json args = {{"expression", "new Promise(() => {})"}, {"awaitPromise", true}};
+  auto pending = c.io.spawn(s.send("Runtime.evaluate", args, 20s));
+  run(p.close());
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(pending.wait_for(5s) == std::future_status::ready);
+  CHECK_THROWS_AS(pending.get(), target_closed);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  run(c.browser->dispose_context(ctx));
+}
+
+TEST_CASE("browser: events by method per session, and awaiting one with a predicate") {
+  fresh_page f("/index.html");
+  auto s = f.page.session();
+  run(s.send("Runtime.enable"));
+  auto waiter = s.expect_event("Runtime.consoleAPICalled", [](const json& p) {
+    return p["args"][0].value("value", json()) == "second";
+  });
+  int seen = 0;
+  auto sub = s.subscribe("Runtime.consoleAPICalled", [&](const json&) { ++seen; });
+  run(f.page.evaluate("console.log('first'); console.log('second'); 0"));
+  auto ev = run(waiter.wait(5s));
+  CHECK(ev["type"] == "log");
+  CHECK(ev["args"][0]["value"] == "second");
+  CHECK(seen == 2);
+  // Nothing matching: a timeout error naming the event, within its deadline.
+  auto none = s.expect_event("Runtime.consoleAPICalled",
+                             [](const json& p) { return p["type"] == "error"; });
+  CHECK_THROWS_AS(run(none.wait(200ms)), timeout_error);
+}
+
+TEST_CASE("browser: contexts are isolated (cookies and storage not shared)") {
+  auto& c = chromium();
+  fresh_page a("/index.html");
+  fresh_page b("/index.html");
+  run(a.page.evaluate("document.cookie = 'visitor=a'; localStorage.setItem('k', 'a'); 0"));
+  CHECK(run(a.page.evaluate("document.cookie")) == "visitor=a");
+  CHECK(run(b.page.evaluate("document.cookie")) == "");
+  CHECK(run(b.page.evaluate("localStorage.getItem('k')")).is_null());
+  // Same context: shared, as one visitor's tabs are.
+  auto second = run(c.browser->new_page(a.context));
+  run(second.navigate(c.site.url("/page2.html"), 10s));
+  CHECK(run(second.evaluate("document.cookie")) == "visitor=a");
+}
+
+TEST_CASE("browser: many pages over one socket, interleaved") {
+  auto& c = chromium();
+  auto ctx = run(c.browser->create_context());
+  std::vector<page> pages;
+  for (int i = 0; i < 6; ++i) pages.push_back(run(c.browser->new_page(ctx)));
+  std::vector<std::future<json>> results;
+  for (int i = 0; i < 6; ++i)
+    results.push_back(c.io.spawn(pages[i].evaluate("window.n = " + std::to_string(i * 7) + "; n")));
+  for (int i = 0; i < 6; ++i) CHECK(results[i].get() == i * 7);
+  for (int i = 0; i < 6; ++i) CHECK(run(pages[i].evaluate("window.n")) == i * 7);
+  run(c.browser->dispose_context(ctx));
+}
+
+TEST_CASE("browser: messages far above Beast's 16 MiB default arrive whole") {
+  fresh_page f("/index.html");
+  auto v = run(f.page.evaluate("'x'.repeat(24 * 1024 * 1024)"));
+  CHECK(v.get_ref<const std::string&>().size() == 24u * 1024 * 1024);
+  json shot_args = {{"format", "png"}};
+  auto shot = run(f.page.session().send("Page.captureScreenshot", shot_args));
+  CHECK(shot["data"].get_ref<const std::string&>().size() > 1000);
+}

@@ -1,0 +1,130 @@
+// Browser processes: start, crash, cleanup. Each case launches its own Chromium.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cdp/browser.hpp"
+#include "cdp/io_thread.hpp"
+#include "cdp/launcher.hpp"
+#include "shared_browser.hpp"
+
+using namespace footfall::cdp;
+using namespace footfall::cdp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Zombies count too: nothing of the group may be left.
+bool any_alive(pid_t pgid) {
+  auto left = process_group_members(pgid);
+  for (pid_t p : left) {
+    std::ifstream f("/proc/" + std::to_string(p) + "/stat");
+    std::string line;
+    std::getline(f, line);
+    MESSAGE("left over: " << line);
+  }
+  return !left.empty();
+}
+
+}  // namespace
+
+TEST_CASE("lifecycle: killing the browser fails pending commands within 2 s") {
+  become_child_subreaper();
+  io_thread io;
+  browser_process proc(test_launch_options());
+  auto b = io.run(browser::connect(proc.endpoint()));
+  auto p = io.run(b->new_page());
+  json args = {{"expression", "new Promise(() => {})"}, {"awaitPromise", true}};
+  auto s = p.session();
+  std::vector<std::future<json>> pending;
+  for (int i = 0; i < 3; ++i) pending.push_back(io.spawn(s.send("Runtime.evaluate", args, 60s)));
+  pending.push_back(io.spawn(b->browser_session().send("Runtime.evaluate", args, 60s)));
+  std::this_thread::sleep_for(200ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  proc.kill_now();
+  for (auto& f : pending) {
+    REQUIRE(f.wait_for(2s) == std::future_status::ready);
+    try {
+      f.get();
+      FAIL("pending command succeeded after the browser died");
+    } catch (const connection_closed& e) {
+      CHECK(std::string(e.what()).find("Runtime.evaluate") != std::string::npos);
+    } catch (const protocol_error&) {
+      // the browser target has no Runtime domain: it may answer before it dies
+    }
+  }
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  // New commands fail at once instead of hanging.
+  CHECK_THROWS_AS(io.run(p.evaluate("1")), connection_closed);
+  CHECK_FALSE(io.run([](std::shared_ptr<browser> b) -> asio::awaitable<bool> {
+    co_return b->conn()->is_open();
+  }(b)));
+}
+
+TEST_CASE("lifecycle: no process of the browser's group and no profile dir is left") {
+  become_child_subreaper();
+  pid_t pgid = 0;
+  std::filesystem::path profile;
+  {
+    io_thread io;
+    browser_process proc(test_launch_options());
+    pgid = proc.pid();
+    profile = proc.user_data_dir();
+    auto b = io.run(browser::connect(proc.endpoint()));
+    auto p = io.run(b->new_page());
+    CHECK(io.run(p.evaluate("6*7")) == 42);
+    CHECK(process_group_members(pgid).size() >= 2);  // browser + helpers (zygote, renderer...)
+    CHECK(std::filesystem::exists(profile));
+  }
+  CHECK_FALSE(any_alive(pgid));
+  CHECK_FALSE(std::filesystem::exists(profile));
+}
+
+TEST_CASE("lifecycle: after a crash (SIGKILL of the group) nothing is left either") {
+  become_child_subreaper();
+  pid_t pgid = 0;
+  {
+    browser_process proc(test_launch_options());
+    pgid = proc.pid();
+    ::kill(-pgid, SIGKILL);
+  }
+  CHECK_FALSE(any_alive(pgid));
+}
+
+TEST_CASE("lifecycle: the signal hook kills every live browser") {
+  become_child_subreaper();
+  io_thread io;
+  browser_process proc(test_launch_options());
+  auto b = io.run(browser::connect(proc.endpoint()));
+  CHECK(std::find(live_browser_pids().begin(), live_browser_pids().end(), proc.pid()) !=
+        live_browser_pids().end());
+  auto closed = std::make_shared<std::promise<std::string>>();
+  io.run([](std::shared_ptr<browser> b,
+            std::shared_ptr<std::promise<std::string>> pr) -> asio::awaitable<void> {
+    b->conn()->on_close([pr](const std::string& why) { pr->set_value(why); });
+    co_return;
+  }(b, closed));
+  kill_all_browsers_from_signal();
+  auto fut = closed->get_future();
+  REQUIRE(fut.wait_for(2s) == std::future_status::ready);
+  CHECK_FALSE(fut.get().empty());
+}
+
+TEST_CASE("lifecycle: a browser that cannot start is a launch_error, not a hang") {
+  launch_options o = test_launch_options();
+  o.executable = "/nonexistent/chromium";
+  CHECK_THROWS_AS(browser_process{o}, launch_error);
+  // A "browser" that dies during start-up is reported at once, with its exit status.
+  o.executable = "/bin/false";
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    browser_process proc{o};
+    FAIL("no launch error");
+  } catch (const launch_error& e) {
+    CHECK(std::string(e.what()).find("exited during start-up (status 1)") != std::string::npos);
+  }
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
