@@ -92,6 +92,7 @@ struct writer::state {
   bool take(batch& b);
   void deliver(batch& b);
   bool ensure_connected();
+  void maintain_partitions();
   void commit_or_split(batch& b);
   bool commit(batch& b);
   void replay_own_spool();
@@ -250,6 +251,7 @@ void writer::state::deliver(batch& b) {
     if (ensure_connected()) {
       try {
         if (spool_pending) replay_own_spool();
+        maintain_partitions();
         commit_or_split(b);
         down_since.reset();
         backoff = opt.reconnect_initial;
@@ -281,6 +283,19 @@ void writer::state::lost_connection(const std::exception& e) {
   if (!down_since) down_since = steady::now();
 }
 
+// Daily partitions ahead, checked at connect and hourly, so rows rarely land in DEFAULT (a
+// long-running writer crosses midnight). Failing here is not fatal: DEFAULT takes the rows.
+void writer::state::maintain_partitions() {
+  if (steady::now() < next_partition_check) return;
+  next_partition_check = steady::now() + std::chrono::hours(1);
+  try {
+    ensure_partitions(*conn, clock::now());
+  } catch (const std::exception& e) {
+    spdlog::warn("storage writer: could not ensure partitions: {}", e.what());
+    if (!conn->get().conn.is_open()) throw;
+  }
+}
+
 bool writer::state::ensure_connected() {
   if (conn) return true;
   try {
@@ -294,15 +309,7 @@ bool writer::state::ensure_connected() {
       spdlog::info("storage writer: reconnected");
     }
     ever_connected = true;
-    if (steady::now() >= next_partition_check) {
-      // Daily partitions ahead, so rows rarely land in DEFAULT. Failing here is not fatal.
-      try {
-        ensure_partitions(*conn, clock::now());
-      } catch (const std::exception& e) {
-        spdlog::warn("storage writer: could not ensure partitions: {}", e.what());
-      }
-      next_partition_check = steady::now() + std::chrono::hours(1);
-    }
+    maintain_partitions();
     if (opt.replay_orphan_spools) replay_orphans();
     return true;
   } catch (const std::exception& e) {

@@ -28,6 +28,16 @@ writer_options fast_options(const std::string& url, const std::filesystem::path&
   return o;
 }
 
+struct stop_at_exit {
+  storage::embedded_server& s;
+  ~stop_at_exit() {
+    try {
+      s.stop();
+    } catch (...) {
+    }
+  }
+};
+
 // Rows of a campaign's sessions, and whether any id appears twice.
 struct tally {
   std::int64_t visits, actions, distinct_actions;
@@ -140,6 +150,7 @@ TEST_CASE("writer: survives the server stopping and restarting mid-stream - no r
   eo.data_dir = test::test_data_dir("-restart");
   eo.fsync = false;
   storage::embedded_server server{eo};
+  const stop_at_exit stopper{server};  // only this test uses this server
   test::fresh_database db{true, &server};
   test::temp_dir spool;
   connection setup{db.url()};
@@ -178,6 +189,7 @@ TEST_CASE("writer: spools while the database is down past the limit - replays wh
   eo.data_dir = test::test_data_dir("-restart");
   eo.fsync = false;
   storage::embedded_server server{eo};
+  const stop_at_exit stopper{server};  // only this test uses this server
   test::fresh_database db{true, &server};
   test::temp_dir spool;
   connection setup{db.url()};
