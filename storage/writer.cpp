@@ -82,9 +82,13 @@ struct writer::state {
   bool spool_pending = false;
   std::optional<detail::spool_file> rejected;
   steady::time_point next_partition_check{};
+  steady::time_point next_connect_attempt{};
 
   explicit state(writer_options o) : opt(std::move(o)), backoff(opt.reconnect_initial) {
     if (opt.spool_dir.empty()) opt.spool_dir = detail::default_spool_dir();
+    // libpq waits forever on an unreachable TCP host by default; the writer must get control
+    // back to spool. An explicit PGCONNECT_TIMEOUT (or connect_timeout in the URL) wins.
+    ::setenv("PGCONNECT_TIMEOUT", "5", 0);
   }
 
   void enqueue(item it, std::size_t rows);
@@ -224,6 +228,18 @@ void writer::state::run() {
     }
     progress.notify_all();
   }
+  if (spool_pending) {
+    // Last chance before exiting: the database may be back by now.
+    next_connect_attempt = {};
+    try {
+      if (ensure_connected()) replay_own_spool();
+    } catch (const std::exception& e) {
+      lost_connection(e);
+    }
+    if (spool_pending)
+      spdlog::warn("storage writer: database still unreachable; batches stay in {} for the next "
+                   "writer to replay", spool->path().string());
+  }
   if (spool && spool->empty()) spool->remove();
   {
     std::lock_guard lk(m);
@@ -263,6 +279,7 @@ void writer::state::deliver(batch& b) {
     }
     if (spool_pending || should_spool()) {
       spool_batch(b);
+      backoff = std::min(backoff * 2, opt.reconnect_max);
       return;
     }
     auto pause = backoff;
@@ -298,6 +315,10 @@ void writer::state::maintain_partitions() {
 
 bool writer::state::ensure_connected() {
   if (conn) return true;
+  // While spooling, batches keep coming every flush_interval: retry the database at the backoff
+  // pace, not for every batch.
+  if (spool_pending && steady::now() < next_connect_attempt) return false;
+  next_connect_attempt = steady::now() + backoff;
   try {
     conn = std::make_unique<connection>(opt.url);
     auto& c = conn->get().conn;
