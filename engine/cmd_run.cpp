@@ -1,6 +1,173 @@
+// footfall run CAMPAIGN.json|CAMPAIGN_ID, footfall worker CAMPAIGN_ID
+#include <filesystem>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/campaign_runner.hpp"
+#include "engine/cli_common.hpp"
 #include "engine/commands.hpp"
+#include "engine/config.hpp"
+#include "engine/database.hpp"
+#include "engine/links.hpp"
+#include "storage/connection.hpp"
+#include "storage/repositories.hpp"
 
 namespace footfall::cli {
-int cmd_run(const args&) { throw std::runtime_error("'run' is not built yet"); }
-int cmd_worker(const args&) { throw std::runtime_error("'worker' is not built yet"); }
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct run_flags {
+  engine::database_options db;
+  std::string campaign;
+  int browsers = 0;
+  int contexts = 0;
+  double pace = -1;
+  bool headed = false;
+  int slow_mo = 0;
+  std::string target_url;
+  std::string screenshot_dir;
+  bool json = false;
+  bool no_progress = false;
+};
+
+void add_run_flags(po::options_description& d, run_flags& f) {
+  d.add_options()
+      ("browsers", po::value(&f.browsers)->value_name("N"), "Chromium processes (default: cores/2)")
+      ("contexts-per-browser", po::value(&f.contexts)->value_name("N"),
+       "isolated browser contexts per process (default 4, fewer when memory is short)")
+      ("pace", po::value(&f.pace)->value_name("X"),
+       "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")
+      ("headed", po::bool_switch(&f.headed), "show the browser windows (needs DISPLAY)")
+      ("slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every action")
+      ("screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
+       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")
+      ("json", po::bool_switch(&f.json), "print the summary as JSON")
+      ("no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs");
+  engine::add_database_flags(d, f.db);
+}
+
+engine::run_options make_options(const run_flags& f, const std::string& url) {
+  engine::run_options o;
+  o.database_url = url;
+  if (f.browsers < 0 || f.contexts < 0) throw usage_error("--browsers and --contexts-per-browser: expected a positive integer");
+  if (f.browsers > 0) o.pool.browsers = f.browsers;
+  if (f.contexts > 0) o.pool.contexts_per_browser = f.contexts;
+  if (f.pace >= 0) o.pace = f.pace;
+  else if (f.pace != -1) throw usage_error("--pace: expected a number >= 0");
+  if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
+  o.slow_mo_ms = f.slow_mo;
+  o.pool.launch.headed = f.headed;
+  // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
+  // state the same for the same input (a journey depends on where things are).
+  o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) o.pool.launch.executable = bin;
+  const char* tmp = std::getenv("TMPDIR");
+  o.screenshot_dir = f.screenshot_dir.empty() ? fs::path(tmp && *tmp ? tmp : "/tmp") / "footfall-screenshots"
+                                              : fs::path(f.screenshot_dir);
+  o.progress = !f.no_progress;
+  return o;
+}
+
+/// The persona of a campaign file: inline ones are stored (upserted by name); a name is looked
+/// up in the database, then in personas/NAME.json next to the campaign file.
+storage::persona resolve_persona(storage::connection& c, const engine::campaign_file& f,
+                                 const fs::path& file) {
+  storage::persona_repository repo(c);
+  if (const auto* p = std::get_if<storage::persona>(&f.persona)) return repo.upsert(*p);
+  const auto& name = std::get<std::string>(f.persona);
+  if (auto p = repo.find_by_name(name)) return *p;
+  const auto beside = file.parent_path() / "personas" / (name + ".json");
+  if (fs::exists(beside)) return repo.upsert(engine::load_persona_file(beside));
+  throw usage_error(file.filename().string() + ": persona: no persona named '" + name +
+                    "' (add it with `footfall persona add FILE`, or put it inline)");
+}
+
+}  // namespace
+
+/// Creates a campaign from a file (persona resolved, sessions materialized); returns it.
+storage::campaign create_campaign_from_file(const std::string& url, const fs::path& file,
+                                            const std::string& target_url) {
+  return as_usage_errors([&] {
+    auto f = engine::load_campaign_file(file);
+    if (!target_url.empty()) {
+      if (!engine::parse_url(target_url))
+        throw usage_error("--target-url: expected an http:// or https:// URL with a host");
+      f.campaign.target_url = target_url;
+    }
+    storage::connection c(url);
+    const auto persona = resolve_persona(c, f, file);
+    f.campaign.persona_id = persona.id;
+    auto created = storage::campaign_repository(c).create(f.campaign);
+    engine::materialize_sessions(url, created);
+    return created;
+  });
+}
+
+namespace {
+
+int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
+  const auto url = engine::open_database(f.db);
+  storage::uuid id;
+  if (from_file_allowed && (f.campaign.ends_with(".json") || fs::is_regular_file(f.campaign))) {
+    id = create_campaign_from_file(url, f.campaign, f.target_url).id;
+  } else {
+    if (!f.target_url.empty()) throw usage_error("--target-url applies to a campaign file only");
+    id = campaign_ref(url, f.campaign);
+    storage::connection c(url);
+    engine::materialize_sessions(url, storage::campaign_repository(c).find(id).value());
+  }
+  const auto summary = as_usage_errors([&] { return engine::run_campaign(id, make_options(f, url), resume_paused); });
+  if (f.json)
+    std::cout << engine::summary_json(summary).dump(2) << "\n";
+  else
+    std::cout << engine::format_summary(summary);
+  if (summary.campaign_status == storage::campaign_status::failed && !summary.interrupted) {
+    spdlog::error("campaign {} failed: no session completed", summary.campaign_id.str());
+    return runtime_failure;
+  }
+  return ok;
+}
+
+}  // namespace
+
+int cmd_run(const args& a) {
+  run_flags f;
+  po::options_description d("footfall run");
+  d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign file or id/name")
+      ("target-url", po::value(&f.target_url)->value_name("URL"), "override the file's target_url");
+  add_run_flags(d, f);
+  po::positional_options_description pos;
+  pos.add("campaign", 1);
+  po::variables_map vm;
+  if (!parse_flags(a, d, pos, vm,
+                   "usage: footfall run CAMPAIGN.json|CAMPAIGN_ID [--browsers N] "
+                   "[--contexts-per-browser N] [--pace X] [--headed] [--slow-mo MS] "
+                   "[--database-url URL] [--json]\n"
+                   "Creates the campaign (from a file), materializes its sessions and runs them; "
+                   "prints a summary. SIGTERM/SIGINT: stop claiming, finish running sessions, "
+                   "exit 0 (again: abort them)."))
+    return ok;
+  return run_common(f, true, true);
+}
+
+int cmd_worker(const args& a) {
+  run_flags f;
+  po::options_description d("footfall worker");
+  d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign id or name");
+  add_run_flags(d, f);
+  po::positional_options_description pos;
+  pos.add("campaign", 1);
+  po::variables_map vm;
+  if (!parse_flags(a, d, pos, vm,
+                   "usage: footfall worker CAMPAIGN_ID [--browsers N] [--contexts-per-browser N] "
+                   "[--pace X] [--database-url URL] [--json]\n"
+                   "Joins a campaign: claims pending sessions (FOR UPDATE SKIP LOCKED) until none "
+                   "is left; many workers may share one campaign. Waits while it is paused."))
+    return ok;
+  return run_common(f, false, false);
+}
+
 }  // namespace footfall::cli

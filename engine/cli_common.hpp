@@ -1,0 +1,29 @@
+#pragma once
+/// Helpers shared by the run/worker/persona/campaign commands: flag parsing with --help, and
+/// turning configuration and validation errors into exit code 2.
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "engine/commands.hpp"
+#include "storage/records.hpp"
+
+namespace footfall::cli {
+
+/// Parses `a` against `desc` (adds --help); positional names map to `pos`. Prints help and
+/// returns false on --help; throws usage_error on bad flags.
+bool parse_flags(const args& a, boost::program_options::options_description& desc,
+                 const boost::program_options::positional_options_description& pos,
+                 boost::program_options::variables_map& vm, const std::string& synopsis);
+
+/// Runs `f`, rethrowing config_error, validation_error, constraint_error, transition_error and
+/// not_found_error as usage_error (exit 2) with their message.
+template <class F>
+auto as_usage_errors(F&& f) -> decltype(f());
+
+/// A campaign named on the command line (id or unique name).
+storage::uuid campaign_ref(const std::string& database_url, const std::string& id_or_name);
+
+}  // namespace footfall::cli
+
+#include "engine/cli_common_impl.hpp"
