@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -156,11 +157,31 @@ void create_database(const std::string& admin_url, const std::string& name) {
 
 }  // namespace
 
+namespace {
+// As root the server runs as postgres, which must be able to walk down to the data dir: /root
+// and mktemp -d folders are 0700. Say so plainly instead of quoting initdb's permission error.
+void check_reachable_by_postgres(const fs::path& dir) {
+  if (!is_root()) return;
+  const auto who = detail::postgres_ids();
+  for (fs::path p = dir.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) continue;
+    const bool ok = (st.st_mode & S_IXOTH) || (st.st_uid == who.uid && (st.st_mode & S_IXUSR)) ||
+                    (st.st_gid == who.gid && (st.st_mode & S_IXGRP));
+    if (!ok)
+      throw database_error("the embedded server runs as the postgres user, which cannot enter " +
+                           p.string() + "; choose a data dir it can reach, e.g. under "
+                           "/var/lib/footfall, or make " + p.string() + " traversable (chmod o+x)");
+  }
+}
+}  // namespace
+
 std::string embedded_server::ensure_running() {
   const fs::path& dir = options_.data_dir;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw database_error("cannot create data dir " + dir.string() + ": " + ec.message());
+  check_reachable_by_postgres(dir);
   give_to_postgres(dir);
   // The socket lives in dir: every client must be able to traverse it.
   fs::permissions(dir, fs::perms(0755), ec);
