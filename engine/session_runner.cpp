@@ -296,7 +296,8 @@ asio::awaitable<void> run_journey(visitor& v) {
     const bool out_of_time = env.pace > 0 && std::chrono::duration_cast<std::chrono::milliseconds>(
                                                  steady::now() - v.started).count() >
                                                  paced(v.plan.duration_ms, env.pace);
-    if (page_no >= v.plan.pages || out_of_time) break;
+    // The planned duration ends the session early, but never below the persona's pages_min.
+    if (page_no >= v.plan.pages || (out_of_time && page_no >= env.persona.pages_min)) break;
     v.check_limits();
     co_await v.pause(think_time_ms(v.plan, env.persona, v.r));
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
