@@ -281,6 +281,12 @@ int main(int argc, char** argv) {
               double(d.actions) / raw, rows / raw);
   std::printf("| storage::writer (batch %zu rows) | %.2f | %.0f | %.0f | %.0f%% |\n",
               writer_options{}.batch_rows, wr, double(d.actions) / wr, rows / wr, 100 * raw / wr);
+  const double best_raw = *std::min_element(raw_s.begin(), raw_s.end());
+  const double best_wr = *std::min_element(writer_s.begin(), writer_s.end());
+  std::printf("| raw COPY, best round | %.2f | %.0f | %.0f | 100%% |\n", best_raw,
+              double(d.actions) / best_raw, rows / best_raw);
+  std::printf("| storage::writer, best round | %.2f | %.0f | %.0f | %.0f%% |\n", best_wr,
+              double(d.actions) / best_wr, rows / best_wr, 100 * best_raw / best_wr);
   std::printf("| engine CPU per action in write() | %.3f µs (median; RUSAGE_THREAD of the producer) | | | |\n",
               median(cpu_us));
   std::printf("writer: %llu batches, %llu producer waits on a full queue\n",
