@@ -1,5 +1,6 @@
 // footfall db migrate|start|stop|status|url|partitions|retention
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -81,13 +82,27 @@ int db_migrate(const args& a) {
 
 int db_start(const args& a, bool print_only) {
   engine::database_options o;
+  std::string fsync;
   po::options_description desc(print_only ? "footfall db url" : "footfall db start");
   engine::add_database_flags(desc, o);
+  if (!print_only)
+    desc.add_options()("fsync", po::value(&fsync)->value_name("on|off"),
+                       "off trades crash safety for speed on a throwaway server (applied when "
+                       "the server starts; default on, or $FOOTFALL_PG_FSYNC)");
   if (!parse(a, desc, print_only ? "usage: footfall db url [--database-url URL] [--data-dir DIR]\n"
                                    "Prints the URL footfall uses (starting the embedded server)."
                                  : "usage: footfall db start [--data-dir DIR]\n"
                                    "Starts the embedded PostgreSQL (initdb on first use)."))
     return ok;
+  if (!fsync.empty()) {
+    if (fsync != "on" && fsync != "off") throw usage_error("--fsync: expected on or off, got '" + fsync + "'");
+    if (!engine::uses_embedded(o)) throw usage_error("--fsync applies to the embedded server only");
+    st::embedded_options eo;
+    eo.data_dir = o.data_dir;
+    ::setenv("FOOTFALL_PG_FSYNC", fsync.c_str(), 1);
+    std::cout << st::embedded_server(eo).ensure_running() << "\n";
+    return ok;
+  }
   o.migrate = false;
   std::cout << engine::open_database(o) << "\n";
   return ok;

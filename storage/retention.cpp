@@ -51,8 +51,10 @@ std::string delete_sql(const std::string& partition, const std::string& table,
 
 std::string retention_step::describe() const {
   switch (what) {
-    case kind::drop_partition: return "drop partition " + table + " (" + std::to_string(rows) + " rows, all expired)";
-    case kind::detach_partition: return "detach partition " + table + " (" + std::to_string(rows) + " rows, all expired)";
+    case kind::drop_partition:
+      return "drop partition " + table + (rows ? " (" + std::to_string(rows) + " rows, all expired)" : " (empty)");
+    case kind::detach_partition:
+      return "detach partition " + table + (rows ? " (" + std::to_string(rows) + " rows, all expired)" : " (empty)");
     case kind::delete_rows: return "delete " + std::to_string(rows) + " expired rows from " + table;
     case kind::prune_ledger: return "delete " + std::to_string(rows) + " writer_batches entries older than 30 days";
   }
@@ -77,7 +79,8 @@ retention_report run_retention(connection& c, time_point now, const retention_po
     for (const auto& part : parts) {
       if (!part.is_default && !(part.to && *part.to <= horizon && *part.to <= today)) continue;
       const auto [live, dead] = count_rows(tx, part, expired);
-      if (dead == 0) continue;
+      // Old, empty day partitions (kept "behind" for late rows) go too once past the horizon.
+      if (dead == 0 && (live > 0 || part.is_default)) continue;
       if (live == 0 && !part.is_default) {
         const auto k = policy.detach ? retention_step::kind::detach_partition
                                      : retention_step::kind::drop_partition;

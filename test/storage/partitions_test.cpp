@@ -122,4 +122,11 @@ TEST_CASE("retention: expired detail goes (whole partitions dropped) - live deta
   CHECK(db.count("SELECT count(*) FROM sessions") == 4);
   CHECK(db.count("SELECT count(*) FROM session_analytics") == 1);
   CHECK(run_retention(c, now, {}, false).steps.empty());
+  // An old day partition that never got a row is dropped as well.
+  const auto d60 = now - days(60);
+  REQUIRE(ensure_day_partition(c, "actions", d60));
+  const auto again = run_retention(c, now, {}, true);
+  REQUIRE(again.steps.size() == 1);
+  CHECK(again.steps[0].describe().find("(empty)") != std::string::npos);
+  CHECK(db.count("SELECT count(*) FROM actions") == 4);
 }
