@@ -58,9 +58,13 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
 
 void print(const action& a, bool as_json) {
   if (as_json) {
-    json j = {{"type", a.type},   {"selector", a.selector},        {"text", a.text},
-              {"x", a.x},         {"y", a.y},                      {"start", iso_time(a.start)},
-              {"duration_ms", std::round(a.duration_ms * 1000) / 1000}};
+    nlohmann::ordered_json j = {{"type", a.type},
+                                {"selector", a.selector},
+                                {"text", a.text},
+                                {"x", a.x},
+                                {"y", a.y},
+                                {"start", iso_time(a.start)},
+                                {"duration_ms", std::round(a.duration_ms * 1000) / 1000}};
     std::cout << j.dump() << std::endl;
   } else {
     std::printf("%-9s %-40s %-24s (%7.1f,%7.1f) %8.1f ms\n", a.type.c_str(), a.selector.c_str(),
