@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
@@ -188,24 +189,32 @@ std::string embedded_server::ensure_running() {
   dir_lock lock(dir / "footfall.lock");
 
   if (!fs::exists(dir / "data" / "PG_VERSION")) init_cluster(dir);
-  auto st = run({pg_bin("pg_ctl").string(), "status", "-D", (dir / "data").string()});
-  if (st.exit_code != 0) {
-    write_config(dir, options_.fsync);
-    spdlog::info("starting embedded PostgreSQL ({})", dir.string());
-    auto r = run({pg_bin("pg_ctl").string(), "start", "-D", (dir / "data").string(), "-w", "-t",
-                  "60", "-l", (dir / "server.log").string()});
-    if (r.exit_code != 0)
-      throw database_error("pg_ctl start -D " + (dir / "data").string() + " failed (exit " +
-                           std::to_string(r.exit_code) + "): " + tail(r.output) +
-                           "\nserver.log: " + read_file_tail(dir / "server.log"));
+  // pg_ctl status can say "running" for a postmaster that was just killed (its pid not yet
+  // reaped) or one still starting up: only a working connection counts, and a server that turns
+  // out dead is started again.
+  std::string last_error;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto st = run({pg_bin("pg_ctl").string(), "status", "-D", (dir / "data").string()});
+    if (st.exit_code != 0) {
+      write_config(dir, options_.fsync);
+      spdlog::info("starting embedded PostgreSQL ({})", dir.string());
+      auto r = run({pg_bin("pg_ctl").string(), "start", "-D", (dir / "data").string(), "-w", "-t",
+                    "60", "-l", (dir / "server.log").string()});
+      if (r.exit_code != 0)
+        throw database_error("pg_ctl start -D " + (dir / "data").string() + " failed (exit " +
+                             std::to_string(r.exit_code) + "): " + tail(r.output) +
+                             "\nserver.log: " + read_file_tail(dir / "server.log"));
+    }
+    try {
+      create_database(url("postgres"), options_.database);
+      return url();
+    } catch (const std::exception& e) {
+      last_error = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  try {
-    create_database(url("postgres"), options_.database);
-  } catch (const std::exception& e) {
-    throw database_error("creating database " + options_.database + " in " + dir.string() +
-                         ": " + e.what());
-  }
-  return url();
+  throw database_error("embedded PostgreSQL in " + dir.string() + " does not accept connections: " +
+                       last_error + "\nserver.log: " + read_file_tail(dir / "server.log"));
 }
 
 bool embedded_server::stop() {
