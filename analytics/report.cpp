@@ -166,14 +166,16 @@ std::string render_table(const campaign_report& r) {
         opt(p.load_p50_ms, "%.1f").c_str(), opt(p.load_p95_ms, "%.1f").c_str(),
         opt(p.load_max_ms, "%.1f").c_str(), p.console_errors, p.failed_requests);
   }
-  bool header = false;
+  int errors = 0;
+  constexpr int shown = 20;  // a terminal summary; the JSON and HTML reports list them all
   for (const auto& s : r.data.sessions) {
     if (!s.row.error_message) continue;
-    if (!header) put("\nsession errors\n");
-    header = true;
-    put("  #%-5d %-9s %s\n", s.row.session_index, std::string(to_string(s.row.status)).c_str(),
-        s.row.error_message->c_str());
+    if (errors == 0) put("\nsession errors\n");
+    if (++errors <= shown)
+      put("  #%-5d %-9s %s\n", s.row.session_index, std::string(to_string(s.row.status)).c_str(),
+          s.row.error_message->c_str());
   }
+  if (errors > shown) put("  ... and %d more\n", errors - shown);
   return out;
 }
 

@@ -1,4 +1,5 @@
 // footfall analytics | report | compare: analytics, reports and regression verdicts (issue 5).
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -30,6 +31,11 @@ bool parse(const args& a, po::options_description& desc, const po::positional_op
       return false;
     }
     po::notify(vm);
+  } catch (const po::required_option& e) {
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    throw usage_error("missing " + name + " (see --help)");
   } catch (const po::error& e) {
     throw usage_error(std::string(e.what()) + " (see --help)");
   }

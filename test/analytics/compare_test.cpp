@@ -91,7 +91,7 @@ TEST_CASE("compare: small absolute changes on fast pages are not regressions") {
         diff_row::verdict::improved);
 }
 
-TEST_CASE("compare: a path only in one campaign is info, not a verdict") {
+TEST_CASE("compare: a path only in one campaign is info and not a verdict") {
   auto k = nightly();
   k.paths["/new"] = {3, 900.0, 950.0};
   const auto c = compare(nightly(), k, {});
@@ -99,7 +99,7 @@ TEST_CASE("compare: a path only in one campaign is info, not a verdict") {
   CHECK(row(c, "load_p50_ms", "/new").status == diff_row::verdict::info);
 }
 
-TEST_CASE("compare: thresholds from JSON, with errors naming the field") {
+TEST_CASE("compare: thresholds from JSON with errors naming the field") {
   const auto t = thresholds::from_json({{"success_rate_drop", 0.2}, {"rhythm_drop", 1}});
   CHECK(t.success_rate_drop == 0.2);
   CHECK(t.load_p50_increase_pct == 20);  // default kept

@@ -78,7 +78,7 @@ TEST_CASE("session end: the engine's webdriver signal survives a recompute" * do
   CHECK(*ca->resources.avg_cpu_usage == doctest::Approx(0.4));
 }
 
-TEST_CASE("rollups: minute, hour and day buckets add up to the detail rows" * doctest::timeout(120)) {
+TEST_CASE("rollups: minute and hour and day buckets add up to the detail rows" * doctest::timeout(120)) {
   test::analytics_db db;
   test::campaign_gen_options o;
   o.name = "rollups";
@@ -119,7 +119,7 @@ TEST_CASE("rollups: minute, hour and day buckets add up to the detail rows" * do
                   "WHERE granularity = 'day' AND url_path <> ''") == "t");
 }
 
-TEST_CASE("rollups: incremental refresh picks up new rows; retention drops old buckets" *
+TEST_CASE("rollups: incremental refresh picks up new rows and retention drops old buckets" *
           doctest::timeout(120)) {
   test::analytics_db db;
   test::campaign_gen_options o;
@@ -155,7 +155,7 @@ TEST_CASE("rollups: incremental refresh picks up new rows; retention drops old b
                  "AND granularity = 'hour'") == 1);  // hours are kept 90 days
 }
 
-TEST_CASE("campaign names: resolve by id or unique name, refuse ambiguous" * doctest::timeout(120)) {
+TEST_CASE("campaign names: resolve by id or unique name and refuse ambiguous ones" * doctest::timeout(120)) {
   test::analytics_db db;
   test::campaign_gen_options o;
   o.name = "twin";

@@ -48,7 +48,7 @@ TEST_CASE("rhythm: fewer than 3 intervals cannot be judged") {
   CHECK(rhythm({1000, 2000, 500}));
 }
 
-TEST_CASE("timing: intervals skip page_load/page_unload; variance is in seconds squared") {
+TEST_CASE("timing: intervals skip page_load and page_unload and variance is in seconds squared") {
   auto in = make_input(1);
   const double t0 = 1.7e12;
   in.actions = {{action_type::page_load, t0 - 500, 0, 0, 0, {}, {}},
@@ -64,7 +64,7 @@ TEST_CASE("timing: intervals skip page_load/page_unload; variance is in seconds 
   CHECK(*action_variance_s2(iv) == doctest::Approx(1.0));
 }
 
-TEST_CASE("pause_distribution: one pause per bucket, pause = gap minus the action's duration") {
+TEST_CASE("pause_distribution: one pause per bucket where pause = gap minus the action duration") {
   auto in = make_input(1);
   // Each action lasts 100 ms, so a start-to-start interval of p+100 is a pause of p.
   add_actions(in, {150, 250, 400, 800, 1600, 3100, 7100, 20100}, action_type::scroll, 100);
@@ -73,7 +73,7 @@ TEST_CASE("pause_distribution: one pause per bucket, pause = gap minus the actio
   CHECK(h.size() == 8);
 }
 
-TEST_CASE("session: dwell average and median, pages, bounce") {
+TEST_CASE("session: dwell average and median and pages and bounce") {
   auto in = make_input(0);
   const double t = 1.7e12;
   in.visits = {{1, "http://h/a", t, t + 1000, 20, {}, 0, 0},
@@ -94,7 +94,7 @@ TEST_CASE("session: dwell average and median, pages, bounce") {
   CHECK(compute_session_analytics(one).bounce_rate == 1.0);
 }
 
-TEST_CASE("session: navigation depth counts distinct URLs, not revisits or fragments") {
+TEST_CASE("session: navigation depth counts distinct URLs and not revisits or fragments") {
   auto in = make_input(0);
   const double t = 1.7e12;
   in.visits = {{1, "http://h/a", t, t + 1, 0, {}, 0, 0},
@@ -135,7 +135,7 @@ TEST_CASE("detection: a webdriver-flagged session is high risk") {
   CHECK(flagged.risk_signals["navigator_webdriver"]["strength"] == 1.0);
 }
 
-TEST_CASE("detection: headless user agent, robotic timing, unprepared clicks, fast typing") {
+TEST_CASE("detection: headless user agent and robotic timing and unprepared clicks and fast typing") {
   auto in = make_input(1);
   in.signals.user_agent = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/120.0.0.0 Safari/537.36";
   CHECK(detection_risk_score(in.signals, {}, std::nullopt).score == doctest::Approx(0.8));
@@ -158,7 +158,7 @@ TEST_CASE("detection: headless user agent, robotic timing, unprepared clicks, fa
   CHECK(*unprepared_click_fraction(prepared) == 0.0);
 }
 
-TEST_CASE("campaign: totals, success rate, averages and behavioural variance") {
+TEST_CASE("campaign: totals and success rate and averages and behavioural variance") {
   std::vector<storage::session_analytics_row> rows(3);
   rows[0].total_duration_ms = 1000; rows[0].pages_visited = 1; rows[0].total_actions = 2;
   rows[0].rhythm_score = 0.2; rows[0].detection_risk_score = 0.9; rows[0].mean_interval_s = 1;
@@ -183,7 +183,7 @@ TEST_CASE("campaign: totals, success rate, averages and behavioural variance") {
   CHECK(*c.resources.peak_memory_mb == 800);
 }
 
-TEST_CASE("make_session_input: visits by order, actions by time, tagged with their visit") {
+TEST_CASE("make_session_input: visits by order and actions by time tagged with their visit") {
   storage::session_row s;
   s.id = storage::uuid::v7();
   s.user_agent = "UA";
