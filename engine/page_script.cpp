@@ -170,7 +170,12 @@ const api = {
       case 'type': return choose(all(TEXT).filter(editable), u1, u2, u3, false);
       case 'clear': return choose(all(TEXT).filter(e => editable(e) && e.value !== ''), u1, u2, u3, false);
       case 'select': return choose(all('select:not([multiple])').filter(s => s.options.length > 1), u1, u2, u3, false,
-        s => ({ options: [...s.options].map(o => o.value), selected: s.selectedIndex }));
+        s => {
+          // Focused the way a Tab would (no popup, which headless cannot show); the engine then
+          // chooses with the arrow keys, as a keyboard user does.
+          s.focus({ preventScroll: true });
+          return { options: [...s.options].map(o => o.value), selected: s.selectedIndex };
+        });
       case 'drag': {
         const drops = all('[data-ff-drop], .dropzone, [dropzone]');
         return choose(all('[draggable=true], [data-ff-drag]'), u1, u2, u3, true, el => {
@@ -201,7 +206,13 @@ const api = {
     const target = choose(indexes.map(i => links[i]).filter(Boolean), 0, u2, u3, false);
     return Object.assign(pagestats(), { target });
   },
-  stats: pagestats
+  stats: pagestats,
+  // The element keys go to now (for recording a key press).
+  active: () => {
+    const el = document.activeElement;
+    return el && el !== document.body && el !== document.documentElement
+      ? { selector: selectorOf(el), text: textOf(el) } : { selector: 'body' };
+  }
 };
 Object.defineProperty(window, '__footfall', { value: api, enumerable: false });
 })();)JS";

@@ -244,8 +244,17 @@ asio::awaitable<bool> visitor::do_select() {
   if (choice >= current) ++choice;  // a different option than the one shown
   note_scroll_into_view(target, at, t0);
   co_await move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
-  co_await cdp::select_option(page, target["selector"].get<std::string>(),
-                              options[static_cast<std::size_t>(choice)]);
+  // The picker focused the select; each arrow key is its own key_press row, so the rows
+  // account for every key the page saw, and the select row holds the outcome.
+  const std::string key = choice > current ? "ArrowDown" : "ArrowUp";
+  for (int n = 0; n < std::abs(choice - current); ++n) {
+    const auto key_at = sys_clock::now();
+    const auto key_t0 = steady::now();
+    co_await pause(r.lognormal(150, 0.3));
+    co_await cdp::press_key(page, key);
+    auto& k = record(action_type::key_press, &target, key_at, key_t0);
+    k.input_value = key;
+  }
   auto& a = record(action_type::select, &target, at, t0);
   a.input_value = options[static_cast<std::size_t>(choice)];
   co_return true;
@@ -276,9 +285,11 @@ asio::awaitable<void> visitor::do_key_press() {
   const auto& key = keys[r.weighted(weights)];
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
+  // Record where the key goes (the focused element), as the page will see it.
+  const json active = co_await call("active()");
   co_await cdp::press_key(page, key, std::chrono::milliseconds(static_cast<long>(paced(r.lognormal(70, 0.3), env->pace))));
   scroll_pending = true;  // PageDown, End, arrows may scroll
-  auto& a = record(action_type::key_press, nullptr, at, t0);
+  auto& a = record(action_type::key_press, &active, at, t0);
   a.input_value = key;
 }
 

@@ -1,0 +1,188 @@
+// Integration: real Chromium, real PostgreSQL, the fixture site on 127.0.0.1.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <set>
+
+#include "engine/engine_fixture.hpp"
+#include "engine/links.hpp"
+#include "support/http_server.hpp"
+
+using namespace footfall;
+using footfall::test::engine_db;
+using nlohmann::json;
+
+namespace {
+
+bool redacted_field(const std::string& selector_or_target) {
+  return selector_or_target.find("password") != std::string::npos ||
+         selector_or_target.find("card") != std::string::npos;
+}
+
+/// Keys the database says the page received, counted the way the recorder counts keydowns.
+int expected_keydowns(const std::vector<test::recorded_action>& acts) {
+  int n = 0;
+  for (const auto& a : acts) {
+    if (redacted_field(a.selector)) continue;
+    if (a.type == "type") n += static_cast<int>(a.input_value.size());
+    if (a.type == "key_press") n += 1;
+    if (a.type == "clear") n += 3;  // Control, a, Backspace
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("engine: a 12-session campaign on the fixture site completes and the page saw what the database says") {
+  engine_db db;
+  test::http_server site;
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("busy"),
+                                        site.url("/journey/index.html"), 12, 4, 42);
+  test::recorder_log log;
+  auto o = test::test_run_options(db.url(), 4);
+  o.before_close = test::read_recorder(&log);
+  const auto summary = engine::run_campaign(camp.id, o, true);
+
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  CHECK(summary.campaign_sessions.at(storage::session_status::completed) == 12);
+  const auto sessions = db.rows("SELECT id, status::text, pages_visited, total_actions FROM sessions "
+                                "ORDER BY session_index");
+  REQUIRE(sessions.size() == 12);
+  std::set<std::string> types_seen;
+  for (const auto& s : sessions) {
+    CAPTURE(s[0]);
+    CHECK(s[1] == "completed");
+    const auto acts = test::session_actions(db, s[0]);
+    // The session row agrees with its pages and actions.
+    CHECK(std::stoi(s[2]) == std::stoi(db.scalar("SELECT count(*) FROM page_visits WHERE session_id='" + s[0] + "'")));
+    CHECK(std::stoi(s[3]) == static_cast<int>(acts.size()));
+    REQUIRE(log.by_session.count(s[0]) == 1);
+    const json& ev = log.by_session[s[0]];
+    REQUIRE(ev.is_array());
+
+    // Every input event the page saw was trusted (real input, not element.click()).
+    for (const auto& e : ev) CHECK(e["isTrusted"].get<bool>());
+
+    // Clicks: each left press in the database is a mousedown (button 0) at the same point.
+    std::vector<const test::recorded_action*> left, right, wheels;
+    for (const auto& a : acts) {
+      types_seen.insert(a.type);
+      if (a.type == "click" || a.type == "drag_and_drop") left.push_back(&a);
+      if (a.type == "double_click") left.insert(left.end(), {&a, &a});
+      if (a.type == "right_click") right.push_back(&a);
+      if (a.type == "scroll") wheels.push_back(&a);
+    }
+    std::vector<json> downs_left, downs_right, wheel_ev;
+    int keydowns = 0;
+    for (const auto& e : ev) {
+      const auto type = e["type"].get<std::string>();
+      if (type == "mousedown" && e["button"] == 0) downs_left.push_back(e);
+      if (type == "mousedown" && e["button"] == 2) downs_right.push_back(e);
+      if (type == "wheel") wheel_ev.push_back(e);
+      if (type == "keydown" && e["key"] != "Shift" && !redacted_field(e["target"].get<std::string>())) ++keydowns;
+    }
+    REQUIRE(downs_left.size() == left.size());
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      CHECK(std::abs(downs_left[i]["clientX"].get<double>() - left[i]->x) <= 1);
+      CHECK(std::abs(downs_left[i]["clientY"].get<double>() - left[i]->y) <= 1);
+    }
+    REQUIRE(downs_right.size() == right.size());
+    for (std::size_t i = 0; i < right.size(); ++i) {
+      CHECK(std::abs(downs_right[i]["clientX"].get<double>() - right[i]->x) <= 1);
+      CHECK(std::abs(downs_right[i]["clientY"].get<double>() - right[i]->y) <= 1);
+    }
+    // Wheels: same count, same deltas, at the recorded pointer position.
+    REQUIRE(wheel_ev.size() == wheels.size());
+    for (std::size_t i = 0; i < wheels.size(); ++i) {
+      CHECK(wheel_ev[i]["deltaY"].get<double>() == doctest::Approx(std::stod(wheels[i]->input_value)));
+      CHECK(std::abs(wheel_ev[i]["clientX"].get<double>() - wheels[i]->x) <= 1);
+      CHECK(std::abs(wheel_ev[i]["clientY"].get<double>() - wheels[i]->y) <= 1);
+    }
+    // Keys: every keydown is accounted for by type / key_press / clear rows.
+    CHECK(keydowns == expected_keydowns(acts));
+    // Typed secrets are never stored.
+    for (const auto& a : acts)
+      if (a.type == "type" && redacted_field(a.selector)) CHECK(a.input_value == "[redacted]");
+  }
+  // The persona's mix shows up across the campaign.
+  for (const char* t : {"page_load", "page_unload", "scroll", "click", "type", "hover"})
+    CHECK(types_seen.count(t) == 1);
+
+  // Only same-origin pages that robots.txt allows were visited.
+  const auto origin = engine::parse_url(site.url("/"))->origin();
+  for (const auto& r : db.rows("SELECT url FROM page_visits")) {
+    CAPTURE(r[0]);
+    const auto u = engine::parse_url(r[0]);
+    REQUIRE(u);
+    CHECK(u->origin() == origin);
+    CHECK(u->path.find("/journey/private/") == std::string::npos);
+    CHECK(!engine::looks_like_download(u->path));
+  }
+  CHECK(std::stoi(db.scalar("SELECT count(DISTINCT url) FROM page_visits")) >= 3);
+}
+
+TEST_CASE("engine: the same seed gives the same journey (action types and selectors)") {
+  engine_db db;
+  test::http_server site;
+  const auto persona = test::busy_persona("repeatable");
+  const auto a = test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 3, 3, 7);
+  const auto b = test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 3, 1, 7);
+  engine::run_campaign(a.id, test::test_run_options(db.url(), 3), true);
+  engine::run_campaign(b.id, test::test_run_options(db.url(), 1), true);
+  auto journeys = [&](const storage::campaign& c) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& s : db.rows("SELECT id FROM sessions WHERE campaign_id='" + c.id.str() + "' ORDER BY session_index")) {
+      std::vector<std::string> seq;
+      for (const auto& act : test::session_actions(db, s[0]))
+        seq.push_back(act.type + " " + act.selector + " " + (act.type == "type" ? act.input_value : ""));
+      out.push_back(seq);
+    }
+    return out;
+  };
+  const auto ja = journeys(a), jb = journeys(b);
+  REQUIRE(ja.size() == 3);
+  CHECK(ja == jb);
+  CHECK(ja[0].size() > 5);
+  CHECK(ja[0] != ja[1]);  // another index is another visitor
+}
+
+TEST_CASE("engine: a renderer crash fails that session only; the campaign goes on") {
+  engine_db db;
+  test::http_server site;
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("crashy"),
+                                        site.url("/journey/index.html"), 4, 2, 3);
+  auto o = test::test_run_options(db.url(), 2);
+  o.faults.crash_session_index = 1;
+  o.faults.crash_after_actions = 2;
+  o.screenshot_dir = "/tmp/ffe-test-screenshots";
+  const auto summary = engine::run_campaign(camp.id, o, true);
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  const auto rows = db.rows("SELECT session_index, status::text, coalesce(error_message,'') FROM sessions ORDER BY session_index");
+  REQUIRE(rows.size() == 4);
+  for (const auto& r : rows) {
+    CAPTURE(r[0]);
+    CAPTURE(r[2]);
+    if (r[0] == "1") {
+      CHECK(r[1] == "failed");
+      CHECK(r[2].find("crash") != std::string::npos);
+    } else {
+      CHECK(r[1] == "completed");
+    }
+  }
+  // What the crashed visitor did before the crash is kept.
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM page_visits pv JOIN sessions s ON s.id = pv.session_id "
+                            "WHERE s.session_index = 1")) >= 1);
+}
+
+TEST_CASE("engine: an unreachable site fails every session and the campaign") {
+  engine_db db;
+  std::string dead_url;
+  {
+    test::http_server gone;  // a port that was free a moment ago: connection refused
+    dead_url = gone.url("/index.html");
+  }
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("nowhere"), dead_url, 2, 2, 5);
+  const auto summary = engine::run_campaign(camp.id, test::test_run_options(db.url(), 2), true);
+  CHECK(summary.campaign_status == storage::campaign_status::failed);
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message <> ''") == "2");
+}

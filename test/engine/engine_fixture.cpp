@@ -1,0 +1,215 @@
+#include "engine/engine_fixture.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "storage/connection.hpp"
+#include "storage/embedded_server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/partitions.hpp"
+#include "storage/repositories.hpp"
+
+namespace footfall::test {
+namespace {
+
+storage::embedded_server& server() {
+  static storage::embedded_server s = [] {
+    storage::embedded_options o;
+    if (const char* d = std::getenv("FOOTFALL_TEST_PGDATA"); d && *d) o.data_dir = d;
+    else if (::geteuid() == 0) o.data_dir = "/var/lib/footfall/test-pg";
+    else o.data_dir = "/tmp/footfall-test-pg-" + std::to_string(::getuid());
+    o.fsync = false;
+    storage::embedded_server srv{o};
+    srv.ensure_running();
+    return srv;
+  }();
+  return s;
+}
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+engine_db::engine_db() {
+  auto& s = server();
+  s.ensure_running();
+  std::mt19937_64 rng{std::random_device{}()};
+  name_ = "te_" + std::to_string(rng() % 1000000000000ULL);
+  admin_url_ = s.url("postgres");
+  {
+    pqxx::connection admin{admin_url_};
+    pqxx::nontransaction tx{admin};
+    tx.exec("CREATE DATABASE " + name_);
+  }
+  url_ = s.url(name_);
+  storage::connection c{url_};
+  storage::migrate(c);
+  storage::ensure_partitions(c, storage::clock::now());
+}
+
+engine_db::~engine_db() {
+  try {
+    pqxx::connection admin{admin_url_};
+    pqxx::nontransaction tx{admin};
+    tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {  // disposable; never throw from a destructor
+  }
+}
+
+std::vector<std::vector<std::string>> engine_db::rows(const std::string& sql) const {
+  pqxx::connection c{url_};
+  pqxx::nontransaction tx{c};
+  std::vector<std::vector<std::string>> out;
+  for (const auto& row : tx.exec(sql)) {
+    std::vector<std::string> r;
+    for (const auto& f : row) r.push_back(f.is_null() ? "" : f.c_str());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string engine_db::scalar(const std::string& sql) const {
+  const auto r = rows(sql);
+  return r.empty() || r[0].empty() ? "" : r[0][0];
+}
+
+storage::persona busy_persona(const std::string& name) {
+  storage::persona p;
+  p.name = name;
+  p.session_duration_min = 5;
+  p.session_duration_max = 30;
+  p.pages_min = 2;
+  p.pages_max = 4;
+  p.actions_per_page_min = 4;
+  p.actions_per_page_max = 7;
+  p.scroll_probability = 0.6;
+  p.click_probability = 0.8;
+  p.typing_probability = 0.5;
+  return p;
+}
+
+storage::campaign make_campaign(const std::string& url, const storage::persona& p,
+                                const std::string& target_url, int sessions, int concurrent,
+                                std::uint64_t seed) {
+  storage::connection c{url};
+  const auto stored = storage::persona_repository(c).upsert(p);
+  storage::campaign camp;
+  camp.name = "test-" + std::to_string(seed);
+  camp.target_url = target_url;
+  camp.total_sessions = sessions;
+  camp.concurrent_sessions = concurrent;
+  camp.persona_id = stored.id;
+  camp.rate_limit_delay_ms = 100;
+  camp.seed = seed;
+  engine::campaign_settings s;
+  s.pace = 0;
+  s.user_agents = {"footfall-test-agent/1.0"};
+  s.viewports = {{1280, 800}};
+  s.navigation_timeout_ms = 15000;
+  camp.settings = s.to_json();
+  camp = storage::campaign_repository(c).create(camp);
+  engine::materialize_sessions(url, camp);
+  return camp;
+}
+
+engine::run_options test_run_options(const std::string& url, int contexts) {
+  engine::run_options o;
+  o.database_url = url;
+  o.pool.browsers = 1;
+  o.pool.contexts_per_browser = contexts;
+  o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  o.pace = 0;
+  o.progress = false;
+  o.handle_signals = false;
+  o.worker_name = "test";
+  return o;
+}
+
+namespace {
+boost::asio::awaitable<void> store_recorder(cdp::page page, storage::session_row row, recorder_log* log) {
+  auto events = co_await page.evaluate(
+      "window.__footfallRecorder ? window.__footfallRecorder.events().filter(e => "
+      "['mousedown','wheel','keydown','click'].includes(e.type)) : null");
+  std::lock_guard lk(log->m);
+  log->by_session[row.id.str()] = std::move(events);
+}
+}  // namespace
+
+engine::page_hook read_recorder(recorder_log* log) {
+  return [log](cdp::page p, storage::session_row r) { return store_recorder(std::move(p), std::move(r), log); };
+}
+
+std::vector<recorded_action> session_actions(const engine_db& db, const std::string& session_id) {
+  std::vector<recorded_action> out;
+  for (const auto& r : db.rows(
+           "SELECT pv.url, a.action_type::text, coalesce(a.element_selector,''), "
+           "coalesce(a.input_value,''), coalesce(a.coordinates_x,-1), coalesce(a.coordinates_y,-1) "
+           "FROM page_visits pv JOIN actions a ON a.page_visit_id = pv.id WHERE pv.session_id = '" +
+           session_id + "' ORDER BY pv.visit_order, a.action_order"))
+    out.push_back({r[0], r[1], r[2], r[3], std::stoi(r[4]), std::stoi(r[5])});
+  return out;
+}
+
+child_proc spawn(const std::vector<std::string>& argv) {
+  child_proc c;
+  char tmpl[] = "/tmp/ffe-proc-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  c.out_path = dir + "/out";
+  c.err_path = dir + "/err";
+  c.pid = fork();
+  if (c.pid == 0) {
+    setpgid(0, 0);
+    const int o = open(c.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int e = open(c.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  setpgid(c.pid, c.pid);
+  return c;
+}
+
+proc_result wait(child_proc& c, std::chrono::seconds timeout) {
+  proc_result r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  for (;;) {
+    const pid_t w = waitpid(c.pid, &status, WNOHANG);
+    if (w == c.pid) {
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(-c.pid, SIGKILL);
+      waitpid(c.pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  r.out = slurp(c.out_path);
+  r.err = slurp(c.err_path);
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::path(c.out_path).parent_path(), ec);
+  return r;
+}
+
+}  // namespace footfall::test

@@ -1,0 +1,75 @@
+// Integration: the footfall binary as two worker processes sharing one campaign, and its CLI.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "engine/engine_fixture.hpp"
+#include "storage/connection.hpp"
+#include "storage/repositories.hpp"
+#include "support/http_server.hpp"
+
+using namespace footfall;
+
+TEST_CASE("engine: two footfall worker processes run every session of a campaign exactly once") {
+  test::engine_db db;
+  test::http_server site;
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("shared"),
+                                        site.url("/journey/index.html"), 10, 4, 11);
+  auto start = [&] {
+    return test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
+                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
+  };
+  auto w1 = start(), w2 = start();
+  const auto r1 = test::wait(w1, std::chrono::seconds(240));
+  const auto r2 = test::wait(w2, std::chrono::seconds(240));
+  CAPTURE(r1.err.substr(0, 2000));
+  CAPTURE(r2.err.substr(0, 2000));
+  CHECK(r1.exit_code == 0);
+  CHECK(r2.exit_code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'") == "10");
+  // Each session ran once: one first page each, and both workers took a share.
+  CHECK(db.scalar("SELECT count(*) FROM page_visits WHERE visit_order = 1") == "10");
+  CHECK(db.scalar("SELECT count(DISTINCT claimed_by) FROM sessions") == "2");
+  CHECK(db.scalar("SELECT status::text FROM campaigns") == "completed");
+  // The --json summaries add up.
+  const auto j1 = nlohmann::json::parse(r1.out), j2 = nlohmann::json::parse(r2.out);
+  CHECK(j1["run_sessions"].value("completed", 0) + j2["run_sessions"].value("completed", 0) == 10);
+}
+
+TEST_CASE("engine: footfall run rejects a bad campaign file naming the field and the rule") {
+  test::engine_db db;
+  const std::string path = "/tmp/ffe-bad-campaign.json";
+  std::ofstream(path) << R"({"name": "bad", "target_url": "http://127.0.0.1:1/", "total_sessions": 0,
+                            "persona": {"name": "p", "pages_min": 3, "pages_max": 1}})";
+  auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url()});
+  const auto r = test::wait(c, std::chrono::seconds(60));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("ffe-bad-campaign.json: total_sessions: expected a positive integer") != std::string::npos);
+  CHECK(r.err.find("ffe-bad-campaign.json: persona.pages_max: must be >= pages_min (3)") != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM campaigns") == "0");
+}
+
+TEST_CASE("engine: a worker waits while its campaign is paused and finishes after resume") {
+  test::engine_db db;
+  test::http_server site;
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("pausable"),
+                                        site.url("/journey/index.html"), 3, 1, 13);
+  {
+    storage::connection c{db.url()};
+    storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
+  }
+  auto p = test::spawn({FOOTFALL_BINARY, "campaign", "pause", camp.id.str(), "--database-url", db.url()});
+  REQUIRE(test::wait(p, std::chrono::seconds(30)).exit_code == 0);
+  auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
+                        "--browsers", "1", "--contexts-per-browser", "1", "--no-progress"});
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'pending'") == "3");
+  auto r = test::spawn({FOOTFALL_BINARY, "campaign", "resume", camp.id.str(), "--database-url", db.url()});
+  CHECK(test::wait(r, std::chrono::seconds(30)).exit_code == 0);
+  const auto done = test::wait(w, std::chrono::seconds(180));
+  CAPTURE(done.err.substr(0, 2000));
+  CHECK(done.exit_code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'") == "3");
+  CHECK(db.scalar("SELECT status::text FROM campaigns") == "completed");
+}
