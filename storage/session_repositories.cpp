@@ -1,0 +1,267 @@
+// sessions (materialize, claim, release) and read-back of page visits and actions.
+#include <algorithm>
+
+#include <pqxx/pqxx>
+
+#include "storage/connection_impl.hpp"
+#include "storage/errors.hpp"
+#include "storage/repositories.hpp"
+#include "storage/sql_fields.hpp"
+#include "storage/validation.hpp"
+
+namespace footfall::storage {
+namespace {
+using namespace detail;
+
+constexpr const char* session_cols =
+    "id, campaign_id, persona_id, session_index, status, start_url, user_agent, viewport_width, "
+    "viewport_height, session_duration_ms, pages_visited, total_actions, error_message, "
+    "screenshot_path, created_at, started_at, completed_at";
+
+session_row read_session(const pqxx::row& r) {
+  session_row s;
+  s.id = to_uuid(r[0]);
+  s.campaign_id = to_uuid(r[1]);
+  s.persona_id = to_uuid(r[2]);
+  s.session_index = r[3].as<int>();
+  s.status = *parse_session_status(r[4].c_str());
+  s.start_url = r[5].as<std::string>();
+  s.user_agent = r[6].as<std::string>();
+  s.viewport_width = r[7].as<int>();
+  s.viewport_height = r[8].as<int>();
+  s.session_duration_ms = opt<int>(r[9]);
+  s.pages_visited = r[10].as<int>();
+  s.total_actions = r[11].as<int>();
+  s.error_message = opt_str(r[12]);
+  s.screenshot_path = opt_str(r[13]);
+  s.created_at = parse_sql_time(r[14].c_str());
+  s.started_at = parse_sql_time_opt(r[15]);
+  s.completed_at = parse_sql_time_opt(r[16]);
+  return s;
+}
+
+constexpr const char* visit_cols =
+    "id, session_id, url, coalesce(title, ''), visit_order, arrived_at, left_at, actions_count, "
+    "scroll_depth_percent, ttfb_ms, dom_content_loaded_ms, load_ms, console_errors, failed_requests";
+
+page_visit_row read_visit(const pqxx::row& r) {
+  page_visit_row v;
+  v.id = to_uuid(r[0]);
+  v.session_id = to_uuid(r[1]);
+  v.url = r[2].as<std::string>();
+  v.title = r[3].as<std::string>();
+  v.visit_order = r[4].as<int>();
+  v.arrived_at = parse_sql_time(r[5].c_str());
+  v.left_at = parse_sql_time_opt(r[6]);
+  v.actions_count = r[7].as<int>();
+  v.scroll_depth_percent = r[8].as<int>();
+  v.ttfb_ms = opt<double>(r[9]);
+  v.dom_content_loaded_ms = opt<double>(r[10]);
+  v.load_ms = opt<double>(r[11]);
+  v.console_errors = r[12].as<int>();
+  v.failed_requests = r[13].as<int>();
+  return v;
+}
+
+constexpr const char* action_cols =
+    "a.id, a.page_visit_id, a.page_arrived_at, a.action_type, a.element_selector, a.element_text, "
+    "a.coordinates_x, a.coordinates_y, a.input_value, a.\"timestamp\", a.action_order, a.duration_ms";
+
+action_row read_action(const pqxx::row& r) {
+  action_row a;
+  a.id = to_uuid(r[0]);
+  a.page_visit_id = to_uuid(r[1]);
+  a.page_arrived_at = parse_sql_time(r[2].c_str());
+  a.type = *parse_action_type(r[3].c_str());
+  a.element_selector = opt_str(r[4]);
+  a.element_text = opt_str(r[5]);
+  a.x = opt<int>(r[6]);
+  a.y = opt<int>(r[7]);
+  a.input_value = opt_str(r[8]);
+  a.timestamp = parse_sql_time(r[9].c_str());
+  a.action_order = r[10].as<int>();
+  a.duration_ms = r[11].as<int>();
+  return a;
+}
+
+
+}  // namespace
+
+// ---- sessions ---------------------------------------------------------------------------------
+
+std::int64_t session_counts::total() const {
+  std::int64_t n = 0;
+  for (auto& [s, c] : by_status) n += c;
+  return n;
+}
+std::int64_t session_counts::of(session_status s) const {
+  auto it = by_status.find(s);
+  return it == by_status.end() ? 0 : it->second;
+}
+
+std::size_t session_repository::materialize(const std::vector<session_row>& pending) {
+  for (const auto& s0 : pending) {
+    auto s = s0;
+    if (s.id.is_nil()) s.id = uuid::v7();
+    check(s);
+  }
+  std::size_t inserted = 0;
+  try {
+    pqxx::work tx{c_.get().conn};
+    for (const auto& s : pending) {
+      const auto r = tx.exec_params(
+          "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
+          "user_agent, viewport_width, viewport_height) VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8) "
+          "ON CONFLICT (campaign_id, session_index) DO NOTHING",
+          (s.id.is_nil() ? uuid::v7() : s.id).str(), s.campaign_id.str(), s.persona_id.str(),
+          s.session_index, s.start_url, s.user_agent, s.viewport_width, s.viewport_height);
+      inserted += r.affected_rows();
+    }
+    tx.commit();
+  } catch (...) {
+    rethrow_as_storage_error("materializing sessions");
+  }
+  return inserted;
+}
+
+std::vector<session_row> session_repository::claim(const uuid& campaign_id, int max,
+                                                   std::string_view worker) {
+  std::vector<session_row> out;
+  if (max <= 0) return out;
+  try {
+    pqxx::work tx{c_.get().conn};
+    // SKIP LOCKED: concurrent workers each take different rows instead of queueing on the same.
+    const auto rows = tx.exec_params(
+        std::string("UPDATE sessions SET status='running', started_at=now(), claimed_by=$3 "
+                    "WHERE id IN (SELECT id FROM sessions WHERE campaign_id=$1 AND status='pending' "
+                    "ORDER BY session_index LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING ") +
+            session_cols,
+        campaign_id.str(), max, std::string(worker));
+    tx.commit();
+    for (const auto& r : rows) out.push_back(read_session(r));
+  } catch (...) {
+    rethrow_as_storage_error("claiming sessions");
+  }
+  std::sort(out.begin(), out.end(),
+            [](auto& a, auto& b) { return a.session_index < b.session_index; });
+  return out;
+}
+
+std::optional<session_row> session_repository::find(const uuid& id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    auto r = tx.exec_params(std::string("SELECT ") + session_cols + " FROM sessions WHERE id=$1", id.str());
+    if (r.empty()) return std::nullopt;
+    return read_session(r[0]);
+  } catch (...) {
+    rethrow_as_storage_error("reading session " + id.str());
+  }
+}
+
+std::vector<session_row> session_repository::list(const uuid& campaign_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    std::vector<session_row> out;
+    for (const auto& r : tx.exec_params(std::string("SELECT ") + session_cols +
+                                            " FROM sessions WHERE campaign_id=$1 ORDER BY session_index",
+                                        campaign_id.str()))
+      out.push_back(read_session(r));
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("listing sessions");
+  }
+}
+
+session_counts session_repository::counts(const uuid& campaign_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    session_counts c;
+    for (const auto& r : tx.exec_params(
+             "SELECT status, count(*) FROM sessions WHERE campaign_id=$1 GROUP BY status",
+             campaign_id.str()))
+      c.by_status[*parse_session_status(r[0].c_str())] = r[1].as<std::int64_t>();
+    return c;
+  } catch (...) {
+    rethrow_as_storage_error("counting sessions");
+  }
+}
+
+std::size_t session_repository::release(const uuid& campaign_id, std::string_view worker) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    auto r = tx.exec_params(
+        "UPDATE sessions SET status='pending', started_at=NULL, claimed_by=NULL "
+        "WHERE campaign_id=$1 AND status='running' AND claimed_by=$2",
+        campaign_id.str(), std::string(worker));
+    tx.commit();
+    return r.affected_rows();
+  } catch (...) {
+    rethrow_as_storage_error("releasing sessions");
+  }
+}
+
+// ---- page visits and actions ------------------------------------------------------------------
+
+std::vector<page_visit_row> visit_repository::page_visits(const uuid& session_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    std::vector<page_visit_row> out;
+    for (const auto& r : tx.exec_params(std::string("SELECT ") + visit_cols +
+                                            " FROM page_visits WHERE session_id=$1 ORDER BY visit_order",
+                                        session_id.str()))
+      out.push_back(read_visit(r));
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reading page visits");
+  }
+}
+
+std::vector<action_row> visit_repository::actions(const uuid& page_visit_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    std::vector<action_row> out;
+    for (const auto& r : tx.exec_params(std::string("SELECT ") + action_cols +
+                                            " FROM actions a WHERE a.page_visit_id=$1 ORDER BY a.action_order",
+                                        page_visit_id.str()))
+      out.push_back(read_action(r));
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reading actions");
+  }
+}
+
+std::vector<page_record> visit_repository::pages(const uuid& session_id) {
+  std::vector<page_record> out;
+  for (auto& v : page_visits(session_id)) out.push_back({v, {}});
+  try {
+    pqxx::work tx{c_.get().conn};
+    const auto rows = tx.exec_params(
+        std::string("SELECT ") + action_cols +
+            " FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id AND pv.arrived_at = "
+            "a.page_arrived_at WHERE pv.session_id=$1 ORDER BY pv.visit_order, a.action_order",
+        session_id.str());
+    std::size_t i = 0;
+    for (const auto& r : rows) {
+      auto a = read_action(r);
+      while (i < out.size() && out[i].visit.id != a.page_visit_id) ++i;
+      if (i < out.size()) out[i].actions.push_back(std::move(a));
+    }
+  } catch (...) {
+    rethrow_as_storage_error("reading actions");
+  }
+  return out;
+}
+
+std::int64_t visit_repository::count_actions(const uuid& session_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    return tx.exec_params1(
+        "SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id AND "
+        "pv.arrived_at = a.page_arrived_at WHERE pv.session_id=$1", session_id.str())[0]
+        .as<std::int64_t>();
+  } catch (...) {
+    rethrow_as_storage_error("counting actions");
+  }
+}
+
+}  // namespace footfall::storage
