@@ -129,7 +129,11 @@ void writer::state::enqueue(item it, std::size_t rows) {
   if (was_empty || crosses) not_empty.notify_one();
 }
 
-writer::writer(writer_options o) : state_(std::make_unique<state>(std::move(o))) {
+writer::writer(writer_options o) {
+  if (o.url.empty()) throw std::invalid_argument("storage::writer: writer_options.url is empty");
+  if (o.queue_rows == 0 || o.batch_rows == 0)
+    throw std::invalid_argument("storage::writer: queue_rows and batch_rows must be > 0");
+  state_ = std::make_unique<state>(std::move(o));
   state_->thread = std::thread([s = state_.get()] { s->run(); });
 }
 
@@ -240,6 +244,11 @@ void writer::state::run() {
   {
     std::lock_guard lk(m);
     stopped = true;
+    spdlog::info("storage writer closed: {} rows in {} batches, {} spooled, {} replayed, {} "
+                 "skipped as already written, {} items rejected, {} reconnects",
+                 stats.rows_written, stats.batches_committed, stats.batches_spooled,
+                 stats.batches_replayed, stats.batches_skipped, stats.rejected_items,
+                 stats.reconnects);
   }
   progress.notify_all();
   not_full.notify_all();
