@@ -178,6 +178,7 @@ TEST_CASE("writer: survives the server stopping and restarting mid-stream - no r
   producer.join();
   w.close();
   CHECK(w.stats().reconnects >= 1);
+  CHECK(w.stats().rejected_items == 0);  // no duplicate-key refusals either
   const auto t = count_rows(db);
   CHECK(t.visits == pages);
   CHECK(t.actions == pages * per_page);
@@ -212,6 +213,7 @@ TEST_CASE("writer: spools while the database is down past the limit - replays wh
     w.write(test::make_page(s, 7, 5));
     w.close();
     CHECK(w.stats().batches_replayed == w.stats().batches_spooled);
+    CHECK(w.stats().rejected_items == 0);
   }
   CHECK(count_rows(db).visits == 7);
   CHECK(count_rows(db).actions == 35);
