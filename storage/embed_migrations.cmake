@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)  # script mode: enables IN_LIST (CMP0057)
 # Writes OUT: a C++ source holding every DIR/NNNN_name.sql as a string, so the footfall binary
 # carries its schema (runs from any cwd and in the container). Invoked by storage/CMakeLists.txt.
 file(GLOB files "${DIR}/*.sql")
