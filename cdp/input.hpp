@@ -1,7 +1,7 @@
 #pragma once
 /// Real input through the Input domain only: mouse, wheel, keyboard, drag and drop, <select>.
 /// Each action is a coroutine over a page handle (by value) and updates the page's input state.
-/// Never element.click() or synthetic DOM events: the page sees isTrusted events.
+/// Never a scripted click or a synthetic DOM event: the page sees isTrusted events.
 #include <string>
 #include <vector>
 

@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,8 +18,6 @@
 #include <spdlog/spdlog.h>
 
 #include "cdp/errors.hpp"
-
-extern char** environ;
 
 namespace footfall::cdp {
 
@@ -143,30 +140,40 @@ void browser_process::spawn(const launch_options& o) {
   std::vector<char*> argv;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
+  const std::string log = log_path_.string();
+  const pid_t parent = getpid();
+  if (access(o.executable.c_str(), X_OK) != 0)
+    throw launch_error(o.executable + ": not an executable file (" + strerror(errno) + ")");
 
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  posix_spawnattr_t at;
-  posix_spawnattr_init(&at);
-  // Own process group: Ctrl-C reaches footfall only (which cleans up), and the whole tree can be
-  // signalled at once. Signals footfall blocks or handles are reset for the child.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
-  posix_spawnattr_setpgroup(&at, 0);
-  posix_spawnattr_setsigmask(&at, &none);
-  posix_spawnattr_setsigdefault(&at, &defaults);
-  posix_spawnattr_setflags(&at,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, o.executable.c_str(), &fa, &at, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&at);
-  if (rc != 0) throw launch_error(o.executable + ": " + strerror(rc));
+  // fork + exec rather than posix_spawn: the child must also ask to die with footfall
+  // (PR_SET_PDEATHSIG), so even an abort() or SIGKILL of footfall leaves no Chromium behind.
+  // Only async-signal-safe calls between fork and exec (footfall is multi-threaded).
+  const pid_t pid = fork();
+  if (pid < 0) throw launch_error(std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    // Own process group: Ctrl-C reaches footfall only (which cleans up), and the whole tree
+    // can be signalled at once.
+    setpgid(0, 0);
+    if (o.die_with_parent) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(126);  // footfall died before the prctl
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGCHLD}) signal(sig, SIG_DFL);
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in >= 0) dup2(in, 0);
+    if (out >= 0) {
+      dup2(out, 1);
+      dup2(out, 2);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  // Also set from here: no window in which a signal to the group would miss the child.
+  setpgid(pid, pid);
   pid_ = pid;
   register_group(pid_);
 }

@@ -16,6 +16,10 @@ struct launch_options {
   bool headed = false;                           ///< Visible window; needs DISPLAY (Xvfb in CI).
   std::vector<std::string> extra_args;           ///< Appended after footfall's own flags.
   std::chrono::milliseconds startup_timeout{30000};  ///< Until DevToolsActivePort appears.
+  /// Chromium gets SIGKILL when footfall dies, even by abort() or SIGKILL (PR_SET_PDEATHSIG).
+  /// Linux ties this to the launching *thread*: launch from a thread that lives as long as
+  /// the browser (the main thread, an io thread, a thread_pool), or turn it off.
+  bool die_with_parent = true;
 };
 
 /// Where a browser's DevTools WebSocket listens.

@@ -53,9 +53,11 @@ TEST_CASE("dialogs: confirm can be declined by option") {
 TEST_CASE("dialogs: beforeunload is answered and the navigation proceeds") {
   fresh_page f("/dialogs.html");
   run(click_element(f.page, "#arm"));  // a real click gives the page the user activation
-  auto load = f.page.expect_load();
-  run(click_element(f.page, "#leave"));
-  run(load.wait(10s));
+  run([](page p) -> asio::awaitable<void> {
+    auto load = p.expect_load();
+    co_await click_element(p, "#leave");
+    co_await load.wait(10s);
+  }(f.page));
   CHECK(run(f.page.evaluate("document.title")) == "second page");
   REQUIRE(!f.page.dialogs().empty());
   CHECK(f.page.dialogs().back().type == "beforeunload");

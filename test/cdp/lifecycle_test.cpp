@@ -2,9 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "cdp/browser.hpp"
 #include "cdp/io_thread.hpp"
@@ -127,4 +130,107 @@ TEST_CASE("lifecycle: a browser that cannot start is a launch_error, not a hang"
     CHECK(std::string(e.what()).find("exited during start-up (status 1)") != std::string::npos);
   }
   CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+namespace {
+// A private X server for the headed test (Xvfb), stopped and reaped on destruction.
+struct xvfb {
+  explicit xvfb(int display) : display(display) {
+    const std::string d = ":" + std::to_string(display);
+    pid = fork();
+    if (pid == 0) {
+      setpgid(0, 0);
+      execl("/usr/bin/Xvfb", "Xvfb", d.c_str(), "-nolisten", "tcp", "-screen", "0",
+            "1920x1200x24", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const auto sock = "/tmp/.X11-unix/X" + std::to_string(display);
+    for (int i = 0; i < 300 && !std::filesystem::exists(sock); ++i)
+      std::this_thread::sleep_for(10ms);
+    ready = std::filesystem::exists(sock);
+  }
+  ~xvfb() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+  int display;
+  pid_t pid = -1;
+  bool ready = false;
+};
+}  // namespace
+
+TEST_CASE("lifecycle: --headed opens a real window under Xvfb") {
+  if (!std::filesystem::exists("/usr/bin/Xvfb")) {
+    MESSAGE("Xvfb not installed: headed mode not tested");
+    return;
+  }
+  become_child_subreaper();
+  xvfb x(100 + getpid() % 500);
+  REQUIRE(x.ready);
+  const char* old = std::getenv("DISPLAY");
+  const std::string saved = old ? old : "";
+  setenv("DISPLAY", (":" + std::to_string(x.display)).c_str(), 1);
+  {
+    io_thread io;
+    launch_options o = test_launch_options();
+    o.headed = true;
+    browser_process proc(o);
+    auto args = chromium_args(o, proc.user_data_dir());
+    CHECK(std::find(args.begin(), args.end(), "--headless=new") == args.end());
+    auto b = io.run(browser::connect(proc.endpoint()));
+    auto p = io.run(b->new_page());
+    // A headed browser has a real window with outer chrome (tabs, toolbar) around the viewport.
+    auto sizes = io.run(p.evaluate("[window.outerHeight, window.innerHeight]"));
+    CHECK(sizes[0].get<int>() > sizes[1].get<int>());
+    io.run(b->close());
+  }
+  if (old)
+    setenv("DISPLAY", saved.c_str(), 1);
+  else
+    unsetenv("DISPLAY");
+}
+
+TEST_CASE("lifecycle: a footfall that dies abruptly takes its Chromium with it") {
+  become_child_subreaper();
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    // The "footfall" process: launch, report the browser's pid, die without any cleanup.
+    close(fds[0]);
+    try {
+      auto* leaked = new browser_process(test_launch_options());
+      pid_t p = leaked->pid();
+      if (write(fds[1], &p, sizeof p) != sizeof p) _exit(3);
+    } catch (...) {
+      _exit(2);
+    }
+    ::kill(getpid(), SIGKILL);
+  }
+  close(fds[1]);
+  pid_t browser_pid = 0;
+  const bool got = read(fds[0], &browser_pid, sizeof browser_pid) == sizeof browser_pid;
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(got);
+  CHECK(WIFSIGNALED(status));
+  // Its helpers may linger a moment after the browser; the browser itself must go at once.
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    std::ifstream f("/proc/" + std::to_string(browser_pid) + "/stat");
+    std::string line;
+    gone = !std::getline(f, line) || line.find(") Z ") != std::string::npos;
+    if (!gone) std::this_thread::sleep_for(10ms);
+  }
+  CHECK(gone);
+  // Orphans were re-parented to us (subreaper): reap, then nothing of the group is left.
+  for (int i = 0; i < 300 && !process_group_members(browser_pid).empty(); ++i) {
+    while (waitpid(-browser_pid, nullptr, WNOHANG) > 0) {
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(process_group_members(browser_pid).empty());
 }
