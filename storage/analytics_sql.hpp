@@ -42,9 +42,11 @@ inline std::optional<time_point> opt_time(const pqxx::field& f) {
   return from_epoch_ms(to_double(f));
 }
 
-/// SQL for a timestamp column as Unix epoch milliseconds (double precision).
+/// SQL for a timestamp column as Unix epoch milliseconds (double precision). date_part, not
+/// EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, whose arithmetic and output cost ~1.6x
+/// more over a million rows (measured: 614 ms vs 376 ms to emit 1M values).
 inline std::string epoch_ms(const std::string& col) {
-  return "(extract(epoch from " + col + ") * 1000)::float8";
+  return "(date_part('epoch', " + col + ") * 1000)";
 }
 
 }  // namespace footfall::storage::detail
