@@ -63,9 +63,8 @@ std::vector<mouse_step> mouse_path(point from, point to, double target_width, do
   const double over = r.uniform(0.03, 0.08);
   const double duration = fitts_ms(dist, target_width) * r.uniform(0.85, 1.2);
   if (pace <= 0) {
-    // As fast as possible: still a curve the page can see (hover states, mouseover on the way),
-    // but few events, since each one is a round trip into the renderer.
-    curve(from, to, dist < 4 ? 1 : 3, 0, false, r, out);
+    // As fast as possible: one move, since each event is a round trip into the renderer.
+    curve(from, to, 1, 0, false, r, out);
     for (auto& s : out) s.delay_ms = 0;
     return out;
   }

@@ -5,6 +5,7 @@
 
 #include "cdp/input.hpp"
 #include "engine/human_input.hpp"
+#include "engine/pipeline.hpp"
 #include "engine/visitor.hpp"
 
 namespace footfall::engine {
@@ -51,6 +52,22 @@ asio::awaitable<void> visitor::move_to(double x, double y, double width) {
   }
   const auto step = std::chrono::milliseconds(static_cast<long>(pts.empty() ? 0 : total / pts.size()));
   co_await cdp::mouse_move_path(page, std::move(pts), step);
+}
+
+asio::awaitable<void> visitor::click_at(double x, double y, double width, cdp::mouse_button button,
+                                        int count) {
+  if (fast()) {
+    co_await fast_click(page, {x, y}, button, count);
+    co_return;
+  }
+  co_await move_to(x, y, width);
+  co_await pause(r.lognormal(80, 0.3));  // aim, then press
+  for (int n = 1; n <= count; ++n) {
+    co_await cdp::mouse_down(page, button, n);
+    co_await pause(r.lognormal(60, 0.3));
+    co_await cdp::mouse_up(page, button, n);
+    if (n < count) co_await pause(r.lognormal(90, 0.3));
+  }
 }
 
 void visitor::note_scroll_into_view(const json& target, sys_clock::time_point at, steady::time_point t0) {
@@ -123,20 +140,14 @@ asio::awaitable<bool> visitor::do_click(action_type t) {
                                     "," + num(r.uniform()) + ")");
   if (!usable(target)) co_return false;
   note_scroll_into_view(target, at, t0);
-  co_await move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
-  co_await pause(r.lognormal(80, 0.3));  // aim, then press
+  const double x = target["x"].get<double>(), y = target["y"].get<double>(), w = target.value("w", 20);
   const bool dismiss = target.value("dismiss", false);
   if (t == action_type::right_click && !dismiss) {
-    co_await cdp::mouse_down(page, cdp::mouse_button::right);
-    co_await cdp::mouse_up(page, cdp::mouse_button::right);
+    co_await click_at(x, y, w, cdp::mouse_button::right, 1);
   } else if (t == action_type::double_click && !dismiss) {
-    co_await cdp::mouse_down(page, cdp::mouse_button::left, 1);
-    co_await cdp::mouse_up(page, cdp::mouse_button::left, 1);
-    co_await cdp::mouse_down(page, cdp::mouse_button::left, 2);
-    co_await cdp::mouse_up(page, cdp::mouse_button::left, 2);
+    co_await click_at(x, y, w, cdp::mouse_button::left, 2);
   } else {
-    co_await cdp::mouse_down(page);
-    co_await cdp::mouse_up(page);
+    co_await click_at(x, y, w);
     t = action_type::click;
   }
   record(t, &target, at, t0);
@@ -152,10 +163,7 @@ asio::awaitable<bool> visitor::do_hover() {
   note_scroll_into_view(target, at, t0);
   co_await move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
   const bool dismiss = target.value("dismiss", false);
-  if (dismiss) {
-    co_await cdp::mouse_down(page);
-    co_await cdp::mouse_up(page);
-  }
+  if (dismiss) co_await click_at(target["x"].get<double>(), target["y"].get<double>(), 20);
   record(dismiss ? action_type::click : action_type::hover, &target, at, t0);
   co_await pause(r.lognormal(400, 0.5));  // lingering is what makes it a hover
   co_return true;
@@ -169,9 +177,7 @@ static asio::awaitable<json> focus_field(visitor& v, const char* kind) {
                                       "," + num(v.r.uniform()) + "," + num(v.r.uniform()) + ")");
   if (!usable(target)) co_return json();
   v.note_scroll_into_view(target, at, t0);
-  co_await v.move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
-  co_await cdp::mouse_down(v.page);
-  co_await cdp::mouse_up(v.page);
+  co_await v.click_at(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
   v.record(action_type::click, &target, at, t0);
   co_return target;
 }
@@ -207,7 +213,8 @@ asio::awaitable<bool> visitor::do_type() {
       delay += strokes[j].delay_ms;
     }
     const auto per_key = std::chrono::milliseconds(static_cast<long>(delay / static_cast<double>(j - i)));
-    co_await cdp::type_text(page, run, per_key);
+    if (fast()) co_await fast_type(page, run);
+    else co_await cdp::type_text(page, run, per_key);
     auto& a = record(action_type::type, &target, at, t0);
     a.input_value = secret || must_redact(type, name, target.value("autocomplete", ""), run)
                         ? std::string(redacted_value)

@@ -230,19 +230,17 @@ asio::awaitable<bool> visitor::navigate_by_link() {
     const json target = dep.value("target", json());
     if (!target.is_object() || target.contains("none")) co_return false;
     note_scroll_into_view(target, at, t0);
-    co_await move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
+    const double x = target["x"].get<double>(), y = target["y"].get<double>();
     if (target.value("dismiss", false)) {
       // An overlay covered the links: close it with its own button, then try again.
-      co_await cdp::mouse_down(page);
-      co_await cdp::mouse_up(page);
+      co_await click_at(x, y, target.value("w", 20));
       record(action_type::click, &target, at, t0);
       continue;
     }
     co_await env->limiter->wait();
     auto load = page.expect_load();
     const auto nav_t0 = steady::now();
-    co_await cdp::mouse_down(page);
-    co_await cdp::mouse_up(page);
+    co_await click_at(x, y, target.value("w", 20));
     record(action_type::click, &target, at, t0);
     leave(dep);
     try {

@@ -82,6 +82,11 @@ class visitor {
 
   // Actions (session_actions.cpp).
   boost::asio::awaitable<void> move_to(double x, double y, double width);
+  /// Moves to (x, y) and clicks: human path and pauses, or at pace 0 one pipelined burst.
+  boost::asio::awaitable<void> click_at(double x, double y, double width,
+                                        cdp::mouse_button button = cdp::mouse_button::left,
+                                        int count = 1);
+  bool fast() const { return env->pace <= 0 && env->slow_mo_ms == 0; }
   boost::asio::awaitable<void> do_scroll();
   boost::asio::awaitable<bool> do_click(storage::action_type t);
   boost::asio::awaitable<bool> do_hover();
