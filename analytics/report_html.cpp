@@ -51,6 +51,20 @@ nlohmann::json chart_data(const campaign_report& r) {
   }
   d["sessions"] = sessions;
   d["pauses"] = pauses;
+  // Mean strength of each detection signal over the sessions that measured it: explains the
+  // campaign's risk score ("navigator_webdriver 1.00" says what to fix).
+  nlohmann::json signals = nlohmann::json::object();
+  for (const auto& s : r.data.sessions) {
+    if (!s.analytics) continue;
+    for (const auto& [name, v] : s.analytics->risk_signals.items()) {
+      if (!v.is_object() || !v.contains("strength") || !v["strength"].is_number()) continue;
+      auto& acc = signals[name];
+      if (acc.is_null()) acc = {{"sum", 0.0}, {"n", 0}, {"weight", v.value("weight", 0.0)}};
+      acc["sum"] = acc["sum"].get<double>() + v["strength"].get<double>();
+      acc["n"] = acc["n"].get<int>() + 1;
+    }
+  }
+  d["signals"] = signals;
   nlohmann::json dwell = nlohmann::json::array();
   for (const auto& v : r.data.visits)
     if (v.visit.left_ms && dwell.size() < 50000) dwell.push_back(*v.visit.left_ms - v.visit.arrived_ms);
@@ -120,7 +134,8 @@ function bars(id, labels, series, opts) {
   labels.forEach((lab, i) => {
     const y = 4 + i * rowH;
     g.fillStyle = C.ink; g.textBaseline = "middle";
-    g.fillText(lab.length > 22 ? lab.slice(0, 21) + "…" : lab, 4, y + rowH / 2);
+    const fit = Math.floor(lw / 7);
+    g.fillText(lab.length > fit ? lab.slice(0, fit - 1) + "…" : lab, 4, y + rowH / 2);
     series.forEach((s, k) => {
       const v = s.values[i] || 0, bw = (c.w - lw - 70) * v / max;
       g.fillStyle = s.color; g.fillRect(lw, y + k * bh + 2, bw, bh - 2);
@@ -249,7 +264,14 @@ function tables() {
   document.getElementById("sessions").innerHTML = rows || `<tr><td colspan=7 class=empty>no sessions</td></tr>`;
 }
 
-const charts = [kpis, timeline, actionMix, dwell, pauses, heatmap, loads, scatter, tables];
+function signals() {
+  const e = Object.entries(D.signals).sort((a, b) => b[1].weight - a[1].weight);
+  bars("signals", e.map(([k, v]) => k.replace(/_/g, " ") + " (w " + v.weight + ")"),
+       [{name: "mean strength over sessions (0 … 1)", color: C.bad, values: e.map(([, v]) => v.n ? v.sum / v.n : 0)}],
+       {labelWidth: 230, decimals: 2});
+}
+
+const charts = [kpis, timeline, actionMix, dwell, pauses, heatmap, loads, scatter, signals, tables];
 try {
   charts.forEach(f => { f(); drawn++; });
   document.body.dataset.charts = "ok " + drawn;
@@ -281,6 +303,7 @@ std::string render_html(const campaign_report& r) {
 <section class="card"><h2>Pauses between actions</h2><canvas id="pauses"></canvas></section>
 <section class="card"><h2>Page load per URL path</h2><canvas id="loads"></canvas></section>
 <section class="card"><h2>Sessions: rhythm vs detection risk</h2><canvas id="scores"></canvas></section>
+<section class="card wide"><h2>Detection signals</h2><canvas id="signals"></canvas><p class="note">Each signal's mean strength over the sessions; the risk of a session is 1 − Π(1 − weight · strength).</p></section>
 <section class="card wide"><h2>URL paths</h2><table><thead><tr><th>path</th><th>visits</th><th>load p50 ms</th><th>load p95 ms</th><th>avg dwell ms</th><th>console errors</th><th>failed requests</th></tr></thead><tbody id="paths"></tbody></table></section>
 <section class="card wide"><h2>Errors</h2><table><thead><tr><th>session</th><th>status</th><th>error</th></tr></thead><tbody id="errors"></tbody></table></section>
 <section class="card wide"><h2>Sessions</h2><table><thead><tr><th>session</th><th>status</th><th>pages</th><th>actions</th><th>duration s</th><th>rhythm</th><th>risk</th></tr></thead><tbody id="sessions"></tbody></table></section>

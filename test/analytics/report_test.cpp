@@ -44,6 +44,8 @@ storage::campaign_dataset sample_dataset() {
     a.rhythm_score = 0.2 + 0.1 * i;
     a.detection_risk_score = 0.5 - 0.05 * i;
     a.pause_distribution = {{"<100ms", 1}, {"1-2s", 4 + i}, {"2-5s", 2}};
+    a.risk_signals = {{"navigator_webdriver", {{"strength", i % 2}, {"weight", 0.9}}},
+                      {"regular_timing", {{"strength", 0.3}, {"weight", 0.6}}}};
     f.analytics = a;
     d.sessions.push_back(f);
     for (int p = 0; p < 3; ++p) {
@@ -152,8 +154,8 @@ TEST_CASE("report: the HTML report renders its charts in headless Chromium" *
 
   const auto dom = chromium({"--dump-dom"});
   REQUIRE_MESSAGE(dom.exit_code == 0, dom.err);
-  // The page's script marks the body once all 9 charts/tables drew without throwing.
-  CHECK_MESSAGE(dom.out.find("data-charts=\"ok 9\"") != std::string::npos, dom.out.substr(0, 400));
+  // The page's script marks the body once all 10 charts/tables drew without throwing.
+  CHECK_MESSAGE(dom.out.find("data-charts=\"ok 10\"") != std::string::npos, dom.out.substr(0, 400));
   CHECK(dom.out.find("renderer crashed on &lt;checkout&gt;") != std::string::npos);
   // Console errors and uncaught exceptions are logged by --enable-logging as CONSOLE lines.
   CHECK_MESSAGE(dom.err.find("Uncaught") == std::string::npos, dom.err);
