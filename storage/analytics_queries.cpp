@@ -1,6 +1,10 @@
 #include "storage/analytics_queries.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <iterator>
+#include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/analytics_sql.hpp"
@@ -66,18 +70,17 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
   // in the server.
   const auto actions = tx.exec(
       "SELECT v.k, a.action_type, " + epoch_ms("a.\"timestamp\"") +
-      ", a.duration_ms, COALESCE(length(a.input_value), 0), a.coordinates_x, a.coordinates_y, "
-      "a.action_order FROM actions a "
+      ", a.duration_ms, COALESCE(length(a.input_value), 0), a.action_order FROM actions a "
       "JOIN analytics_visits v ON v.id = a.page_visit_id AND v.arrived_at = a.page_arrived_at");
   std::vector<std::vector<int>> orders(out.size());
   for (const auto& r : actions) {
     const auto k = static_cast<std::size_t>(to_int(r[0]));
     if (k == 0 || k >= visit_of_key.size()) continue;
     const auto [session, visit] = visit_of_key[k];
+    // Positions are left out: no formula reads them (the heatmap has its own query).
     out[session].actions.push_back({parse_action_type(r[1].c_str()).value_or(action_type::click),
-                                    to_double(r[2]), to_int(r[3]), to_int(r[4]), visit,
-                                    opt_int(r[5]), opt_int(r[6])});
-    orders[session].push_back(to_int(r[7]));
+                                    to_double(r[2]), to_int(r[3]), to_int(r[4]), visit, {}, {}});
+    orders[session].push_back(to_int(r[5]));
   }
   for (std::size_t s = 0; s < out.size(); ++s) {
     auto& acts = out[s].actions;
@@ -125,12 +128,47 @@ uuid resolve_campaign(connection& c, const std::string& id_or_name) {
 }
 
 std::vector<session_input> load_session_inputs(connection& c, const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c.get().conn};
-    return load_inputs(tx, "s.campaign_id = " + quoted(tx, campaign_id));
-  } catch (...) {
-    rethrow_as_storage_error("loading analytics inputs of campaign " + campaign_id.str());
+  // The cost is the server formatting and sending a million action rows and this process
+  // parsing them, so the sessions are split (by session_index) over one connection per core.
+  // Each part is its own transaction: a session is always read whole from one snapshot.
+  const unsigned parts = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::vector<session_input>> results(parts);
+  std::vector<std::exception_ptr> errors(parts);
+  auto load_part = [&](unsigned i, connection& conn) {
+    try {
+      pqxx::work tx{conn.get().conn};
+      std::string where = "s.campaign_id = " + quoted(tx, campaign_id);
+      if (parts > 1)
+        where += " AND s.session_index % " + std::to_string(parts) + " = " + std::to_string(i);
+      results[i] = load_inputs(tx, where);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::unique_ptr<connection>> extra;
+    std::vector<std::thread> threads;
+    try {
+      for (unsigned i = 1; i < parts; ++i) extra.push_back(std::make_unique<connection>(c.url()));
+    } catch (...) {
+      rethrow_as_storage_error("opening connections to load campaign " + campaign_id.str());
+    }
+    for (unsigned i = 1; i < parts; ++i) threads.emplace_back(load_part, i, std::ref(*extra[i - 1]));
+    load_part(0, c);
+    for (auto& t : threads) t.join();
   }
+  for (const auto& e : errors) {
+    if (!e) continue;
+    try {
+      std::rethrow_exception(e);
+    } catch (...) {
+      rethrow_as_storage_error("loading analytics inputs of campaign " + campaign_id.str());
+    }
+  }
+  std::vector<session_input> out = std::move(results[0]);
+  for (unsigned i = 1; i < parts; ++i)
+    std::move(results[i].begin(), results[i].end(), std::back_inserter(out));
+  return out;
 }
 
 session_input load_session_input(connection& c, const uuid& session_id) {
