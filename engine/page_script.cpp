@@ -206,6 +206,10 @@ const api = {
     const target = choose(indexes.map(i => links[i]).filter(Boolean), 0, u2, u3, false);
     return Object.assign(pagestats(), { target });
   },
+  // A named element with the same actionability checks (scripted journeys, the benchmark).
+  target: (sel, u2, u3, avoidNav) => choose(all(sel).slice(0, 1), 0, u2, u3, !!avoidNav),
+  // The page's final facts and a named link to leave by, in one call.
+  departTo: (sel, u2, u3) => Object.assign(pagestats(), { target: choose(all(sel).slice(0, 1), 0, u2, u3, false) }),
   stats: pagestats,
   // The element keys go to now (for recording a key press).
   active: () => {

@@ -1,0 +1,407 @@
+// bench/sessions: the peers' session workload (../shared/bench/anchors, RESULTS.md (b)) run by
+// footfall's engine with recording on: 24 sessions, 4 at a time, one browser; each session opens
+// a context + 1280x800 page, loads page1, 5 x wheel 400 px, hovers #l7 #l8 #l9, types 30
+// characters into #q, clicks #next and waits for page2's load, 3 x wheel 400 px, reads the page's
+// own report (verification) and closes the context. Every action goes through the same
+// actionability checks (one evaluate per target, hit-tested) and the same storage writer as a
+// campaign. Prints wall time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
+//
+// usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
+//                       [--data-dir DIR] [--settle-ms 3000] [--json]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <cstring>
+#include <dirent.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cdp/input.hpp"
+#include "cdp/io_thread.hpp"
+#include "engine/browser_pool.hpp"
+#include "engine/campaign_runner.hpp"
+#include "engine/page_script.hpp"
+#include "engine/pipeline.hpp"
+#include "engine/visitor.hpp"
+#include "storage/connection.hpp"
+#include "storage/embedded_server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/partitions.hpp"
+#include "storage/repositories.hpp"
+#include "storage/writer.hpp"
+
+namespace asio = boost::asio;
+using namespace footfall;
+using engine::json;
+using storage::action_type;
+
+namespace {
+
+const std::string text30 = "the quick brown fox jumps over";
+
+double ticks_to_s(long long t) { return static_cast<double>(t) / static_cast<double>(sysconf(_SC_CLK_TCK)); }
+
+/// utime+stime+cutime+cstime of every process in process group `pgid` (Chromium's tree: the
+/// launcher puts the browser in its own group and its helpers inherit it; reaped renderers' CPU
+/// is in their parent's cutime). Optionally also that tree's RSS.
+double group_cpu_s(int pgid, double* rss_mib = nullptr) {
+  long long total = 0, rss_pages = 0;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (!std::isdigit(static_cast<unsigned char>(e->d_name[0]))) continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
+    std::string s;
+    std::getline(in, s);
+    const auto close = s.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(s.substr(close + 2));
+    std::vector<std::string> f{std::istream_iterator<std::string>(fields), {}};
+    // After "pid (comm) ": state ppid pgrp ... utime(14th overall = f[11]) stime cutime cstime ... rss(f[21])
+    if (f.size() < 22 || std::stoi(f[2]) != pgid) continue;
+    total += std::stoll(f[11]) + std::stoll(f[12]) + std::stoll(f[13]) + std::stoll(f[14]);
+    rss_pages += std::stoll(f[21]);
+  }
+  closedir(d);
+  if (rss_mib) *rss_mib = static_cast<double>(rss_pages) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / 1048576.0;
+  return ticks_to_s(total);
+}
+
+/// CPU seconds of a process and its children (the PostgreSQL server: postmaster + backends).
+double tree_cpu_s(int root) {
+  long long total = 0;
+  DIR* d = opendir("/proc");
+  while (auto* e = readdir(d)) {
+    if (!std::isdigit(static_cast<unsigned char>(e->d_name[0]))) continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
+    std::string s;
+    std::getline(in, s);
+    const auto close = s.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(s.substr(close + 2));
+    std::vector<std::string> f{std::istream_iterator<std::string>(fields), {}};
+    if (f.size() < 15) continue;
+    const int pid = std::atoi(e->d_name);
+    if (pid != root && std::stoi(f[1]) != root) continue;
+    total += std::stoll(f[11]) + std::stoll(f[12]) + std::stoll(f[13]) + std::stoll(f[14]);
+  }
+  closedir(d);
+  return ticks_to_s(total);
+}
+
+double self_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+struct shared {
+  std::shared_ptr<engine::session_env> env;
+  std::string base;
+  int next = 0, total = 0, verified = 0, failed = 0;
+  std::vector<double> session_ms;
+};
+
+asio::awaitable<void> wheel_400(engine::visitor& v) {
+  const auto at = std::chrono::system_clock::now();
+  const auto t0 = engine::steady::now();
+  co_await cdp::wheel(v.page, 0, 400);
+  v.scroll_pending = true;
+  json pos{{"x", static_cast<int>(v.page.mouse().position.x)}, {"y", static_cast<int>(v.page.mouse().position.y)}};
+  auto& a = v.record(action_type::scroll, &pos, at, t0);
+  a.input_value = "400";
+}
+
+/// The named element after actionability checks; throws when it is not actionable.
+asio::awaitable<json> target(engine::visitor& v, std::string sel) {
+  json t = co_await v.call("target(" + json(sel).dump() + ",0.5,0.5)");
+  if (!t.is_object() || !t.contains("x")) throw std::runtime_error(sel + " is not actionable");
+  co_return t;
+}
+
+asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_row row) {
+  auto env = sh->env;
+  engine::visitor v(env, row);
+  auto lease = co_await env->pool->acquire();
+  const auto ctx = co_await lease.browser->create_context();
+  cdp::page_options po;
+  po.viewport_width = 1280;
+  po.viewport_height = 800;
+  po.user_agent = row.user_agent;
+  v.page = co_await lease.browser->new_page(ctx, po);
+  // The session runner's per-page setup, as a campaign does it.
+  auto crash = v.page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
+  co_await v.page.session().send("Inspector.enable");
+  json script{{"source", std::string(engine::page_script())}};
+  co_await v.page.session().send("Page.addScriptToEvaluateOnNewDocument", std::move(script));
+
+  co_await v.page.navigate(sh->base + "/page1.html", std::chrono::seconds(30));
+  co_await v.arrive(0);
+  for (int k = 0; k < 5; ++k) co_await wheel_400(v);
+  for (const char* sel : {"#l7", "#l8", "#l9"}) {
+    const auto at = std::chrono::system_clock::now();
+    const auto t0 = engine::steady::now();
+    const json t = co_await target(v, sel);
+    v.note_scroll_into_view(t, at, t0);
+    co_await v.move_to(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
+    v.record(action_type::hover, &t, at, t0);
+  }
+  {
+    const auto at = std::chrono::system_clock::now();
+    const auto t0 = engine::steady::now();
+    const json t = co_await target(v, "#q");
+    v.note_scroll_into_view(t, at, t0);
+    co_await v.click_at(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
+    v.record(action_type::click, &t, at, t0);
+    const auto at2 = std::chrono::system_clock::now();
+    const auto t2 = engine::steady::now();
+    co_await engine::fast_type(v.page, text30);
+    v.record(action_type::type, &t, at2, t2).input_value = text30;
+  }
+  {
+    const auto at = std::chrono::system_clock::now();
+    const auto t0 = engine::steady::now();
+    const json dep = co_await v.call("departTo('#next',0.5,0.5)");
+    const json t = dep["target"];
+    v.note_scroll_into_view(t, at, t0);
+    auto load = v.page.expect_load();
+    co_await v.click_at(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
+    v.record(action_type::click, &t, at, t0);
+    v.leave(dep);
+    co_await load.wait(std::chrono::seconds(30));
+    co_await v.arrive(0);
+  }
+  for (int k = 0; k < 3; ++k) co_await wheel_400(v);
+  // Verification rides on the page's final stats (one evaluate).
+  const json fin = co_await v.page.evaluate(
+      "window.__footfall.settle().then(() => Object.assign(window.__footfall.stats(), "
+      "{report: window.__benchReport()}))");
+  v.leave(fin);
+  const auto& rep = fin["report"];
+  const auto p1 = rep.value("/page1.html", json::object()), p2 = rep.value("/page2.html", json::object());
+  const bool ok = p1.value("keydown", 0) == 30 && p1.value("value", std::string()) == text30 &&
+                  p1.value("wheel", 0) >= 1 && p1.value("linkover", 0) >= 1 &&
+                  p1.value("maxScrollY", 0) > 0 && p2.value("wheel", 0) >= 1;
+  if (!ok) spdlog::warn("session {} not verified: {}", row.session_index, rep.dump());
+  row.status = storage::session_status::completed;
+  row.pages_visited = v.pages;
+  row.total_actions = v.total_actions;
+  row.session_duration_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(engine::steady::now() - v.started).count());
+  row.completed_at = std::chrono::system_clock::now();
+  env->writer->write(row);
+  crash.reset();
+  co_await lease.browser->dispose_context(ctx);
+  env->pool->release(lease);
+  co_return ok;
+}
+
+asio::awaitable<void> worker(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows) {
+  while (sh->next < sh->total) {
+    const auto row = (*rows)[static_cast<std::size_t>(sh->next++)];
+    const auto t0 = engine::steady::now();
+    bool ok = false;
+    try {
+      ok = co_await one_session(sh, row);
+    } catch (const std::exception& e) {
+      spdlog::error("session {} failed: {}", row.session_index, e.what());
+      ++sh->failed;
+    }
+    if (ok) ++sh->verified;
+    sh->session_ms.push_back(std::chrono::duration<double, std::milli>(engine::steady::now() - t0).count());
+  }
+}
+
+asio::awaitable<void> run_all(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows, int conc) {
+  auto ex = co_await asio::this_coro::executor;
+  auto left = std::make_shared<int>(conc);
+  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+  for (int i = 0; i < conc; ++i)
+    asio::co_spawn(ex, worker(sh, rows), [left, done](std::exception_ptr) {
+      if (--*left == 0) done->cancel();
+    });
+  while (*left > 0) {
+    boost::system::error_code ec;
+    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> warm(engine::browser_pool* pool) {
+  auto l = co_await pool->acquire();
+  pool->release(l);
+}
+
+asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
+
+int free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int sessions = 24, conc = 4, settle_ms = 3000;
+  std::string site = "/work/shared/bench/anchors/site", url, data_dir = "/var/lib/footfall/bench-pg";
+  bool as_json = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--sessions") sessions = std::stoi(val());
+    else if (a == "--concurrency") conc = std::stoi(val());
+    else if (a == "--site") site = val();
+    else if (a == "--database-url") url = val();
+    else if (a == "--data-dir") data_dir = val();
+    else if (a == "--settle-ms") settle_ms = std::stoi(val());
+    else if (a == "--json") as_json = true;
+    else {
+      std::fprintf(stderr, "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
+                           "[--database-url URL] [--data-dir DIR] [--settle-ms MS] [--json]\n");
+      return 2;
+    }
+  }
+  spdlog::set_level(spdlog::level::warn);
+  int pg_pid = 0;
+  if (url.empty()) {
+    storage::embedded_options eo;
+    eo.data_dir = data_dir;
+    storage::embedded_server srv(eo);
+    url = srv.ensure_running();
+    if (auto st = srv.status(); st.pid) pg_pid = static_cast<int>(*st.pid);
+  }
+  {
+    storage::connection c(url);
+    storage::migrate(c);
+    storage::ensure_partitions(c, storage::clock::now());
+  }
+  // The fixture site, served the way the anchors serve it.
+  const int port = free_port();
+  const pid_t server = fork();
+  if (server == 0) {
+    const std::string p = std::to_string(port);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1", "--directory",
+           site.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+
+  // Rows the recording needs: a persona, a campaign, its pending sessions (claimed as a worker).
+  storage::persona p;
+  p.name = "bench-anchor-workload";
+  storage::campaign camp;
+  std::vector<storage::session_row> rows;
+  {
+    storage::connection c(url);
+    p = storage::persona_repository(c).upsert(p);
+    camp.name = "bench-sessions";
+    camp.target_url = base + "/page1.html";
+    camp.total_sessions = sessions;
+    camp.concurrent_sessions = conc;
+    camp.persona_id = p.id;
+    camp.rate_limit_delay_ms = 100;
+    camp.settings = engine::campaign_settings{}.to_json();
+    camp = storage::campaign_repository(c).create(camp);
+    storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
+    engine::materialize_sessions(url, camp);
+    rows = storage::session_repository(c).claim(camp.id, sessions, "bench");
+  }
+
+  storage::writer_options wo;
+  wo.url = url;
+  storage::writer writer(wo);
+  asio::thread_pool blocking(2);
+  cdp::io_thread io;
+  engine::pool_options po;
+  po.browsers = 1;
+  po.contexts_per_browser = conc;
+  po.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
+  engine::rate_limiter limiter(std::chrono::milliseconds(0));
+  engine::run_counters counters;
+  auto env = std::make_shared<engine::session_env>();
+  env->campaign = camp;
+  env->persona = p;
+  env->pace = 0;
+  env->writer = &writer;
+  env->pool = &pool;
+  env->limiter = &limiter;
+  env->counters = &counters;
+  auto sh = std::make_shared<shared>();
+  sh->env = env;
+  sh->base = base;
+  sh->total = static_cast<int>(rows.size());
+
+  io.run(warm(&pool));
+  const int chrome = pool.pids().at(0);
+  const double idle0 = group_cpu_s(chrome);
+  std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
+  const double idle1 = group_cpu_s(chrome);
+
+  const double c0 = group_cpu_s(chrome), f0 = self_cpu_s(), pg0 = pg_pid ? tree_cpu_s(pg_pid) : 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  io.run(run_all(sh, &rows, conc));
+  writer.flush();  // recording is part of the work: every row committed
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double chrome_rss = 0;
+  const double c1 = group_cpu_s(chrome, &chrome_rss), f1 = self_cpu_s(), pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
+  const auto ws = writer.stats();
+  io.run(stop(&pool));
+  writer.close();
+  kill(server, SIGTERM);
+  waitpid(server, nullptr, 0);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;
+  std::sort(sh->session_ms.begin(), sh->session_ms.end());
+  const double p50 = sh->session_ms.empty() ? 0 : sh->session_ms[sh->session_ms.size() / 2];
+
+  json out{{"bench", "sessions"}, {"tool", "footfall"}, {"sessions", sessions}, {"concurrency", conc},
+           {"wall_s", wall}, {"sessions_per_min", sessions / wall * 60},
+           {"footfall_cpu_s", f1 - f0}, {"footfall_peak_rss_mib", rss_mib},
+           {"chromium_cpu_s", c1 - c0}, {"chromium_cpu_per_session_s", (c1 - c0) / sessions},
+           {"chromium_idle_cpu_per_s", (idle1 - idle0) / (settle_ms / 1000.0)},
+           {"chromium_rss_mib_end", chrome_rss}, {"postgres_cpu_s", pg1 - pg0},
+           {"session_ms_p50", p50}, {"verified", sh->verified}, {"failed", sh->failed},
+           {"rows_written", ws.rows_written}, {"actions_written", ws.actions_written}};
+  if (as_json) {
+    std::cout << "RESULT " << out.dump() << "\n";
+  } else {
+    std::printf("bench/sessions: %d sessions, %d at a time, one browser, recording on\n\n", sessions, conc);
+    std::printf("| tool | wall s | sessions/min | footfall CPU s | peak RSS MiB | Chromium CPU s | Chromium CPU s/session | PostgreSQL CPU s | verified |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("| footfall | %.1f | %.1f | %.2f | %.0f | %.1f | %.2f | %.2f | %d/%d |\n", wall,
+                sessions / wall * 60, f1 - f0, rss_mib, c1 - c0, (c1 - c0) / sessions, pg1 - pg0,
+                sh->verified, sessions);
+    std::printf("\nsession p50 %.0f ms; rows written %llu (actions %llu)\n", p50,
+                static_cast<unsigned long long>(ws.rows_written), static_cast<unsigned long long>(ws.actions_written));
+  }
+  return sh->verified == sessions ? 0 : 1;
+}
