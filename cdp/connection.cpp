@@ -38,10 +38,14 @@ struct event_waiter_state {
 
 struct connection::impl {
   impl(asio::any_io_executor ex, connection_options o)
-      : ws(ex), writer_cv(ex), options(o) {}
+      : ws(ex), writer_cv(ex), deadline_timer(ex), options(o) {}
 
   websocket::stream<beast::tcp_stream> ws;
   asio::steady_timer writer_cv;  // a condition variable: cancelled when the outbox fills
+  // One timer for every command's deadline, armed at or before the earliest one. Sequential
+  // calls with the same timeout never re-arm it: no timerfd_settime per command.
+  asio::steady_timer deadline_timer;
+  std::chrono::steady_clock::time_point armed = std::chrono::steady_clock::time_point::max();
   connection_options options;
   pending_call_table pending;
   std::deque<std::string> outbox;
@@ -108,6 +112,7 @@ struct connection::impl {
     }
     waiters.clear();
     writer_cv.cancel();
+    deadline_timer.cancel();
     error_code ec;
     beast::get_lowest_layer(ws).socket().close(ec);
     auto handlers = std::move(close_handlers);
@@ -228,6 +233,20 @@ asio::awaitable<void> writer(std::shared_ptr<connection::impl> d) {
   d->outbox.clear();
 }
 
+asio::awaitable<void> deadline_sweeper(std::shared_ptr<connection::impl> d) {
+  while (d->open) {
+    d->deadline_timer.expires_at(d->armed);
+    error_code ec;
+    co_await d->deadline_timer.async_wait(redirect_error(use_awaitable, ec));
+    if (!d->open) break;
+    if (ec) continue;  // re-armed for an earlier deadline
+    d->pending.expire(std::chrono::steady_clock::now(), [](const pending_call& c) {
+      return std::make_exception_ptr(timeout_error(std::string(c.method), c.timeout.count()));
+    });
+    d->armed = d->pending.earliest_deadline();
+  }
+}
+
 void log_end(const char* what, std::exception_ptr e) {
   if (!e) return;
   try {
@@ -275,6 +294,7 @@ asio::awaitable<std::shared_ptr<connection>> connection::open(devtools_endpoint 
   d->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
   asio::co_spawn(ex, reader(d), [](std::exception_ptr e) { log_end("reader", e); });
   asio::co_spawn(ex, writer(d), [](std::exception_ptr e) { log_end("writer", e); });
+  asio::co_spawn(ex, deadline_sweeper(d), [](std::exception_ptr e) { log_end("deadline", e); });
   co_return std::shared_ptr<connection>(new connection(std::move(d)));
 }
 
@@ -303,21 +323,29 @@ asio::awaitable<json> connection::send(std::string_view method, json params, ses
   }
   out.push_back('}');
 
-  asio::steady_timer timer(d->writer_cv.get_executor());
+  // The call's own timer only wakes this coroutine (cancelled on reply, error or deadline): it
+  // never expires by itself, so it is never the reactor's earliest timer.
+  asio::steady_timer wake(d->writer_cv.get_executor());
   pending_call call;
   call.method = method;
   call.session = session.value;
-  call.timer = &timer;
+  call.timer = &wake;
+  call.timeout = timeout;
+  call.deadline = std::chrono::steady_clock::now() + timeout;
   d->pending.insert(id, call);
+  if (call.deadline < d->armed) {
+    d->armed = call.deadline;
+    d->deadline_timer.cancel();
+  }
   d->outbox.push_back(std::move(out));
   d->wake_writer();
 
-  timer.expires_after(timeout);
+  wake.expires_at(asio::steady_timer::time_point::max());
   error_code ec;
-  co_await timer.async_wait(redirect_error(use_awaitable, ec));
-  if (!call.done) {
+  co_await wake.async_wait(redirect_error(use_awaitable, ec));
+  if (!call.done) {  // only if someone cancelled the timer without completing the call
     d->pending.erase(id);
-    throw timeout_error(std::string(method), timeout.count());
+    throw connection_closed(std::string(method) + ": wait interrupted");
   }
   if (call.error) std::rethrow_exception(call.error);
   co_return std::move(call.result);

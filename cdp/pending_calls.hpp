@@ -2,6 +2,8 @@
 /// The pending-call table of a connection (sans-io): id -> the awaiting call's slot.
 /// A slot lives in the awaiting coroutine's frame; completing it stores the result or error and
 /// cancels the slot's timer, which resumes the coroutine. Unit-tested without sockets.
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <string_view>
@@ -18,6 +20,8 @@ struct pending_call {
   std::string_view method;   ///< Views into the awaiting frame: valid while it is pending.
   std::string_view session;
   asio::steady_timer* timer = nullptr;  ///< Cancelled on completion (null in unit tests).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  milliseconds timeout{0};  ///< For the timeout error's text.
   json result;
   std::exception_ptr error;
   bool done = false;
@@ -73,6 +77,28 @@ class pending_call_table {
       c->error = make_error(*c);
       finish(*c);
     }
+  }
+  /// Fails every call whose deadline is at or before `now`; returns how many.
+  template <class MakeError>
+  std::size_t expire(std::chrono::steady_clock::time_point now, MakeError&& make_error) {
+    std::size_t n = 0;
+    for (auto it = calls_.begin(); it != calls_.end();) {
+      if (it->second->deadline <= now) {
+        it->second->error = make_error(*it->second);
+        finish(*it->second);
+        it = calls_.erase(it);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
+    return n;
+  }
+  /// The earliest deadline of the calls in flight (time_point::max() when none).
+  std::chrono::steady_clock::time_point earliest_deadline() const {
+    auto t = std::chrono::steady_clock::time_point::max();
+    for (const auto& [id, c] : calls_) t = std::min(t, c->deadline);
+    return t;
   }
   std::size_t size() const { return calls_.size(); }
 

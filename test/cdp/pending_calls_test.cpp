@@ -83,3 +83,33 @@ TEST_CASE("pending calls: a closed socket fails everything; an erased call is no
   CHECK_THROWS_AS(std::rethrow_exception(b.error), connection_closed);
   CHECK(t.size() == 0);
 }
+
+TEST_CASE("pending calls: deadlines expire only the calls that are due") {
+  using clock = std::chrono::steady_clock;
+  pending_call_table t;
+  const auto now = clock::now();
+  pending_call a, b;
+  a.method = "Page.navigate";
+  a.deadline = now + std::chrono::milliseconds(100);
+  a.timeout = std::chrono::milliseconds(100);
+  b.deadline = now + std::chrono::milliseconds(5000);
+  t.insert(t.next_id(), a);
+  t.insert(t.next_id(), b);
+  CHECK(t.earliest_deadline() == a.deadline);
+  auto timed_out = [](const pending_call& c) {
+    return std::make_exception_ptr(timeout_error(std::string(c.method), c.timeout.count()));
+  };
+  CHECK(t.expire(now, timed_out) == 0);
+  CHECK(t.expire(now + std::chrono::milliseconds(100), timed_out) == 1);
+  REQUIRE(a.done);
+  CHECK_FALSE(b.done);
+  try {
+    std::rethrow_exception(a.error);
+  } catch (const timeout_error& e) {
+    CHECK(e.method == "Page.navigate");
+    CHECK(std::string(e.what()) == "Page.navigate: no reply within 100 ms");
+  }
+  CHECK(t.earliest_deadline() == b.deadline);
+  t.complete(2, json::object());
+  CHECK(t.earliest_deadline() == clock::time_point::max());
+}
