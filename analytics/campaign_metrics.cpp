@@ -31,11 +31,14 @@ storage::campaign_analytics_row compute_campaign_analytics(
   }
   r.avg_session_duration_ms = mean(duration);
   if (auto m = mean(pages)) r.avg_pages_per_session = std::min(99.99, *m);
-  r.avg_actions_per_session = mean(actions);
+  // The spec's DECIMAL(6,2) / DECIMAL(3,2) columns: clamp rather than fail the whole row.
+  if (auto m = mean(actions)) r.avg_actions_per_session = std::min(9999.99, *m);
   r.avg_rhythm_score = mean(rhythm);
   if (pace.size() >= 2) r.behavioral_variance = std::min(999.999, *variance(pace));
   r.detection_risk_score = mean(risk);
   r.resources = resources;
+  if (r.resources.avg_cpu_usage)
+    r.resources.avg_cpu_usage = std::clamp(*r.resources.avg_cpu_usage, 0.0, 9.99);
   return r;
 }
 

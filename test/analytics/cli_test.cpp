@@ -100,6 +100,18 @@ TEST_CASE("cli report: table and json and junit and html of a recorded campaign"
   o.failed_every = 4;
   const auto k = test::generate_campaign(db.url(), o);
 
+  const auto recompute = footfall_cli(db, {"analytics", "recompute", "report-me", "--json"});
+  REQUIRE_MESSAGE(recompute.exit_code == 0, recompute.err);
+  const auto rj = nlohmann::json::parse(recompute.out);
+  CHECK(rj["sessions"] == 8);
+  CHECK(rj["actions"] == 8 * 4 * 6);
+  CHECK(rj["rollup_rows"].get<int>() > 0);
+  CHECK(db.count("SELECT count(*) FROM session_analytics") == 8);
+  const auto rollup = footfall_cli(db, {"analytics", "rollup"});
+  CHECK_MESSAGE(rollup.exit_code == 0, rollup.err);
+  CHECK(db.count("SELECT count(*) FROM rollup_state WHERE refreshed_to IS NOT NULL") == 1);
+  CHECK(footfall_cli(db, {"analytics", "recompute", "no-such-campaign"}).exit_code == 2);
+
   const auto table = footfall_cli(db, {"report", "report-me"});
   REQUIRE_MESSAGE(table.exit_code == 0, table.err);
   CHECK(table.out.find("8 total: 6 completed, 2 failed") != std::string::npos);
