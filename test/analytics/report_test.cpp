@@ -2,7 +2,6 @@
 // report opened in the real headless Chromium (charts drawn, no script errors, not blank).
 #include <doctest/doctest.h>
 
-#include <regex>
 
 #include "analytics/compare.hpp"
 #include "analytics/report.hpp"
@@ -157,9 +156,10 @@ TEST_CASE("report: the HTML report renders its charts in headless Chromium" *
   // The page's script marks the body once all 10 charts/tables drew without throwing.
   CHECK_MESSAGE(dom.out.find("data-charts=\"ok 10\"") != std::string::npos, dom.out.substr(0, 400));
   CHECK(dom.out.find("renderer crashed on &lt;checkout&gt;") != std::string::npos);
-  // Console errors and uncaught exceptions are logged by --enable-logging as CONSOLE lines.
+  // --enable-logging prints every console message and uncaught exception as a CONSOLE line
+  // (all at INFO level, so the level cannot tell errors apart); the report logs nothing.
   CHECK_MESSAGE(dom.err.find("Uncaught") == std::string::npos, dom.err);
-  CHECK_MESSAGE(!std::regex_search(dom.err, std::regex("CONSOLE.*[Ee]rror")), dom.err);
+  CHECK_MESSAGE(dom.err.find(":CONSOLE") == std::string::npos, dom.err);
 
   const auto png = dir.path / "shot.png";
   const auto shot = chromium({"--screenshot=" + png.string(), "--hide-scrollbars"});
