@@ -1,6 +1,9 @@
 // Analytics against a real PostgreSQL: set-based recompute, the session-end path, rollups.
 #include <doctest/doctest.h>
 
+#include <mutex>
+#include <thread>
+
 #include "analytics/recompute.hpp"
 #include "analytics/session_metrics.hpp"
 #include "storage/analytics_queries.hpp"
@@ -167,4 +170,34 @@ TEST_CASE("campaign names: resolve by id or unique name and refuse ambiguous one
   test::generate_campaign(db.url(), o);
   CHECK_THROWS_WITH(storage::resolve_campaign(c, "twin"), doctest::Contains("not unique"));
   CHECK_THROWS_WITH(storage::resolve_campaign(c, "nope"), doctest::Contains("no campaign"));
+}
+
+TEST_CASE("rollups: concurrent refreshes and campaign rebuilds do not collide" *
+          doctest::timeout(180)) {
+  test::analytics_db db;
+  test::campaign_gen_options o;
+  o.name = "concurrent";
+  o.sessions = 3;
+  const auto k = test::generate_campaign(db.url(), o);
+  std::vector<std::string> errors;
+  std::mutex m;
+  auto worker = [&](bool rebuild) {
+    try {
+      storage::connection c{db.url()};
+      for (int i = 0; i < 8; ++i) {
+        if (rebuild) storage::rebuild_campaign_rollups(c, k.id);
+        else storage::refresh_rollups(c);
+      }
+    } catch (const std::exception& e) {
+      std::lock_guard lock(m);
+      errors.push_back(e.what());
+    }
+  };
+  std::thread a(worker, true), b(worker, false), c2(worker, true);
+  a.join();
+  b.join();
+  c2.join();
+  CHECK_MESSAGE(errors.empty(), (errors.empty() ? "" : errors.front()));
+  CHECK(db.count("SELECT sum(actions) FROM traffic_rollups WHERE granularity = 'day' "
+                 "AND url_path = '' AND campaign_id = '" + k.id.str() + "'") == 3 * 3 * 8);
 }
