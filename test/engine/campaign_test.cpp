@@ -1,10 +1,13 @@
 // Integration: real Chromium, real PostgreSQL, the fixture site on 127.0.0.1.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <cmath>
 #include <set>
 
 #include "engine/engine_fixture.hpp"
+#include "cdp/launcher.hpp"
 #include "engine/links.hpp"
 #include "support/http_server.hpp"
 
@@ -185,4 +188,32 @@ TEST_CASE("engine: an unreachable site fails every session and the campaign") {
   const auto summary = engine::run_campaign(camp.id, test::test_run_options(db.url(), 2), true);
   CHECK(summary.campaign_status == storage::campaign_status::failed);
   CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message <> ''") == "2");
+}
+
+namespace {
+boost::asio::awaitable<void> kill_browser_once(cdp::page, storage::session_row, int* calls) {
+  // The second session to end takes its browser down with it (as an OOM kill would).
+  if (++*calls == 2)
+    for (const pid_t pid : cdp::live_browser_pids()) ::kill(pid, SIGKILL);
+  co_return;
+}
+}  // namespace
+
+TEST_CASE("engine: a dead browser fails only the sessions it hosted; it is replaced and the campaign completes") {
+  engine_db db;
+  test::http_server site;
+  const auto camp = test::make_campaign(db.url(), test::busy_persona("survivor"),
+                                        site.url("/journey/index.html"), 8, 2, 19);
+  auto o = test::test_run_options(db.url(), 2);
+  int calls = 0;
+  o.before_close = [&calls](cdp::page p, storage::session_row r) { return kill_browser_once(std::move(p), std::move(r), &calls); };
+  const auto summary = engine::run_campaign(camp.id, o, true);
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  CHECK(summary.browser_replacements >= 1);
+  const auto failed = std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed'"));
+  CHECK(failed <= 1);  // at most the session sharing the browser at that moment
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message NOT LIKE '%browser%' "
+                  "AND error_message NOT LIKE '%closed%'") == "0");
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'")) >= 7);
+  CHECK(cdp::live_browser_pids().empty());  // none outlives the run
 }

@@ -1,6 +1,8 @@
 // Integration: the footfall binary as two worker processes sharing one campaign, and its CLI.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <thread>
 
@@ -72,4 +74,38 @@ TEST_CASE("engine: a worker waits while its campaign is paused and finishes afte
   CHECK(done.exit_code == 0);
   CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'") == "3");
   CHECK(db.scalar("SELECT status::text FROM campaigns") == "completed");
+}
+
+TEST_CASE("engine: SIGTERM stops claiming, lets running sessions finish, exits 0 and leaves the rest pending") {
+  test::engine_db db;
+  test::http_server site;
+  auto persona = test::busy_persona("terminated");
+  persona.session_duration_min = 3;
+  persona.session_duration_max = 5;
+  persona.pages_min = 1;
+  persona.pages_max = 2;
+  persona.actions_per_page_min = 2;
+  persona.actions_per_page_max = 3;
+  const auto camp = test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 8, 2, 17);
+  auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(), "--pace", "1",
+                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
+  bool started = false;
+  for (int i = 0; i < 200 && !started; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    started = db.scalar("SELECT count(*) FROM sessions WHERE status <> 'pending'") != "0";
+  }
+  REQUIRE(started);
+  kill(w.pid, SIGTERM);
+  const auto r = test::wait(w, std::chrono::seconds(90));
+  CAPTURE(r.err.substr(0, 3000));
+  CHECK(r.exit_code == 0);
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'running'") == "0");
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'pending'")) >= 1);
+  CHECK(std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'")) >= 1);
+  CHECK(db.scalar("SELECT status::text FROM campaigns") == "running");
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["interrupted"].get<bool>());
+  // Every page of every finished session was written before the exit.
+  CHECK(db.scalar("SELECT count(*) FROM sessions s WHERE s.status = 'completed' AND s.pages_visited <> "
+                  "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id)") == "0");
 }
