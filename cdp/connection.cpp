@@ -7,7 +7,9 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -247,6 +249,22 @@ asio::awaitable<void> deadline_sweeper(std::shared_ptr<connection::impl> d) {
   }
 }
 
+// True when called from the thread running the connection's io_context.
+bool on_io_thread(const asio::any_io_executor& ex) {
+  const auto* io = ex.target<asio::io_context::executor_type>();
+  return io && io->running_in_this_thread();
+}
+
+// Runs `f` now when on the io thread, else queues it there: handles, subscriptions and waiters
+// may be dropped from any thread without racing the reader.
+template <class F>
+void on_io(const asio::any_io_executor& ex, F&& f) {
+  if (on_io_thread(ex))
+    f();
+  else
+    asio::post(ex, std::forward<F>(f));
+}
+
 void log_end(const char* what, std::exception_ptr e) {
   if (!e) return;
   try {
@@ -267,7 +285,9 @@ void append_uint(std::string& out, std::uint64_t v) {
 connection::connection(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
 
 connection::~connection() {
-  if (impl_) impl_->shutdown("connection object destroyed");
+  if (impl_)
+    on_io(impl_->writer_cv.get_executor(),
+          [d = impl_] { d->shutdown("connection object destroyed"); });
 }
 
 asio::awaitable<std::shared_ptr<connection>> connection::open(devtools_endpoint ep,
@@ -387,7 +407,9 @@ void connection::on_close(std::function<void(const std::string&)> handler) {
 }
 
 bool connection::is_open() const { return impl_->open; }
-void connection::close() { impl_->shutdown("closed by footfall"); }
+void connection::close() {
+  on_io(impl_->writer_cv.get_executor(), [d = impl_] { d->shutdown("closed by footfall"); });
+}
 asio::any_io_executor connection::get_executor() const { return impl_->writer_cv.get_executor(); }
 std::uint64_t connection::commands_sent() const { return impl_->pending.issued(); }
 std::uint64_t connection::messages_received() const { return impl_->received; }
@@ -411,13 +433,14 @@ subscription::~subscription() { reset(); }
 void subscription::reset() {
   if (id_ == 0) return;
   if (auto c = conn_.lock()) {
-    auto& d = *c->impl_;
-    if (auto k = d.sub_keys.find(id_); k != d.sub_keys.end()) {
-      auto& v = d.subs[k->second];
-      std::erase_if(v, [&](const auto& e) { return e.id == id_; });
-      if (v.empty()) d.subs.erase(k->second);
-      d.sub_keys.erase(k);
-    }
+    on_io(c->get_executor(), [d = c->impl_, id = id_] {
+      if (auto k = d->sub_keys.find(id); k != d->sub_keys.end()) {
+        auto& v = d->subs[k->second];
+        std::erase_if(v, [&](const auto& e) { return e.id == id; });
+        if (v.empty()) d->subs.erase(k->second);
+        d->sub_keys.erase(k);
+      }
+    });
   }
   id_ = 0;
   conn_.reset();
@@ -427,7 +450,9 @@ event_waiter::event_waiter(std::shared_ptr<connection> c, std::shared_ptr<event_
     : conn_(std::move(c)), state_(std::move(s)) {}
 
 event_waiter::~event_waiter() {
-  if (conn_ && state_) std::erase(conn_->impl_->waiters, state_);
+  if (conn_ && state_)
+    on_io(conn_->get_executor(),
+          [d = conn_->impl_, st = std::move(state_)] { std::erase(d->waiters, st); });
 }
 
 bool event_waiter::ready() const { return state_ && (state_->result || state_->error); }

@@ -1,9 +1,10 @@
 #pragma once
 /// One DevTools WebSocket per browser, carrying every flattened target session.
 ///
-/// Threading: a connection lives on one io_context thread; call everything (send, subscribe,
-/// expect_event, close) from coroutines or handlers running on that thread. See io_thread.hpp
-/// for running coroutines on it from other threads.
+/// Threading: a connection lives on one io_context thread; call send, subscribe and
+/// expect_event from coroutines or handlers running on that thread (see io_thread.hpp for
+/// running coroutines on it from other threads). close() and dropping connections,
+/// subscriptions and waiters are safe from any thread (the work is queued to the io thread).
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -187,7 +187,8 @@ asio::awaitable<void> visit(visit_options o, std::shared_ptr<cdp::browser> b,
   co_await b->dispose_context(ctx);
 }
 
-visit_options parse(const args& a) {
+/// The options, or nullopt when --help was printed.
+std::optional<visit_options> parse(const args& a) {
   visit_options o;
   po::options_description desc("flags");
   desc.add_options()("url", po::value(&o.url)->required(), "page to visit (http or https)")(
@@ -204,7 +205,7 @@ visit_options parse(const args& a) {
                    "[--timeout-ms N]\n"
                    "Visits URL once with a real Chromium: scroll, hover, click a same-origin "
                    "link, type into the first text field. Prints each action."))
-    throw std::runtime_error("");  // --help printed; caught below
+    return std::nullopt;
   if (o.timeout_ms <= 0) throw usage_error("--timeout-ms: must be a positive number of ms");
   if (o.headed && !std::getenv("DISPLAY"))
     throw usage_error("--headed: needs a display (DISPLAY is unset; try xvfb-run)");
@@ -214,15 +215,9 @@ visit_options parse(const args& a) {
 }  // namespace
 
 int cmd_visit(const args& a) {
-  visit_options o;
-  try {
-    o = parse(a);
-  } catch (const usage_error&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    if (std::string(e.what()).empty()) return ok;  // --help
-    throw;
-  }
+  const auto parsed = parse(a);
+  if (!parsed) return ok;  // --help
+  const visit_options& o = *parsed;
   auto origin = engine::parse_url(o.url);
   if (!origin) throw usage_error("URL: must be an absolute http:// or https:// URL, got '" +
                                  o.url + "'");
