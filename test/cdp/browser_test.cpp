@@ -138,3 +138,24 @@ TEST_CASE("browser: messages far above Beast's 16 MiB default arrive whole") {
   auto shot = run(f.page.session().send("Page.captureScreenshot", shot_args));
   CHECK(shot["data"].get_ref<const std::string&>().size() > 1000);
 }
+
+TEST_CASE("browser: a crashed renderer fails its page's pending commands, not the browser") {
+  auto& c = chromium();
+  auto ctx = run(c.browser->create_context());
+  auto p = run(c.browser->new_page(ctx));
+  run(p.navigate(c.site.url("/index.html"), 10s));
+  auto s = p.session();
+  json args = {{"expression", "new Promise(() => {})"}, {"awaitPromise", true}};
+  auto pending = c.io.spawn(s.send("Runtime.evaluate", args, 30s));
+  auto crash = c.io.spawn(s.send("Page.crash", json::object(), 3s));  // never answered
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(pending.wait_for(5s) == std::future_status::ready);
+  CHECK_THROWS_AS(pending.get(), target_closed);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  CHECK(p.closed());
+  CHECK_THROWS(crash.get());
+  // The browser and its other pages carry on.
+  fresh_page other("/page2.html");
+  CHECK(run(other.page.evaluate("document.title")) == "second page");
+  run(c.browser->dispose_context(ctx));
+}
