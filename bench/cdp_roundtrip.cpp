@@ -36,7 +36,8 @@ struct config {
 double self_cpu_seconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // CPU of every process in Chromium's group, including children they reaped.
@@ -114,12 +115,17 @@ int main(int argc, char** argv) {
   config c;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--calls" && i + 1 < argc) c.calls = std::stoi(argv[++i]);
-    else if (a == "--warmup" && i + 1 < argc) c.warmup = std::stoi(argv[++i]);
-    else if (a == "--chromium" && i + 1 < argc) c.chromium = argv[++i];
-    else if (a.rfind("--", 0) != 0) c.url = a;
+    if (a == "--calls" && i + 1 < argc)
+      c.calls = std::stoi(argv[++i]);
+    else if (a == "--warmup" && i + 1 < argc)
+      c.warmup = std::stoi(argv[++i]);
+    else if (a == "--chromium" && i + 1 < argc)
+      c.chromium = argv[++i];
+    else if (a.rfind("--", 0) != 0)
+      c.url = a;
     else {
-      std::fprintf(stderr, "usage: bench_cdp_roundtrip [URL] [--calls N] [--warmup N] [--chromium PATH]\n");
+      std::fprintf(stderr,
+                   "usage: bench_cdp_roundtrip [URL] [--calls N] [--warmup N] [--chromium PATH]\n");
       return 2;
     }
   }
@@ -141,11 +147,14 @@ int main(int argc, char** argv) {
     return 3;
   }
   const double n = c.calls;
-  std::printf("footfall cdp_roundtrip — %d sequential Runtime.evaluate(\"1+1\", returnByValue) on "
-              "one page session after %d warm-up calls\n%s, page %s\n\n",
-              c.calls, c.warmup, r.product.c_str(), c.url.c_str());
-  std::printf("| p50 µs | p99 µs | mean µs | calls/s | footfall CPU µs/call | Chromium CPU µs/call |\n");
-  std::printf("|-------:|-------:|--------:|--------:|---------------------:|---------------------:|\n");
+  std::printf(
+      "footfall cdp_roundtrip — %d sequential Runtime.evaluate(\"1+1\", returnByValue) on "
+      "one page session after %d warm-up calls\n%s, page %s\n\n",
+      c.calls, c.warmup, r.product.c_str(), c.url.c_str());
+  std::printf(
+      "| p50 µs | p99 µs | mean µs | calls/s | footfall CPU µs/call | Chromium CPU µs/call |\n");
+  std::printf(
+      "|-------:|-------:|--------:|--------:|---------------------:|---------------------:|\n");
   double mean = 0;
   for (double v : r.lat_us) mean += v;
   mean /= n;

@@ -1,9 +1,9 @@
 // Browser target: contexts and new pages (flattened sessions over the browser's socket).
 #include "cdp/browser.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "cdp/page_state.hpp"
 
@@ -74,8 +74,7 @@ asio::awaitable<page> browser::new_page(browser_context_id context, page_options
   auto created = co_await c->send("Target.createTarget", std::move(create));
   target_id target{created.at("targetId").get<std::string>()};
   json args3 = {{"targetId", target.value}, {"flatten", true}};
-  auto attached = co_await c->send("Target.attachToTarget",
-                                   std::move(args3));
+  auto attached = co_await c->send("Target.attachToTarget", std::move(args3));
   auto st = std::make_shared<page_state>();
   st->session = cdp::session(c, session_id{attached.at("sessionId").get<std::string>()});
   st->target = target;

@@ -15,8 +15,8 @@ namespace footfall::cdp {
 class browser : public std::enable_shared_from_this<browser> {
  public:
   /// Connects to a launched (or already running) browser.
-  static asio::awaitable<std::shared_ptr<browser>> connect(devtools_endpoint endpoint,
-                                                           connection_options options = connection_options());
+  static asio::awaitable<std::shared_ptr<browser>> connect(
+      devtools_endpoint endpoint, connection_options options = connection_options());
   explicit browser(std::shared_ptr<connection> c) : conn_(std::move(c)) {}
 
   /// A new isolated context (Target.createBrowserContext).

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,7 +16,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <spdlog/spdlog.h>
 
 #include "cdp/pending_calls.hpp"
 
@@ -24,9 +24,9 @@ namespace footfall::cdp {
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-using boost::system::error_code;
 using asio::redirect_error;
 using asio::use_awaitable;
+using boost::system::error_code;
 
 struct event_waiter_state {
   std::uint64_t id = 0;
@@ -134,8 +134,8 @@ void connection::impl::dispatch(json& msg) {
         // A session that is gone answers with this instead of a detach event we may have missed.
         if (text.rfind("Session with given id not found", 0) == 0)
           return std::make_exception_ptr(target_closed(std::string(c.method) + ": " + text));
-        return std::make_exception_ptr(protocol_error(std::string(c.method), err->value("code", 0),
-                                                      std::move(text)));
+        return std::make_exception_ptr(
+            protocol_error(std::string(c.method), err->value("code", 0), std::move(text)));
       });
     } else if (auto res = msg.find("result"); res != msg.end()) {
       pending.complete(id->get<std::uint64_t>(), std::move(*res));
@@ -299,8 +299,9 @@ asio::awaitable<std::shared_ptr<connection>> connection::open(devtools_endpoint 
   error_code ec;
   co_await sock.async_connect(tcp::endpoint(asio::ip::make_address(ep.host), ep.port),
                               redirect_error(use_awaitable, ec));
-  if (ec) throw connection_closed("connect to " + ep.host + ":" + std::to_string(ep.port) + ": " +
-                                  ec.message());
+  if (ec)
+    throw connection_closed("connect to " + ep.host + ":" + std::to_string(ep.port) + ": " +
+                            ec.message());
   // Each command is one small frame awaited before the next: Nagle would add delay.
   sock.socket().set_option(tcp::no_delay(true));
   // Chromium rejects fragmented frames; big results (screenshots) exceed Beast's 16 MiB default.

@@ -25,7 +25,7 @@ struct event_waiter_state;
 
 /// Tuning of a connection.
 struct connection_options {
-  milliseconds default_timeout{30000};  ///< Per-command deadline when send() gets none.
+  milliseconds default_timeout{30000};        ///< Per-command deadline when send() gets none.
   std::size_t read_message_max = 256u << 20;  ///< Screenshots of 10+ MB must fit.
 };
 
@@ -82,8 +82,8 @@ class connection : public std::enable_shared_from_this<connection> {
  public:
   /// Connects (TCP_NODELAY, WebSocket handshake) and starts the reader and writer on the
   /// calling coroutine's executor.
-  static asio::awaitable<std::shared_ptr<connection>> open(devtools_endpoint endpoint,
-                                                           connection_options options = connection_options());
+  static asio::awaitable<std::shared_ptr<connection>> open(
+      devtools_endpoint endpoint, connection_options options = connection_options());
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -92,15 +92,16 @@ class connection : public std::enable_shared_from_this<connection> {
   /// string literal). Empty session = the browser target. timeout 0 = the default.
   /// Throws protocol_error, timeout_error, target_closed or connection_closed.
   asio::awaitable<json> send(std::string_view method, json params = json::object(),
-                             session_id session = session_id(), milliseconds timeout = milliseconds{0});
+                             session_id session = session_id(),
+                             milliseconds timeout = milliseconds{0});
 
   /// Calls `handler` for every `method` event of `session` until the subscription dies.
   subscription subscribe(session_id session, std::string method, event_handler handler);
   /// Starts listening for one `method` event of `session` matching `pred` (none = any).
   event_waiter expect_event(session_id session, std::string method, event_predicate pred = {});
   /// Shorthand for expect_event(...).wait(timeout) when the event cannot precede the call.
-  asio::awaitable<json> wait_for_event(session_id session, std::string method,
-                                       event_predicate pred, milliseconds timeout);
+  asio::awaitable<json> wait_for_event(session_id session, std::string method, event_predicate pred,
+                                       milliseconds timeout);
 
   /// Calls `handler` once when the socket closes (reason text); at once if already closed.
   void on_close(std::function<void(const std::string& reason)> handler);

@@ -1,11 +1,11 @@
 // Real input through the Input domain: the page receives isTrusted events.
 #include "cdp/input.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace footfall::cdp {
 
@@ -231,12 +231,12 @@ asio::awaitable<void> insert_text(page p, std::string text) {
 }
 
 asio::awaitable<int> select_option(page p, std::string selector, std::string option) {
-  const std::string find = "(() => { const s = document.querySelector(" + json(selector).dump() +
-                           "); if (!s || !s.options) return null; const want = " +
-                           json(option).dump() +
-                           "; const i = Array.from(s.options).findIndex(o => o.value === want || "
-                           "o.label === want || o.text.trim() === want); "
-                           "return [s.selectedIndex, i]; })()";
+  const std::string find =
+      "(() => { const s = document.querySelector(" + json(selector).dump() +
+      "); if (!s || !s.options) return null; const want = " + json(option).dump() +
+      "; const i = Array.from(s.options).findIndex(o => o.value === want || "
+      "o.label === want || o.text.trim() === want); "
+      "return [s.selectedIndex, i]; })()";
   auto v = co_await p.evaluate(find);
   if (!v.is_array()) throw element_not_found(selector);
   const int current = v[0].get<int>(), wanted = v[1].get<int>();
@@ -245,8 +245,7 @@ asio::awaitable<int> select_option(page p, std::string selector, std::string opt
   // the arrow keys: on Linux/Windows they change a focused closed select's value directly and
   // the page sees trusted keydown/input/change events.
   json args5 = {{"expression", "document.querySelector(" + json(selector).dump() + ")"}};
-  auto obj = co_await p.session().send(
-      "Runtime.evaluate", std::move(args5));
+  auto obj = co_await p.session().send("Runtime.evaluate", std::move(args5));
   const auto object_id = obj["result"].value("objectId", std::string());
   json args6 = {{"objectId", object_id}};
   co_await p.session().send("DOM.focus", std::move(args6));
@@ -254,8 +253,8 @@ asio::awaitable<int> select_option(page p, std::string selector, std::string opt
   co_await p.session().send("Runtime.releaseObject", std::move(args7));
   const auto key = require_key(wanted > current ? "ArrowDown" : "ArrowUp");
   for (int n = 0; n < std::abs(wanted - current); ++n) co_await press(p, key, milliseconds(0));
-  auto now = co_await p.evaluate("document.querySelector(" + json(selector).dump() +
-                                 ").selectedIndex");
+  auto now =
+      co_await p.evaluate("document.querySelector(" + json(selector).dump() + ").selectedIndex");
   if (now.get<int>() != wanted)
     throw error("select_option " + selector + ": arrow keys reached index " + now.dump() +
                 ", wanted " + std::to_string(wanted) + " (disabled options in the way?)");

@@ -27,14 +27,15 @@ asio::awaitable<void> mouse_up(page p, mouse_button button = mouse_button::left,
 /// How a click is made.
 struct click_options {
   mouse_button button = mouse_button::left;
-  int click_count = 1;            ///< 2 = double click (two press/release pairs, dblclick fires).
-  int move_steps = 1;             ///< mouseMoved events on the way to the target.
-  milliseconds hold{0};           ///< Between press and release.
+  int click_count = 1;   ///< 2 = double click (two press/release pairs, dblclick fires).
+  int move_steps = 1;    ///< mouseMoved events on the way to the target.
+  milliseconds hold{0};  ///< Between press and release.
 };
 /// Moves to `at` and clicks there.
 asio::awaitable<void> click(page p, point at, click_options options = click_options());
 /// Scrolls the element into view, clicks its centre and returns the point used.
-asio::awaitable<point> click_element(page p, std::string selector, click_options options = click_options());
+asio::awaitable<point> click_element(page p, std::string selector,
+                                     click_options options = click_options());
 /// Moves the pointer to `at` (hover).
 asio::awaitable<void> hover(page p, point at, int steps = 1);
 /// Scrolls the element into view, moves to its centre and returns the point used.
@@ -42,7 +43,7 @@ asio::awaitable<point> hover_element(page p, std::string selector, int steps = 1
 
 /// How a drag is made.
 struct drag_options {
-  int steps = 10;                       ///< mouseMoved events between press and release.
+  int steps = 10;  ///< mouseMoved events between press and release.
   milliseconds step_delay{0};
 };
 /// Press at `from`, move to `to`, release. When the page starts an HTML5 drag (draggable=true)

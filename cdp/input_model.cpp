@@ -147,19 +147,27 @@ std::optional<key_definition> key_for_char(char c) {
 
 std::string_view to_string(mouse_button b) {
   switch (b) {
-    case mouse_button::left: return "left";
-    case mouse_button::middle: return "middle";
-    case mouse_button::right: return "right";
-    default: return "none";
+    case mouse_button::left:
+      return "left";
+    case mouse_button::middle:
+      return "middle";
+    case mouse_button::right:
+      return "right";
+    default:
+      return "none";
   }
 }
 
 int button_bit(mouse_button b) {
   switch (b) {
-    case mouse_button::left: return 1;
-    case mouse_button::right: return 2;
-    case mouse_button::middle: return 4;
-    default: return 0;
+    case mouse_button::left:
+      return 1;
+    case mouse_button::right:
+      return 2;
+    case mouse_button::middle:
+      return 4;
+    default:
+      return 0;
   }
 }
 

@@ -39,12 +39,12 @@ enum modifier : int { alt = 1, ctrl = 2, meta = 4, shift = 8 };
 
 /// One key of the US layout, as the DOM reports it.
 struct key_definition {
-  std::string_view key;    ///< KeyboardEvent.key ("a", "A", "Enter", "ArrowLeft", "Shift").
-  std::string_view code;   ///< KeyboardEvent.code ("KeyA", "Enter", "ShiftLeft").
-  std::string_view text;   ///< What it types ("" for Tab, arrows, modifiers); Enter types "\r".
-  int key_code = 0;        ///< windowsVirtualKeyCode / KeyboardEvent.keyCode.
+  std::string_view key;      ///< KeyboardEvent.key ("a", "A", "Enter", "ArrowLeft", "Shift").
+  std::string_view code;     ///< KeyboardEvent.code ("KeyA", "Enter", "ShiftLeft").
+  std::string_view text;     ///< What it types ("" for Tab, arrows, modifiers); Enter types "\r".
+  int key_code = 0;          ///< windowsVirtualKeyCode / KeyboardEvent.keyCode.
   bool needs_shift = false;  ///< Typed with Shift held ('A', '!', ...).
-  int location = 0;        ///< KeyboardEvent.location (1 for left Shift).
+  int location = 0;          ///< KeyboardEvent.location (1 for left Shift).
   std::string_view modifier_name;  ///< non-empty for Shift/Control/Alt/Meta
 };
 
@@ -57,8 +57,8 @@ std::optional<key_definition> key_for_char(char c);
 
 /// Keys and modifiers currently held.
 struct keyboard_state {
-  int modifiers = 0;                   ///< modifier bits
-  std::vector<std::string> pressed;    ///< codes of held keys, for autoRepeat
+  int modifiers = 0;                 ///< modifier bits
+  std::vector<std::string> pressed;  ///< codes of held keys, for autoRepeat
 };
 
 /// `steps` points from `from` (excluded) to `to` (included) on a straight line, evenly spaced.

@@ -28,9 +28,9 @@ struct strong_id {
   friend bool operator==(const strong_id&, const strong_id&) = default;
 };
 
-using session_id = strong_id<struct session_id_tag>;              ///< Flattened target session.
-using target_id = strong_id<struct target_id_tag>;                ///< Target (page, worker...).
-using browser_context_id = strong_id<struct browser_context_tag>; ///< Isolated profile.
+using session_id = strong_id<struct session_id_tag>;               ///< Flattened target session.
+using target_id = strong_id<struct target_id_tag>;                 ///< Target (page, worker...).
+using browser_context_id = strong_id<struct browser_context_tag>;  ///< Isolated profile.
 
 }  // namespace footfall::cdp
 

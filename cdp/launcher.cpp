@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstring>
 #include <atomic>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -189,10 +189,9 @@ void browser_process::wait_for_endpoint(std::chrono::milliseconds timeout) {
       reaped_ = true;
       unregister_group(pid_);
       throw launch_error("chromium exited during start-up (" +
-                         std::string(WIFEXITED(status) ? "status " +
-                                                             std::to_string(WEXITSTATUS(status))
-                                                       : "signal " +
-                                                             std::to_string(WTERMSIG(status))) +
+                         std::string(WIFEXITED(status)
+                                         ? "status " + std::to_string(WEXITSTATUS(status))
+                                         : "signal " + std::to_string(WTERMSIG(status))) +
                          "): " + output_tail());
     }
     if (std::chrono::steady_clock::now() > deadline)

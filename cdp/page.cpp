@@ -1,8 +1,8 @@
 // Page operations: navigation with a load deadline, evaluation, geometry.
 #include "cdp/page.hpp"
 
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "cdp/page_state.hpp"
 
@@ -43,8 +43,8 @@ asio::awaitable<void> page::navigate(std::string url, milliseconds timeout) {
   if (r.is_object()) {
     if (auto e = r.value("errorText", std::string()); !e.empty()) throw navigation_error(url, e);
     if (!r.contains("loaderId")) co_return;  // same-document navigation: no load event follows
-    auto left = timeout - std::chrono::duration_cast<milliseconds>(
-                              std::chrono::steady_clock::now() - start);
+    auto left = timeout -
+                std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
     try {
       co_await load.wait(std::max(left, milliseconds(1)));
       co_return;
@@ -62,11 +62,9 @@ asio::awaitable<void> page::navigate(std::string url, milliseconds timeout) {
 
 asio::awaitable<json> page::evaluate(std::string expression, milliseconds timeout) {
   auto st = state_;
-  json args2 = {{"expression", std::move(expression)}, {"returnByValue", true}, {"awaitPromise", true}};
-  auto r = co_await st->session.send(
-      "Runtime.evaluate",
-      std::move(args2),
-      timeout);
+  json args2 = {
+      {"expression", std::move(expression)}, {"returnByValue", true}, {"awaitPromise", true}};
+  auto r = co_await st->session.send("Runtime.evaluate", std::move(args2), timeout);
   if (auto ex = r.find("exceptionDetails"); ex != r.end()) {
     std::string text = ex->value("text", std::string("exception"));
     if (auto e = ex->find("exception"); e != ex->end())
@@ -81,14 +79,14 @@ asio::awaitable<json> page::evaluate(std::string expression, milliseconds timeou
 asio::awaitable<box> page::element_box(std::string selector, bool scroll_into_view) {
   auto self = *this;
   // One round trip: find, scroll (instantly, whatever the page's scroll-behavior), measure.
-  std::string js = "(() => { const e = document.querySelector(" + json(selector).dump() +
-                   "); if (!e) return null; " +
-                   (scroll_into_view
-                        ? "e.scrollIntoView({block: 'center', inline: 'center', behavior: "
+  std::string js =
+      "(() => { const e = document.querySelector(" + json(selector).dump() +
+      "); if (!e) return null; " +
+      (scroll_into_view ? "e.scrollIntoView({block: 'center', inline: 'center', behavior: "
                           "'instant'}); "
                         : "") +
-                   "const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; "
-                   "})()";
+      "const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; "
+      "})()";
   auto v = co_await self.evaluate(std::move(js));
   if (!v.is_array()) throw element_not_found(selector);
   co_return box{v[0].get<double>(), v[1].get<double>(), v[2].get<double>(), v[3].get<double>()};

@@ -16,18 +16,18 @@ namespace footfall::cdp {
 
 /// How a new page is set up before it is used.
 struct page_options {
-  int viewport_width = 1280;   ///< Emulation.setDeviceMetricsOverride; 0 = leave as is.
+  int viewport_width = 1280;  ///< Emulation.setDeviceMetricsOverride; 0 = leave as is.
   int viewport_height = 800;
   double device_scale_factor = 1;
-  std::string user_agent;      ///< Emulation.setUserAgentOverride when non-empty.
-  bool accept_dialogs = true;  ///< Answer to confirm() and beforeunload.
-  std::string prompt_text;     ///< Answer to prompt().
+  std::string user_agent;               ///< Emulation.setUserAgentOverride when non-empty.
+  bool accept_dialogs = true;           ///< Answer to confirm() and beforeunload.
+  std::string prompt_text;              ///< Answer to prompt().
   milliseconds default_timeout{30000};  ///< For commands sent through this page.
 };
 
 /// A JavaScript dialog the page opened and how it was answered.
 struct dialog_record {
-  std::string type;     ///< alert, confirm, prompt, beforeunload
+  std::string type;  ///< alert, confirm, prompt, beforeunload
   std::string message;
   std::string url;
   bool accepted = false;

@@ -17,7 +17,7 @@ namespace footfall::cdp {
 
 /// One command awaiting its reply.
 struct pending_call {
-  std::string_view method;   ///< Views into the awaiting frame: valid while it is pending.
+  std::string_view method;  ///< Views into the awaiting frame: valid while it is pending.
   std::string_view session;
   asio::steady_timer* timer = nullptr;  ///< Cancelled on completion (null in unit tests).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();

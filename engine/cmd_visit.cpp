@@ -7,11 +7,11 @@
 #include <optional>
 #include <random>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
@@ -85,9 +85,9 @@ struct recorder {
     return a;
   }
   void end(action& a, cdp::point at) {
-    a.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() -
-                                                              a.start)
-                        .count();
+    a.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - a.start)
+            .count();
     a.x = at.x;
     a.y = at.y;
     print(a, as_json);
@@ -219,8 +219,8 @@ int cmd_visit(const args& a) {
   if (!parsed) return ok;  // --help
   const visit_options& o = *parsed;
   auto origin = engine::parse_url(o.url);
-  if (!origin) throw usage_error("URL: must be an absolute http:// or https:// URL, got '" +
-                                 o.url + "'");
+  if (!origin)
+    throw usage_error("URL: must be an absolute http:// or https:// URL, got '" + o.url + "'");
 
   cdp::become_child_subreaper();
   cdp::launch_options lo;

@@ -140,8 +140,8 @@ struct xvfb {
     pid = fork();
     if (pid == 0) {
       setpgid(0, 0);
-      execl("/usr/bin/Xvfb", "Xvfb", d.c_str(), "-nolisten", "tcp", "-screen", "0",
-            "1920x1200x24", static_cast<char*>(nullptr));
+      execl("/usr/bin/Xvfb", "Xvfb", d.c_str(), "-nolisten", "tcp", "-screen", "0", "1920x1200x24",
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     const auto sock = "/tmp/.X11-unix/X" + std::to_string(display);

@@ -60,9 +60,8 @@ TEST_CASE("pending calls: a detached session fails its calls, not the others'") 
   t.insert(t.next_id(), a);
   t.insert(t.next_id(), b);
   t.insert(t.next_id(), c);
-  t.fail_session("S1", [](const pending_call&) {
-    return std::make_exception_ptr(target_closed("detached"));
-  });
+  t.fail_session(
+      "S1", [](const pending_call&) { return std::make_exception_ptr(target_closed("detached")); });
   CHECK(a.done);
   CHECK(c.done);
   CHECK_FALSE(b.done);

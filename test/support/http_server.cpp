@@ -166,11 +166,16 @@ std::filesystem::path http_server::default_root() {
 
 std::string http_server::content_type_for(const std::filesystem::path& file) {
   static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"},  {".htm", "text/html; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},          {".txt", "text/plain; charset=utf-8"},
-      {".png", "image/png"},                  {".jpg", "image/jpeg"},
-      {".svg", "image/svg+xml"},              {".ico", "image/x-icon"},
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".svg", "image/svg+xml"},
+      {".ico", "image/x-icon"},
   };
   auto it = types.find(file.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
