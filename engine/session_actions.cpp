@@ -111,7 +111,7 @@ asio::awaitable<void> visitor::do_scroll() {
   const double dir = at_bottom ? -1 : (at_top ? 1 : (r.chance(0.85) ? 1 : -1));
   const double total = dir * r.between(300, 1200);
   // At pace 0 one wheel event per scroll: back-to-back notches would be coalesced by Blink into
-  // one DOM event anyway.
+  // one DOM event anyway (so at pace 0 each scroll row is exactly one wheel event the page sees).
   auto steps = wheel_steps(total, env->pace, r);
   if (env->pace <= 0) steps = {{total, 0}};
   const auto& m = page.mouse().position;
@@ -119,16 +119,18 @@ asio::awaitable<void> visitor::do_scroll() {
     // The pointer starts at the corner; a reader's hand rests over the content.
     co_await move_to(vh > 0 ? 400 : 100, vh > 0 ? vh / 2.0 : 100, 200);
   }
+  // One scroll action per gesture (its notches are input events, not actions of their own):
+  // input_value holds the total delta, duration_ms the gesture's length.
+  const auto gesture_at = sys_clock::now();
+  const auto gesture_t0 = steady::now();
   for (const auto& s : steps) {
     if (s.delay_ms > 0) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(s.delay_ms)));
-    const auto step_at = sys_clock::now();
-    const auto step_t0 = steady::now();
     co_await cdp::wheel(page, 0, s.delta_y);
     scroll_pending = true;
-    json pos{{"x", static_cast<int>(page.mouse().position.x)}, {"y", static_cast<int>(page.mouse().position.y)}};
-    auto& a = record(action_type::scroll, &pos, step_at, step_t0);
-    a.input_value = std::to_string(static_cast<int>(s.delta_y));
   }
+  json pos{{"x", static_cast<int>(page.mouse().position.x)}, {"y", static_cast<int>(page.mouse().position.y)}};
+  auto& a = record(action_type::scroll, &pos, gesture_at, gesture_t0);
+  a.input_value = std::to_string(static_cast<int>(total));
   (void)at;
   (void)t0;
 }

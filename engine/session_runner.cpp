@@ -53,7 +53,7 @@ std::string base64_decode(const std::string& in) {
 /// Best effort: a JPEG of the page as it was when the session failed.
 asio::awaitable<std::optional<std::string>> screenshot(cdp::page page, std::filesystem::path dir,
                                                         std::string name) {
-  if (dir.empty() || page.closed()) co_return std::nullopt;
+  if (dir.empty() || !page.state() || page.closed()) co_return std::nullopt;
   try {
     // g++ 12 miscompiles braced JSON initializers inside co_await expressions: build it first.
     json params{{"format", "jpeg"}, {"quality", 60}};
@@ -341,7 +341,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   } catch (const std::exception& e) {
     out.status = session_status::failed;
     out.error = e.what();
-    if (crashed || v.page.closed()) out.error = std::string("renderer crashed or target closed: ") + e.what();
+    if (crashed || (v.page.state() && v.page.closed())) out.error = std::string("renderer crashed or target closed: ") + e.what();
     if (dynamic_cast<const cdp::connection_closed*>(&e) || dynamic_cast<const cdp::launch_error*>(&e)) {
       browser_failed = lease.browser != nullptr;
       out.error = std::string("browser died: ") + e.what();
@@ -358,7 +358,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     spdlog::warn("session {} index={} {}: {}", row.id.str(), row.session_index,
                  storage::to_string(out.status), out.error);
   }
-  if (env->before_close && !v.page.closed() && v.page.state()) {
+  if (env->before_close && v.page.state() && !v.page.closed()) {
     try {
       co_await env->before_close(v.page, row);
     } catch (const std::exception& e) {

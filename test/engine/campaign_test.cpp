@@ -122,6 +122,14 @@ TEST_CASE("engine: a 12-session campaign on the fixture site completes and the p
     CHECK(!engine::looks_like_download(u->path));
   }
   CHECK(std::stoi(db.scalar("SELECT count(DISTINCT url) FROM page_visits")) >= 3);
+  // Per page: navigation timing, and the start page's deliberate console error and broken image.
+  CHECK(db.scalar("SELECT count(*) FROM page_visits WHERE load_ms IS NULL OR ttfb_ms IS NULL "
+                  "OR dom_content_loaded_ms IS NULL") == "0");
+  CHECK(db.scalar("SELECT count(*) FROM page_visits WHERE url LIKE '%/journey/index.html' AND "
+                  "(console_errors < 1 OR failed_requests < 1)") == "0");
+  CHECK(db.scalar("SELECT count(*) FROM page_visits WHERE url NOT LIKE '%/journey/index.html%' AND "
+                  "(console_errors > 0 OR failed_requests > 0)") == "0");
+  CHECK(std::stoi(db.scalar("SELECT max(scroll_depth_percent) FROM page_visits")) > 20);
 }
 
 TEST_CASE("engine: the same seed gives the same journey (action types and selectors)") {
