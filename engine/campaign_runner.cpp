@@ -303,7 +303,6 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
     s->cancel(ec);
     co_return;
   }(signals.get()));
-  if (st->progress) st->progress->finish(st->counts, st->counters, st->status, st->stopping);
   writer.flush();
 
   run_summary out;
@@ -342,6 +341,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
     }
   });
   const auto [status, counts] = final_state.get();
+  if (st->progress) st->progress->finish(counts, st->counters, status, st->stopping);
   db_pool.join();
   writer.close();
   out.campaign_status = status;
