@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "engine/engine_fixture.hpp"
@@ -224,4 +225,28 @@ TEST_CASE("engine: a dead browser fails only the sessions it hosted; it is repla
                   "AND error_message NOT LIKE '%closed%'") == "0");
   CHECK(std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'")) >= 7);
   CHECK(cdp::live_browser_pids().empty());  // none outlives the run
+}
+
+TEST_CASE("engine: a page that never finishes loading fails its session with a screenshot; the campaign ends") {
+  engine_db db;
+  test::http_server site;
+  auto camp = test::make_campaign(db.url(), test::busy_persona("patient"), site.url("/__hang-body"), 1, 1, 23);
+  {
+    // A short navigation timeout for this campaign.
+    auto s = engine::campaign_settings::from_json(camp.settings);
+    s.navigation_timeout_ms = 1500;
+    db.rows("UPDATE campaigns SET settings = '" + s.to_json().dump() + "' WHERE id = '" + camp.id.str() + "'");
+  }
+  auto o = test::test_run_options(db.url(), 1);
+  o.screenshot_dir = "/tmp/ffe-test-screenshots";
+  const auto summary = engine::run_campaign(camp.id, o, true);
+  CHECK(summary.campaign_status == storage::campaign_status::failed);  // no session completed
+  const auto r = db.rows("SELECT status::text, coalesce(error_message,''), coalesce(screenshot_path,'') FROM sessions");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0][0] == "failed");
+  CAPTURE(r[0][1]);
+  CHECK(r[0][1].find("1500") != std::string::npos);
+  REQUIRE(!r[0][2].empty());
+  CHECK(std::filesystem::file_size(r[0][2]) > 100);
+  std::filesystem::remove(r[0][2]);
 }
