@@ -58,7 +58,9 @@ namespace {
 
 const std::string text30 = "the quick brown fox jumps over";
 
-double ticks_to_s(long long t) { return static_cast<double>(t) / static_cast<double>(sysconf(_SC_CLK_TCK)); }
+double ticks_to_s(long long t) {
+  return static_cast<double>(t) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 /// utime+stime+cutime+cstime of every process in process group `pgid` (Chromium's tree: the
 /// launcher puts the browser in its own group and its helpers inherit it; reaped renderers' CPU
@@ -75,13 +77,16 @@ double group_cpu_s(int pgid, double* rss_mib = nullptr) {
     if (close == std::string::npos) continue;
     std::istringstream fields(s.substr(close + 2));
     std::vector<std::string> f{std::istream_iterator<std::string>(fields), {}};
-    // After "pid (comm) ": state ppid pgrp ... utime(14th overall = f[11]) stime cutime cstime ... rss(f[21])
+    // After "pid (comm) ": state ppid pgrp ... utime(14th overall = f[11]) stime cutime cstime ...
+    // rss(f[21])
     if (f.size() < 22 || std::stoi(f[2]) != pgid) continue;
     total += std::stoll(f[11]) + std::stoll(f[12]) + std::stoll(f[13]) + std::stoll(f[14]);
     rss_pages += std::stoll(f[21]);
   }
   closedir(d);
-  if (rss_mib) *rss_mib = static_cast<double>(rss_pages) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / 1048576.0;
+  if (rss_mib)
+    *rss_mib =
+        static_cast<double>(rss_pages) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / 1048576.0;
   return ticks_to_s(total);
 }
 
@@ -126,7 +131,8 @@ asio::awaitable<void> wheel_400(engine::visitor& v) {
   const auto t0 = engine::steady::now();
   co_await cdp::wheel(v.page, 0, 400);
   v.scroll_pending = true;
-  json pos{{"x", static_cast<int>(v.page.mouse().position.x)}, {"y", static_cast<int>(v.page.mouse().position.y)}};
+  json pos{{"x", static_cast<int>(v.page.mouse().position.x)},
+           {"y", static_cast<int>(v.page.mouse().position.y)}};
   auto& a = v.record(action_type::scroll, &pos, at, t0);
   a.input_value = "400";
 }
@@ -197,7 +203,8 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
       "{report: window.__benchReport()}))");
   v.leave(fin);
   const auto& rep = fin["report"];
-  const auto p1 = rep.value("/page1.html", json::object()), p2 = rep.value("/page2.html", json::object());
+  const auto p1 = rep.value("/page1.html", json::object()),
+             p2 = rep.value("/page2.html", json::object());
   const bool ok = p1.value("keydown", 0) == 30 && p1.value("value", std::string()) == text30 &&
                   p1.value("wheel", 0) >= 1 && p1.value("linkover", 0) >= 1 &&
                   p1.value("maxScrollY", 0) > 0 && p2.value("wheel", 0) >= 1;
@@ -205,7 +212,9 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   row.status = storage::session_status::completed;
   row.pages_visited = v.pages;
   row.total_actions = v.total_actions;
-  row.session_duration_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(engine::steady::now() - v.started).count());
+  row.session_duration_ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(engine::steady::now() - v.started)
+          .count());
   row.completed_at = std::chrono::system_clock::now();
   env->writer->write(row);
   crash.reset();
@@ -226,11 +235,13 @@ asio::awaitable<void> worker(std::shared_ptr<shared> sh, std::vector<storage::se
       ++sh->failed;
     }
     if (ok) ++sh->verified;
-    sh->session_ms.push_back(std::chrono::duration<double, std::milli>(engine::steady::now() - t0).count());
+    sh->session_ms.push_back(
+        std::chrono::duration<double, std::milli>(engine::steady::now() - t0).count());
   }
 }
 
-asio::awaitable<void> run_all(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows, int conc) {
+asio::awaitable<void> run_all(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows,
+                              int conc) {
   auto ex = co_await asio::this_coro::executor;
   auto left = std::make_shared<int>(conc);
   auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
@@ -267,21 +278,30 @@ int free_port() {
 
 int main(int argc, char** argv) {
   int sessions = 24, conc = 4, settle_ms = 3000;
-  std::string site = "/work/shared/bench/anchors/site", url, data_dir = "/var/lib/footfall/bench-pg";
+  std::string site = "/work/shared/bench/anchors/site", url,
+              data_dir = "/var/lib/footfall/bench-pg";
   bool as_json = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--sessions") sessions = std::stoi(val());
-    else if (a == "--concurrency") conc = std::stoi(val());
-    else if (a == "--site") site = val();
-    else if (a == "--database-url") url = val();
-    else if (a == "--data-dir") data_dir = val();
-    else if (a == "--settle-ms") settle_ms = std::stoi(val());
-    else if (a == "--json") as_json = true;
+    if (a == "--sessions")
+      sessions = std::stoi(val());
+    else if (a == "--concurrency")
+      conc = std::stoi(val());
+    else if (a == "--site")
+      site = val();
+    else if (a == "--database-url")
+      url = val();
+    else if (a == "--data-dir")
+      data_dir = val();
+    else if (a == "--settle-ms")
+      settle_ms = std::stoi(val());
+    else if (a == "--json")
+      as_json = true;
     else {
-      std::fprintf(stderr, "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
-                           "[--database-url URL] [--data-dir DIR] [--settle-ms MS] [--json]\n");
+      std::fprintf(stderr,
+                   "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
+                   "[--database-url URL] [--data-dir DIR] [--settle-ms MS] [--json]\n");
       return 2;
     }
   }
@@ -307,8 +327,8 @@ int main(int argc, char** argv) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
     dup2(null, 2);
-    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1", "--directory",
-           site.c_str(), static_cast<char*>(nullptr));
+    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1",
+           "--directory", site.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
@@ -371,7 +391,8 @@ int main(int argc, char** argv) {
   writer.flush();  // recording is part of the work: every row committed
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double chrome_rss = 0;
-  const double c1 = group_cpu_s(chrome, &chrome_rss), f1 = self_cpu_s(), pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
+  const double c1 = group_cpu_s(chrome, &chrome_rss), f1 = self_cpu_s(),
+               pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
   const auto ws = writer.stats();
   io.run(stop(&pool));
   writer.close();
@@ -383,25 +404,39 @@ int main(int argc, char** argv) {
   std::sort(sh->session_ms.begin(), sh->session_ms.end());
   const double p50 = sh->session_ms.empty() ? 0 : sh->session_ms[sh->session_ms.size() / 2];
 
-  json out{{"bench", "sessions"}, {"tool", "footfall"}, {"sessions", sessions}, {"concurrency", conc},
-           {"wall_s", wall}, {"sessions_per_min", sessions / wall * 60},
-           {"footfall_cpu_s", f1 - f0}, {"footfall_peak_rss_mib", rss_mib},
-           {"chromium_cpu_s", c1 - c0}, {"chromium_cpu_per_session_s", (c1 - c0) / sessions},
+  json out{{"bench", "sessions"},
+           {"tool", "footfall"},
+           {"sessions", sessions},
+           {"concurrency", conc},
+           {"wall_s", wall},
+           {"sessions_per_min", sessions / wall * 60},
+           {"footfall_cpu_s", f1 - f0},
+           {"footfall_peak_rss_mib", rss_mib},
+           {"chromium_cpu_s", c1 - c0},
+           {"chromium_cpu_per_session_s", (c1 - c0) / sessions},
            {"chromium_idle_cpu_per_s", (idle1 - idle0) / (settle_ms / 1000.0)},
-           {"chromium_rss_mib_end", chrome_rss}, {"postgres_cpu_s", pg1 - pg0},
-           {"session_ms_p50", p50}, {"verified", sh->verified}, {"failed", sh->failed},
-           {"rows_written", ws.rows_written}, {"actions_written", ws.actions_written}};
+           {"chromium_rss_mib_end", chrome_rss},
+           {"postgres_cpu_s", pg1 - pg0},
+           {"session_ms_p50", p50},
+           {"verified", sh->verified},
+           {"failed", sh->failed},
+           {"rows_written", ws.rows_written},
+           {"actions_written", ws.actions_written}};
   if (as_json) {
     std::cout << "RESULT " << out.dump() << "\n";
   } else {
-    std::printf("bench/sessions: %d sessions, %d at a time, one browser, recording on\n\n", sessions, conc);
-    std::printf("| tool | wall s | sessions/min | footfall CPU s | peak RSS MiB | Chromium CPU s | Chromium CPU s/session | PostgreSQL CPU s | verified |\n");
+    std::printf("bench/sessions: %d sessions, %d at a time, one browser, recording on\n\n",
+                sessions, conc);
+    std::printf(
+        "| tool | wall s | sessions/min | footfall CPU s | peak RSS MiB | Chromium CPU s | "
+        "Chromium CPU s/session | PostgreSQL CPU s | verified |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
     std::printf("| footfall | %.1f | %.1f | %.2f | %.0f | %.1f | %.2f | %.2f | %d/%d |\n", wall,
                 sessions / wall * 60, f1 - f0, rss_mib, c1 - c0, (c1 - c0) / sessions, pg1 - pg0,
                 sh->verified, sessions);
     std::printf("\nsession p50 %.0f ms; rows written %llu (actions %llu)\n", p50,
-                static_cast<unsigned long long>(ws.rows_written), static_cast<unsigned long long>(ws.actions_written));
+                static_cast<unsigned long long>(ws.rows_written),
+                static_cast<unsigned long long>(ws.actions_written));
   }
   return sh->verified == sessions ? 0 : 1;
 }

@@ -51,8 +51,8 @@ struct run_state {
   storage::connection* conn = nullptr;
   campaign_status status = campaign_status::running;
   storage::session_counts counts;
-  bool stopping = false;     ///< no new claims (signal)
-  bool finished = false;     ///< workers are done; the monitor ends
+  bool stopping = false;  ///< no new claims (signal)
+  bool finished = false;  ///< workers are done; the monitor ends
   int workers_left = 0;
   std::unique_ptr<asio::steady_timer> changed;  ///< condition variable for workers_left
   std::atomic<bool> abort{false};
@@ -218,7 +218,8 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   start_running(conn, campaign_id, resume_paused);
   auto campaign = storage::campaign_repository(conn).find(campaign_id).value();
   auto persona = storage::persona_repository(conn).find(campaign.persona_id);
-  if (!persona) throw storage::not_found_error("persona " + campaign.persona_id.str() + ": not found");
+  if (!persona)
+    throw storage::not_found_error("persona " + campaign.persona_id.str() + ": not found");
   if (std::getenv("FOOTFALL_WORKER_NAME")) {
     // A restarted worker with a stable name (a Kubernetes pod) takes back what it left running.
     const auto n = storage::session_repository(conn).release(campaign_id, o.worker_name);
@@ -238,7 +239,8 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   st->campaign_id = campaign_id;
   st->db = db_pool.get_executor();
   st->conn = &conn;
-  st->status = campaign.status == campaign_status::pending ? campaign_status::running : campaign.status;
+  st->status =
+      campaign.status == campaign_status::pending ? campaign_status::running : campaign.status;
   auto env = std::make_shared<session_env>();
   env->campaign = campaign;
   env->settings = campaign_settings::from_json(campaign.settings);
@@ -269,22 +271,26 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
     };
   }
   st->env = env;
-  if (o.progress) st->progress = std::make_unique<progress_reporter>(campaign.name, campaign.total_sessions);
+  if (o.progress)
+    st->progress = std::make_unique<progress_reporter>(campaign.name, campaign.total_sessions);
 
   const int workers = std::max(1, std::min(campaign.concurrent_sessions, pool.capacity()));
-  spdlog::info("campaign {} \"{}\": {} sessions, {} at once here ({} browser(s) x {} contexts), pace {}",
-               campaign_id.str(), campaign.name, campaign.total_sessions, workers,
-               o.pool.browsers, o.pool.contexts_per_browser, env->pace);
+  spdlog::info(
+      "campaign {} \"{}\": {} sessions, {} at once here ({} browser(s) x {} contexts), pace {}",
+      campaign_id.str(), campaign.name, campaign.total_sessions, workers, o.pool.browsers,
+      o.pool.contexts_per_browser, env->pace);
 
   std::unique_ptr<asio::signal_set> signals;
   if (o.handle_signals) {
     signals = std::make_unique<asio::signal_set>(io.context(), SIGINT, SIGTERM);
     auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
-    *handler = [st, h = std::weak_ptr(handler), sig = signals.get()](const boost::system::error_code& ec, int n) {
+    *handler = [st, h = std::weak_ptr(handler), sig = signals.get()](
+                   const boost::system::error_code& ec, int n) {
       if (ec) return;
       if (!st->stopping) {
         st->stopping = true;
-        spdlog::warn("signal {}: no new sessions; running ones finish (signal again to abort them)", n);
+        spdlog::warn("signal {}: no new sessions; running ones finish (signal again to abort them)",
+                     n);
         if (auto self = h.lock()) sig->async_wait(*self);
       } else {
         spdlog::warn("signal {} again: aborting running sessions", n);
@@ -298,11 +304,12 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   }
 
   io.run(supervise(st, &pool, workers));
-  if (signals) io.run([](asio::signal_set* s) -> asio::awaitable<void> {
-    boost::system::error_code ec;
-    s->cancel(ec);
-    co_return;
-  }(signals.get()));
+  if (signals)
+    io.run([](asio::signal_set* s) -> asio::awaitable<void> {
+      boost::system::error_code ec;
+      s->cancel(ec);
+      co_return;
+    }(signals.get()));
   writer.flush();
 
   run_summary out;
@@ -312,7 +319,9 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   out.browser_launches = pool.launches();
   out.browser_replacements = pool.replacements();
   const bool analytics_on = o.record_analytics;
-  const auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto wall_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   // Runs after the queued session analytics (one db thread, FIFO).
   // (Not a packaged_task: Asio treats one as a completion token and takes its future itself.)
   using final_t = std::pair<campaign_status, storage::session_counts>;
@@ -320,7 +329,8 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
       [&conn, campaign_id, analytics_on, wall_ms, interrupted = st->stopping] {
         auto status = interrupted ? storage::campaign_repository(conn).find(campaign_id)->status
                                   : finish_if_done(conn, campaign_id);
-        if (analytics_on && (status == campaign_status::completed || status == campaign_status::failed)) {
+        if (analytics_on &&
+            (status == campaign_status::completed || status == campaign_status::failed)) {
           try {
             storage::resource_usage ru;
             ru.total_runtime_ms = wall_ms;
@@ -362,7 +372,8 @@ std::string format_summary(const run_summary& s) {
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "campaign %s (%s): %s%s\n", s.campaign_name.c_str(),
-                s.campaign_id.str().c_str(), std::string(storage::to_string(s.campaign_status)).c_str(),
+                s.campaign_id.str().c_str(),
+                std::string(storage::to_string(s.campaign_status)).c_str(),
                 s.interrupted ? " (interrupted: unfinished sessions left pending)" : "");
   out += line;
   out += "\nsessions        campaign   this run\n";
@@ -370,13 +381,16 @@ std::string format_summary(const run_summary& s) {
                   session_status::running, session_status::pending}) {
     const auto c = s.campaign_sessions.count(st) ? s.campaign_sessions.at(st) : 0;
     const auto r = s.run_sessions.count(st) ? s.run_sessions.at(st) : 0;
-    std::snprintf(line, sizeof line, "  %-12s %9ld %10ld\n", std::string(storage::to_string(st)).c_str(), c, r);
+    std::snprintf(line, sizeof line, "  %-12s %9ld %10ld\n",
+                  std::string(storage::to_string(st)).c_str(), c, r);
     out += line;
   }
-  std::snprintf(line, sizeof line, "\npages visited   %ld\nactions         %ld\n", s.pages, s.actions);
+  std::snprintf(line, sizeof line, "\npages visited   %ld\nactions         %ld\n", s.pages,
+                s.actions);
   out += line;
   for (const auto& [t, n] : s.actions_by_type) {
-    std::snprintf(line, sizeof line, "  %-18s %7ld\n", std::string(storage::to_string(t)).c_str(), n);
+    std::snprintf(line, sizeof line, "  %-18s %7ld\n", std::string(storage::to_string(t)).c_str(),
+                  n);
     out += line;
   }
   if (s.p50_dwell_ms) {
@@ -395,11 +409,14 @@ nlohmann::json summary_json(const run_summary& s) {
   j["campaign_name"] = s.campaign_name;
   j["campaign_status"] = storage::to_string(s.campaign_status);
   j["interrupted"] = s.interrupted;
-  for (const auto& [k, v] : s.campaign_sessions) j["campaign_sessions"][std::string(storage::to_string(k))] = v;
-  for (const auto& [k, v] : s.run_sessions) j["run_sessions"][std::string(storage::to_string(k))] = v;
+  for (const auto& [k, v] : s.campaign_sessions)
+    j["campaign_sessions"][std::string(storage::to_string(k))] = v;
+  for (const auto& [k, v] : s.run_sessions)
+    j["run_sessions"][std::string(storage::to_string(k))] = v;
   j["pages"] = s.pages;
   j["actions"] = s.actions;
-  for (const auto& [k, v] : s.actions_by_type) j["actions_by_type"][std::string(storage::to_string(k))] = v;
+  for (const auto& [k, v] : s.actions_by_type)
+    j["actions_by_type"][std::string(storage::to_string(k))] = v;
   j["p50_dwell_ms"] = s.p50_dwell_ms ? nlohmann::json(*s.p50_dwell_ms) : nlohmann::json();
   j["wall_s"] = s.wall_s;
   j["browser_launches"] = s.browser_launches;

@@ -27,9 +27,9 @@ struct run_options {
   bool progress = true;     ///< progress line on a TTY, periodic log lines otherwise
   std::filesystem::path screenshot_dir;
   fault_injection faults;
-  page_hook before_close;       ///< tests: inspect each page before its context closes
-  bool handle_signals = true;   ///< install SIGTERM/SIGINT handling
-  bool record_analytics = true; ///< session_analytics at session end, campaign_analytics at end
+  page_hook before_close;        ///< tests: inspect each page before its context closes
+  bool handle_signals = true;    ///< install SIGTERM/SIGINT handling
+  bool record_analytics = true;  ///< session_analytics at session end, campaign_analytics at end
 };
 
 /// What a run did (this process) and where the campaign stands (database).

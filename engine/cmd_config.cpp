@@ -15,7 +15,8 @@
 
 namespace footfall::cli {
 
-storage::campaign create_campaign_from_file(const std::string& url, const std::filesystem::path& file,
+storage::campaign create_campaign_from_file(const std::string& url,
+                                            const std::filesystem::path& file,
                                             const std::string& target_url);  // cmd_run.cpp
 
 namespace po = boost::program_options;
@@ -37,7 +38,8 @@ bool parse_sub(const args& a, common_flags& f, const char* arg_name, const std::
   if (arg_name) d.add_options()(arg_name, po::value(&f.arg)->required(), arg_name);
   d.add_options()("json", po::bool_switch(&f.json), "print JSON");
   if (with_target_url)
-    d.add_options()("target-url", po::value(&f.target_url)->value_name("URL"), "override target_url");
+    d.add_options()("target-url", po::value(&f.target_url)->value_name("URL"),
+                    "override target_url");
   engine::add_database_flags(d, f.db);
   po::positional_options_description pos;
   if (arg_name) pos.add(arg_name, 1);
@@ -56,13 +58,22 @@ std::string fmt_time(const std::optional<storage::time_point>& t) {
 }
 
 json campaign_json(const storage::campaign& c) {
-  return {{"id", c.id.str()}, {"name", c.name}, {"description", c.description},
-          {"target_url", c.target_url}, {"total_sessions", c.total_sessions},
-          {"concurrent_sessions", c.concurrent_sessions}, {"status", storage::to_string(c.status)},
-          {"persona_id", c.persona_id.str()}, {"rate_limit_delay_ms", c.rate_limit_delay_ms},
-          {"user_agent_rotation", c.user_agent_rotation}, {"respect_robots_txt", c.respect_robots_txt},
-          {"seed", c.seed}, {"settings", c.settings}, {"created_at", fmt_time(c.created_at)},
-          {"started_at", fmt_time(c.started_at)}, {"completed_at", fmt_time(c.completed_at)}};
+  return {{"id", c.id.str()},
+          {"name", c.name},
+          {"description", c.description},
+          {"target_url", c.target_url},
+          {"total_sessions", c.total_sessions},
+          {"concurrent_sessions", c.concurrent_sessions},
+          {"status", storage::to_string(c.status)},
+          {"persona_id", c.persona_id.str()},
+          {"rate_limit_delay_ms", c.rate_limit_delay_ms},
+          {"user_agent_rotation", c.user_agent_rotation},
+          {"respect_robots_txt", c.respect_robots_txt},
+          {"seed", c.seed},
+          {"settings", c.settings},
+          {"created_at", fmt_time(c.created_at)},
+          {"started_at", fmt_time(c.started_at)},
+          {"completed_at", fmt_time(c.completed_at)}};
 }
 
 storage::persona find_persona(storage::connection& c, const std::string& ref) {
@@ -77,15 +88,18 @@ storage::persona find_persona(storage::connection& c, const std::string& ref) {
 int persona_cmd(const std::string& sub, const args& rest) {
   common_flags f;
   if (sub == "add") {
-    if (!parse_sub(rest, f, "file", "usage: footfall persona add FILE.json [--json]\n"
-                                    "Validates the persona file and stores it (replacing a persona "
-                                    "of the same name)."))
+    if (!parse_sub(rest, f, "file",
+                   "usage: footfall persona add FILE.json [--json]\n"
+                   "Validates the persona file and stores it (replacing a persona "
+                   "of the same name)."))
       return ok;
     auto p = as_usage_errors([&] { return engine::load_persona_file(f.arg); });
     storage::connection c(engine::open_database(f.db));
     p = as_usage_errors([&] { return storage::persona_repository(c).upsert(p); });
-    if (f.json) std::cout << engine::persona_to_json(p).dump(2) << "\n";
-    else std::cout << "persona " << p.name << " " << p.id.str() << "\n";
+    if (f.json)
+      std::cout << engine::persona_to_json(p).dump(2) << "\n";
+    else
+      std::cout << "persona " << p.name << " " << p.id.str() << "\n";
     return ok;
   }
   if (sub == "list") {
@@ -98,12 +112,13 @@ int persona_cmd(const std::string& sub, const args& rest) {
       std::cout << j.dump(2) << "\n";
       return ok;
     }
-    std::printf("%-36s  %-24s %9s %7s %9s  %s\n", "id", "name", "duration", "pages", "actions", "scroll/click/type");
+    std::printf("%-36s  %-24s %9s %7s %9s  %s\n", "id", "name", "duration", "pages", "actions",
+                "scroll/click/type");
     for (const auto& p : all)
       std::printf("%-36s  %-24s %4d-%-4d %3d-%-3d %4d-%-4d  %.2f/%.2f/%.2f\n", p.id.str().c_str(),
                   p.name.c_str(), p.session_duration_min, p.session_duration_max, p.pages_min,
-                  p.pages_max, p.actions_per_page_min, p.actions_per_page_max,
-                  p.scroll_probability, p.click_probability, p.typing_probability);
+                  p.pages_max, p.actions_per_page_min, p.actions_per_page_max, p.scroll_probability,
+                  p.click_probability, p.typing_probability);
     return ok;
   }
   if (sub == "show") {
@@ -123,7 +138,8 @@ void cancel(const std::string& url, const storage::uuid& id) {
   auto camp = campaigns.find(id).value();
   using cs = storage::campaign_status;
   if (camp.status == cs::completed || camp.status == cs::failed)
-    throw usage_error("campaign '" + camp.name + "': already " + std::string(storage::to_string(camp.status)));
+    throw usage_error("campaign '" + camp.name + "': already " +
+                      std::string(storage::to_string(camp.status)));
   // The spec's machine reaches failed only from running.
   if (camp.status != cs::running) campaigns.transition(id, cs::running);
   campaigns.transition(id, cs::failed);
@@ -143,14 +159,18 @@ void cancel(const std::string& url, const storage::uuid& id) {
 int campaign_cmd(const std::string& sub, const args& rest) {
   common_flags f;
   if (sub == "create") {
-    if (!parse_sub(rest, f, "file", "usage: footfall campaign create FILE.json [--target-url URL] [--json]\n"
-                                    "Validates the file, stores the campaign (and an inline persona) "
-                                    "and materializes its sessions as pending; prints its id.", true))
+    if (!parse_sub(rest, f, "file",
+                   "usage: footfall campaign create FILE.json [--target-url URL] [--json]\n"
+                   "Validates the file, stores the campaign (and an inline persona) "
+                   "and materializes its sessions as pending; prints its id.",
+                   true))
       return ok;
     const auto url = engine::open_database(f.db);
     const auto c = create_campaign_from_file(url, f.arg, f.target_url);
-    if (f.json) std::cout << campaign_json(c).dump(2) << "\n";
-    else std::cout << c.id.str() << "\n";
+    if (f.json)
+      std::cout << campaign_json(c).dump(2) << "\n";
+    else
+      std::cout << c.id.str() << "\n";
     return ok;
   }
   if (sub == "list") {
@@ -172,8 +192,10 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   }
   const bool known = sub == "show" || sub == "pause" || sub == "resume" || sub == "cancel";
   if (!known)
-    throw usage_error("unknown subcommand 'campaign " + sub + "' (create, list, show, pause, resume, cancel)");
-  if (!parse_sub(rest, f, "campaign", "usage: footfall campaign " + sub + " CAMPAIGN_ID|NAME [--json]"))
+    throw usage_error("unknown subcommand 'campaign " + sub +
+                      "' (create, list, show, pause, resume, cancel)");
+  if (!parse_sub(rest, f, "campaign",
+                 "usage: footfall campaign " + sub + " CAMPAIGN_ID|NAME [--json]"))
     return ok;
   const auto url = engine::open_database(f.db);
   const auto id = campaign_ref(url, f.arg);
@@ -192,7 +214,8 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   if (f.json || sub == "show") {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "campaign " << camp.name << " " << id.str() << ": " << storage::to_string(camp.status) << "\n";
+    std::cout << "campaign " << camp.name << " " << id.str() << ": "
+              << storage::to_string(camp.status) << "\n";
   }
   return ok;
 }

@@ -34,29 +34,32 @@ struct run_flags {
 };
 
 void add_run_flags(po::options_description& d, run_flags& f) {
-  d.add_options()
-      ("browsers", po::value(&f.browsers)->value_name("N"), "Chromium processes (default: cores/2)")
-      ("contexts-per-browser", po::value(&f.contexts)->value_name("N"),
-       "isolated browser contexts per process (default 4, fewer when memory is short)")
-      ("pace", po::value(&f.pace)->value_name("X"),
-       "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")
-      ("headed", po::bool_switch(&f.headed), "show the browser windows (needs DISPLAY)")
-      ("slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every action")
-      ("screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
-       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")
-      ("json", po::bool_switch(&f.json), "print the summary as JSON")
-      ("no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs");
+  d.add_options()("browsers", po::value(&f.browsers)->value_name("N"),
+                  "Chromium processes (default: cores/2)")(
+      "contexts-per-browser", po::value(&f.contexts)->value_name("N"),
+      "isolated browser contexts per process (default 4, fewer when memory is short)")(
+      "pace", po::value(&f.pace)->value_name("X"),
+      "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")(
+      "headed", po::bool_switch(&f.headed), "show the browser windows (needs DISPLAY)")(
+      "slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every action")(
+      "screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
+      "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")(
+      "json", po::bool_switch(&f.json), "print the summary as JSON")(
+      "no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs");
   engine::add_database_flags(d, f.db);
 }
 
 engine::run_options make_options(const run_flags& f, const std::string& url) {
   engine::run_options o;
   o.database_url = url;
-  if (f.browsers < 0 || f.contexts < 0) throw usage_error("--browsers and --contexts-per-browser: expected a positive integer");
+  if (f.browsers < 0 || f.contexts < 0)
+    throw usage_error("--browsers and --contexts-per-browser: expected a positive integer");
   if (f.browsers > 0) o.pool.browsers = f.browsers;
   if (f.contexts > 0) o.pool.contexts_per_browser = f.contexts;
-  if (f.pace >= 0) o.pace = f.pace;
-  else if (f.pace != -1) throw usage_error("--pace: expected a number >= 0");
+  if (f.pace >= 0)
+    o.pace = f.pace;
+  else if (f.pace != -1)
+    throw usage_error("--pace: expected a number >= 0");
   if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
   o.slow_mo_ms = f.slow_mo;
   o.pool.launch.headed = f.headed;
@@ -65,8 +68,9 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
   if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) o.pool.launch.executable = bin;
   const char* tmp = std::getenv("TMPDIR");
-  o.screenshot_dir = f.screenshot_dir.empty() ? fs::path(tmp && *tmp ? tmp : "/tmp") / "footfall-screenshots"
-                                              : fs::path(f.screenshot_dir);
+  o.screenshot_dir = f.screenshot_dir.empty()
+                         ? fs::path(tmp && *tmp ? tmp : "/tmp") / "footfall-screenshots"
+                         : fs::path(f.screenshot_dir);
   o.progress = !f.no_progress;
   return o;
 }
@@ -119,7 +123,8 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
     storage::connection c(url);
     engine::materialize_sessions(url, storage::campaign_repository(c).find(id).value());
   }
-  const auto summary = as_usage_errors([&] { return engine::run_campaign(id, make_options(f, url), resume_paused); });
+  const auto summary = as_usage_errors(
+      [&] { return engine::run_campaign(id, make_options(f, url), resume_paused); });
   if (f.json)
     std::cout << engine::summary_json(summary).dump(2) << "\n";
   else
@@ -136,8 +141,8 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
 int cmd_run(const args& a) {
   run_flags f;
   po::options_description d("footfall run");
-  d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign file or id/name")
-      ("target-url", po::value(&f.target_url)->value_name("URL"), "override the file's target_url");
+  d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign file or id/name")(
+      "target-url", po::value(&f.target_url)->value_name("URL"), "override the file's target_url");
   add_run_flags(d, f);
   po::positional_options_description pos;
   pos.add("campaign", 1);

@@ -96,7 +96,8 @@ class reader {
 };
 
 void check_range(reader& r, const char* min_key, int min, const char* max_key, int max) {
-  if (max < min) r.fail(max_key, std::string("must be >= ") + min_key + " (" + std::to_string(min) + ")");
+  if (max < min)
+    r.fail(max_key, std::string("must be >= ") + min_key + " (" + std::to_string(min) + ")");
 }
 
 bool valid_http_url(const std::string& u) {
@@ -196,7 +197,8 @@ nlohmann::json campaign_settings::to_json() const {
   json j;
   j["user_agents"] = user_agents;
   j["viewports"] = json::array();
-  for (const auto& v : viewports) j["viewports"].push_back({{"width", v.width}, {"height", v.height}});
+  for (const auto& v : viewports)
+    j["viewports"].push_back({{"width", v.width}, {"height", v.height}});
   j["session_timeout_s"] = session_timeout_s;
   j["pace"] = pace;
   j["navigation_timeout_ms"] = navigation_timeout_ms;
@@ -215,9 +217,11 @@ campaign_settings campaign_settings::from_json(const nlohmann::json& j) {
   return s;
 }
 
-storage::persona parse_persona(const json& j, const std::string& source, const std::string& prefix) {
+storage::persona parse_persona(const json& j, const std::string& source,
+                               const std::string& prefix) {
   std::vector<config_issue> issues;
-  if (!j.is_object()) throw config_error(source, {{prefix.empty() ? "(root)" : prefix, "expected a JSON object"}});
+  if (!j.is_object())
+    throw config_error(source, {{prefix.empty() ? "(root)" : prefix, "expected a JSON object"}});
   reader r(j, prefix.empty() ? "" : prefix + ".", issues);
   auto p = read_persona(r);
   r.reject_unknown();
@@ -239,15 +243,18 @@ campaign_file parse_campaign(const json& j, const std::string& source) {
   const auto before = issues.size();
   c.total_sessions = r.integer("total_sessions", true, 1, 1);
   const bool total_ok = issues.size() == before;
-  c.concurrent_sessions = r.integer("concurrent_sessions", false, std::min(10, c.total_sessions), 1);
+  c.concurrent_sessions =
+      r.integer("concurrent_sessions", false, std::min(10, c.total_sessions), 1);
   if (total_ok && c.concurrent_sessions > c.total_sessions)
-    r.fail("concurrent_sessions", "must be <= total_sessions (" + std::to_string(c.total_sessions) + ")");
+    r.fail("concurrent_sessions",
+           "must be <= total_sessions (" + std::to_string(c.total_sessions) + ")");
   c.rate_limit_delay_ms = r.integer("rate_limit_delay_ms", false, 1000, 100);
   c.user_agent_rotation = r.boolean("user_agent_rotation", true);
   c.respect_robots_txt = r.boolean("respect_robots_txt", true);
   r.mark("seed");
   if (j.contains("seed")) {
-    if (!j["seed"].is_number_unsigned() && !(j["seed"].is_number_integer() && j["seed"].get<long long>() >= 0))
+    if (!j["seed"].is_number_unsigned() &&
+        !(j["seed"].is_number_integer() && j["seed"].get<long long>() >= 0))
       r.fail("seed", "expected a non-negative integer");
     else
       c.seed = j["seed"].get<std::uint64_t>();

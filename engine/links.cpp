@@ -90,7 +90,8 @@ std::optional<url_parts> parse_url(std::string_view url) {
   if (colon != std::string_view::npos && (!ipv6 || authority.find(']') < colon)) {
     const auto port = authority.substr(colon + 1);
     if (!port.empty()) {
-      if (!std::all_of(port.begin(), port.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
+      if (!std::all_of(port.begin(), port.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) ||
           port.size() > 5)
         return std::nullopt;
       u.port = std::stoi(std::string(port));
@@ -116,7 +117,8 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view agent) 
     const auto nl = text.find('\n');
     auto line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (const auto hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const auto key = lower(trim(line.substr(0, colon)));
@@ -129,8 +131,10 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view agent) 
       in_rules = true;
       if (key == "disallow" && value.empty()) continue;  // "Disallow:" allows everything
       for (const auto& a : group_agents) {
-        if (a == "*") star.push_back({value, key == "allow"});
-        else if (!me.empty() && a == me) mine.push_back({value, key == "allow"});
+        if (a == "*")
+          star.push_back({value, key == "allow"});
+        else if (!me.empty() && a == me)
+          mine.push_back({value, key == "allow"});
       }
     }
   }
@@ -152,8 +156,8 @@ bool robots_rules::allowed(std::string_view path) const {
 }
 
 std::string_view to_string(link_verdict v) {
-  static constexpr std::array<std::string_view, 6> names{"ok", "not_http", "off_origin", "download",
-                                                         "robots_disallowed", "same_page"};
+  static constexpr std::array<std::string_view, 6> names{
+      "ok", "not_http", "off_origin", "download", "robots_disallowed", "same_page"};
   return names.at(static_cast<std::size_t>(v));
 }
 
@@ -161,8 +165,9 @@ bool looks_like_download(std::string_view path) {
   auto p = lower(path);
   if (const auto q = p.find('?'); q != std::string::npos) p.erase(q);
   static constexpr std::array<std::string_view, 24> exts{
-      ".zip", ".pdf", ".exe", ".dmg", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".iso",
-      ".msi", ".deb", ".rpm", ".apk", ".mp3", ".mp4", ".mov", ".avi", ".csv", ".xlsx", ".docx", ".bin"};
+      ".zip", ".pdf", ".exe", ".dmg", ".tar", ".gz",   ".tgz",  ".bz2",
+      ".xz",  ".7z",  ".rar", ".iso", ".msi", ".deb",  ".rpm",  ".apk",
+      ".mp3", ".mp4", ".mov", ".avi", ".csv", ".xlsx", ".docx", ".bin"};
   return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) {
     return p.size() > e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0;
   });
@@ -185,12 +190,13 @@ bool must_redact(std::string_view input_type, std::string_view name_or_id,
   const auto ac = lower(autocomplete);
   if (ac.find("cc-") != std::string::npos || ac.find("password") != std::string::npos) return true;
   const auto n = lower(name_or_id);
-  static constexpr std::array<std::string_view, 9> secret{"pass", "pwd", "card", "cvv", "cvc",
-                                                          "ssn", "iban", "secret", "pin"};
+  static constexpr std::array<std::string_view, 9> secret{"pass", "pwd",  "card",   "cvv", "cvc",
+                                                          "ssn",  "iban", "secret", "pin"};
   for (auto s : secret) {
     // "pin" only as a whole word or with a separator, so "shipping" is not a secret.
     if (s == "pin") {
-      if (n == "pin" || n.find("pin_") == 0 || n.find("pin-") == 0 || n.ends_with("_pin") || n.ends_with("-pin"))
+      if (n == "pin" || n.find("pin_") == 0 || n.find("pin-") == 0 || n.ends_with("_pin") ||
+          n.ends_with("-pin"))
         return true;
       continue;
     }

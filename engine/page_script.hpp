@@ -1,8 +1,8 @@
 #pragma once
-/// The helper footfall installs in every document of a session (Page.addScriptToEvaluateOnNewDocument):
-/// target picking with actionability checks and hit-testing, short unique selectors, per-page
-/// counters (scroll depth, console errors, failed resources) and navigation timing, so each
-/// action costs one Runtime.evaluate and no polling.
+/// The helper footfall installs in every document of a session
+/// (Page.addScriptToEvaluateOnNewDocument): target picking with actionability checks and
+/// hit-testing, short unique selectors, per-page counters (scroll depth, console errors, failed
+/// resources) and navigation timing, so each action costs one Runtime.evaluate and no polling.
 #include <string>
 #include <string_view>
 

@@ -21,7 +21,8 @@ struct batch {
   std::unique_ptr<asio::steady_timer> done;  ///< cancelled when the last reply is in
 };
 
-asio::awaitable<void> send_one(cdp::session s, const char* method, json params, std::shared_ptr<batch> b) {
+asio::awaitable<void> send_one(cdp::session s, const char* method, json params,
+                               std::shared_ptr<batch> b) {
   try {
     co_await s.send(method, std::move(params));
   } catch (...) {
@@ -30,14 +31,20 @@ asio::awaitable<void> send_one(cdp::session s, const char* method, json params, 
   if (--b->left == 0) b->done->cancel();
 }
 
-json mouse(const char* type, cdp::point at, const char* button, int buttons, int count, int modifiers) {
-  return {{"type", type}, {"x", at.x}, {"y", at.y}, {"button", button}, {"buttons", buttons},
-          {"clickCount", count}, {"modifiers", modifiers}};
+json mouse(const char* type, cdp::point at, const char* button, int buttons, int count,
+           int modifiers) {
+  return {{"type", type},          {"x", at.x},          {"y", at.y},
+          {"button", button},      {"buttons", buttons}, {"clickCount", count},
+          {"modifiers", modifiers}};
 }
 
 json key(const char* type, const cdp::key_definition& k, int modifiers) {
-  json e{{"type", type}, {"modifiers", modifiers}, {"key", k.key}, {"code", k.code},
-         {"windowsVirtualKeyCode", k.key_code}, {"nativeVirtualKeyCode", k.key_code},
+  json e{{"type", type},
+         {"modifiers", modifiers},
+         {"key", k.key},
+         {"code", k.code},
+         {"windowsVirtualKeyCode", k.key_code},
+         {"nativeVirtualKeyCode", k.key_code},
          {"location", k.location}};
   if (!k.text.empty() && std::string_view(type) != "keyUp") {
     e["text"] = k.text;
@@ -71,16 +78,20 @@ namespace {
 std::vector<pipelined_command> click_commands(cdp::page& p, cdp::point at, cdp::mouse_button button,
                                               int count) {
   const int mods = p.keyboard().modifiers;
-  const char* b = button == cdp::mouse_button::right ? "right"
-                  : button == cdp::mouse_button::middle ? "middle" : "left";
+  const char* b = button == cdp::mouse_button::right    ? "right"
+                  : button == cdp::mouse_button::middle ? "middle"
+                                                        : "left";
   const int bit = cdp::button_bit(button);
   at = {cdp::round_coordinate(at.x), cdp::round_coordinate(at.y)};
   std::vector<pipelined_command> cmds;
   if (!(p.mouse().position == at))
-    cmds.push_back(pipelined_command{"Input.dispatchMouseEvent", mouse("mouseMoved", at, "none", 0, 0, mods)});
+    cmds.push_back(
+        pipelined_command{"Input.dispatchMouseEvent", mouse("mouseMoved", at, "none", 0, 0, mods)});
   for (int n = 1; n <= std::max(count, 1); ++n) {
-    cmds.push_back(pipelined_command{"Input.dispatchMouseEvent", mouse("mousePressed", at, b, bit, n, mods)});
-    cmds.push_back(pipelined_command{"Input.dispatchMouseEvent", mouse("mouseReleased", at, b, 0, n, mods)});
+    cmds.push_back(
+        pipelined_command{"Input.dispatchMouseEvent", mouse("mousePressed", at, b, bit, n, mods)});
+    cmds.push_back(
+        pipelined_command{"Input.dispatchMouseEvent", mouse("mouseReleased", at, b, 0, n, mods)});
   }
   p.mouse().position = at;
   p.mouse().buttons = 0;
@@ -95,10 +106,13 @@ std::vector<pipelined_command> type_commands(cdp::page& p, const std::string& te
     if (auto k = cdp::key_for_char(text[i])) {
       const bool add_shift = k->needs_shift && !(base & cdp::modifier::shift);
       const int mods = add_shift ? base | cdp::modifier::shift : base;
-      if (add_shift) cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("rawKeyDown", shift, mods)});
-      cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key(k->text.empty() ? "rawKeyDown" : "keyDown", *k, mods)});
+      if (add_shift)
+        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("rawKeyDown", shift, mods)});
+      cmds.push_back(pipelined_command{"Input.dispatchKeyEvent",
+                                       key(k->text.empty() ? "rawKeyDown" : "keyDown", *k, mods)});
       cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("keyUp", *k, mods)});
-      if (add_shift) cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("keyUp", shift, base)});
+      if (add_shift)
+        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("keyUp", shift, base)});
       ++i;
     } else {
       std::size_t j = i;

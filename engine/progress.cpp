@@ -21,18 +21,21 @@ std::string progress_reporter::line(const storage::session_counts& c, run_counte
   const long pending = c.of(session_status::pending);
   const long ended = done + failed;
   if (start_ended_ < 0) start_ended_ = ended;
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double aps = secs > 0 ? static_cast<double>(rc.actions.load()) / secs : 0;
   std::string eta = "--:--";
   const long ended_here = ended - start_ended_;
   if (ended_here > 0 && secs > 0) {
-    const long left = static_cast<long>((pending + running) * secs / static_cast<double>(ended_here));
+    const long left =
+        static_cast<long>((pending + running) * secs / static_cast<double>(ended_here));
     char b[32];
     std::snprintf(b, sizeof b, "%ld:%02ld", left / 60, left % 60);
     eta = b;
   }
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%s [%s%s] done %ld/%d  failed %ld  running %ld  %.1f actions/s  ETA %s",
+  std::snprintf(buf, sizeof buf,
+                "%s [%s%s] done %ld/%d  failed %ld  running %ld  %.1f actions/s  ETA %s",
                 campaign_.c_str(), std::string(storage::to_string(status)).c_str(),
                 stopping ? ", stopping" : "", done, total_, failed, running, aps, eta.c_str());
   return buf;
@@ -55,8 +58,10 @@ void progress_reporter::update(const storage::session_counts& c, run_counters& r
 void progress_reporter::finish(const storage::session_counts& c, run_counters& rc,
                                storage::campaign_status status, bool stopping) {
   const auto l = line(c, rc, status, stopping);
-  if (tty_) std::fprintf(stderr, "\r\033[K%s\n", l.c_str());
-  else spdlog::info("progress {}", l);
+  if (tty_)
+    std::fprintf(stderr, "\r\033[K%s\n", l.c_str());
+  else
+    spdlog::info("progress {}", l);
 }
 
 }  // namespace footfall::engine

@@ -17,7 +17,8 @@ class rng {
   }
   /// The stream for one session of a campaign: same (seed, index) ⇒ same stream.
   static rng for_session(std::uint64_t campaign_seed, int session_index) {
-    return rng(campaign_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(session_index) + 1);
+    return rng(campaign_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(session_index) +
+               1);
   }
 
   std::uint64_t next() {

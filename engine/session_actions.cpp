@@ -23,9 +23,11 @@ bool usable(const json& t) { return t.is_object() && !t.contains("none") && t.co
 }  // namespace
 
 std::string text_for_field(const std::string& type, const std::string& name, rng& r) {
-  static const std::vector<std::string> words{"quick", "guide", "pricing", "shoes", "weather",
-                                              "recipe", "garden", "laptop", "holiday", "books"};
-  const auto word = [&] { return words[static_cast<std::size_t>(r.between(0, static_cast<int>(words.size()) - 1))]; };
+  static const std::vector<std::string> words{"quick",  "guide",  "pricing", "shoes",   "weather",
+                                              "recipe", "garden", "laptop",  "holiday", "books"};
+  const auto word = [&] {
+    return words[static_cast<std::size_t>(r.between(0, static_cast<int>(words.size()) - 1))];
+  };
   if (type == "email" || name.find("mail") != std::string::npos)
     return "visitor" + std::to_string(r.between(1, 999)) + "@example.com";
   if (type == "password") return "Pa55word" + std::to_string(r.between(10, 99));
@@ -50,7 +52,8 @@ asio::awaitable<void> visitor::move_to(double x, double y, double width) {
     pts.push_back({s.at.x, s.at.y});
     total += s.delay_ms;
   }
-  const auto step = std::chrono::milliseconds(static_cast<long>(pts.empty() ? 0 : total / pts.size()));
+  const auto step =
+      std::chrono::milliseconds(static_cast<long>(pts.empty() ? 0 : total / pts.size()));
   co_await cdp::mouse_move_path(page, std::move(pts), step);
 }
 
@@ -70,7 +73,8 @@ asio::awaitable<void> visitor::click_at(double x, double y, double width, cdp::m
   }
 }
 
-void visitor::note_scroll_into_view(const json& target, sys_clock::time_point at, steady::time_point t0) {
+void visitor::note_scroll_into_view(const json& target, sys_clock::time_point at,
+                                    steady::time_point t0) {
   if (target.is_object() && target.value("scrolled", false) && target.contains("selector"))
     record(action_type::scroll_to_element, &target, at, t0);
 }
@@ -82,15 +86,33 @@ asio::awaitable<void> visitor::perform(action_type t) {
     switch (t) {
       case action_type::click:
       case action_type::double_click:
-      case action_type::right_click: done = co_await do_click(t); break;
-      case action_type::hover: done = co_await do_hover(); break;
-      case action_type::type: done = co_await do_type(); break;
-      case action_type::clear: done = co_await do_clear(); break;
-      case action_type::select: done = co_await do_select(); break;
-      case action_type::drag_and_drop: done = co_await do_drag(); break;
-      case action_type::key_press: co_await do_key_press(); break;
-      case action_type::scroll_to_element: done = co_await do_scroll_to_element(); break;
-      default: done = false; break;
+      case action_type::right_click:
+        done = co_await do_click(t);
+        break;
+      case action_type::hover:
+        done = co_await do_hover();
+        break;
+      case action_type::type:
+        done = co_await do_type();
+        break;
+      case action_type::clear:
+        done = co_await do_clear();
+        break;
+      case action_type::select:
+        done = co_await do_select();
+        break;
+      case action_type::drag_and_drop:
+        done = co_await do_drag();
+        break;
+      case action_type::key_press:
+        co_await do_key_press();
+        break;
+      case action_type::scroll_to_element:
+        done = co_await do_scroll_to_element();
+        break;
+      default:
+        done = false;
+        break;
     }
   } catch (const cdp::javascript_error& e) {
     // The document changed under us (navigation, page script); the session goes on.
@@ -124,11 +146,13 @@ asio::awaitable<void> visitor::do_scroll() {
   const auto gesture_at = sys_clock::now();
   const auto gesture_t0 = steady::now();
   for (const auto& s : steps) {
-    if (s.delay_ms > 0) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(s.delay_ms)));
+    if (s.delay_ms > 0)
+      co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(s.delay_ms)));
     co_await cdp::wheel(page, 0, s.delta_y);
     scroll_pending = true;
   }
-  json pos{{"x", static_cast<int>(page.mouse().position.x)}, {"y", static_cast<int>(page.mouse().position.y)}};
+  json pos{{"x", static_cast<int>(page.mouse().position.x)},
+           {"y", static_cast<int>(page.mouse().position.y)}};
   auto& a = record(action_type::scroll, &pos, gesture_at, gesture_t0);
   a.input_value = std::to_string(static_cast<int>(total));
   (void)at;
@@ -142,7 +166,8 @@ asio::awaitable<bool> visitor::do_click(action_type t) {
                                     "," + num(r.uniform()) + ")");
   if (!usable(target)) co_return false;
   note_scroll_into_view(target, at, t0);
-  const double x = target["x"].get<double>(), y = target["y"].get<double>(), w = target.value("w", 20);
+  const double x = target["x"].get<double>(), y = target["y"].get<double>(),
+               w = target.value("w", 20);
   const bool dismiss = target.value("dismiss", false);
   if (t == action_type::right_click && !dismiss) {
     co_await click_at(x, y, w, cdp::mouse_button::right, 1);
@@ -200,7 +225,8 @@ asio::awaitable<bool> visitor::do_type() {
     const auto at = sys_clock::now();
     const auto t0 = steady::now();
     if (strokes[i].backspace) {
-      if (strokes[i].delay_ms > 0) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(strokes[i].delay_ms)));
+      if (strokes[i].delay_ms > 0)
+        co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(strokes[i].delay_ms)));
       co_await cdp::press_key(page, "Backspace");
       auto& a = record(action_type::key_press, &target, at, t0);
       a.input_value = "Backspace";
@@ -214,9 +240,12 @@ asio::awaitable<bool> visitor::do_type() {
       run += strokes[j].text;
       delay += strokes[j].delay_ms;
     }
-    const auto per_key = std::chrono::milliseconds(static_cast<long>(delay / static_cast<double>(j - i)));
-    if (fast()) co_await fast_type(page, run);
-    else co_await cdp::type_text(page, run, per_key);
+    const auto per_key =
+        std::chrono::milliseconds(static_cast<long>(delay / static_cast<double>(j - i)));
+    if (fast())
+      co_await fast_type(page, run);
+    else
+      co_await cdp::type_text(page, run, per_key);
     auto& a = record(action_type::type, &target, at, t0);
     a.input_value = secret || must_redact(type, name, target.value("autocomplete", ""), run)
                         ? std::string(redacted_value)
@@ -246,7 +275,8 @@ asio::awaitable<bool> visitor::do_select() {
   const auto t0 = steady::now();
   const json target = co_await call("pick('select'," + num(r.uniform()) + "," + num(r.uniform()) +
                                     "," + num(r.uniform()) + ")");
-  if (!usable(target) || target.value("dismiss", false) || !target.contains("options")) co_return false;
+  if (!usable(target) || target.value("dismiss", false) || !target.contains("options"))
+    co_return false;
   const auto options = target["options"].get<std::vector<std::string>>();
   const int current = target.value("selected", 0);
   int choice = r.between(0, static_cast<int>(options.size()) - 2);
@@ -274,7 +304,8 @@ asio::awaitable<bool> visitor::do_drag() {
   const auto t0 = steady::now();
   const json target = co_await call("pick('drag'," + num(r.uniform()) + "," + num(r.uniform()) +
                                     "," + num(r.uniform()) + ")");
-  if (!usable(target) || target.value("dismiss", false) || !target["to"].is_array()) co_return false;
+  if (!usable(target) || target.value("dismiss", false) || !target["to"].is_array())
+    co_return false;
   note_scroll_into_view(target, at, t0);
   const double x = target["x"].get<double>(), y = target["y"].get<double>();
   co_await move_to(x, y, target.value("w", 20));
@@ -289,14 +320,17 @@ asio::awaitable<bool> visitor::do_drag() {
 }
 
 asio::awaitable<void> visitor::do_key_press() {
-  static const std::vector<std::string> keys{"Tab", "ArrowDown", "ArrowUp", "PageDown", "Home", "End"};
+  static const std::vector<std::string> keys{"Tab",      "ArrowDown", "ArrowUp",
+                                             "PageDown", "Home",      "End"};
   static const std::vector<double> weights{3, 3, 1, 2, 0.5, 0.5};
   const auto& key = keys[r.weighted(weights)];
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
   // Record where the key goes (the focused element), as the page will see it.
   const json active = co_await call("active()");
-  co_await cdp::press_key(page, key, std::chrono::milliseconds(static_cast<long>(paced(r.lognormal(70, 0.3), env->pace))));
+  co_await cdp::press_key(
+      page, key,
+      std::chrono::milliseconds(static_cast<long>(paced(r.lognormal(70, 0.3), env->pace))));
   scroll_pending = true;  // PageDown, End, arrows may scroll
   auto& a = record(action_type::key_press, &active, at, t0);
   a.input_value = key;

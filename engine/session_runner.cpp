@@ -52,7 +52,7 @@ std::string base64_decode(const std::string& in) {
 
 /// Best effort: a JPEG of the page as it was when the session failed.
 asio::awaitable<std::optional<std::string>> screenshot(cdp::page page, std::filesystem::path dir,
-                                                        std::string name) {
+                                                       std::string name) {
   if (dir.empty() || !page.state() || page.closed()) co_return std::nullopt;
   try {
     // g++ 12 miscompiles braced JSON initializers inside co_await expressions: build it first.
@@ -86,12 +86,13 @@ void assign_identity(const storage::campaign& c, const campaign_settings& s,
   // A stream of its own (index offset), so identity never shifts the journey's draws.
   rng r = rng::for_session(c.seed ^ 0x5eed1d, row.session_index);
   const auto& agents = s.user_agents.empty() ? default_user_agents() : s.user_agents;
-  row.user_agent = c.user_agent_rotation
-                       ? agents[static_cast<std::size_t>(r.between(0, static_cast<int>(agents.size()) - 1))]
-                       : agents.front();
-  const auto vp = s.viewports.empty()
-                      ? viewport{}
-                      : s.viewports[static_cast<std::size_t>(r.between(0, static_cast<int>(s.viewports.size()) - 1))];
+  row.user_agent =
+      c.user_agent_rotation
+          ? agents[static_cast<std::size_t>(r.between(0, static_cast<int>(agents.size()) - 1))]
+          : agents.front();
+  const auto vp = s.viewports.empty() ? viewport{}
+                                      : s.viewports[static_cast<std::size_t>(r.between(
+                                            0, static_cast<int>(s.viewports.size()) - 1))];
   row.viewport_width = vp.width;
   row.viewport_height = vp.height;
 }
@@ -158,7 +159,8 @@ asio::awaitable<void> visitor::arrive(double load_ms) {
   visit.load_ms = opt_number(j, "load");
   visit_nav_seq = nav_seq;
   in_visit = true;
-  if (j.contains("webdriver") && j["webdriver"].is_boolean()) webdriver = j["webdriver"].get<bool>();
+  if (j.contains("webdriver") && j["webdriver"].is_boolean())
+    webdriver = j["webdriver"].get<bool>();
   links.clear();
   for (const auto& l : j.value("links", json::array()))
     links.push_back({l[0].get<std::string>(), l[1].get<bool>()});
@@ -246,11 +248,11 @@ asio::awaitable<bool> visitor::navigate_by_link() {
     try {
       co_await load.wait(std::chrono::milliseconds(env->settings.navigation_timeout_ms));
     } catch (const cdp::timeout_error& e) {
-      throw cdp::timeout_error("navigation by clicking " + target.value("selector", std::string("?")) +
-                                   " at (" + std::to_string(target.value("x", 0)) + "," +
-                                   std::to_string(target.value("y", 0)) + ") on " + visit.url +
-                                   " (page load event)",
-                               env->settings.navigation_timeout_ms);
+      throw cdp::timeout_error(
+          "navigation by clicking " + target.value("selector", std::string("?")) + " at (" +
+              std::to_string(target.value("x", 0)) + "," + std::to_string(target.value("y", 0)) +
+              ") on " + visit.url + " (page load event)",
+          env->settings.navigation_timeout_ms);
     }
     co_await arrive(ms_since(nav_t0));
     co_return true;
@@ -274,7 +276,8 @@ asio::awaitable<void> run_journey(visitor& v) {
   auto& env = *v.env;
   co_await env.limiter->wait();
   const auto nav_t0 = steady::now();
-  co_await v.page.navigate(v.row.start_url, std::chrono::milliseconds(env.settings.navigation_timeout_ms));
+  co_await v.page.navigate(v.row.start_url,
+                           std::chrono::milliseconds(env.settings.navigation_timeout_ms));
   co_await v.arrive(ms_since(nav_t0));
   for (int page_no = 1;; ++page_no) {
     const int n = actions_on_page(env.persona, v.r);
@@ -291,9 +294,10 @@ asio::awaitable<void> run_journey(visitor& v) {
       }
       if (v.nav_seq != v.visit_nav_seq) co_await v.follow_unexpected_navigation();
     }
-    const bool out_of_time = env.pace > 0 && std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 steady::now() - v.started).count() >
-                                                 paced(v.plan.duration_ms, env.pace);
+    const bool out_of_time =
+        env.pace > 0 &&
+        std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - v.started).count() >
+            paced(v.plan.duration_ms, env.pace);
     // The planned duration ends the session early, but never below the persona's pages_min.
     if (page_no >= v.plan.pages || (out_of_time && page_no >= env.persona.pages_min)) break;
     v.check_limits();
@@ -326,7 +330,8 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     po.user_agent = row.user_agent;
     po.default_timeout = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
     v.page = co_await lease.browser->new_page(context, po);
-    crash_sub = v.page.session().subscribe("Inspector.targetCrashed", [&crashed](const json&) { crashed = true; });
+    crash_sub = v.page.session().subscribe("Inspector.targetCrashed",
+                                           [&crashed](const json&) { crashed = true; });
     nav_sub = v.page.session().subscribe("Page.frameNavigated", [&v](const json& p) {
       if (!p.contains("frame") || !p["frame"].contains("parentId")) ++v.nav_seq;
     });
@@ -341,14 +346,17 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   } catch (const std::exception& e) {
     out.status = session_status::failed;
     out.error = e.what();
-    if (crashed || (v.page.state() && v.page.closed())) out.error = std::string("renderer crashed or target closed: ") + e.what();
-    if (dynamic_cast<const cdp::connection_closed*>(&e) || dynamic_cast<const cdp::launch_error*>(&e)) {
+    if (crashed || (v.page.state() && v.page.closed()))
+      out.error = std::string("renderer crashed or target closed: ") + e.what();
+    if (dynamic_cast<const cdp::connection_closed*>(&e) ||
+        dynamic_cast<const cdp::launch_error*>(&e)) {
       browser_failed = lease.browser != nullptr;
       out.error = std::string("browser died: ") + e.what();
     }
   }
   if (out.status != session_status::completed) {
-    if (auto shot = co_await screenshot(v.page, env->screenshot_dir, row.id.str())) row.screenshot_path = *shot;
+    if (auto shot = co_await screenshot(v.page, env->screenshot_dir, row.id.str()))
+      row.screenshot_path = *shot;
     // Whatever the visitor did on the page it was on is kept.
     try {
       v.leave(json::object());
@@ -382,10 +390,12 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   row.total_actions = v.total_actions;
   row.session_duration_ms = ms_since(v.started);
   row.completed_at = sys_clock::now();
-  if (!row.started_at) row.started_at = sys_clock::now() - std::chrono::milliseconds(*row.session_duration_ms);
+  if (!row.started_at)
+    row.started_at = sys_clock::now() - std::chrono::milliseconds(*row.session_duration_ms);
   if (!out.error.empty()) row.error_message = out.error.substr(0, 2000);
   env->writer->write(row);
-  if (env->on_session_end) env->on_session_end(row, std::move(v.finished), {v.webdriver, row.user_agent});
+  if (env->on_session_end)
+    env->on_session_end(row, std::move(v.finished), {v.webdriver, row.user_agent});
   if (env->counters) {
     --env->counters->running;
     std::lock_guard lk(env->counters->m);

@@ -77,7 +77,8 @@ struct session_env {
   bool robots_loaded = false;
   /// Called after a session's final row was handed to the writer, with its pages (analytics).
   std::function<void(const storage::session_row&, std::vector<storage::page_record>,
-                     storage::session_signals)> on_session_end;
+                     storage::session_signals)>
+      on_session_end;
 };
 
 /// What became of a session.

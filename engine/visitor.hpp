@@ -51,7 +51,7 @@ class visitor {
   int actions_done = 0;  ///< user actions performed (for fault injection)
   long nav_seq = 0;      ///< main-frame navigations seen (Page.frameNavigated)
   long visit_nav_seq = 0;
-  bool scroll_pending = false;  ///< wheel/scroll keys sent since the last evaluate
+  bool scroll_pending = false;                 ///< wheel/scroll keys sent since the last evaluate
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
   std::optional<bool> webdriver;               ///< navigator.webdriver as the page saw it
 

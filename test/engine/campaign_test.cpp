@@ -37,7 +37,9 @@ int expected_keydowns(const std::vector<test::recorded_action>& acts) {
 
 }  // namespace
 
-TEST_CASE("engine: a 12-session campaign on the fixture site completes and the page saw what the database says") {
+TEST_CASE(
+    "engine: a 12-session campaign on the fixture site completes and the page saw what the "
+    "database says") {
   engine_db db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("busy"),
@@ -49,8 +51,9 @@ TEST_CASE("engine: a 12-session campaign on the fixture site completes and the p
 
   CHECK(summary.campaign_status == storage::campaign_status::completed);
   CHECK(summary.campaign_sessions.at(storage::session_status::completed) == 12);
-  const auto sessions = db.rows("SELECT id, status::text, pages_visited, total_actions FROM sessions "
-                                "ORDER BY session_index");
+  const auto sessions = db.rows(
+      "SELECT id, status::text, pages_visited, total_actions FROM sessions "
+      "ORDER BY session_index");
   REQUIRE(sessions.size() == 12);
   std::set<std::string> types_seen;
   for (const auto& s : sessions) {
@@ -58,7 +61,8 @@ TEST_CASE("engine: a 12-session campaign on the fixture site completes and the p
     CHECK(s[1] == "completed");
     const auto acts = test::session_actions(db, s[0]);
     // The session row agrees with its pages and actions.
-    CHECK(std::stoi(s[2]) == std::stoi(db.scalar("SELECT count(*) FROM page_visits WHERE session_id='" + s[0] + "'")));
+    CHECK(std::stoi(s[2]) ==
+          std::stoi(db.scalar("SELECT count(*) FROM page_visits WHERE session_id='" + s[0] + "'")));
     CHECK(std::stoi(s[3]) == static_cast<int>(acts.size()));
     REQUIRE(log.by_session.count(s[0]) == 1);
     const json& ev = log.by_session[s[0]];
@@ -83,7 +87,9 @@ TEST_CASE("engine: a 12-session campaign on the fixture site completes and the p
       if (type == "mousedown" && e["button"] == 0) downs_left.push_back(e);
       if (type == "mousedown" && e["button"] == 2) downs_right.push_back(e);
       if (type == "wheel") wheel_ev.push_back(e);
-      if (type == "keydown" && e["key"] != "Shift" && !redacted_field(e["target"].get<std::string>())) ++keydowns;
+      if (type == "keydown" && e["key"] != "Shift" &&
+          !redacted_field(e["target"].get<std::string>()))
+        ++keydowns;
     }
     REQUIRE(downs_left.size() == left.size());
     for (std::size_t i = 0; i < left.size(); ++i) {
@@ -98,7 +104,8 @@ TEST_CASE("engine: a 12-session campaign on the fixture site completes and the p
     // Wheels: same count, same deltas, at the recorded pointer position.
     REQUIRE(wheel_ev.size() == wheels.size());
     for (std::size_t i = 0; i < wheels.size(); ++i) {
-      CHECK(wheel_ev[i]["deltaY"].get<double>() == doctest::Approx(std::stod(wheels[i]->input_value)));
+      CHECK(wheel_ev[i]["deltaY"].get<double>() ==
+            doctest::Approx(std::stod(wheels[i]->input_value)));
       CHECK(std::abs(wheel_ev[i]["clientX"].get<double>() - wheels[i]->x) <= 1);
       CHECK(std::abs(wheel_ev[i]["clientY"].get<double>() - wheels[i]->y) <= 1);
     }
@@ -143,10 +150,12 @@ TEST_CASE("engine: the same seed gives the same journey (action types and select
   engine::run_campaign(b.id, test::test_run_options(db.url(), 1), true);
   auto journeys = [&](const storage::campaign& c) {
     std::vector<std::vector<std::string>> out;
-    for (const auto& s : db.rows("SELECT id FROM sessions WHERE campaign_id='" + c.id.str() + "' ORDER BY session_index")) {
+    for (const auto& s : db.rows("SELECT id FROM sessions WHERE campaign_id='" + c.id.str() +
+                                 "' ORDER BY session_index")) {
       std::vector<std::string> seq;
       for (const auto& act : test::session_actions(db, s[0]))
-        seq.push_back(act.type + " " + act.selector + " " + (act.type == "type" ? act.input_value : ""));
+        seq.push_back(act.type + " " + act.selector + " " +
+                      (act.type == "type" ? act.input_value : ""));
       out.push_back(seq);
     }
     return out;
@@ -169,7 +178,9 @@ TEST_CASE("engine: a renderer crash fails that session only; the campaign goes o
   o.screenshot_dir = "/tmp/ffe-test-screenshots";
   const auto summary = engine::run_campaign(camp.id, o, true);
   CHECK(summary.campaign_status == storage::campaign_status::completed);
-  const auto rows = db.rows("SELECT session_index, status::text, coalesce(error_message,'') FROM sessions ORDER BY session_index");
+  const auto rows = db.rows(
+      "SELECT session_index, status::text, coalesce(error_message,'') FROM sessions ORDER BY "
+      "session_index");
   REQUIRE(rows.size() == 4);
   for (const auto& r : rows) {
     CAPTURE(r[0]);
@@ -182,8 +193,9 @@ TEST_CASE("engine: a renderer crash fails that session only; the campaign goes o
     }
   }
   // What the crashed visitor did before the crash is kept.
-  CHECK(std::stoi(db.scalar("SELECT count(*) FROM page_visits pv JOIN sessions s ON s.id = pv.session_id "
-                            "WHERE s.session_index = 1")) >= 1);
+  CHECK(std::stoi(
+            db.scalar("SELECT count(*) FROM page_visits pv JOIN sessions s ON s.id = pv.session_id "
+                      "WHERE s.session_index = 1")) >= 1);
 }
 
 TEST_CASE("engine: an unreachable site fails every session and the campaign") {
@@ -196,7 +208,9 @@ TEST_CASE("engine: an unreachable site fails every session and the campaign") {
   const auto camp = test::make_campaign(db.url(), test::busy_persona("nowhere"), dead_url, 2, 2, 5);
   const auto summary = engine::run_campaign(camp.id, test::test_run_options(db.url(), 2), true);
   CHECK(summary.campaign_status == storage::campaign_status::failed);
-  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message <> ''") == "2");
+  CHECK(
+      db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message <> ''") ==
+      "2");
 }
 
 namespace {
@@ -208,40 +222,51 @@ boost::asio::awaitable<void> kill_browser_once(cdp::page, storage::session_row, 
 }
 }  // namespace
 
-TEST_CASE("engine: a dead browser fails only the sessions it hosted; it is replaced and the campaign completes") {
+TEST_CASE(
+    "engine: a dead browser fails only the sessions it hosted; it is replaced and the campaign "
+    "completes") {
   engine_db db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("survivor"),
                                         site.url("/journey/index.html"), 8, 2, 19);
   auto o = test::test_run_options(db.url(), 2);
   int calls = 0;
-  o.before_close = [&calls](cdp::page p, storage::session_row r) { return kill_browser_once(std::move(p), std::move(r), &calls); };
+  o.before_close = [&calls](cdp::page p, storage::session_row r) {
+    return kill_browser_once(std::move(p), std::move(r), &calls);
+  };
   const auto summary = engine::run_campaign(camp.id, o, true);
   CHECK(summary.campaign_status == storage::campaign_status::completed);
   CHECK(summary.browser_replacements >= 1);
   const auto failed = std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed'"));
   CHECK(failed <= 1);  // at most the session sharing the browser at that moment
-  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message NOT LIKE '%browser%' "
+  CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'failed' AND error_message NOT "
+                  "LIKE '%browser%' "
                   "AND error_message NOT LIKE '%closed%'") == "0");
   CHECK(std::stoi(db.scalar("SELECT count(*) FROM sessions WHERE status = 'completed'")) >= 7);
   CHECK(cdp::live_browser_pids().empty());  // none outlives the run
 }
 
-TEST_CASE("engine: a page that never finishes loading fails its session with a screenshot; the campaign ends") {
+TEST_CASE(
+    "engine: a page that never finishes loading fails its session with a screenshot; the campaign "
+    "ends") {
   engine_db db;
   test::http_server site;
-  auto camp = test::make_campaign(db.url(), test::busy_persona("patient"), site.url("/__hang-body"), 1, 1, 23);
+  auto camp = test::make_campaign(db.url(), test::busy_persona("patient"), site.url("/__hang-body"),
+                                  1, 1, 23);
   {
     // A short navigation timeout for this campaign.
     auto s = engine::campaign_settings::from_json(camp.settings);
     s.navigation_timeout_ms = 1500;
-    db.rows("UPDATE campaigns SET settings = '" + s.to_json().dump() + "' WHERE id = '" + camp.id.str() + "'");
+    db.rows("UPDATE campaigns SET settings = '" + s.to_json().dump() + "' WHERE id = '" +
+            camp.id.str() + "'");
   }
   auto o = test::test_run_options(db.url(), 1);
   o.screenshot_dir = "/tmp/ffe-test-screenshots";
   const auto summary = engine::run_campaign(camp.id, o, true);
   CHECK(summary.campaign_status == storage::campaign_status::failed);  // no session completed
-  const auto r = db.rows("SELECT status::text, coalesce(error_message,''), coalesce(screenshot_path,'') FROM sessions");
+  const auto r = db.rows(
+      "SELECT status::text, coalesce(error_message,''), coalesce(screenshot_path,'') FROM "
+      "sessions");
   REQUIRE(r.size() == 1);
   CHECK(r[0][0] == "failed");
   CAPTURE(r[0][1]);

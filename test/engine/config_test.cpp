@@ -79,6 +79,7 @@ TEST_CASE("config: inline persona errors are prefixed and all reported") {
 TEST_CASE("config: a persona file's JSON syntax error names the file") {
   CHECK_THROWS_WITH_AS(load_persona_file(FOOTFALL_SOURCE_DIR "/test/engine/config_test.cpp"),
                        "config_test.cpp: (syntax): invalid JSON at byte 1", config_error);
-  const auto p = parse_persona(persona_to_json(parse_persona(json{{"name", "x"}}, "p.json")), "p.json");
+  const auto p =
+      parse_persona(persona_to_json(parse_persona(json{{"name", "x"}}, "p.json")), "p.json");
   CHECK(p.name == "x");
 }

@@ -25,9 +25,12 @@ namespace {
 storage::embedded_server& server() {
   static storage::embedded_server s = [] {
     storage::embedded_options o;
-    if (const char* d = std::getenv("FOOTFALL_TEST_PGDATA"); d && *d) o.data_dir = d;
-    else if (::geteuid() == 0) o.data_dir = "/var/lib/footfall/test-pg";
-    else o.data_dir = "/tmp/footfall-test-pg-" + std::to_string(::getuid());
+    if (const char* d = std::getenv("FOOTFALL_TEST_PGDATA"); d && *d)
+      o.data_dir = d;
+    else if (::geteuid() == 0)
+      o.data_dir = "/var/lib/footfall/test-pg";
+    else
+      o.data_dir = "/tmp/footfall-test-pg-" + std::to_string(::getuid());
     o.fsync = false;
     storage::embedded_server srv{o};
     srv.ensure_running();
@@ -141,7 +144,8 @@ engine::run_options test_run_options(const std::string& url, int contexts) {
 }
 
 namespace {
-boost::asio::awaitable<void> store_recorder(cdp::page page, storage::session_row row, recorder_log* log) {
+boost::asio::awaitable<void> store_recorder(cdp::page page, storage::session_row row,
+                                            recorder_log* log) {
   auto events = co_await page.evaluate(
       "window.__footfallRecorder ? window.__footfallRecorder.events().filter(e => "
       "['mousedown','wheel','keydown','click'].includes(e.type)) : null");
@@ -151,7 +155,9 @@ boost::asio::awaitable<void> store_recorder(cdp::page page, storage::session_row
 }  // namespace
 
 engine::page_hook read_recorder(recorder_log* log) {
-  return [log](cdp::page p, storage::session_row r) { return store_recorder(std::move(p), std::move(r), log); };
+  return [log](cdp::page p, storage::session_row r) {
+    return store_recorder(std::move(p), std::move(r), log);
+  };
 }
 
 std::vector<recorded_action> session_actions(const engine_db& db, const std::string& session_id) {

@@ -36,8 +36,9 @@ TEST_CASE("human_input: paths end exactly on target, curve, and take Fitts time"
     for (const auto& s : path) {
       total += s.delay_ms;
       // Distance from the straight line and how far past the target the path goes.
-      const double cross = std::abs((to.x - from.x) * (s.at.y - from.y) - (to.y - from.y) * (s.at.x - from.x)) /
-                           std::hypot(to.x - from.x, to.y - from.y);
+      const double cross =
+          std::abs((to.x - from.x) * (s.at.y - from.y) - (to.y - from.y) * (s.at.x - from.x)) /
+          std::hypot(to.x - from.x, to.y - from.y);
       max_off = std::max(max_off, cross);
       far = std::max(far, s.at.x);
     }
@@ -45,7 +46,7 @@ TEST_CASE("human_input: paths end exactly on target, curve, and take Fitts time"
     CHECK(total >= 0.5 * fitts_ms(std::hypot(690, 390), 40));
     CHECK(max_off < 400);
   }
-  CHECK(overshoots > 10);   // ~15% of long moves overshoot and correct
+  CHECK(overshoots > 10);  // ~15% of long moves overshoot and correct
   CHECK(overshoots < 80);
   const auto fast = mouse_path({0, 0}, {300, 300}, 40, 0.0, r);
   CHECK(fast.size() <= 3);

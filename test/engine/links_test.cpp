@@ -18,13 +18,18 @@ TEST_CASE("links: URLs parse into origin and path") {
 TEST_CASE("links: only same-origin pages that are not downloads are followed") {
   const auto page = *parse_url("http://127.0.0.1:8000/index.html");
   CHECK(judge_link({"http://127.0.0.1:8000/about.html"}, page, nullptr) == link_verdict::ok);
-  CHECK(judge_link({"http://127.0.0.1:8001/about.html"}, page, nullptr) == link_verdict::off_origin);
-  CHECK(judge_link({"http://localhost:8000/about.html"}, page, nullptr) == link_verdict::off_origin);
+  CHECK(judge_link({"http://127.0.0.1:8001/about.html"}, page, nullptr) ==
+        link_verdict::off_origin);
+  CHECK(judge_link({"http://localhost:8000/about.html"}, page, nullptr) ==
+        link_verdict::off_origin);
   CHECK(judge_link({"mailto:x@y.z"}, page, nullptr) == link_verdict::not_http);
   CHECK(judge_link({"javascript:alert(1)"}, page, nullptr) == link_verdict::not_http);
-  CHECK(judge_link({"http://127.0.0.1:8000/files/report.PDF"}, page, nullptr) == link_verdict::download);
-  CHECK(judge_link({"http://127.0.0.1:8000/x.html", true}, page, nullptr) == link_verdict::download);
-  CHECK(judge_link({"http://127.0.0.1:8000/index.html#top"}, page, nullptr) == link_verdict::same_page);
+  CHECK(judge_link({"http://127.0.0.1:8000/files/report.PDF"}, page, nullptr) ==
+        link_verdict::download);
+  CHECK(judge_link({"http://127.0.0.1:8000/x.html", true}, page, nullptr) ==
+        link_verdict::download);
+  CHECK(judge_link({"http://127.0.0.1:8000/index.html#top"}, page, nullptr) ==
+        link_verdict::same_page);
 }
 
 TEST_CASE("links: robots.txt longest match wins, Allow wins ties, groups by agent") {
@@ -38,7 +43,8 @@ TEST_CASE("links: robots.txt longest match wins, Allow wins ties, groups by agen
   CHECK_FALSE(r.allowed("/bin/run.cgi"));
   CHECK(r.allowed("/bin/run.cgi?x=1"));
   CHECK(r.allowed("/robots.txt"));
-  const auto mine = robots_rules::parse("User-agent: *\nDisallow: /\n\nUser-agent: footfall\nDisallow: /x\n");
+  const auto mine =
+      robots_rules::parse("User-agent: *\nDisallow: /\n\nUser-agent: footfall\nDisallow: /x\n");
   CHECK(mine.allowed("/y"));
   CHECK_FALSE(mine.allowed("/x"));
   CHECK(robots_rules::parse("User-agent: *\nDisallow:\n").allowed("/anything"));

@@ -20,7 +20,8 @@ TEST_CASE("engine: two footfall worker processes run every session of a campaign
                                         site.url("/journey/index.html"), 10, 4, 11);
   auto start = [&] {
     return test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
-                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
+                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress",
+                        "--json"});
   };
   auto w1 = start(), w2 = start();
   const auto r1 = test::wait(w1, std::chrono::seconds(240));
@@ -42,13 +43,16 @@ TEST_CASE("engine: two footfall worker processes run every session of a campaign
 TEST_CASE("engine: footfall run rejects a bad campaign file naming the field and the rule") {
   test::engine_db db;
   const std::string path = "/tmp/ffe-bad-campaign.json";
-  std::ofstream(path) << R"({"name": "bad", "target_url": "http://127.0.0.1:1/", "total_sessions": 0,
+  std::ofstream(path)
+      << R"({"name": "bad", "target_url": "http://127.0.0.1:1/", "total_sessions": 0,
                             "persona": {"name": "p", "pages_min": 3, "pages_max": 1}})";
   auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url()});
   const auto r = test::wait(c, std::chrono::seconds(60));
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("ffe-bad-campaign.json: total_sessions: expected a positive integer") != std::string::npos);
-  CHECK(r.err.find("ffe-bad-campaign.json: persona.pages_max: must be >= pages_min (3)") != std::string::npos);
+  CHECK(r.err.find("ffe-bad-campaign.json: total_sessions: expected a positive integer") !=
+        std::string::npos);
+  CHECK(r.err.find("ffe-bad-campaign.json: persona.pages_max: must be >= pages_min (3)") !=
+        std::string::npos);
   CHECK(db.scalar("SELECT count(*) FROM campaigns") == "0");
 }
 
@@ -61,13 +65,15 @@ TEST_CASE("engine: a worker waits while its campaign is paused and finishes afte
     storage::connection c{db.url()};
     storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
   }
-  auto p = test::spawn({FOOTFALL_BINARY, "campaign", "pause", camp.id.str(), "--database-url", db.url()});
+  auto p = test::spawn(
+      {FOOTFALL_BINARY, "campaign", "pause", camp.id.str(), "--database-url", db.url()});
   REQUIRE(test::wait(p, std::chrono::seconds(30)).exit_code == 0);
   auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
                         "--browsers", "1", "--contexts-per-browser", "1", "--no-progress"});
   std::this_thread::sleep_for(std::chrono::seconds(3));
   CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status = 'pending'") == "3");
-  auto r = test::spawn({FOOTFALL_BINARY, "campaign", "resume", camp.id.str(), "--database-url", db.url()});
+  auto r = test::spawn(
+      {FOOTFALL_BINARY, "campaign", "resume", camp.id.str(), "--database-url", db.url()});
   CHECK(test::wait(r, std::chrono::seconds(30)).exit_code == 0);
   const auto done = test::wait(w, std::chrono::seconds(180));
   CAPTURE(done.err.substr(0, 2000));
@@ -76,7 +82,9 @@ TEST_CASE("engine: a worker waits while its campaign is paused and finishes afte
   CHECK(db.scalar("SELECT status::text FROM campaigns") == "completed");
 }
 
-TEST_CASE("engine: SIGTERM stops claiming, lets running sessions finish, exits 0 and leaves the rest pending") {
+TEST_CASE(
+    "engine: SIGTERM stops claiming, lets running sessions finish, exits 0 and leaves the rest "
+    "pending") {
   test::engine_db db;
   test::http_server site;
   auto persona = test::busy_persona("terminated");
@@ -86,9 +94,11 @@ TEST_CASE("engine: SIGTERM stops claiming, lets running sessions finish, exits 0
   persona.pages_max = 2;
   persona.actions_per_page_min = 2;
   persona.actions_per_page_max = 3;
-  const auto camp = test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 8, 2, 17);
-  auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(), "--pace", "1",
-                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
+  const auto camp =
+      test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 8, 2, 17);
+  auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
+                        "--pace", "1", "--browsers", "1", "--contexts-per-browser", "2",
+                        "--no-progress", "--json"});
   bool started = false;
   for (int i = 0; i < 200 && !started; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -106,6 +116,7 @@ TEST_CASE("engine: SIGTERM stops claiming, lets running sessions finish, exits 0
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["interrupted"].get<bool>());
   // Every page of every finished session was written before the exit.
-  CHECK(db.scalar("SELECT count(*) FROM sessions s WHERE s.status = 'completed' AND s.pages_visited <> "
-                  "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id)") == "0");
+  CHECK(db.scalar(
+            "SELECT count(*) FROM sessions s WHERE s.status = 'completed' AND s.pages_visited <> "
+            "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id)") == "0");
 }
