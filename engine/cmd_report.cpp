@@ -77,7 +77,7 @@ int analytics_recompute(const args& a) {
   bool json = false, no_rollups = false;
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
-      "campaign", po::value(&campaign)->required(), "campaign id or unique name")(
+      "campaign", po::value(&campaign)->required(), "campaign id or name (a reused name means the latest)")(
       "no-rollups", po::bool_switch(&no_rollups), "do not rebuild the campaign's rollups")(
       "json", po::bool_switch(&json), "print the result as JSON");
   engine::add_database_flags(desc, db);
@@ -153,7 +153,7 @@ int cmd_report(const args& a) {
   bool recompute = false;
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
-      "campaign", po::value(&campaign)->required(), "campaign id or unique name")(
+      "campaign", po::value(&campaign)->required(), "campaign id or name (a reused name means the latest)")(
       "format,f", po::value(&format)->default_value("table"), "table, json, html or junit")(
       "output,o", po::value(&output), "write to FILE instead of stdout")(
       "recompute", po::bool_switch(&recompute), "recompute the analytics first");
@@ -186,8 +186,8 @@ int cmd_compare(const args& a) {
   bool json = false;
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
-      "baseline", po::value(&baseline)->required(), "baseline campaign (id or unique name)")(
-      "candidate", po::value(&candidate)->required(), "candidate campaign (id or unique name)")(
+      "baseline", po::value(&baseline)->required(), "baseline campaign (id or name)")(
+      "candidate", po::value(&candidate)->required(), "candidate campaign (id or name)")(
       "thresholds", po::value(&thresholds_file), "JSON file overriding the default thresholds")(
       "json", po::bool_switch(&json), "print the comparison as JSON");
   engine::add_database_flags(desc, db);
@@ -215,6 +215,9 @@ int cmd_compare(const args& a) {
   }
   storage::connection c(engine::open_database(db));
   const auto b = campaign_arg(c, baseline), k = campaign_arg(c, candidate);
+  if (b == k)
+    throw usage_error("baseline '" + baseline + "' and candidate '" + candidate +
+                      "' are the same campaign (" + b.str() + "); pass two campaigns' ids");
   const auto result = analytics::compare(analytics::summarize(load_report(c, b, false)),
                                          analytics::summarize(load_report(c, k, false)), limits);
   std::cout << (json ? comparison_json(result).dump(2) + "\n" : render_comparison(result));

@@ -7,6 +7,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <spdlog/spdlog.h>
+
 #include "storage/analytics_sql.hpp"
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
@@ -110,16 +112,17 @@ uuid resolve_campaign(connection& c, const std::string& id_or_name) {
     if (auto id = uuid::parse(id_or_name)) {
       if (!tx.exec("SELECT 1 FROM campaigns WHERE id = " + quoted(tx, *id)).empty()) return *id;
     }
-    const auto r = tx.exec("SELECT id FROM campaigns WHERE name = " + tx.quote(id_or_name) +
-                           " ORDER BY created_at");
-    if (r.size() == 1) return to_uuid(r[0][0]);
+    // A name reused by several campaigns (a nightly suite's, the demo's) means the latest of
+    // them: that is the run a user just made. Older ones stay reachable by id.
+    const auto r = tx.exec("SELECT id, (SELECT count(*) FROM campaigns WHERE name = " +
+                           tx.quote(id_or_name) + ") FROM campaigns WHERE name = " +
+                           tx.quote(id_or_name) + " ORDER BY created_at DESC, id DESC LIMIT 1");
     if (r.empty())
       throw not_found_error("campaign '" + id_or_name + "': no campaign has this id or name");
-    std::string ids;
-    for (const auto& row : r) ids += std::string(ids.empty() ? "" : ", ") + row[0].c_str();
-    throw std::invalid_argument("campaign '" + id_or_name + "': the name is not unique (" +
-                                std::to_string(r.size()) + " campaigns: " + ids +
-                                "); pass an id");
+    if (const auto n = r[0][1].as<long>(); n > 1)
+      spdlog::info("campaign '{}': {} campaigns have this name; using the latest, {}", id_or_name,
+                   n, r[0][0].c_str());
+    return to_uuid(r[0][0]);
   } catch (const std::invalid_argument&) {
     throw;
   } catch (...) {
