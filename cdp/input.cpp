@@ -36,21 +36,6 @@ asio::awaitable<void> move_to(page p, point to) {
                             mouse_event("mouseMoved", p, held_button(p.mouse().buttons), 0));
 }
 
-json key_event(const char* type, const key_definition& k, int modifiers) {
-  json e = {{"type", type},
-            {"modifiers", modifiers},
-            {"key", k.key},
-            {"code", k.code},
-            {"windowsVirtualKeyCode", k.key_code},
-            {"nativeVirtualKeyCode", k.key_code},
-            {"location", k.location}};
-  if (!k.text.empty() && std::string_view(type) != "keyUp") {
-    e["text"] = k.text;
-    e["unmodifiedText"] = k.text;
-  }
-  return e;
-}
-
 int modifier_bit(std::string_view name) {
   if (name == "shift") return modifier::shift;
   if (name == "ctrl") return modifier::ctrl;
@@ -71,7 +56,7 @@ asio::awaitable<void> send_key_down(page p, key_definition k) {
   const bool repeat = std::find(kb.pressed.begin(), kb.pressed.end(), k.code) != kb.pressed.end();
   if (!repeat) kb.pressed.emplace_back(k.code);
   // With text Chromium also fires keypress/beforeinput/input; without, a raw key down.
-  auto e = key_event(k.text.empty() ? "rawKeyDown" : "keyDown", k, kb.modifiers);
+  auto e = key_event_params(k.text.empty() ? "rawKeyDown" : "keyDown", k, kb.modifiers);
   e["autoRepeat"] = repeat;
   co_await p.session().send("Input.dispatchKeyEvent", std::move(e));
 }
@@ -80,7 +65,7 @@ asio::awaitable<void> send_key_up(page p, key_definition k) {
   auto& kb = p.keyboard();
   kb.modifiers &= ~modifier_bit(k.modifier_name);
   std::erase(kb.pressed, std::string(k.code));
-  co_await p.session().send("Input.dispatchKeyEvent", key_event("keyUp", k, kb.modifiers));
+  co_await p.session().send("Input.dispatchKeyEvent", key_event_params("keyUp", k, kb.modifiers));
 }
 
 asio::awaitable<void> press(page p, key_definition k, milliseconds hold) {
@@ -259,6 +244,21 @@ asio::awaitable<int> select_option(page p, std::string selector, std::string opt
     throw error("select_option " + selector + ": arrow keys reached index " + now.dump() +
                 ", wanted " + std::to_string(wanted) + " (disabled options in the way?)");
   co_return wanted;
+}
+
+json key_event_params(const char* type, const key_definition& k, int modifiers) {
+  json e = {{"type", type},
+            {"modifiers", modifiers},
+            {"key", k.key},
+            {"code", k.code},
+            {"windowsVirtualKeyCode", k.key_code},
+            {"nativeVirtualKeyCode", k.key_code},
+            {"location", k.location}};
+  if (!k.text.empty() && std::string_view(type) != "keyUp") {
+    e["text"] = k.text;
+    e["unmodifiedText"] = k.text;
+  }
+  return e;
 }
 
 }  // namespace footfall::cdp

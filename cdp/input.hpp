@@ -54,6 +54,10 @@ asio::awaitable<void> drag(page p, point from, point to, drag_options options = 
 /// Scrolls with the wheel at the pointer's position (mouseWheel, deltas in CSS px).
 asio::awaitable<void> wheel(page p, double delta_x, double delta_y);
 
+/// The Input.dispatchKeyEvent parameters for one key event ("rawKeyDown", "keyDown", "keyUp"):
+/// key, code, keyCode and, except on keyUp, text. For callers that pipeline their own events.
+json key_event_params(const char* type, const key_definition& k, int modifiers);
+
 /// Presses a key (find_key name: "a", "Enter", "Shift"...). Modifiers held stay held.
 asio::awaitable<void> key_down(page p, std::string key);
 /// Releases a key.

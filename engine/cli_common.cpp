@@ -1,5 +1,6 @@
 #include "engine/cli_common.hpp"
 
+#include <cctype>
 #include <iostream>
 
 #include "storage/analytics_queries.hpp"
@@ -12,6 +13,8 @@ bool parse_flags(const args& a, po::options_description& desc,
                  const po::positional_options_description& pos, po::variables_map& vm,
                  const std::string& synopsis) {
   desc.add_options()("help,h", "show this help");
+  // An error repeats the usage line only; --help prints the rest.
+  const std::string usage_line = synopsis.substr(0, synopsis.find('\n'));
   try {
     po::store(po::command_line_parser(a).options(desc).positional(pos).run(), vm);
     if (vm.count("help")) {
@@ -19,14 +22,25 @@ bool parse_flags(const args& a, po::options_description& desc,
       return false;
     }
     po::notify(vm);
+  } catch (const po::required_option& e) {
+    // "the option '--campaign' is required" names a flag the user never typed: name the
+    // positional argument as the synopsis does.
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    throw usage_error("missing " + name + "\n" + usage_line);
   } catch (const po::error& e) {
-    throw usage_error(std::string(e.what()) + "\n" + synopsis);
+    throw usage_error(std::string(e.what()) + "\n" + usage_line);
   }
   return true;
 }
 
 storage::uuid campaign_ref(const std::string& url, const std::string& id_or_name) {
   storage::connection c(url);
+  return campaign_ref(c, id_or_name);
+}
+
+storage::uuid campaign_ref(storage::connection& c, const std::string& id_or_name) {
   return as_usage_errors([&] {
     try {
       return storage::resolve_campaign(c, id_or_name);

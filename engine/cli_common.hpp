@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include "engine/commands.hpp"
+#include "storage/connection.hpp"
 #include "storage/records.hpp"
 
 namespace footfall::cli {
@@ -21,8 +22,10 @@ bool parse_flags(const args& a, boost::program_options::options_description& des
 template <class F>
 auto as_usage_errors(F&& f) -> decltype(f());
 
-/// A campaign named on the command line (id or unique name).
+/// A campaign named on the command line (id, or name: a reused name means the latest); an
+/// unknown one is a usage_error.
 storage::uuid campaign_ref(const std::string& database_url, const std::string& id_or_name);
+storage::uuid campaign_ref(storage::connection& c, const std::string& id_or_name);
 
 }  // namespace footfall::cli
 

@@ -1,16 +1,17 @@
 // footfall analytics | report | compare: analytics, reports and regression verdicts (issue 5).
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options.hpp>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include <boost/program_options.hpp>
-#include <spdlog/spdlog.h>
-
 #include "analytics/compare.hpp"
 #include "analytics/recompute.hpp"
 #include "analytics/report.hpp"
+#include "engine/cli_common.hpp"
 #include "engine/commands.hpp"
 #include "engine/database.hpp"
 #include "storage/analytics_queries.hpp"
@@ -21,40 +22,9 @@ namespace po = boost::program_options;
 namespace footfall::cli {
 namespace {
 
-/// Parses `a` against `desc` + positionals; returns false (after printing help) on --help.
-bool parse(const args& a, po::options_description& desc, const po::positional_options_description& pos,
-           po::variables_map& vm, const char* usage) {
-  try {
-    po::store(po::command_line_parser(a).options(desc).positional(pos).run(), vm);
-    if (vm.count("help")) {
-      std::cout << usage << "\n\n" << desc;
-      return false;
-    }
-    po::notify(vm);
-  } catch (const po::required_option& e) {
-    std::string name = e.get_option_name();
-    name.erase(0, name.find_first_not_of('-'));
-    for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    throw usage_error("missing " + name + " (see --help)");
-  } catch (const po::error& e) {
-    throw usage_error(std::string(e.what()) + " (see --help)");
-  }
-  return true;
-}
-
-/// Resolves CAMPAIGN; an unknown or ambiguous name is the user's input: exit 2.
-storage::uuid campaign_arg(storage::connection& c, const std::string& s) {
-  try {
-    return storage::resolve_campaign(c, s);
-  } catch (const storage::database_error&) {
-    throw;
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
-}
-
 /// Loads a campaign's report, computing its analytics first when they were never computed.
-analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id, bool recompute) {
+analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id,
+                                       bool recompute) {
   if (recompute || !storage::load_campaign_analytics(c, id)) analytics::recompute_campaign(c, id);
   return analytics::build_report(storage::load_campaign_dataset(c, id));
 }
@@ -76,37 +46,38 @@ int analytics_recompute(const args& a) {
   std::string campaign;
   bool json = false, no_rollups = false;
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "campaign", po::value(&campaign)->required(), "campaign id or name (a reused name means the latest)")(
+  desc.add_options()("campaign", po::value(&campaign)->required(),
+                     "campaign id or name (a reused name means the latest)")(
       "no-rollups", po::bool_switch(&no_rollups), "do not rebuild the campaign's rollups")(
       "json", po::bool_switch(&json), "print the result as JSON");
   engine::add_database_flags(desc, db);
   po::positional_options_description pos;
   pos.add("campaign", 1);
   po::variables_map vm;
-  if (!parse(a, desc, pos, vm,
-             "usage: footfall analytics recompute CAMPAIGN [--no-rollups] [--json]\n"
-             "Recomputes session_analytics and campaign_analytics of every session of the\n"
-             "campaign, set-based, and rebuilds its minute/hour/day rollups."))
+  if (!parse_flags(a, desc, pos, vm,
+                   "usage: footfall analytics recompute CAMPAIGN [--no-rollups] [--json]\n"
+                   "Recomputes session_analytics and campaign_analytics of every session of the\n"
+                   "campaign, set-based, and rebuilds its minute/hour/day rollups."))
     return ok;
   storage::connection c(engine::open_database(db));
-  const auto id = campaign_arg(c, campaign);
+  const auto id = campaign_ref(c, campaign);
   const auto r = analytics::recompute_campaign(c, id, {}, !no_rollups);
   if (json) {
-    std::cout << nlohmann::json{{"campaign_id", id.str()}, {"sessions", r.sessions},
+    std::cout << nlohmann::json{{"campaign_id", id.str()},      {"sessions", r.sessions},
                                 {"page_visits", r.page_visits}, {"actions", r.actions},
                                 {"rollup_rows", r.rollup_rows}, {"load_s", r.load_s},
-                                {"compute_s", r.compute_s}, {"write_s", r.write_s},
+                                {"compute_s", r.compute_s},     {"write_s", r.write_s},
                                 {"rollup_s", r.rollup_s}}
                      .dump(2)
               << "\n";
   } else {
-    std::printf("recomputed campaign %s: %d sessions, %lld page visits, %lld actions, "
-                "%lld rollup rows in %.3f s (load %.3f, compute %.3f, write %.3f, rollups %.3f)\n",
-                id.str().c_str(), r.sessions, static_cast<long long>(r.page_visits),
-                static_cast<long long>(r.actions), static_cast<long long>(r.rollup_rows),
-                r.load_s + r.compute_s + r.write_s + r.rollup_s, r.load_s, r.compute_s, r.write_s,
-                r.rollup_s);
+    std::printf(
+        "recomputed campaign %s: %d sessions, %lld page visits, %lld actions, "
+        "%lld rollup rows in %.3f s (load %.3f, compute %.3f, write %.3f, rollups %.3f)\n",
+        id.str().c_str(), r.sessions, static_cast<long long>(r.page_visits),
+        static_cast<long long>(r.actions), static_cast<long long>(r.rollup_rows),
+        r.load_s + r.compute_s + r.write_s + r.rollup_s, r.load_s, r.compute_s, r.write_s,
+        r.rollup_s);
   }
   return ok;
 }
@@ -114,14 +85,14 @@ int analytics_recompute(const args& a) {
 int analytics_rollup(const args& a) {
   engine::database_options db;
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help");
   engine::add_database_flags(desc, db);
   po::variables_map vm;
-  if (!parse(a, desc, {}, vm,
-             "usage: footfall analytics rollup\n"
-             "Refreshes the minute/hour/day rollups incrementally (buckets touched since the last\n"
-             "refresh, minus a lateness allowance) and applies their retention. Run it from cron\n"
-             "or after a campaign."))
+  if (!parse_flags(
+          a, desc, {}, vm,
+          "usage: footfall analytics rollup\n"
+          "Refreshes the minute/hour/day rollups incrementally (buckets touched since the last\n"
+          "refresh, minus a lateness allowance) and applies their retention. Run it from cron\n"
+          "or after a campaign."))
     return ok;
   storage::connection c(engine::open_database(db));
   std::printf("rollups refreshed: %lld rows written\n",
@@ -152,8 +123,8 @@ int cmd_report(const args& a) {
   std::string campaign, format = "table", output;
   bool recompute = false;
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "campaign", po::value(&campaign)->required(), "campaign id or name (a reused name means the latest)")(
+  desc.add_options()("campaign", po::value(&campaign)->required(),
+                     "campaign id or name (a reused name means the latest)")(
       "format,f", po::value(&format)->default_value("table"), "table, json, html or junit")(
       "output,o", po::value(&output), "write to FILE instead of stdout")(
       "recompute", po::bool_switch(&recompute), "recompute the analytics first");
@@ -161,21 +132,26 @@ int cmd_report(const args& a) {
   po::positional_options_description pos;
   pos.add("campaign", 1);
   po::variables_map vm;
-  if (!parse(a, desc, pos, vm,
-             "usage: footfall report CAMPAIGN [--format table|json|html|junit] [-o FILE]\n"
-             "Reports a campaign. html is one self-contained page (no network) with charts;\n"
-             "junit has one testcase per session, failed/timed-out sessions failing with their\n"
-             "error message. Analytics are computed first if they never were."))
+  if (!parse_flags(
+          a, desc, pos, vm,
+          "usage: footfall report CAMPAIGN [--format table|json|html|junit] [-o FILE]\n"
+          "Reports a campaign. html is one self-contained page (no network) with charts;\n"
+          "junit has one testcase per session, failed/timed-out sessions failing with their\n"
+          "error message. Analytics are computed first if they never were."))
     return ok;
   if (format != "table" && format != "json" && format != "html" && format != "junit")
     throw usage_error("--format: '" + format + "' is not one of table, json, html, junit");
   storage::connection c(engine::open_database(db));
-  const auto report = load_report(c, campaign_arg(c, campaign), recompute);
+  const auto report = load_report(c, campaign_ref(c, campaign), recompute);
   std::string text;
-  if (format == "table") text = analytics::render_table(report);
-  else if (format == "json") text = analytics::render_json(report).dump(2) + "\n";
-  else if (format == "html") text = analytics::render_html(report);
-  else text = analytics::render_junit(report);
+  if (format == "table")
+    text = analytics::render_table(report);
+  else if (format == "json")
+    text = analytics::render_json(report).dump(2) + "\n";
+  else if (format == "html")
+    text = analytics::render_html(report);
+  else
+    text = analytics::render_junit(report);
   write_output(text, output);
   return ok;
 }
@@ -185,8 +161,8 @@ int cmd_compare(const args& a) {
   std::string baseline, candidate, thresholds_file;
   bool json = false;
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "baseline", po::value(&baseline)->required(), "baseline campaign (id or name)")(
+  desc.add_options()("baseline", po::value(&baseline)->required(),
+                     "baseline campaign (id or name)")(
       "candidate", po::value(&candidate)->required(), "candidate campaign (id or name)")(
       "thresholds", po::value(&thresholds_file), "JSON file overriding the default thresholds")(
       "json", po::bool_switch(&json), "print the comparison as JSON");
@@ -200,13 +176,14 @@ int cmd_compare(const args& a) {
       "errors and failed requests per page, rhythm and detection scores. Exit 0 pass,\n"
       "1 regression, 2 bad input. Default thresholds (a --thresholds file may set any):\n" +
       analytics::thresholds{}.to_json().dump(2);
-  if (!parse(a, desc, pos, vm, usage.c_str())) return ok;
+  if (!parse_flags(a, desc, pos, vm, usage)) return ok;
   analytics::thresholds limits;
   if (!thresholds_file.empty()) {
     std::ifstream in(thresholds_file);
     if (!in) throw usage_error("--thresholds: cannot read '" + thresholds_file + "'");
     const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded()) throw usage_error("--thresholds: '" + thresholds_file + "' is not valid JSON");
+    if (j.is_discarded())
+      throw usage_error("--thresholds: '" + thresholds_file + "' is not valid JSON");
     try {
       limits = analytics::thresholds::from_json(j);
     } catch (const std::invalid_argument& e) {
@@ -214,7 +191,7 @@ int cmd_compare(const args& a) {
     }
   }
   storage::connection c(engine::open_database(db));
-  const auto b = campaign_arg(c, baseline), k = campaign_arg(c, candidate);
+  const auto b = campaign_ref(c, baseline), k = campaign_ref(c, candidate);
   if (b == k)
     throw usage_error("baseline '" + baseline + "' and candidate '" + candidate +
                       "' are the same campaign (" + b.str() + "); pass two campaigns' ids");

@@ -1,12 +1,13 @@
 #include "engine/pipeline.hpp"
 
-#include <memory>
+#include "cdp/input.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
 
 namespace footfall::engine {
 
@@ -36,21 +37,6 @@ json mouse(const char* type, cdp::point at, const char* button, int buttons, int
   return {{"type", type},          {"x", at.x},          {"y", at.y},
           {"button", button},      {"buttons", buttons}, {"clickCount", count},
           {"modifiers", modifiers}};
-}
-
-json key(const char* type, const cdp::key_definition& k, int modifiers) {
-  json e{{"type", type},
-         {"modifiers", modifiers},
-         {"key", k.key},
-         {"code", k.code},
-         {"windowsVirtualKeyCode", k.key_code},
-         {"nativeVirtualKeyCode", k.key_code},
-         {"location", k.location}};
-  if (!k.text.empty() && std::string_view(type) != "keyUp") {
-    e["text"] = k.text;
-    e["unmodifiedText"] = k.text;
-  }
-  return e;
 }
 
 }  // namespace
@@ -107,12 +93,16 @@ std::vector<pipelined_command> type_commands(cdp::page& p, const std::string& te
       const bool add_shift = k->needs_shift && !(base & cdp::modifier::shift);
       const int mods = add_shift ? base | cdp::modifier::shift : base;
       if (add_shift)
-        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("rawKeyDown", shift, mods)});
-      cmds.push_back(pipelined_command{"Input.dispatchKeyEvent",
-                                       key(k->text.empty() ? "rawKeyDown" : "keyDown", *k, mods)});
-      cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("keyUp", *k, mods)});
+        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent",
+                                         cdp::key_event_params("rawKeyDown", shift, mods)});
+      cmds.push_back(pipelined_command{
+          "Input.dispatchKeyEvent",
+          cdp::key_event_params(k->text.empty() ? "rawKeyDown" : "keyDown", *k, mods)});
+      cmds.push_back(
+          pipelined_command{"Input.dispatchKeyEvent", cdp::key_event_params("keyUp", *k, mods)});
       if (add_shift)
-        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent", key("keyUp", shift, base)});
+        cmds.push_back(pipelined_command{"Input.dispatchKeyEvent",
+                                         cdp::key_event_params("keyUp", shift, base)});
       ++i;
     } else {
       std::size_t j = i;
