@@ -22,6 +22,7 @@
 #include "cdp/io_thread.hpp"
 #include "engine/offload.hpp"
 #include "engine/progress.hpp"
+#include "engine/resource_meter.hpp"
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
@@ -59,6 +60,7 @@ struct run_state {
   run_counters counters;
   std::unique_ptr<progress_reporter> progress;
   std::shared_ptr<void> keepalive;  ///< the signal handler
+  resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
 };
 
 /// One claim attempt: a session, or why there is none.
@@ -149,6 +151,7 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
   }
   asio::co_spawn(ex, monitor_loop(st), [](std::exception_ptr) {});
   while (st->workers_left > 0) {
+    st->meter.sample(pool->pids());
     boost::system::error_code ec;
     st->changed->expires_after(std::chrono::seconds(1));
     co_await st->changed->async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -326,15 +329,14 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   // (Not a packaged_task: Asio treats one as a completion token and takes its future itself.)
   using final_t = std::pair<campaign_status, storage::session_counts>;
   std::function<final_t()> final_task(
-      [&conn, campaign_id, analytics_on, wall_ms, interrupted = st->stopping] {
+      [&conn, campaign_id, analytics_on, resources = st->meter.result(wall_ms),
+       interrupted = st->stopping] {
         auto status = interrupted ? storage::campaign_repository(conn).find(campaign_id)->status
                                   : finish_if_done(conn, campaign_id);
         if (analytics_on &&
             (status == campaign_status::completed || status == campaign_status::failed)) {
           try {
-            storage::resource_usage ru;
-            ru.total_runtime_ms = wall_ms;
-            analytics::finish_campaign(conn, campaign_id, ru);
+            analytics::finish_campaign(conn, campaign_id, resources);
           } catch (const std::exception& e) {
             spdlog::warn("campaign analytics: {}", e.what());
           }

@@ -12,6 +12,7 @@
 #include "cdp/browser.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/launcher.hpp"
+#include "cdp/process_stats.hpp"
 #include "shared_browser.hpp"
 
 using namespace footfall::cdp;
@@ -233,4 +234,14 @@ TEST_CASE("lifecycle: a footfall that dies abruptly takes its Chromium with it")
     std::this_thread::sleep_for(10ms);
   }
   CHECK(process_group_members(browser_pid).empty());
+}
+
+TEST_CASE("process_stats: a running browser's process group shows CPU time and memory") {
+  auto& c = footfall::cdp::testing::chromium();
+  const pid_t group = c.process.pid();
+  const auto usage = footfall::cdp::process_group_usage({group, -12345});
+  REQUIRE(usage.count(group) == 1);
+  CHECK(usage.at(group).cpu_seconds > 0.0);
+  CHECK(usage.at(group).rss_mib > 50.0);  // a browser, its GPU/network helpers and a renderer
+  CHECK(usage.count(-12345) == 0);        // no such group: absent, not zero
 }

@@ -138,6 +138,17 @@ TEST_CASE(
   CHECK(db.scalar("SELECT count(*) FROM page_visits WHERE url NOT LIKE '%/journey/index.html%' AND "
                   "(console_errors > 0 OR failed_requests > 0)") == "0");
   CHECK(std::stoi(db.scalar("SELECT max(scroll_depth_percent) FROM page_visits")) > 20);
+
+  // The browsers' resource usage reached campaign_analytics: a Chromium with 4 pages open holds
+  // well over 50 MiB and spends CPU rendering them.
+  const auto ru = db.rows(
+      "SELECT total_runtime_ms, avg_cpu_usage, peak_memory_mb FROM campaign_analytics WHERE "
+      "campaign_id = '" + camp.id.str() + "'");
+  REQUIRE(ru.size() == 1);
+  CHECK(std::stoll(ru[0][0]) > 0);
+  CHECK(std::stod(ru[0][1]) > 0.0);
+  CHECK(std::stod(ru[0][1]) <= 1.0);
+  CHECK(std::stoi(ru[0][2]) > 50);
 }
 
 TEST_CASE("engine: the same seed gives the same journey (action types and selectors)") {
