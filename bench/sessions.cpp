@@ -37,6 +37,7 @@
 
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
+#include "cdp/process_stats.hpp"
 #include "engine/browser_pool.hpp"
 #include "engine/campaign_runner.hpp"
 #include "engine/page_script.hpp"
@@ -62,32 +63,14 @@ double ticks_to_s(long long t) {
   return static_cast<double>(t) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-/// utime+stime+cutime+cstime of every process in process group `pgid` (Chromium's tree: the
-/// launcher puts the browser in its own group and its helpers inherit it; reaped renderers' CPU
-/// is in their parent's cutime). Optionally also that tree's RSS.
+/// CPU seconds of Chromium's process group (reaped renderers' time is in their parent's
+/// cutime/cstime), and optionally its resident memory now.
 double group_cpu_s(int pgid, double* rss_mib = nullptr) {
-  long long total = 0, rss_pages = 0;
-  DIR* d = opendir("/proc");
-  while (auto* e = readdir(d)) {
-    if (!std::isdigit(static_cast<unsigned char>(e->d_name[0]))) continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string s;
-    std::getline(in, s);
-    const auto close = s.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(s.substr(close + 2));
-    std::vector<std::string> f{std::istream_iterator<std::string>(fields), {}};
-    // After "pid (comm) ": state ppid pgrp ... utime(14th overall = f[11]) stime cutime cstime ...
-    // rss(f[21])
-    if (f.size() < 22 || std::stoi(f[2]) != pgid) continue;
-    total += std::stoll(f[11]) + std::stoll(f[12]) + std::stoll(f[13]) + std::stoll(f[14]);
-    rss_pages += std::stoll(f[21]);
-  }
-  closedir(d);
-  if (rss_mib)
-    *rss_mib =
-        static_cast<double>(rss_pages) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) / 1048576.0;
-  return ticks_to_s(total);
+  const auto usage = cdp::process_group_usage({pgid});
+  const auto it = usage.find(pgid);
+  const cdp::group_usage u = it == usage.end() ? cdp::group_usage{} : it->second;
+  if (rss_mib) *rss_mib = u.rss_mib;
+  return u.cpu_seconds;
 }
 
 /// CPU seconds of a process and its children (the PostgreSQL server: postmaster + backends).
