@@ -5,14 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "test/analytics/campaign_gen.hpp"
-#include "test/analytics/db_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "test/analytics/run_process.hpp"
 
 using namespace footfall;
 
 namespace {
 
-test::run_result footfall_cli(const test::analytics_db& db, std::vector<std::string> args) {
+test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
   std::vector<std::string> argv{FOOTFALL_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--database-url");
@@ -35,7 +35,7 @@ test::campaign_gen_options nightly(const std::string& name) {
 
 TEST_CASE("cli compare: identical campaigns pass (0) and an injected regression fails (1)" *
           doctest::timeout(300)) {
-  test::analytics_db db;
+  test::fresh_database db;
   const auto base = test::generate_campaign(db.url(), nightly("night-1"));
   const auto same = test::generate_campaign(db.url(), nightly("night-2"));
   auto broken_opts = nightly("night-3");
@@ -68,7 +68,7 @@ TEST_CASE("cli compare: identical campaigns pass (0) and an injected regression 
 
   // Loose enough thresholds turn the same difference into a pass.
   test::temp_dir dir;
-  const auto loose = dir.path / "loose.json";
+  const auto loose = dir.path() / "loose.json";
   std::ofstream(loose) << R"({"success_rate_drop": 1, "load_p50_increase_pct": 1000,
     "load_p95_increase_pct": 1000, "console_errors_per_page_increase": 5,
     "rhythm_drop": 1, "detection_risk_increase": 1})";
@@ -77,14 +77,14 @@ TEST_CASE("cli compare: identical campaigns pass (0) and an injected regression 
 }
 
 TEST_CASE("cli compare: bad input exits 2 naming the problem" * doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::generate_campaign(db.url(), nightly("only"));
   const auto unknown = footfall_cli(db, {"compare", "only", "missing-campaign"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("missing-campaign") != std::string::npos);
 
   test::temp_dir dir;
-  const auto bad = dir.path / "bad.json";
+  const auto bad = dir.path() / "bad.json";
   std::ofstream(bad) << R"({"load_p50_increase_percent": 10})";
   const auto typo = footfall_cli(db, {"compare", "only", "only", "--thresholds", bad.string()});
   CHECK(typo.exit_code == 2);
@@ -95,7 +95,7 @@ TEST_CASE("cli compare: bad input exits 2 naming the problem" * doctest::timeout
 }
 
 TEST_CASE("cli report: table and json and junit and html of a recorded campaign" * doctest::timeout(300)) {
-  test::analytics_db db;
+  test::fresh_database db;
   auto o = nightly("report-me");
   o.failed_every = 4;
   const auto k = test::generate_campaign(db.url(), o);
@@ -126,7 +126,7 @@ TEST_CASE("cli report: table and json and junit and html of a recorded campaign"
   CHECK(doc["action_mix"]["click"].get<int>() > 0);
 
   test::temp_dir dir;
-  const auto junit = dir.path / "junit.xml";
+  const auto junit = dir.path() / "junit.xml";
   REQUIRE(footfall_cli(db, {"report", "report-me", "-f", "junit", "-o", junit.string()}).exit_code == 0);
   const auto xml = test::run({"/usr/bin/python3", "-c",
                               "import sys, xml.etree.ElementTree as E\n"
@@ -137,7 +137,7 @@ TEST_CASE("cli report: table and json and junit and html of a recorded campaign"
   REQUIRE_MESSAGE(xml.exit_code == 0, xml.err);
   CHECK(xml.out == "8 2 8 2\n");
 
-  const auto html = dir.path / "report.html";
+  const auto html = dir.path() / "report.html";
   REQUIRE(footfall_cli(db, {"report", "report-me", "-f", "html", "-o", html.string()}).exit_code == 0);
   const auto page = test::slurp(html);
   CHECK(page.find("<canvas id=\"heat\">") != std::string::npos);

@@ -9,12 +9,12 @@
 #include "storage/analytics_queries.hpp"
 #include "storage/repositories.hpp"
 #include "test/analytics/campaign_gen.hpp"
-#include "test/analytics/db_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 
 TEST_CASE("recompute: set-based results equal the per-session formulas" * doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "recompute";
   o.sessions = 6;
@@ -58,7 +58,7 @@ TEST_CASE("recompute: set-based results equal the per-session formulas" * doctes
 }
 
 TEST_CASE("session end: the engine's webdriver signal survives a recompute" * doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "webdriver";
   o.sessions = 2;
@@ -82,7 +82,7 @@ TEST_CASE("session end: the engine's webdriver signal survives a recompute" * do
 }
 
 TEST_CASE("rollups: minute and hour and day buckets add up to the detail rows" * doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "rollups";
   o.sessions = 5;
@@ -124,7 +124,7 @@ TEST_CASE("rollups: minute and hour and day buckets add up to the detail rows" *
 
 TEST_CASE("rollups: incremental refresh picks up new rows and retention drops old buckets" *
           doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "incremental";
   o.sessions = 2;
@@ -159,7 +159,7 @@ TEST_CASE("rollups: incremental refresh picks up new rows and retention drops ol
 }
 
 TEST_CASE("campaign names: resolve by id or name; a reused name means the latest campaign" * doctest::timeout(120)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "twin";
   o.sessions = 1;
@@ -175,7 +175,7 @@ TEST_CASE("campaign names: resolve by id or name; a reused name means the latest
 
 TEST_CASE("rollups: concurrent refreshes and campaign rebuilds do not collide" *
           doctest::timeout(180)) {
-  test::analytics_db db;
+  test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "concurrent";
   o.sessions = 3;

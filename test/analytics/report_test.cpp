@@ -118,7 +118,7 @@ TEST_CASE("report: table and JSON carry the analytics and the errors") {
 TEST_CASE("report: junit validates as XML with one testcase per session and the right counts") {
   const auto r = build_report(sample_dataset());
   test::temp_dir dir;
-  const auto file = dir.path / "junit.xml";
+  const auto file = dir.path() / "junit.xml";
   std::ofstream(file) << render_junit(r);
   const auto out = python_xml_counts(file);
   // tests=6 failures=2 (failed + timeout) skipped=1 (pending); 6 testcases, 2 <failure>.
@@ -131,7 +131,7 @@ TEST_CASE("report: the HTML report renders its charts in headless Chromium" *
           doctest::timeout(180)) {
   const auto r = build_report(sample_dataset());
   test::temp_dir dir;
-  const auto html = dir.path / "report.html";
+  const auto html = dir.path() / "report.html";
   std::ofstream(html) << render_html(r);
   const auto text = test::slurp(html);
   // Self-contained: no external resource of any kind.
@@ -144,7 +144,7 @@ TEST_CASE("report: the HTML report renders its charts in headless Chromium" *
     std::vector<std::string> argv{"/usr/bin/chromium", "--headless=new", "--no-sandbox",
                                   "--disable-gpu", "--disable-quic", "--no-first-run",
                                   "--disable-background-networking", "--disable-component-update",
-                                  "--disable-sync", "--user-data-dir=" + profile.path.string(),
+                                  "--disable-sync", "--user-data-dir=" + profile.path().string(),
                                   "--enable-logging=stderr", "--v=0", "--window-size=1280,2200"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back("file://" + html.string());
@@ -161,7 +161,7 @@ TEST_CASE("report: the HTML report renders its charts in headless Chromium" *
   CHECK_MESSAGE(dom.err.find("Uncaught") == std::string::npos, dom.err);
   CHECK_MESSAGE(dom.err.find(":CONSOLE") == std::string::npos, dom.err);
 
-  const auto png = dir.path / "shot.png";
+  const auto png = dir.path() / "shot.png";
   const auto shot = chromium({"--screenshot=" + png.string(), "--hide-scrollbars"});
   REQUIRE_MESSAGE(std::filesystem::exists(png), shot.err);
   const auto colours = test::run({"/usr/bin/python3", FOOTFALL_SOURCE_DIR "/test/analytics/check_png.py",

@@ -16,22 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace footfall::test {
 
-/// A fresh directory under /tmp, removed on destruction.
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ffa-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-};
 
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -50,7 +38,7 @@ inline run_result run(const std::vector<std::string>& argv,
                       std::chrono::seconds timeout = std::chrono::seconds(60),
                       const std::map<std::string, std::string>& env = {}) {
   temp_dir io;
-  const auto out_path = io.path / "out", err_path = io.path / "err";
+  const auto out_path = io.path() / "out", err_path = io.path() / "err";
   const pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);

@@ -13,7 +13,7 @@
 #include "support/http_server.hpp"
 
 using namespace footfall;
-using footfall::test::engine_db;
+using footfall::test::fresh_database;
 using nlohmann::json;
 
 namespace {
@@ -40,7 +40,7 @@ int expected_keydowns(const std::vector<test::recorded_action>& acts) {
 TEST_CASE(
     "engine: a 12-session campaign on the fixture site completes and the page saw what the "
     "database says") {
-  engine_db db;
+  fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("busy"),
                                         site.url("/journey/index.html"), 12, 4, 42);
@@ -152,7 +152,7 @@ TEST_CASE(
 }
 
 TEST_CASE("engine: the same seed gives the same journey (action types and selectors)") {
-  engine_db db;
+  fresh_database db;
   test::http_server site;
   const auto persona = test::busy_persona("repeatable");
   const auto a = test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 3, 3, 7);
@@ -179,7 +179,7 @@ TEST_CASE("engine: the same seed gives the same journey (action types and select
 }
 
 TEST_CASE("engine: a renderer crash fails that session only; the campaign goes on") {
-  engine_db db;
+  fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("crashy"),
                                         site.url("/journey/index.html"), 4, 2, 3);
@@ -210,7 +210,7 @@ TEST_CASE("engine: a renderer crash fails that session only; the campaign goes o
 }
 
 TEST_CASE("engine: an unreachable site fails every session and the campaign") {
-  engine_db db;
+  fresh_database db;
   std::string dead_url;
   {
     test::http_server gone;  // a port that was free a moment ago: connection refused
@@ -236,7 +236,7 @@ boost::asio::awaitable<void> kill_browser_once(cdp::page, storage::session_row, 
 TEST_CASE(
     "engine: a dead browser fails only the sessions it hosted; it is replaced and the campaign "
     "completes") {
-  engine_db db;
+  fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("survivor"),
                                         site.url("/journey/index.html"), 8, 2, 19);
@@ -260,7 +260,7 @@ TEST_CASE(
 TEST_CASE(
     "engine: a page that never finishes loading fails its session with a screenshot; the campaign "
     "ends") {
-  engine_db db;
+  fresh_database db;
   test::http_server site;
   auto camp = test::make_campaign(db.url(), test::busy_persona("patient"), site.url("/__hang-body"),
                                   1, 1, 23);

@@ -22,23 +22,6 @@
 namespace footfall::test {
 namespace {
 
-storage::embedded_server& server() {
-  static storage::embedded_server s = [] {
-    storage::embedded_options o;
-    if (const char* d = std::getenv("FOOTFALL_TEST_PGDATA"); d && *d)
-      o.data_dir = d;
-    else if (::geteuid() == 0)
-      o.data_dir = "/var/lib/footfall/test-pg";
-    else
-      o.data_dir = "/tmp/footfall-test-pg-" + std::to_string(::getuid());
-    o.fsync = false;
-    storage::embedded_server srv{o};
-    srv.ensure_running();
-    return srv;
-  }();
-  return s;
-}
-
 std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -47,49 +30,6 @@ std::string slurp(const std::string& p) {
 }
 
 }  // namespace
-
-engine_db::engine_db() {
-  auto& s = server();
-  s.ensure_running();
-  std::mt19937_64 rng{std::random_device{}()};
-  name_ = "te_" + std::to_string(rng() % 1000000000000ULL);
-  admin_url_ = s.url("postgres");
-  {
-    pqxx::connection admin{admin_url_};
-    pqxx::nontransaction tx{admin};
-    tx.exec("CREATE DATABASE " + name_);
-  }
-  url_ = s.url(name_);
-  storage::connection c{url_};
-  storage::migrate(c);
-  storage::ensure_partitions(c, storage::clock::now());
-}
-
-engine_db::~engine_db() {
-  try {
-    pqxx::connection admin{admin_url_};
-    pqxx::nontransaction tx{admin};
-    tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-  } catch (...) {  // disposable; never throw from a destructor
-  }
-}
-
-std::vector<std::vector<std::string>> engine_db::rows(const std::string& sql) const {
-  pqxx::connection c{url_};
-  pqxx::nontransaction tx{c};
-  std::vector<std::vector<std::string>> out;
-  for (const auto& row : tx.exec(sql)) {
-    std::vector<std::string> r;
-    for (const auto& f : row) r.push_back(f.is_null() ? "" : f.c_str());
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-std::string engine_db::scalar(const std::string& sql) const {
-  const auto r = rows(sql);
-  return r.empty() || r[0].empty() ? "" : r[0][0];
-}
 
 storage::persona busy_persona(const std::string& name) {
   storage::persona p;
@@ -160,7 +100,7 @@ engine::page_hook read_recorder(recorder_log* log) {
   };
 }
 
-std::vector<recorded_action> session_actions(const engine_db& db, const std::string& session_id) {
+std::vector<recorded_action> session_actions(const fresh_database& db, const std::string& session_id) {
   std::vector<recorded_action> out;
   for (const auto& r : db.rows(
            "SELECT pv.url, a.action_type::text, coalesce(a.element_selector,''), "

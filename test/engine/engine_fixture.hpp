@@ -12,25 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/campaign_runner.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "storage/records.hpp"
 
 namespace footfall::test {
 
-/// A fresh, migrated database, dropped on destruction.
-class engine_db {
- public:
-  engine_db();
-  ~engine_db();
-  engine_db(const engine_db&) = delete;
-  engine_db& operator=(const engine_db&) = delete;
-  const std::string& url() const { return url_; }
-  /// Every row of a query, each as text columns ("" for NULL).
-  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
-  std::string scalar(const std::string& sql) const;
-
- private:
-  std::string name_, admin_url_, url_;
-};
 
 /// A small persona that exercises every action type.
 storage::persona busy_persona(const std::string& name);
@@ -57,7 +43,7 @@ struct recorded_action {
   int x = -1, y = -1;
 };
 /// Every action of a session, in page then action order.
-std::vector<recorded_action> session_actions(const engine_db& db, const std::string& session_id);
+std::vector<recorded_action> session_actions(const fresh_database& db, const std::string& session_id);
 
 /// Result of running a program.
 struct proc_result {

@@ -14,7 +14,7 @@
 using namespace footfall;
 
 TEST_CASE("engine: two footfall worker processes run every session of a campaign exactly once") {
-  test::engine_db db;
+  test::fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("shared"),
                                         site.url("/journey/index.html"), 10, 4, 11);
@@ -41,7 +41,7 @@ TEST_CASE("engine: two footfall worker processes run every session of a campaign
 }
 
 TEST_CASE("engine: footfall run rejects a bad campaign file naming the field and the rule") {
-  test::engine_db db;
+  test::fresh_database db;
   const std::string path = "/tmp/ffe-bad-campaign.json";
   std::ofstream(path)
       << R"({"name": "bad", "target_url": "http://127.0.0.1:1/", "total_sessions": 0,
@@ -57,7 +57,7 @@ TEST_CASE("engine: footfall run rejects a bad campaign file naming the field and
 }
 
 TEST_CASE("engine: a worker waits while its campaign is paused and finishes after resume") {
-  test::engine_db db;
+  test::fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("pausable"),
                                         site.url("/journey/index.html"), 3, 1, 13);
@@ -85,7 +85,7 @@ TEST_CASE("engine: a worker waits while its campaign is paused and finishes afte
 TEST_CASE(
     "engine: SIGTERM stops claiming, lets running sessions finish, exits 0 and leaves the rest "
     "pending") {
-  test::engine_db db;
+  test::fresh_database db;
   test::http_server site;
   auto persona = test::busy_persona("terminated");
   persona.session_duration_min = 3;

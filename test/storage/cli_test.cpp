@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "storage/migrations.hpp"
 
 using namespace footfall;

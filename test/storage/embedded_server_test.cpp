@@ -7,7 +7,7 @@
 
 #include <pqxx/pqxx>
 
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "storage/embedded_server.hpp"
 
 using namespace footfall;

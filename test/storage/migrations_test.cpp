@@ -3,7 +3,7 @@
 #include <set>
 #include <thread>
 
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
 

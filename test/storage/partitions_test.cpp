@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "samples.hpp"
 #include "storage/partitions.hpp"
 #include "storage/retention.hpp"

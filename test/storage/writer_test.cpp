@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 #include "samples.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
@@ -183,7 +183,7 @@ TEST_CASE("writer: survives the server stopping and restarting mid-stream - no r
 
 TEST_CASE("writer: spools while the database is down past the limit - replays when it returns") {
   storage::embedded_options eo;
-  eo.data_dir = test::test_data_dir("-restart");
+  eo.data_dir = test::test_data_dir("-spool");
   eo.fsync = false;
   storage::embedded_server server{eo};
   const stop_at_exit stopper{server};  // only this test uses this server

@@ -1,11 +1,14 @@
 #pragma once
-// Test support for the storage suite: a real PostgreSQL (footfall's embedded server, in
-// FOOTFALL_TEST_PGDATA), a fresh database per test case, temp dirs, and small SQL helpers.
+// Test support for the suites that need PostgreSQL (storage, analytics, engine): a real server
+// (footfall's embedded server, in FOOTFALL_TEST_PGDATA), a fresh database per test case, temp
+// dirs, and small SQL helpers.
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "storage/embedded_server.hpp"
+#include "support/temp_dir.hpp"
 
 namespace footfall::test {
 
@@ -27,22 +30,20 @@ class fresh_database {
   const std::string& name() const { return name_; }
   /// First column of the first row of a query, as text ("" for NULL).
   std::string scalar(const std::string& sql) const;
-  std::int64_t count(const std::string& sql) const { return std::stoll(scalar(sql)); }
+  /// A count or sum; 0 for NULL.
+  std::int64_t count(const std::string& sql) const {
+    const auto s = scalar(sql);
+    return s.empty() ? 0 : std::stoll(s);
+  }
+  /// Every row of a query, each as text columns ("" for NULL).
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
+  /// Runs statements in one transaction.
+  void exec(const std::string& sql) const;
 
  private:
   storage::embedded_server* server_;
   std::string name_, url_;
 };
 
-/// A temp directory removed on destruction.
-class temp_dir {
- public:
-  temp_dir();
-  ~temp_dir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace footfall::test

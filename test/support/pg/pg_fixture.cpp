@@ -1,4 +1,4 @@
-#include "pg_fixture.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 #include <unistd.h>
 
@@ -77,13 +77,23 @@ std::string fresh_database::scalar(const std::string& sql) const {
   return r[0][0].c_str();
 }
 
-temp_dir::temp_dir() {
-  path_ = fs::temp_directory_path() / ("footfall-test-" + random_suffix());
-  fs::create_directories(path_);
+std::vector<std::vector<std::string>> fresh_database::rows(const std::string& sql) const {
+  pqxx::connection c{url_};
+  pqxx::nontransaction tx{c};
+  std::vector<std::vector<std::string>> out;
+  for (const auto& row : tx.exec(sql)) {
+    std::vector<std::string> r;
+    for (const auto& f : row) r.push_back(f.is_null() ? "" : f.c_str());
+    out.push_back(std::move(r));
+  }
+  return out;
 }
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
+
+void fresh_database::exec(const std::string& sql) const {
+  pqxx::connection c{url_};
+  pqxx::work tx{c};
+  tx.exec(sql);
+  tx.commit();
 }
 
 }  // namespace footfall::test
