@@ -21,7 +21,6 @@
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
 #include "engine/offload.hpp"
-#include "engine/progress.hpp"
 #include "engine/resource_meter.hpp"
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
@@ -58,7 +57,6 @@ struct run_state {
   std::unique_ptr<asio::steady_timer> changed;  ///< condition variable for workers_left
   std::atomic<bool> abort{false};
   run_counters counters;
-  std::unique_ptr<progress_reporter> progress;
   std::shared_ptr<void> keepalive;  ///< the signal handler
   resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
 };
@@ -124,7 +122,7 @@ asio::awaitable<void> monitor_loop(std::shared_ptr<run_state> st) {
         spdlog::info("campaign {} is now {}", id.str(), storage::to_string(status));
       st->status = status;
       st->counts = counts;
-      if (st->progress) st->progress->update(st->counts, st->counters, st->status, st->stopping);
+      if (st->o.progress) st->o.progress(st->counts, st->counters, st->status, st->stopping, false);
     } catch (const std::exception& e) {
       spdlog::warn("campaign status check failed: {}", e.what());
     }
@@ -274,8 +272,6 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
     };
   }
   st->env = env;
-  if (o.progress)
-    st->progress = std::make_unique<progress_reporter>(campaign.name, campaign.total_sessions);
 
   const int workers = std::max(1, std::min(campaign.concurrent_sessions, pool.capacity()));
   spdlog::info(
@@ -353,7 +349,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
     }
   });
   const auto [status, counts] = final_state.get();
-  if (st->progress) st->progress->finish(counts, st->counters, status, st->stopping);
+  if (st->o.progress) st->o.progress(counts, st->counters, status, st->stopping, true);
   db_pool.join();
   writer.close();
   out.campaign_status = status;

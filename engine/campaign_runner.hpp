@@ -5,6 +5,7 @@
 /// lets running sessions finish, flushes the writer and returns (a second signal aborts them).
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,8 +15,15 @@
 #include "engine/config.hpp"
 #include "engine/session_runner.hpp"
 #include "storage/records.hpp"
+#include "storage/repositories.hpp"
 
 namespace footfall::engine {
+
+/// Told twice a second how the campaign stands (database counts, this process's counters), and
+/// once more with `final` set when the run ends. The CLI draws its progress line from it.
+using progress_observer =
+    std::function<void(const storage::session_counts&, run_counters&, storage::campaign_status,
+                       bool stopping, bool final)>;
 
 /// How this process runs a campaign.
 struct run_options {
@@ -24,7 +32,7 @@ struct run_options {
   std::optional<double> pace;  ///< overrides the campaign's pace
   int slow_mo_ms = 0;
   std::string worker_name;  ///< claimed_by; default host:pid
-  bool progress = true;     ///< progress line on a TTY, periodic log lines otherwise
+  progress_observer progress;  ///< none: no progress output
   std::filesystem::path screenshot_dir;
   fault_injection faults;
   page_hook before_close;        ///< tests: inspect each page before its context closes

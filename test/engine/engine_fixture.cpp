@@ -77,7 +77,6 @@ engine::run_options test_run_options(const std::string& url, int contexts) {
   o.pool.contexts_per_browser = contexts;
   o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
   o.pace = 0;
-  o.progress = false;
   o.handle_signals = false;
   o.worker_name = "test";
   return o;

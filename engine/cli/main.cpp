@@ -6,8 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/commands.hpp"
-#include "engine/logging.hpp"
+#include "engine/cli/commands.hpp"
+#include "engine/cli/logging.hpp"
 
 namespace {
 

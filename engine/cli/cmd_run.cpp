@@ -5,8 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/campaign_runner.hpp"
-#include "engine/cli_common.hpp"
-#include "engine/commands.hpp"
+#include "engine/cli/cli_common.hpp"
+#include "engine/cli/commands.hpp"
+#include "engine/cli/progress.hpp"
 #include "engine/config.hpp"
 #include "engine/database.hpp"
 #include "engine/links.hpp"
@@ -71,7 +72,6 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   o.screenshot_dir = f.screenshot_dir.empty()
                          ? fs::path(tmp && *tmp ? tmp : "/tmp") / "footfall-screenshots"
                          : fs::path(f.screenshot_dir);
-  o.progress = !f.no_progress;
   return o;
 }
 
@@ -123,8 +123,21 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
     storage::connection c(url);
     engine::materialize_sessions(url, storage::campaign_repository(c).find(id).value());
   }
-  const auto summary = as_usage_errors(
-      [&] { return engine::run_campaign(id, make_options(f, url), resume_paused); });
+  auto o = make_options(f, url);
+  if (!f.no_progress) {
+    storage::connection c(url);
+    const auto campaign = storage::campaign_repository(c).find(id).value();
+    auto reporter = std::make_shared<engine::progress_reporter>(campaign.name, campaign.total_sessions);
+    o.progress = [reporter](const storage::session_counts& counts, engine::run_counters& rc,
+                            storage::campaign_status status, bool stopping, bool final) {
+      if (final)
+        reporter->finish(counts, rc, status, stopping);
+      else
+        reporter->update(counts, rc, status, stopping);
+    };
+  }
+  const auto summary =
+      as_usage_errors([&] { return engine::run_campaign(id, std::move(o), resume_paused); });
   if (f.json)
     std::cout << engine::summary_json(summary).dump(2) << "\n";
   else

@@ -5,7 +5,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "engine/commands.hpp"
+#include "engine/cli/commands.hpp"
 #include "storage/connection.hpp"
 #include "storage/records.hpp"
 
@@ -29,4 +29,4 @@ storage::uuid campaign_ref(storage::connection& c, const std::string& id_or_name
 
 }  // namespace footfall::cli
 
-#include "engine/cli_common_impl.hpp"
+#include "engine/cli/cli_common_impl.hpp"

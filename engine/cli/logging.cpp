@@ -1,4 +1,4 @@
-#include "engine/logging.hpp"
+#include "engine/cli/logging.hpp"
 
 #include <unistd.h>
 

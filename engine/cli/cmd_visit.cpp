@@ -16,7 +16,7 @@
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
-#include "engine/cli_common.hpp"
+#include "engine/cli/cli_common.hpp"
 #include "engine/links.hpp"
 
 namespace footfall::cli {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/campaign_runner.hpp"
-#include "engine/cli_common.hpp"
-#include "engine/commands.hpp"
+#include "engine/cli/cli_common.hpp"
+#include "engine/cli/commands.hpp"
 #include "engine/config.hpp"
 #include "engine/database.hpp"
 #include "storage/connection.hpp"

@@ -1,4 +1,4 @@
-#include "engine/cli_common.hpp"
+#include "engine/cli/cli_common.hpp"
 
 #include <cctype>
 #include <iostream>

@@ -1,4 +1,4 @@
-#include "engine/progress.hpp"
+#include "engine/cli/progress.hpp"
 
 #include <unistd.h>
 

@@ -6,7 +6,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include "engine/commands.hpp"
+#include "engine/cli/commands.hpp"
 #include "engine/database.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
