@@ -17,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "cdp/command_stats.hpp"
 #include "cdp/pending_calls.hpp"
 
 namespace footfall::cdp {
@@ -368,6 +369,8 @@ asio::awaitable<json> connection::send(std::string_view method, json params, ses
     d->pending.erase(id);
     throw connection_closed(std::string(method) + ": wait interrupted");
   }
+  global_command_stats().record(std::chrono::steady_clock::now() - (call.deadline - timeout),
+                                call.error);
   if (call.error) std::rethrow_exception(call.error);
   co_return std::move(call.result);
 }

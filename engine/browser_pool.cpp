@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/offload.hpp"
+#include "engine/run_events.hpp"
 
 namespace footfall::engine {
 
@@ -112,6 +113,7 @@ asio::awaitable<void> browser_pool::launch(int index) {
     std::rethrow_exception(failure);
   }
   ++launches_;
+  ++events().browser_launches;
   ++s->generation;
   s->st = slot::state::alive;
   const int gen = s->generation;
@@ -122,6 +124,7 @@ asio::awaitable<void> browser_pool::launch(int index) {
     auto sl = weak.lock();
     if (closed_ || !sl || sl->generation != gen || sl->st != slot::state::alive) return;
     spdlog::warn("browser died pid={} reason=\"{}\"; it will be replaced", pid, reason);
+    ++events().browser_crashes;
     sl->st = slot::state::dead;
     notify();
   });

@@ -20,6 +20,7 @@
 #include "analytics/stats.hpp"
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
+#include "engine/metrics.hpp"
 #include "engine/offload.hpp"
 #include "engine/resource_meter.hpp"
 #include "storage/connection.hpp"
@@ -230,6 +231,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   storage::writer_options wo;
   wo.url = o.database_url;
   storage::writer writer(wo);
+  writer_metrics_scope writer_metrics(o.export_metrics, writer);
   asio::thread_pool db_pool(1), blocking(2);
   cdp::io_thread io;
   browser_pool pool(io.executor(), blocking.get_executor(), o.pool);

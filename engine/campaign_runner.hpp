@@ -19,6 +19,8 @@
 
 namespace footfall::engine {
 
+class metrics;
+
 /// Told twice a second how the campaign stands (database counts, this process's counters), and
 /// once more with `final` set when the run ends. The CLI draws its progress line from it.
 using progress_observer =
@@ -38,6 +40,7 @@ struct run_options {
   page_hook before_close;        ///< tests: inspect each page before its context closes
   bool handle_signals = true;    ///< install SIGTERM/SIGINT handling
   bool record_analytics = true;  ///< session_analytics at session end, campaign_analytics at end
+  metrics* export_metrics = nullptr;  ///< --metrics-addr: sees the writer (engine/metrics.hpp)
 };
 
 /// What a run did (this process) and where the campaign stands (database).

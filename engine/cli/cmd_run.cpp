@@ -6,6 +6,7 @@
 
 #include "engine/campaign_runner.hpp"
 #include "engine/cli/cli_common.hpp"
+#include "engine/cli/metrics_flags.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/config.hpp"
@@ -32,6 +33,7 @@ struct run_flags {
   std::string screenshot_dir;
   bool json = false;
   bool no_progress = false;
+  metrics_flags metrics;
 };
 
 void add_run_flags(po::options_description& d, run_flags& f) {
@@ -48,6 +50,7 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "json", po::bool_switch(&f.json), "print the summary as JSON")(
       "no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs");
   engine::add_database_flags(d, f.db);
+  add_metrics_flags(d, f.metrics);
 }
 
 engine::run_options make_options(const run_flags& f, const std::string& url) {
@@ -136,12 +139,15 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
         reporter->update(counts, rc, status, stopping);
     };
   }
+  metrics_endpoint metrics(f.metrics, o);
   const auto summary =
       as_usage_errors([&] { return engine::run_campaign(id, std::move(o), resume_paused); });
   if (f.json)
     std::cout << engine::summary_json(summary).dump(2) << "\n";
   else
     std::cout << engine::format_summary(summary);
+  std::cout.flush();
+  metrics.linger();
   if (summary.campaign_status == storage::campaign_status::failed && !summary.interrupted) {
     spdlog::error("campaign {} failed: no session completed", summary.campaign_id.str());
     return runtime_failure;
