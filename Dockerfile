@@ -1,28 +1,48 @@
-# footfall in a container: build on Debian 12 with Debian's packages only, run on a slim Debian 12
-# with Chromium. In Kubernetes, point DATABASE_URL at a shared PostgreSQL and run
-# `footfall worker CAMPAIGN_ID` in as many pods as you like (see scripts/k8s/).
+# footfall in a container: built on Debian 12 from Debian's packages only, run on Debian 12 with
+# Chromium. In Kubernetes every pod of one Indexed Job runs the same command against a shared
+# PostgreSQL (DATABASE_URL): `footfall worker --campaign-file /config/campaign.json`
+# (scripts/k8s/). scripts/container-test.sh builds this image with podman and runs it for real.
+#
+# Layers are ordered for the cache: the apt layers change only with this file; the build layer
+# only with the library sources (tests, benchmarks, scripts and docs are not copied into it).
 FROM debian:12 AS build
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      build-essential cmake pkg-config libboost-all-dev nlohmann-json3-dev libpqxx-dev \
-      libspdlog-dev doctest-dev ca-certificates && rm -rf /var/lib/apt/lists/*
+      g++ make cmake pkg-config ccache libboost-dev libboost-system-dev \
+      libboost-program-options-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev \
+      prometheus-cpp-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DFOOTFALL_TESTS=OFF -DFOOTFALL_BENCH=OFF \
- && cmake --build /build -j"$(nproc)" --target footfall
+COPY CMakeLists.txt ./
+COPY cdp cdp
+COPY storage storage
+COPY analytics analytics
+COPY engine engine
+# -j2: the CI machines have two cores. The ccache cache mount survives between builds on one
+# host (podman/buildah and docker buildx both support it), so a one-file change rebuilds fast.
+RUN --mount=type=cache,target=/root/.cache/ccache \
+    cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DFOOTFALL_TESTS=OFF -DFOOTFALL_BENCH=OFF \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null \
+ && cmake --build /build -j2 --target footfall \
+ && strip /build/engine/footfall
 
-FROM debian:12-slim
-# chromium: the browsers; postgresql-15: only for the embedded default when DATABASE_URL is unset;
-# the rest are the shared libraries the binary links.
+FROM debian:12
+# chromium: the browsers; postgresql-15: only for the embedded server when DATABASE_URL is unset;
+# the lib* packages are exactly the shared libraries the binary links (ldd).
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       chromium postgresql-15 libpqxx-6.4 libspdlog1.10 libfmt9 libboost-program-options1.74.0 \
-      ca-certificates fonts-liberation tini && rm -rf /var/lib/apt/lists/*
-COPY --from=build /build/engine/footfall /usr/local/bin/footfall
-COPY examples /opt/footfall/examples
-# Chromium runs as an unprivileged user, so no --no-sandbox is needed outside CI.
+      libprometheus-cpp-core1.0 ca-certificates fonts-liberation tini \
+ && rm -rf /var/lib/apt/lists/*
+# Chromium's own sandbox is OFF: footfall always passes --no-sandbox (cdp/launcher.cpp). The
+# sandbox needs user namespaces (or a setuid helper), which the default seccomp/AppArmor profiles
+# of Kubernetes and podman deny to unprivileged containers. The isolation boundary here is the
+# container: a non-root user, no added capabilities, nothing mounted but /config and /dev/shm.
+# Point footfall only at sites you trust to run in that boundary (README, "Sandbox").
 RUN useradd --create-home --uid 10001 footfall && mkdir -p /var/lib/footfall \
  && chown footfall /var/lib/footfall
+COPY examples /opt/footfall/examples
+COPY --from=build /build/engine/footfall /usr/local/bin/footfall
 USER footfall
-ENV FOOTFALL_DATA_DIR=/var/lib/footfall/pg
-# tini reaps Chromium's orphaned helpers (crashpad) so the pod never collects zombies.
+ENV FOOTFALL_DATA_DIR=/var/lib/footfall/pg FOOTFALL_SPOOL_DIR=/var/lib/footfall/spool
+# tini reaps Chromium's orphaned helpers (crashpad) so the pod never collects zombies, and
+# forwards SIGTERM to footfall, which drains (README, "What survives what").
 ENTRYPOINT ["/usr/bin/tini", "--", "footfall"]
 CMD ["--help"]

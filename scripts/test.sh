@@ -18,3 +18,13 @@ trap stop_pg EXIT
 
 cd "$build"
 ctest --output-on-failure --timeout 600 "$@"
+
+# The whole run (no ctest arguments): then the image, tested for real with podman (needs root;
+# FOOTFALL_CONTAINER_TEST=0 skips it). See scripts/container-test.sh.
+if [ $# -eq 0 ] && [ "${FOOTFALL_CONTAINER_TEST:-1}" != 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    "$here/scripts/container-test.sh"
+  else
+    echo "test.sh: container test SKIPPED: rootful podman needs root" >&2
+  fi
+fi
