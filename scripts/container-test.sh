@@ -71,9 +71,9 @@ mkdir -p "$work/pg" "$work/sock" && chown postgres "$work/pg" "$work/sock" && ch
 runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -U footfall --pwfile="$work/pw" \
   --auth-local=scram-sha-256 --auth-host=scram-sha-256 >"$work/initdb.log" 2>&1 ||
   { cat "$work/initdb.log" >&2; die "initdb failed"; }
-runuser -u postgres -- "$pgbin/pg_ctl" start -D "$work/pg" -l "$work/pg.log" -w -o \
+runuser -u postgres -- "$pgbin/pg_ctl" start -D "$work/pg" -l "$work/sock/pg.log" -w -o \
   "-p $pg_port -k $work/sock -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=off" \
-  >/dev/null || { cat "$work/pg.log" >&2; die "postgres did not start"; }
+  >/dev/null || { cat "$work/sock/pg.log" >&2; die "postgres did not start"; }
 export PGPASSWORD=$pw
 psql "postgresql://footfall@127.0.0.1:$pg_port/postgres" -X -q -c "CREATE DATABASE footfall" ||
   die "createdb failed"
