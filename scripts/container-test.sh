@@ -189,5 +189,5 @@ fi
 printf '\n%-34s %8s\n' "container test step" "seconds"
 printf '%-34s %8s\n' "debian:12 base (mmdebstrap/import)" "$t_base" "image build (podman build)" \
   "$t_build" "create step (container)" "$t_create" "workers start -> SIGKILL of w1" \
-  "$((t_kill - t_run))" "SIGKILL -> campaign ended" "$t_complete" "whole test" "$t_total"
+  "$((t_kill - t_run))" "SIGKILL -> campaign $status" "$t_complete" "whole test" "$t_total"
 exit "$rc"
