@@ -10,26 +10,35 @@ namespace footfall::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+engine::host_port parse_addr(const std::string& s) {
+  try {
+    return engine::parse_host_port(s);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(std::string("--metrics-addr: ") + e.what());
+  }
+}
+
+}  // namespace
+
 void add_metrics_flags(po::options_description& d, metrics_flags& f) {
-  d.add_options()("metrics-addr", po::value(&f.addr)->value_name("HOST:PORT"),
+  // Checked while the flags are parsed, so a bad address fails before anything is created.
+  d.add_options()("metrics-addr",
+                  po::value(&f.addr)->value_name("HOST:PORT")->notifier([](const std::string& s) {
+                    parse_addr(s);
+                  }),
                   "serve Prometheus /metrics, /healthz and /readyz here (e.g. 0.0.0.0:9464)")(
-      "metrics-linger", po::value(&f.linger_s)->value_name("S"),
+      "metrics-linger", po::value(&f.linger_s)->value_name("S")->notifier([](int s) {
+        if (s < 0) throw usage_error("--metrics-linger: expected seconds >= 0");
+      }),
       "keep serving the final metrics S seconds after the run (default 0)");
 }
 
 metrics_endpoint::metrics_endpoint(const metrics_flags& f, engine::run_options& o)
     : linger_s_(f.linger_s) {
-  if (f.linger_s < 0) throw usage_error("--metrics-linger: expected seconds >= 0");
-  if (f.addr.empty()) {
-    if (f.linger_s > 0) throw usage_error("--metrics-linger: needs --metrics-addr");
-    return;
-  }
-  engine::host_port at;
-  try {
-    at = engine::parse_host_port(f.addr);
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(std::string("--metrics-addr: ") + e.what());
-  }
+  if (f.addr.empty()) return;
+  const auto at = parse_addr(f.addr);
   metrics_ = std::make_shared<engine::metrics>();
   server_ = std::make_unique<engine::metrics_server>(at, metrics_);
   o.export_metrics = metrics_.get();

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <cmath>
+#include <fstream>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -180,4 +181,20 @@ TEST_CASE("engine: /metrics scraped during a footfall worker run matches the dat
   CHECK(last.at("footfall_browser_crashes_total") == 0);
   CHECK(last.at("footfall_cdp_command_duration_seconds_count") > 100);
   CHECK(last.at("footfall_ready") == 0);
+}
+
+TEST_CASE("engine: a malformed --metrics-addr is bad input (exit 2) before anything is created") {
+  test::fresh_database db;
+  const std::string path = "/tmp/ffe-metrics-campaign.json";
+  std::ofstream(path) << R"({"name": "m", "target_url": "http://127.0.0.1:1/", "total_sessions": 1,
+                            "persona": {"name": "p"}})";
+  for (const char* addr : {"9464", "0.0.0.0:http", "0.0.0.0:99999"}) {
+    CAPTURE(addr);
+    auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url(),
+                          "--metrics-addr", addr});
+    const auto r = test::wait(c, std::chrono::seconds(60));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--metrics-addr: expected HOST:PORT") != std::string::npos);
+  }
+  CHECK(db.count("SELECT count(*) FROM campaigns") == 0);
 }
