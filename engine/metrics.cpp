@@ -1,12 +1,12 @@
 #include "engine/metrics.hpp"
 
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
 #include <chrono>
 #include <limits>
 #include <map>
 #include <vector>
-
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
 
 #include "cdp/command_stats.hpp"
 #include "engine/run_events.hpp"
@@ -72,15 +72,16 @@ pm::MetricFamily scalar(std::string name, std::string help, pm::MetricType type,
 
 pm::MetricFamily cdp_latency() {
   const auto s = cdp::global_command_stats().snapshot();
-  auto f = family("footfall_cdp_command_duration_seconds",
-                  "DevTools commands, send to reply (or error/timeout), all browsers of this process",
-                  pm::MetricType::Histogram);
+  auto f =
+      family("footfall_cdp_command_duration_seconds",
+             "DevTools commands, send to reply (or error/timeout), all browsers of this process",
+             pm::MetricType::Histogram);
   pm::ClientMetric m;
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < s.buckets.size(); ++i) {
     cumulative += s.buckets[i];
-    const double le = i < s.bounds_s.size() ? s.bounds_s[i]
-                                            : std::numeric_limits<double>::infinity();
+    const double le =
+        i < s.bounds_s.size() ? s.bounds_s[i] : std::numeric_limits<double>::infinity();
     m.histogram.bucket.push_back({cumulative, le});
   }
   // count from the buckets, not s.count: a record() between the two reads must not make
@@ -101,9 +102,8 @@ void add_writer(std::vector<pm::MetricFamily>& out, const storage::writer_stats&
   out.push_back(scalar("footfall_writer_batches_spooled_total",
                        "batches written to the spool file while the database was unreachable",
                        MetricType::Counter, static_cast<double>(w.batches_spooled)));
-  out.push_back(scalar("footfall_writer_batches_replayed_total",
-                       "spooled batches later committed", MetricType::Counter,
-                       static_cast<double>(w.batches_replayed)));
+  out.push_back(scalar("footfall_writer_batches_replayed_total", "spooled batches later committed",
+                       MetricType::Counter, static_cast<double>(w.batches_replayed)));
   out.push_back(scalar("footfall_writer_rejected_items_total",
                        "items the database refused (kept in rejected-*.jsonl)", MetricType::Counter,
                        static_cast<double>(w.rejected_items)));
@@ -201,7 +201,8 @@ std::string metrics::scrape() const {
                        MetricType::Counter, static_cast<double>(ev.lease_reclaims.load())));
   out.push_back(scalar("footfall_database_outage_seconds_total",
                        "time this process spent waiting for an unreachable database",
-                       MetricType::Counter, static_cast<double>(ev.database_outage_ms.load()) / 1e3));
+                       MetricType::Counter,
+                       static_cast<double>(ev.database_outage_ms.load()) / 1e3));
   add_writer(out, st_->writer ? st_->writer->stats() : st_->writer_stats);
   out.push_back(scalar("footfall_ready", "1 while the run is in progress and the database answers",
                        MetricType::Gauge, st_->ready() ? 1.0 : 0.0));

@@ -1,8 +1,6 @@
 #include "engine/metrics_server.hpp"
 
-#include <charconv>
-#include <stdexcept>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,7 +8,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <charconv>
+#include <stdexcept>
+#include <thread>
 
 namespace footfall::engine {
 
@@ -22,8 +22,8 @@ using tcp = asio::ip::tcp;
 host_port parse_host_port(std::string_view s) {
   const auto colon = s.rfind(':');
   const auto bad = [&] {
-    return std::invalid_argument("expected HOST:PORT (e.g. 0.0.0.0:9464), got '" +
-                                 std::string(s) + "'");
+    return std::invalid_argument("expected HOST:PORT (e.g. 0.0.0.0:9464), got '" + std::string(s) +
+                                 "'");
   };
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) throw bad();
   host_port out;
@@ -45,14 +45,15 @@ struct metrics_server::impl {
 
 namespace {
 
-http::response<http::string_body> answer(const metrics& m, const http::request<http::string_body>& req) {
+http::response<http::string_body> answer(const metrics& m,
+                                         const http::request<http::string_body>& req) {
   http::response<http::string_body> res;
   res.version(req.version());
   res.keep_alive(false);
   res.set(http::field::content_type, "text/plain; charset=utf-8");
   const auto target = req.target();
   const auto path = target.substr(0, target.find('?'));
-  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+  if (req.method() != http::verb::get) {
     res.result(http::status::method_not_allowed);
     res.body() = "GET only\n";
   } else if (path == "/metrics") {

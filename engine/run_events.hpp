@@ -9,9 +9,9 @@ namespace footfall::engine {
 
 /// The counters (monotonic for the life of the process).
 struct run_events {
-  std::atomic<std::uint64_t> browser_launches{0};  ///< Chromium processes started and connected
-  std::atomic<std::uint64_t> browser_crashes{0};   ///< ... whose connection closed unasked
-  std::atomic<std::uint64_t> lease_reclaims{0};    ///< sessions taken back from lost workers
+  std::atomic<std::uint64_t> browser_launches{0};    ///< Chromium processes started and connected
+  std::atomic<std::uint64_t> browser_crashes{0};     ///< ... whose connection closed unasked
+  std::atomic<std::uint64_t> lease_reclaims{0};      ///< sessions taken back from lost workers
   std::atomic<std::uint64_t> database_outage_ms{0};  ///< time spent waiting out a lost database
 };
 

@@ -1,8 +1,8 @@
 #include "engine/cli/metrics_flags.hpp"
 
-#include <thread>
-
 #include <spdlog/spdlog.h>
+
+#include <thread>
 
 #include "engine/cli/commands.hpp"
 

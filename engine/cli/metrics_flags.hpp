@@ -1,10 +1,9 @@
 #pragma once
 /// `--metrics-addr HOST:PORT` and `--metrics-linger S` of `footfall run` and `footfall worker`:
 /// the Prometheus endpoint (engine/metrics_server.hpp) for the length of one run.
+#include <boost/program_options.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "engine/campaign_runner.hpp"
 #include "engine/metrics.hpp"

@@ -1,22 +1,21 @@
 // The Prometheus endpoint: the text parses, and after a real run its counters equal the database.
-#include <doctest/doctest.h>
+#include "engine/metrics.hpp"
 
+#include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <cmath>
-#include <fstream>
-#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cmath>
+#include <fstream>
+#include <thread>
 
 #include "cdp/command_stats.hpp"
 #include "engine/engine_fixture.hpp"
-#include "engine/metrics.hpp"
 #include "engine/metrics_server.hpp"
 #include "engine/prom_text.hpp"
 #include "support/http_server.hpp"
@@ -71,14 +70,14 @@ TEST_CASE("engine: parse_host_port accepts HOST:PORT and names the rule otherwis
   CHECK(engine::parse_host_port("localhost:0").port == 0);
   for (const char* bad : {"9464", ":9464", "host:", "host:70000", "host:94a", "host:-1"}) {
     CAPTURE(bad);
-    CHECK_THROWS_WITH_AS(engine::parse_host_port(bad),
-                         doctest::Contains("expected HOST:PORT"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(engine::parse_host_port(bad), doctest::Contains("expected HOST:PORT"),
+                         std::invalid_argument);
   }
 }
 
 TEST_CASE("engine: the Prometheus text reader refuses what Prometheus would refuse") {
   CHECK_NOTHROW(test::parse_prom_text("# TYPE a counter\na 1\n"));
-  CHECK_THROWS(test::parse_prom_text("a 1\n"));                        // no # TYPE
+  CHECK_THROWS(test::parse_prom_text("a 1\n"));                         // no # TYPE
   CHECK_THROWS(test::parse_prom_text("# TYPE a counter\na{x=1} 1\n"));  // unquoted label
   CHECK_THROWS(test::parse_prom_text("# TYPE a counter\na one\n"));     // not a number
   CHECK_THROWS(test::parse_prom_text("# TYPE a counter\na -1\n"));      // negative counter
@@ -101,7 +100,8 @@ TEST_CASE("engine: the metrics endpoint serves parseable text, /healthz and /rea
   CHECK(s.types.at("footfall_cdp_command_duration_seconds") == "histogram");
   CHECK(s.at("footfall_cdp_command_duration_seconds_count") >= 2);
   CHECK(s.at(label("footfall_cdp_command_duration_seconds_bucket", "le", "+Inf")) -
-            s.at(label("footfall_cdp_command_duration_seconds_bucket", "le", "10")) >= 1);
+            s.at(label("footfall_cdp_command_duration_seconds_bucket", "le", "10")) >=
+        1);
   CHECK(s.at(label("footfall_cdp_command_failures_total", "kind", "error")) >= 1);
   CHECK(s.at(label("footfall_campaign_sessions", "status", "pending")) == 0);
   CHECK(get(server.port(), "/healthz").status == 200);
@@ -190,8 +190,8 @@ TEST_CASE("engine: a malformed --metrics-addr is bad input (exit 2) before anyth
                             "persona": {"name": "p"}})";
   for (const char* addr : {"9464", "0.0.0.0:http", "0.0.0.0:99999"}) {
     CAPTURE(addr);
-    auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url(),
-                          "--metrics-addr", addr});
+    auto c = test::spawn(
+        {FOOTFALL_BINARY, "run", path, "--database-url", db.url(), "--metrics-addr", addr});
     const auto r = test::wait(c, std::chrono::seconds(60));
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("--metrics-addr: expected HOST:PORT") != std::string::npos);
