@@ -16,6 +16,8 @@ namespace footfall::storage::detail {
 using item = std::variant<session_row, page_record>;
 /// Rows an item becomes: 1 for a session, 1 + actions for a page.
 std::size_t rows_of(const item& i);
+/// The session an item belongs to and the attempt that wrote it (0: unfenced).
+std::pair<uuid, int> fencing_token(const item& i);
 
 /// Items committed together in one transaction, identified in writer_batches by `id`.
 struct batch {
@@ -28,6 +30,10 @@ struct batch {
 };
 
 std::string to_json_line(const batch& b);
+/// A spool file's first line names the database it is for: {"spool_for": {"database": ID, …}}.
+bool is_spool_header(const std::string& line);
+/// The database identity a header line names; nullopt when the line is no header.
+std::optional<std::string> spool_target(const std::string& line);
 /// Throws std::exception (nlohmann) on a malformed line.
 batch from_json_line(const std::string& line);
 
