@@ -196,9 +196,20 @@ writer_stats writer::stats() const {
 
 // Collects the next batch: waits for a first item, then until batch_rows rows are queued, the
 // oldest item is flush_interval old, or someone flushes or closes.
+// With batches in the spool, an idle writer still wakes at the reconnect pace and hands back
+// an empty batch: the spool is replayed as soon as the database is back, not when the next row
+// arrives (the engine may be waiting on exactly those rows: a session's final status).
 bool writer::state::take(batch& b) {
   std::unique_lock lk(m);
-  not_empty.wait(lk, [&] { return !queue.empty() || closing; });
+  const auto has_work = [&] { return !queue.empty() || closing; };
+  if (spool_pending) {
+    if (!not_empty.wait_for(lk, backoff, has_work)) {
+      b = batch{};
+      return true;
+    }
+  } else {
+    not_empty.wait(lk, has_work);
+  }
   if (queue.empty()) return false;
   not_empty.wait_until(lk, oldest_at + opt.flush_interval, [&] {
     return queued_rows >= opt.batch_rows || closing || flush_target > done;
@@ -285,6 +296,20 @@ bool writer::state::should_spool() const {
 }
 
 void writer::state::deliver(batch& b) {
+  if (b.items.empty()) {  // an idle tick while spooling (see take)
+    try {
+      if (ensure_connected()) {
+        if (spool_pending) replay_own_spool();
+        down_since.reset();
+        backoff = opt.reconnect_initial;
+        return;
+      }
+    } catch (const std::exception& e) {
+      lost_connection(e);
+    }
+    backoff = std::min(backoff * 2, opt.reconnect_max);
+    return;
+  }
   for (;;) {
     if (ensure_connected()) {
       try {
