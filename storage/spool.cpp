@@ -164,10 +164,11 @@ bool is_spool_header(const std::string& line) {
   return line.rfind("{\"spool_for\"", 0) == 0;
 }
 
-std::optional<std::string> spool_target(const std::string& line) {
+std::optional<spool_for> spool_target(const std::string& line) {
   if (!is_spool_header(line)) return std::nullopt;
   try {
-    return json::parse(line).at("spool_for").at("database").get<std::string>();
+    const auto j = json::parse(line).at("spool_for");
+    return spool_for{j.at("database").get<std::string>(), j.value("url", std::string())};
   } catch (const std::exception&) {
     return std::nullopt;
   }

@@ -32,8 +32,13 @@ struct batch {
 std::string to_json_line(const batch& b);
 /// A spool file's first line names the database it is for: {"spool_for": {"database": ID, …}}.
 bool is_spool_header(const std::string& line);
-/// The database identity a header line names; nullopt when the line is no header.
-std::optional<std::string> spool_target(const std::string& line);
+/// What a header line names: the database identity ("" when its writer never reached the
+/// database) and the (redacted) URL it was writing to; nullopt when the line is no header.
+struct spool_for {
+  std::string database;
+  std::string url;
+};
+std::optional<spool_for> spool_target(const std::string& line);
 /// Throws std::exception (nlohmann) on a malformed line.
 batch from_json_line(const std::string& line);
 

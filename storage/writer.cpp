@@ -567,16 +567,27 @@ void writer::state::replay_own_spool() {
 // nothing of its database: written before spool files named theirs), which is left alone.
 bool writer::state::replay_spool_lines(const std::vector<std::string>& lines,
                                        const std::string& name) {
-  const auto target = lines.empty() ? std::optional<std::string>("")
-                                    : detail::spool_target(lines.front());
-  if (!target || *target != opt.database_identity) {
+  const auto target = lines.empty() ? std::nullopt : detail::spool_target(lines.front());
+  // A writer that never reached its database could only name its URL: the same URL is the best
+  // evidence there is (the engine always names the database, so its spools never rely on this).
+  const bool mine =
+      target && (target->database.empty() ? target->url == redact_url(opt.url)
+                                           : target->database == opt.database_identity);
+  if (!mine) {
     count([](auto& s) { ++s.foreign_spools; });
     spdlog::warn("storage writer: spool file {} in {} is for database {}, not this one ({}): left "
                  "alone for a writer of that database",
-                 name, opt.spool_dir.string(), target ? *target : "(not named)",
+                 name, opt.spool_dir.string(),
+                 !target                    ? std::string("(not named)")
+                 : target->database.empty() ? "at " + target->url
+                                            : target->database,
                  opt.database_identity);
     return false;
   }
+  if (target->database.empty())
+    spdlog::warn("storage writer: spool file {} names no database, only its URL {}: replaying it "
+                 "here",
+                 name, target->url);
   if (lines.size() > 1)
     spdlog::info("storage writer: replaying {} batches left in {}", lines.size() - 1, name);
   for (std::size_t i = 1; i < lines.size(); ++i) {
