@@ -135,8 +135,9 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
   }
 }
 
-/// Renews the leases of this process's sessions: one batched UPDATE per interval, on the
-/// database thread. A session not renewed was finished (its final row committed) or lost.
+/// Renews the leases of this process's sessions (one batched UPDATE per interval, on the
+/// database thread) and reclaims expired ones of other workers. A session of ours not renewed was
+/// finished (its final row committed) or lost.
 asio::awaitable<void> heartbeat_loop(std::shared_ptr<run_state> st) {
   const long every = std::max<long>(250, st->lease.count() / 4);
   while (!st->finished) {
@@ -145,19 +146,30 @@ asio::awaitable<void> heartbeat_loop(std::shared_ptr<run_state> st) {
       return kv.second.finished &&
              std::chrono::steady_clock::now() - kv.second.finished_at > finished_grace;
     });
-    if (st->held_sessions.empty()) continue;
     std::vector<storage::held_session> held;
-    for (const auto& [id, h] : st->held_sessions) held.push_back(h.s);
+    std::vector<storage::uuid> alive;
+    for (const auto& [id, h] : st->held_sessions) {
+      held.push_back(h.s);
+      alive.push_back(id);
+    }
     const auto worker = st->o.worker_name;
     const auto lease = st->lease;
-    std::function<std::vector<storage::uuid>(storage::connection&)> renew =
-        [held, worker, lease](auto& c) {
-          return storage::lease_repository(c).renew(held, worker, lease);
-        };
+    const auto campaign = st->campaign_id;
+    const int max_attempts = st->max_attempts;
+    using beat_t = std::pair<std::vector<storage::uuid>, storage::reclaim_result>;
+    // Renew ours, then rescue lost ones: reclaim runs here too, not only in claims, because a
+    // worker whose contexts are all busy does not claim, and a lost lease must not wait for it.
+    std::function<beat_t(storage::connection&)> renew = [=](auto& c) {
+      storage::lease_repository leases(c);
+      auto renewed = leases.renew(held, worker, lease);
+      return std::make_pair(std::move(renewed),
+                            leases.reclaim_expired(campaign, max_attempts, alive));
+    };
     std::vector<storage::uuid> renewed;
     try {
-      renewed = co_await st->db->run<std::vector<storage::uuid>>("renewing leases",
-                                                                 std::move(renew));
+      auto beat = co_await st->db->run<beat_t>("renewing leases", std::move(renew));
+      renewed = std::move(beat.first);
+      note_reclaims(*st, beat.second);
     } catch (const std::exception& e) {
       spdlog::error("heartbeat: {}", e.what());
       continue;

@@ -16,6 +16,9 @@ namespace {
 // one lock per campaign, held until the claim transaction ends.
 constexpr int claim_lock_seed = 7012;
 
+constexpr const char* expired_except_alive =
+    "lease_expires_at < now() AND NOT (id = ANY($3::uuid[]))";
+
 // Reclaims running sessions matched by `which` ($1 campaign, $2 max_attempts, $3 its argument). SET
 // expressions read the row's old values, so `attempt >= $2` is "this was the last attempt".
 std::string reclaim_sql(const char* which) {
@@ -84,7 +87,7 @@ claim_outcome lease_repository::claim(const claim_request& r) {
     std::vector<std::string> alive;
     for (const auto& id : r.alive) alive.push_back(id.str());
     out.reclaimed =
-        reclaim(tx, reclaim_sql("lease_expires_at < now() AND NOT (id = ANY($3::uuid[]))"),
+        reclaim(tx, reclaim_sql(expired_except_alive),
                 r.campaign_id, r.max_attempts, uuid_array(alive));
     const auto counts = tx.exec_params1(
         "SELECT count(*) FILTER (WHERE status = 'running'), "
@@ -143,6 +146,22 @@ std::vector<uuid> lease_repository::renew(const std::vector<held_session>& held,
     rethrow_as_storage_error("renewing leases");
   }
   return out;
+}
+
+reclaim_result lease_repository::reclaim_expired(const uuid& campaign_id, int max_attempts,
+                                                 const std::vector<uuid>& alive) {
+  std::vector<std::string> ids;
+  for (const auto& id : alive) ids.push_back(id.str());
+  try {
+    pqxx::work tx{c_.get().conn};
+    lock_campaign_claims(tx, campaign_id);
+    auto out = reclaim(tx, reclaim_sql(expired_except_alive), campaign_id, max_attempts,
+                       uuid_array(ids));
+    tx.commit();
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reclaiming expired leases");
+  }
 }
 
 reclaim_result lease_repository::reclaim_worker(const uuid& campaign_id, std::string_view worker,

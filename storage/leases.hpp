@@ -68,6 +68,11 @@ class lease_repository {
   std::vector<uuid> renew(const std::vector<held_session>& held, std::string_view worker,
                           std::chrono::milliseconds lease);
 
+  /// Reclaims the campaign's expired leases except `alive` (the rescuer: every worker runs it
+  /// on its heartbeat, so lost sessions come back even while no worker has room to claim).
+  reclaim_result reclaim_expired(const uuid& campaign_id, int max_attempts,
+                                 const std::vector<uuid>& alive);
+
   /// Reclaims every running session claimed by `worker`, expired or not: a restarted worker with
   /// a stable name (FOOTFALL_WORKER_NAME) takes back what its previous life left running.
   reclaim_result reclaim_worker(const uuid& campaign_id, std::string_view worker,
