@@ -3,9 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <csignal>
-#include <future>
+#include <cstdio>
+#include <random>
+#include <set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -20,11 +21,13 @@
 #include "analytics/stats.hpp"
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
+#include "engine/campaign_db.hpp"
 #include "engine/metrics.hpp"
-#include "engine/offload.hpp"
+#include "engine/run_events.hpp"
 #include "engine/resource_meter.hpp"
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
+#include "storage/leases.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
 
@@ -33,43 +36,71 @@ namespace footfall::engine {
 namespace asio = boost::asio;
 using storage::campaign_status;
 using storage::session_status;
+using std::chrono::milliseconds;
 
 namespace {
 
+/// host:pid:random. The random part keeps names unique when a container restarts with the same
+/// hostname and pid 1, so logs and claimed_by tell the lives apart. FOOTFALL_WORKER_NAME pins a
+/// name instead (the worker then reclaims that name's sessions at start, without waiting for
+/// their leases to expire).
 std::string default_worker_name() {
   if (const char* w = std::getenv("FOOTFALL_WORKER_NAME"); w && *w) return w;
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
+  char tag[8];
+  std::snprintf(tag, sizeof tag, "%04x", std::random_device{}() & 0xffff);
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + tag;
 }
+
+/// A session this process runs, as its heartbeat names it.
+struct held {
+  storage::held_session s;
+  bool finished = false;  ///< its final row is with the writer; renewed until it is committed
+  std::chrono::steady_clock::time_point finished_at{};
+};
+
+/// How long a finished session's lease is kept up while its final row waits in the writer (a
+/// spool replays within seconds of the database's return). Past it, a final row the database
+/// refused cannot keep the session running forever: the lease lapses and the session is re-run.
+constexpr auto finished_grace = std::chrono::minutes(2);
 
 /// State shared by the coroutines of one run; lives on the io thread.
 struct run_state {
   run_options o;
   storage::uuid campaign_id;
   std::shared_ptr<session_env> env;
-  asio::any_io_executor db;
-  storage::connection* conn = nullptr;
+  campaign_db* db = nullptr;
+  milliseconds lease{30'000};
+  int max_attempts = 3;
   campaign_status status = campaign_status::running;
   storage::session_counts counts;
+  std::map<storage::uuid, held> held_sessions;  ///< renewed by the heartbeat
   bool stopping = false;  ///< no new claims (signal)
-  bool finished = false;  ///< workers are done; the monitor ends
+  bool finished = false;  ///< workers are done; the monitor and heartbeat end
   int workers_left = 0;
   std::unique_ptr<asio::steady_timer> changed;  ///< condition variable for workers_left
   std::atomic<bool> abort{false};
   run_counters counters;
+  lease_counters leases;
   std::shared_ptr<void> keepalive;  ///< the signal handler
   resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
 };
 
-/// One claim attempt: a session, or why there is none.
-struct claim_result {
-  std::optional<storage::session_row> row;
-  bool busy = false;  ///< the campaign already runs concurrent_sessions sessions
-};
+asio::awaitable<void> sleep_ms(long ms) { co_await cdp::sleep_for(milliseconds(ms)); }
 
-asio::awaitable<void> sleep_ms(long ms) { co_await cdp::sleep_for(std::chrono::milliseconds(ms)); }
+void note_reclaims(run_state& st, const storage::reclaim_result& r) {
+  if (!r.requeued && !r.failed) return;
+  st.leases.reclaimed += r.requeued;
+  events().lease_reclaims += r.requeued + r.failed;  // footfall_lease_reclaims_total
+  st.leases.failed_lost += r.failed;
+  spdlog::warn("reclaimed {} session(s) of lost workers (expired leases): {} back to pending, {} "
+               "failed after {} attempts",
+               r.requeued + r.failed, r.requeued, r.failed, st.max_attempts);
+}
 
+/// Claims one session at a time and runs it, until every session of the campaign has ended.
+/// Nothing claimable is not the end while leases are live: one of them may yet be lost.
 asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
   while (!st->stopping && !st->abort) {
     if (st->status == campaign_status::paused) {
@@ -77,47 +108,103 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
       continue;
     }
     if (st->status != campaign_status::running) break;
-    auto* conn = st->conn;
-    const auto id = st->campaign_id;
-    const int limit = st->env->campaign.concurrent_sessions;
-    const auto worker = st->o.worker_name;
-    // g++ 12 mishandles lambda temporaries inside co_await expressions: name the function.
-    std::function<claim_result()> claim = [conn, id, limit, worker] {
-      storage::session_repository repo(*conn);
-      claim_result r;
-      // Across worker processes too: never more than concurrent_sessions running at once.
-      if (repo.counts(id).of(session_status::running) >= limit) {
-        r.busy = true;
-        return r;
-      }
-      auto rows = repo.claim(id, 1, worker);
-      if (!rows.empty()) r.row = std::move(rows.front());
-      return r;
+    storage::claim_request req;
+    req.campaign_id = st->campaign_id;
+    req.worker = st->o.worker_name;
+    req.cap = st->env->campaign.concurrent_sessions;
+    req.lease = st->lease;
+    req.max_attempts = st->max_attempts;
+    for (const auto& [id, h] : st->held_sessions) req.alive.push_back(id);
+    std::function<storage::claim_outcome(storage::connection&)> claim = [req](auto& c) {
+      return storage::lease_repository(c).claim(req);
     };
-    const claim_result got = co_await offload<claim_result>(st->db, std::move(claim));
-    if (got.busy) {
-      co_await sleep_ms(200);
+    const auto got =
+        co_await st->db->run<storage::claim_outcome>("claiming sessions", std::move(claim));
+    note_reclaims(*st, got.reclaimed);
+    if (got.claimed.empty()) {
+      if (got.pending == 0 && got.running == 0) break;  // every session has ended
+      co_await sleep_ms(got.pending > 0 ? 200 : 500);   // at the cap, or waiting on live leases
       continue;
     }
-    if (!got.row) break;  // nothing pending: this worker is done
-    spdlog::debug("session {} index={} claimed", got.row->id.str(), got.row->session_index);
-    co_await run_session(st->env, *got.row);
+    const auto row = got.claimed.front();
+    st->held_sessions[row.id] = {{row.id, row.attempt}, false};
+    spdlog::debug("session {} index={} attempt={} claimed", row.id.str(), row.session_index,
+                  row.attempt);
+    co_await run_session(st->env, row);
+    if (auto it = st->held_sessions.find(row.id); it != st->held_sessions.end()) {
+      it->second.finished = true;
+      it->second.finished_at = std::chrono::steady_clock::now();
+    }
+  }
+}
+
+/// Renews the leases of this process's sessions (one batched UPDATE per interval, on the
+/// database thread) and reclaims expired ones of other workers. A session of ours not renewed was
+/// finished (its final row committed) or lost.
+asio::awaitable<void> heartbeat_loop(std::shared_ptr<run_state> st) {
+  const long every = std::max<long>(250, st->lease.count() / 4);
+  while (!st->finished) {
+    co_await sleep_ms(every);
+    std::erase_if(st->held_sessions, [](const auto& kv) {
+      return kv.second.finished &&
+             std::chrono::steady_clock::now() - kv.second.finished_at > finished_grace;
+    });
+    std::vector<storage::held_session> held;
+    std::vector<storage::uuid> alive;
+    for (const auto& [id, h] : st->held_sessions) {
+      held.push_back(h.s);
+      alive.push_back(id);
+    }
+    const auto worker = st->o.worker_name;
+    const auto lease = st->lease;
+    const auto campaign = st->campaign_id;
+    const int max_attempts = st->max_attempts;
+    using beat_t = std::pair<std::vector<storage::uuid>, storage::reclaim_result>;
+    // Renew ours, then rescue lost ones: reclaim runs here too, not only in claims, because a
+    // worker whose contexts are all busy does not claim, and a lost lease must not wait for it.
+    std::function<beat_t(storage::connection&)> renew = [=](auto& c) {
+      storage::lease_repository leases(c);
+      auto renewed = leases.renew(held, worker, lease);
+      return std::make_pair(std::move(renewed),
+                            leases.reclaim_expired(campaign, max_attempts, alive));
+    };
+    std::vector<storage::uuid> renewed;
+    try {
+      auto beat = co_await st->db->run<beat_t>("renewing leases", std::move(renew));
+      renewed = std::move(beat.first);
+      note_reclaims(*st, beat.second);
+    } catch (const std::exception& e) {
+      spdlog::error("heartbeat: {}", e.what());
+      continue;
+    }
+    const std::set<storage::uuid> kept(renewed.begin(), renewed.end());
+    for (const auto& h : held) {
+      if (kept.count(h.id)) continue;
+      auto it = st->held_sessions.find(h.id);
+      if (it == st->held_sessions.end()) continue;
+      if (!it->second.finished) {
+        ++st->leases.lost_here;
+        spdlog::error("session {} attempt {}: lease lost (reclaimed by another worker); its "
+                      "further rows are refused by the writer's attempt fence",
+                      h.id.str(), h.attempt);
+      }
+      st->held_sessions.erase(it);
+    }
   }
 }
 
 asio::awaitable<void> monitor_loop(std::shared_ptr<run_state> st) {
   while (!st->finished) {
-    auto* conn = st->conn;
     const auto id = st->campaign_id;
     try {
       using state_t = std::pair<campaign_status, storage::session_counts>;
-      std::function<state_t()> read = [conn, id] {
-        storage::campaign_repository campaigns(*conn);
-        storage::session_repository sessions(*conn);
+      std::function<state_t(storage::connection&)> read = [id](auto& conn) {
+        storage::campaign_repository campaigns(conn);
+        storage::session_repository sessions(conn);
         auto c = campaigns.find(id);
         return std::make_pair(c ? c->status : campaign_status::failed, sessions.counts(id));
       };
-      const state_t got = co_await offload<state_t>(st->db, std::move(read));
+      const state_t got = co_await st->db->run<state_t>("checking the campaign", std::move(read));
       const auto& [status, counts] = got;
       if (status != st->status)
         spdlog::info("campaign {} is now {}", id.str(), storage::to_string(status));
@@ -131,24 +218,30 @@ asio::awaitable<void> monitor_loop(std::shared_ptr<run_state> st) {
   }
 }
 
+void log_loop_end(const char* what, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    spdlog::error("{} stopped: {}", what, x.what());
+  }
+}
+
 asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* pool, int workers) {
   auto ex = co_await asio::this_coro::executor;
   st->changed = std::make_unique<asio::steady_timer>(ex);
   st->workers_left = workers;
   for (int i = 0; i < workers; ++i) {
     asio::co_spawn(ex, worker_loop(st), [st](std::exception_ptr e) {
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          spdlog::error("worker stopped: {}", x.what());
-        }
-      }
+      if (e) st->leases.worker_errors++;
+      log_loop_end("worker", e);
       --st->workers_left;
       st->changed->cancel();
     });
   }
-  asio::co_spawn(ex, monitor_loop(st), [](std::exception_ptr) {});
+  asio::co_spawn(ex, monitor_loop(st), [](std::exception_ptr e) { log_loop_end("monitor", e); });
+  asio::co_spawn(ex, heartbeat_loop(st),
+                 [](std::exception_ptr e) { log_loop_end("heartbeat", e); });
   while (st->workers_left > 0) {
     st->meter.sample(pool->pids());
     boost::system::error_code ec;
@@ -173,24 +266,85 @@ void start_running(storage::connection& conn, const storage::uuid& id, bool resu
   }
 }
 
+struct finish_result {
+  campaign_status status = campaign_status::running;
+  bool finished_here = false;  ///< this worker moved the campaign to its final status
+};
+
 /// When every session has ended: completed, or failed when none completed (the site was never
-/// reachable, say). Another worker may have done it already.
-campaign_status finish_if_done(storage::connection& conn, const storage::uuid& id) {
+/// reachable, say). transition() locks the campaign row, so exactly one worker finishes it.
+finish_result finish_if_done(storage::connection& conn, const storage::uuid& id) {
   storage::campaign_repository campaigns(conn);
   storage::session_repository sessions(conn);
   const auto counts = sessions.counts(id);
   auto c = campaigns.find(id);
-  if (!c) return campaign_status::failed;
+  if (!c) return {campaign_status::failed, false};
   if (counts.of(session_status::pending) > 0 || counts.of(session_status::running) > 0 ||
       c->status != campaign_status::running)
-    return c->status;
+    return {c->status, false};
   const auto to = counts.of(session_status::completed) > 0 ? campaign_status::completed
                                                            : campaign_status::failed;
   try {
-    return campaigns.transition(id, to).status;
+    return {campaigns.transition(id, to).status, true};
   } catch (const storage::transition_error&) {
-    return campaigns.find(id)->status;
+    return {campaigns.find(id)->status, false};
   }
+}
+
+std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& campaign,
+                                      const storage::persona& persona, storage::writer& writer,
+                                      browser_pool& pool, rate_limiter& limiter) {
+  auto env = std::make_shared<session_env>();
+  env->campaign = campaign;
+  env->settings = campaign_settings::from_json(campaign.settings);
+  env->persona = persona;
+  env->pace = st.o.pace.value_or(env->settings.pace);
+  env->slow_mo_ms = st.o.slow_mo_ms;
+  env->screenshot_dir = st.o.screenshot_dir;
+  env->faults = st.o.faults;
+  env->writer = &writer;
+  env->pool = &pool;
+  env->limiter = &limiter;
+  env->counters = &st.counters;
+  env->abort = &st.abort;
+  env->before_close = st.o.before_close;
+  if (st.o.record_analytics) {
+    // Best effort, no retry: finish_campaign recomputes every session's analytics at the end.
+    auto* db = st.db;
+    env->on_session_end = [db](const storage::session_row& row,
+                               std::vector<storage::page_record> pages,
+                               storage::session_signals signals) {
+      asio::post(db->executor(), [db, row, pages = std::move(pages), signals] {
+        try {
+          analytics::record_session_analytics(db->connection_on_db_thread(), row, pages, signals);
+        } catch (const std::exception& e) {
+          spdlog::warn("session analytics for {}: {}", row.id.str(), e.what());
+        }
+      });
+    };
+  }
+  return env;
+}
+
+void install_signals(std::shared_ptr<run_state> st, asio::signal_set* signals) {
+  auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
+  *handler = [st, h = std::weak_ptr(handler), signals](const boost::system::error_code& ec,
+                                                       int n) {
+    if (ec) return;
+    if (!st->stopping) {
+      st->stopping = true;
+      spdlog::warn("signal {}: no new sessions; running ones finish (signal again to abort them)",
+                   n);
+      if (auto self = h.lock()) signals->async_wait(*self);
+    } else {
+      spdlog::warn("signal {} again: aborting running sessions", n);
+      st->abort = true;
+      cdp::kill_all_browsers_from_signal();
+    }
+  };
+  signals->async_wait(*handler);
+  // The handler owns nothing of itself; keep it alive for the run.
+  st->keepalive = handler;
 }
 
 }  // namespace
@@ -216,94 +370,58 @@ std::size_t materialize_sessions(const std::string& url, const storage::campaign
 run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool resume_paused) {
   const auto t0 = std::chrono::steady_clock::now();
   if (o.worker_name.empty()) o.worker_name = default_worker_name();
-  storage::connection conn(o.database_url);
-  start_running(conn, campaign_id, resume_paused);
-  auto campaign = storage::campaign_repository(conn).find(campaign_id).value();
-  auto persona = storage::persona_repository(conn).find(campaign.persona_id);
-  if (!persona)
-    throw storage::not_found_error("persona " + campaign.persona_id.str() + ": not found");
-  if (std::getenv("FOOTFALL_WORKER_NAME")) {
-    // A restarted worker with a stable name (a Kubernetes pod) takes back what it left running.
-    const auto n = storage::session_repository(conn).release(campaign_id, o.worker_name);
-    if (n) spdlog::info("released {} session(s) left running by an earlier {}", n, o.worker_name);
-  }
-
-  storage::writer_options wo;
-  wo.url = o.database_url;
-  storage::writer writer(wo);
-  writer_metrics_scope writer_metrics(o.export_metrics, writer);
   asio::thread_pool db_pool(1), blocking(2);
-  cdp::io_thread io;
-  browser_pool pool(io.executor(), blocking.get_executor(), o.pool);
-  rate_limiter limiter(std::chrono::milliseconds(campaign.rate_limit_delay_ms));
+  campaign_db db(db_pool.get_executor(), o.database_url, o.outage);
+  using start_t = std::tuple<storage::campaign, storage::persona, std::string>;
+  const auto [campaign, persona, identity] = db.run_blocking<start_t>("starting", [&](auto& conn) {
+    start_running(conn, campaign_id, resume_paused);
+    auto c = storage::campaign_repository(conn).find(campaign_id).value();
+    auto p = storage::persona_repository(conn).find(c.persona_id);
+    if (!p) throw storage::not_found_error("persona " + c.persona_id.str() + ": not found");
+    return std::make_tuple(c, *p, storage::database_identity(conn));
+  });
+  const auto settings = campaign_settings::from_json(campaign.settings);
 
   auto st = std::make_shared<run_state>();
   st->o = o;
   st->campaign_id = campaign_id;
-  st->db = db_pool.get_executor();
-  st->conn = &conn;
+  st->db = &db;
+  st->lease = o.lease.value_or(milliseconds(settings.lease_s * 1000L));
+  st->max_attempts = settings.max_attempts;
   st->status =
       campaign.status == campaign_status::pending ? campaign_status::running : campaign.status;
-  auto env = std::make_shared<session_env>();
-  env->campaign = campaign;
-  env->settings = campaign_settings::from_json(campaign.settings);
-  env->persona = *persona;
-  env->pace = o.pace.value_or(env->settings.pace);
-  env->slow_mo_ms = o.slow_mo_ms;
-  env->screenshot_dir = o.screenshot_dir;
-  env->faults = o.faults;
-  env->writer = &writer;
-  env->pool = &pool;
-  env->limiter = &limiter;
-  env->counters = &st->counters;
-  env->abort = &st->abort;
-  env->before_close = o.before_close;
-  if (o.record_analytics) {
-    auto db_ex = st->db;
-    auto* c = &conn;
-    env->on_session_end = [db_ex, c](const storage::session_row& row,
-                                     std::vector<storage::page_record> pages,
-                                     storage::session_signals signals) {
-      asio::post(db_ex, [c, row, pages = std::move(pages), signals] {
-        try {
-          analytics::record_session_analytics(*c, row, pages, signals);
-        } catch (const std::exception& e) {
-          spdlog::warn("session analytics for {}: {}", row.id.str(), e.what());
-        }
-      });
-    };
+  if (std::getenv("FOOTFALL_WORKER_NAME")) {
+    // A restarted worker with a pinned name (a Kubernetes pod) takes back what it left running.
+    note_reclaims(*st, db.run_blocking<storage::reclaim_result>("reclaiming", [&](auto& conn) {
+      return storage::lease_repository(conn).reclaim_worker(campaign_id, o.worker_name,
+                                                            st->max_attempts);
+    }));
   }
-  st->env = env;
+
+  storage::writer_options wo;
+  wo.url = o.database_url;
+  wo.database_identity = identity;  // its spool is this database's, whatever the URL reaches
+  // The io thread hands pages over and never waits (writer.hpp, overflow_policy::spill).
+  wo.when_full = storage::overflow_policy::spill;
+  storage::writer writer(wo);
+  writer_metrics_scope writer_metrics(o.export_metrics, writer);
+  cdp::io_thread io;
+  browser_pool pool(io.executor(), blocking.get_executor(), o.pool);
+  rate_limiter limiter(milliseconds(campaign.rate_limit_delay_ms));
+  st->env = make_env(*st, campaign, persona, writer, pool, limiter);
 
   const int workers = std::max(1, std::min(campaign.concurrent_sessions, pool.capacity()));
   spdlog::info(
-      "campaign {} \"{}\": {} sessions, {} at once here ({} browser(s) x {} contexts), pace {}",
+      "campaign {} \"{}\": {} sessions, {} at once here ({} browser(s) x {} contexts), pace {}, "
+      "worker {}, lease {} ms",
       campaign_id.str(), campaign.name, campaign.total_sessions, workers, o.pool.browsers,
-      o.pool.contexts_per_browser, env->pace);
+      o.pool.contexts_per_browser, st->env->pace, o.worker_name, st->lease.count());
 
   std::unique_ptr<asio::signal_set> signals;
   if (o.handle_signals) {
     signals = std::make_unique<asio::signal_set>(io.context(), SIGINT, SIGTERM);
-    auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
-    *handler = [st, h = std::weak_ptr(handler), sig = signals.get()](
-                   const boost::system::error_code& ec, int n) {
-      if (ec) return;
-      if (!st->stopping) {
-        st->stopping = true;
-        spdlog::warn("signal {}: no new sessions; running ones finish (signal again to abort them)",
-                     n);
-        if (auto self = h.lock()) sig->async_wait(*self);
-      } else {
-        spdlog::warn("signal {} again: aborting running sessions", n);
-        st->abort = true;
-        cdp::kill_all_browsers_from_signal();
-      }
-    };
-    signals->async_wait(*handler);
-    // The handler owns nothing of itself; keep it alive for the run.
-    st->keepalive = handler;
+    install_signals(st, signals.get());
   }
-
   io.run(supervise(st, &pool, workers));
   if (signals)
     io.run([](asio::signal_set* s) -> asio::awaitable<void> {
@@ -319,42 +437,33 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   out.interrupted = st->stopping;
   out.browser_launches = pool.launches();
   out.browser_replacements = pool.replacements();
-  const bool analytics_on = o.record_analytics;
   const auto wall_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-          .count();
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto resources = st->meter.result(wall_ms);
   // Runs after the queued session analytics (one db thread, FIFO).
-  // (Not a packaged_task: Asio treats one as a completion token and takes its future itself.)
-  using final_t = std::pair<campaign_status, storage::session_counts>;
-  std::function<final_t()> final_task(
-      [&conn, campaign_id, analytics_on, resources = st->meter.result(wall_ms),
-       interrupted = st->stopping] {
-        auto status = interrupted ? storage::campaign_repository(conn).find(campaign_id)->status
-                                  : finish_if_done(conn, campaign_id);
-        if (analytics_on &&
-            (status == campaign_status::completed || status == campaign_status::failed)) {
-          try {
-            analytics::finish_campaign(conn, campaign_id, resources);
-          } catch (const std::exception& e) {
-            spdlog::warn("campaign analytics: {}", e.what());
-          }
-        }
-        return std::make_pair(status, storage::session_repository(conn).counts(campaign_id));
-      });
-  std::promise<final_t> final_promise;
-  auto final_state = final_promise.get_future();
-  asio::post(db_pool, [&final_promise, &final_task] {
-    try {
-      final_promise.set_value(final_task());
-    } catch (...) {
-      final_promise.set_exception(std::current_exception());
-    }
+  const auto fin = db.run_blocking<finish_result>("finishing the campaign", [&](auto& conn) {
+    if (st->stopping)
+      return finish_result{storage::campaign_repository(conn).find(campaign_id)->status, false};
+    return finish_if_done(conn, campaign_id);
   });
-  const auto [status, counts] = final_state.get();
-  if (st->o.progress) st->o.progress(counts, st->counters, status, st->stopping, true);
+  if (o.record_analytics && fin.finished_here) {
+    try {
+      db.run_blocking<bool>("campaign analytics", [&](auto& conn) {
+        analytics::finish_campaign(conn, campaign_id, resources);
+        return true;
+      });
+    } catch (const std::exception& e) {
+      spdlog::warn("campaign analytics: {}", e.what());
+    }
+  }
+  const auto counts = db.run_blocking<storage::session_counts>(
+      "counting sessions",
+      [&](auto& conn) { return storage::session_repository(conn).counts(campaign_id); });
+  if (st->o.progress) st->o.progress(counts, st->counters, fin.status, st->stopping, true);
   db_pool.join();
   writer.close();
-  out.campaign_status = status;
+  out.campaign_status = fin.status;
+  out.finished_here = fin.finished_here;
   for (const auto& [s, n] : counts.by_status) out.campaign_sessions[s] = static_cast<long>(n);
   {
     std::lock_guard lk(st->counters.m);
@@ -364,64 +473,17 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   }
   out.pages = st->counters.pages;
   out.actions = st->counters.actions;
+  out.leases = st->leases;
+  out.outage_s = db.outage_seconds();
+  out.worker_name = o.worker_name;
+  const auto ws = writer.stats();
+  out.batches_spooled = static_cast<long>(ws.batches_spooled);
+  out.fenced_items = static_cast<long>(ws.fenced_items);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (st->leases.worker_errors > 0 && !out.interrupted &&
+      fin.status == campaign_status::running)
+    throw storage::database_error("the run stopped before its campaign ended (see the log)");
   return out;
-}
-
-std::string format_summary(const run_summary& s) {
-  std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "campaign %s (%s): %s%s\n", s.campaign_name.c_str(),
-                s.campaign_id.str().c_str(),
-                std::string(storage::to_string(s.campaign_status)).c_str(),
-                s.interrupted ? " (interrupted: unfinished sessions left pending)" : "");
-  out += line;
-  out += "\nsessions        campaign   this run\n";
-  for (auto st : {session_status::completed, session_status::failed, session_status::timeout,
-                  session_status::running, session_status::pending}) {
-    const auto c = s.campaign_sessions.count(st) ? s.campaign_sessions.at(st) : 0;
-    const auto r = s.run_sessions.count(st) ? s.run_sessions.at(st) : 0;
-    std::snprintf(line, sizeof line, "  %-12s %9ld %10ld\n",
-                  std::string(storage::to_string(st)).c_str(), c, r);
-    out += line;
-  }
-  std::snprintf(line, sizeof line, "\npages visited   %ld\nactions         %ld\n", s.pages,
-                s.actions);
-  out += line;
-  for (const auto& [t, n] : s.actions_by_type) {
-    std::snprintf(line, sizeof line, "  %-18s %7ld\n", std::string(storage::to_string(t)).c_str(),
-                  n);
-    out += line;
-  }
-  if (s.p50_dwell_ms) {
-    std::snprintf(line, sizeof line, "p50 page dwell  %.0f ms\n", *s.p50_dwell_ms);
-    out += line;
-  }
-  std::snprintf(line, sizeof line, "wall time       %.1f s (%d browser launch(es), %d replaced)\n",
-                s.wall_s, s.browser_launches, s.browser_replacements);
-  out += line;
-  return out;
-}
-
-nlohmann::json summary_json(const run_summary& s) {
-  nlohmann::json j;
-  j["campaign_id"] = s.campaign_id.str();
-  j["campaign_name"] = s.campaign_name;
-  j["campaign_status"] = storage::to_string(s.campaign_status);
-  j["interrupted"] = s.interrupted;
-  for (const auto& [k, v] : s.campaign_sessions)
-    j["campaign_sessions"][std::string(storage::to_string(k))] = v;
-  for (const auto& [k, v] : s.run_sessions)
-    j["run_sessions"][std::string(storage::to_string(k))] = v;
-  j["pages"] = s.pages;
-  j["actions"] = s.actions;
-  for (const auto& [k, v] : s.actions_by_type)
-    j["actions_by_type"][std::string(storage::to_string(k))] = v;
-  j["p50_dwell_ms"] = s.p50_dwell_ms ? nlohmann::json(*s.p50_dwell_ms) : nlohmann::json();
-  j["wall_s"] = s.wall_s;
-  j["browser_launches"] = s.browser_launches;
-  j["browser_replacements"] = s.browser_replacements;
-  return j;
 }
 
 }  // namespace footfall::engine

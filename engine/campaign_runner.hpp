@@ -1,8 +1,10 @@
 #pragma once
-/// The scheduler: claims a campaign's pending sessions (SELECT … FOR UPDATE SKIP LOCKED, so many
-/// worker processes can share one campaign) and runs at most concurrent_sessions at once over a
-/// browser pool; follows pause/resume/cancel from the database; on SIGTERM/SIGINT stops claiming,
-/// lets running sessions finish, flushes the writer and returns (a second signal aborts them).
+/// The scheduler: claims a campaign's pending sessions with a lease (storage/leases.hpp, so many
+/// worker processes can share one campaign and a lost one's sessions are reclaimed) and runs at
+/// most concurrent_sessions at once across all workers over a browser pool; renews its leases by
+/// heartbeat; waits database outages out (engine/campaign_db.hpp); follows pause/resume/cancel
+/// from the database; on SIGTERM/SIGINT stops claiming, lets running sessions finish, flushes
+/// the writer and returns (a second signal aborts them).
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "engine/browser_pool.hpp"
+#include "engine/campaign_db.hpp"
 #include "engine/config.hpp"
 #include "engine/session_runner.hpp"
 #include "storage/records.hpp"
@@ -40,7 +43,19 @@ struct run_options {
   page_hook before_close;        ///< tests: inspect each page before its context closes
   bool handle_signals = true;    ///< install SIGTERM/SIGINT handling
   bool record_analytics = true;  ///< session_analytics at session end, campaign_analytics at end
+  /// Lease of each claimed session (--lease-s); default: the campaign's lease_s setting.
+  std::optional<std::chrono::milliseconds> lease;
+  /// How long database steps are retried through an outage (--outage-budget-s).
+  outage_policy outage;
   metrics* export_metrics = nullptr;  ///< --metrics-addr: sees the writer (engine/metrics.hpp)
+};
+
+/// What this process saw of leases.
+struct lease_counters {
+  long reclaimed = 0;    ///< sessions of lost workers this process put back to pending
+  long failed_lost = 0;  ///< sessions this process failed as lost (past max_attempts)
+  long lost_here = 0;    ///< sessions of this process whose lease another worker took
+  long worker_errors = 0;  ///< worker loops that stopped on an error (outage budget spent)
 };
 
 /// What a run did (this process) and where the campaign stands (database).
@@ -58,9 +73,16 @@ struct run_summary {
   bool interrupted = false;  ///< stopped by a signal before the campaign ended
   int browser_launches = 0;
   int browser_replacements = 0;
+  std::string worker_name;
+  bool finished_here = false;  ///< this process completed the campaign (and ran its analytics)
+  lease_counters leases;
+  double outage_s = 0;        ///< time the run spent without its database
+  long batches_spooled = 0;   ///< writer batches that went to the spool file
+  long fenced_items = 0;      ///< rows the writer dropped as a lost attempt's
 };
 
-/// Runs the campaign's pending sessions until none is left (or a signal / cancel stops it).
+/// Runs the campaign's sessions until every one has ended, in any worker (or a signal / cancel
+/// stops it); a session whose worker is lost is reclaimed and run again.
 /// Moves the campaign pending|paused→running first (a paused campaign is waited for when
 /// `resume_paused` is false) and to completed (or failed when no session completed) when every
 /// session has ended. Blocking.

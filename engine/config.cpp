@@ -163,6 +163,11 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
     }
   }
   s.session_timeout_s = r.integer("session_timeout_s", false, 0, 1);
+  // Leases (storage/leases.hpp): a worker silent for lease_s loses its sessions to the others.
+  s.lease_s = r.integer("lease_s", false, s.lease_s, 1);
+  if (s.lease_s > max_lease_s) r.fail("lease_s", "must be <= " + std::to_string(max_lease_s));
+  s.max_attempts = r.integer("max_attempts", false, s.max_attempts, 1);
+  if (s.max_attempts > 100) r.fail("max_attempts", "must be <= 100");
   s.navigation_timeout_ms = r.integer("navigation_timeout_ms", false, s.navigation_timeout_ms, 100);
   r.mark("pace");
   if (j.contains("pace")) {
@@ -202,6 +207,8 @@ nlohmann::json campaign_settings::to_json() const {
   j["session_timeout_s"] = session_timeout_s;
   j["pace"] = pace;
   j["navigation_timeout_ms"] = navigation_timeout_ms;
+  j["lease_s"] = lease_s;
+  j["max_attempts"] = max_attempts;
   return j;
 }
 
@@ -242,10 +249,18 @@ campaign_file parse_campaign(const json& j, const std::string& source) {
     r.fail("target_url", "expected an http:// or https:// URL with a host");
   const auto before = issues.size();
   c.total_sessions = r.integer("total_sessions", true, 1, 1);
+  // Sessions are materialized as rows up front: refuse sizes no run could reach before anything
+  // is created (10^9 used to end in std::bad_alloc with a half-created campaign).
+  if (c.total_sessions > max_total_sessions) {
+    r.fail("total_sessions", "must be <= " + std::to_string(max_total_sessions));
+    c.total_sessions = 1;
+  }
   const bool total_ok = issues.size() == before;
   c.concurrent_sessions =
       r.integer("concurrent_sessions", false, std::min(10, c.total_sessions), 1);
-  if (total_ok && c.concurrent_sessions > c.total_sessions)
+  if (c.concurrent_sessions > max_concurrent_sessions)
+    r.fail("concurrent_sessions", "must be <= " + std::to_string(max_concurrent_sessions));
+  else if (total_ok && c.concurrent_sessions > c.total_sessions)
     r.fail("concurrent_sessions",
            "must be <= total_sessions (" + std::to_string(c.total_sessions) + ")");
   c.rate_limit_delay_ms = r.integer("rate_limit_delay_ms", false, 1000, 100);

@@ -35,12 +35,19 @@ struct viewport {
 };
 
 /// The campaign options beyond the spec's columns; stored in campaign.settings as JSON.
+/// Upper bounds of a campaign's sizes (bad input beyond them, exit 2).
+inline constexpr int max_total_sessions = 1'000'000;
+inline constexpr int max_concurrent_sessions = 10'000;
+inline constexpr int max_lease_s = 3600;
+
 struct campaign_settings {
   std::vector<std::string> user_agents;  ///< rotated per session when user_agent_rotation
   std::vector<viewport> viewports;       ///< drawn per session
   int session_timeout_s = 0;             ///< 0: derived from the persona's maximum duration
   double pace = 1.0;                     ///< 1 human timing, 0 as fast as the browser allows
   int navigation_timeout_ms = 30000;
+  int lease_s = 30;       ///< a claimed session's lease (renewed by heartbeat), seconds
+  int max_attempts = 3;   ///< attempts before a session whose worker keeps getting lost fails
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

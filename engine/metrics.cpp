@@ -202,7 +202,7 @@ std::string metrics::scrape() const {
   out.push_back(scalar("footfall_database_outage_seconds_total",
                        "time this process spent waiting for an unreachable database",
                        MetricType::Counter,
-                       static_cast<double>(ev.database_outage_ms.load()) / 1e3));
+                       ev.database_outage_seconds(clock::now())));
   add_writer(out, st_->writer ? st_->writer->stats() : st_->writer_stats);
   out.push_back(scalar("footfall_ready", "1 while the run is in progress and the database answers",
                        MetricType::Gauge, st_->ready() ? 1.0 : 0.0));

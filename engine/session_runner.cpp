@@ -153,6 +153,7 @@ asio::awaitable<void> visitor::arrive(double load_ms) {
   visit.url = j.value("url", std::string{}).substr(0, 500);
   visit.title = j.value("title", std::string{});
   visit.visit_order = ++pages;
+  visit.attempt = row.attempt;  // the writer's fencing token (storage/leases.hpp)
   visit.arrived_at = sys_clock::now();
   visit.ttfb_ms = opt_number(j, "ttfb");
   visit.dom_content_loaded_ms = opt_number(j, "dcl");

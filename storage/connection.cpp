@@ -83,6 +83,28 @@ void connection::execute(const std::string& sql) {
 const database_url& connection::url() const { return impl_->url; }
 connection::impl& connection::get() { return *impl_; }
 
+std::string database_identity(connection& c) {
+  auto& conn = c.get().conn;
+  try {
+    pqxx::work tx{conn};
+    // The cluster's system identifier (set once by initdb) tells two servers on one socket or
+    // port apart; the name tells databases of one server apart.
+    return tx
+        .exec1(
+            "SELECT (SELECT system_identifier::text FROM pg_control_system()) || '/' || "
+            "current_database()")[0]
+        .as<std::string>();
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::sql_error&) {
+    // pg_control_system() not granted to this role: the server's address is the next best.
+  }
+  pqxx::work tx{conn};
+  const auto name = tx.exec1("SELECT current_database()")[0].as<std::string>();
+  return std::string("server ") + (conn.hostname() ? conn.hostname() : "?") + ":" +
+         (conn.port() ? conn.port() : "?") + "/" + name;
+}
+
 std::string redact_url(const database_url& url) {
   // postgresql://user:secret@host/... and password=secret forms.
   static const std::regex userinfo{R"(://([^:/@]*):[^@/]*@)"};

@@ -31,6 +31,10 @@ class connection {
   std::unique_ptr<impl> impl_;
 };
 
+/// Which database this is, across restarts and URLs: "<system identifier>/<database name>"
+/// (pg_control_system()), e.g. "7441234567890123456/footfall". Spool files carry it.
+std::string database_identity(connection& c);
+
 /// The URL with any password replaced by "***", for logs and error messages.
 std::string redact_url(const database_url& url);
 

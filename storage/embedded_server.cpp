@@ -119,7 +119,7 @@ void write_config(const fs::path& dir, bool fsync) {
     out << "# Written by footfall at every start (storage/embedded_server.cpp).\n"
            "listen_addresses = ''\n"
            "unix_socket_directories = '" << dir.string() << "'\n"
-           "unix_socket_permissions = 0777\n"
+           "unix_socket_permissions = 0700\n"
            "port = 5432\n"
            "max_connections = 200\n"
            "shared_buffers = 128MB\n"
@@ -184,8 +184,11 @@ std::string embedded_server::ensure_running() {
   if (ec) throw database_error("cannot create data dir " + dir.string() + ": " + ec.message());
   check_reachable_by_postgres(dir);
   give_to_postgres(dir);
-  // The socket lives in dir: every client must be able to traverse it.
-  fs::permissions(dir, fs::perms(0755), ec);
+  // Private: the socket lives in dir, and pg_hba says trust, so whoever can reach the socket is
+  // superuser. Only the server's user (the invoking user, or postgres when root) and root may
+  // enter dir; socket mode 0700 (footfall.conf) says the same again.
+  fs::permissions(dir, fs::perms(0700), ec);
+  if (ec) throw database_error("cannot make " + dir.string() + " private (0700): " + ec.message());
   dir_lock lock(dir / "footfall.lock");
 
   if (!fs::exists(dir / "data" / "PG_VERSION")) init_cluster(dir);

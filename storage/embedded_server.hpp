@@ -3,7 +3,11 @@
 /// initdb + pg_ctl from /usr/lib/postgresql/15/bin (FOOTFALL_PG_BIN overrides), started on demand,
 /// left running and reused by later runs. It listens on a unix socket only (listen_addresses='').
 ///
-/// Layout of data_dir (0755, so clients can reach the socket):
+/// Private: data_dir is 0700 and the socket 0700, both owned by the server's user, so only that
+/// user and root can connect (pg_hba is `trust` on the socket, which nobody else can reach). As
+/// root the server runs as postgres and root still connects (root passes any mode bits).
+///
+/// Layout of data_dir (0700):
 ///   data_dir/data/           PGDATA (0700)
 ///   data_dir/.s.PGSQL.5432   the socket
 ///   data_dir/server.log      server log

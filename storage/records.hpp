@@ -93,6 +93,12 @@ struct session_row {
   time_point created_at{};
   std::optional<time_point> started_at;
   std::optional<time_point> completed_at;
+  /// Which attempt this is (1 first; raised when a lost worker's session is reclaimed). The
+  /// writer's fencing token: a row whose attempt is not the session's current one is dropped.
+  /// 0 means unfenced (rows written outside a claimed run: tests, imports).
+  int attempt = 0;
+  std::optional<std::string> claimed_by;        ///< read back only (the claim sets it)
+  std::optional<time_point> lease_expires_at;  ///< read back only (claims and heartbeats set it)
 };
 
 /// One page within a session; written when the page is left (left_at known).
@@ -112,6 +118,9 @@ struct page_visit_row {
   std::optional<double> load_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  /// The session attempt that recorded this page (fencing token, see session_row::attempt); not
+  /// a column: a reclaimed session's earlier pages are deleted before its next attempt writes.
+  int attempt = 0;
 };
 
 /// One action on a page.

@@ -84,25 +84,33 @@ persona persona_repository::create(persona p) {
 
 persona persona_repository::upsert(persona p) {
   check(p);
-  if (auto existing = find_by_name(p.name)) {
-    p.id = existing->id;
-    try {
-      pqxx::work tx{c_.get().conn};
-      tx.exec_params(
-          "UPDATE personas SET description=$2, session_duration_min=$3, session_duration_max=$4, "
-          "pages_min=$5, pages_max=$6, actions_per_page_min=$7, actions_per_page_max=$8, "
-          "scroll_probability=$9, click_probability=$10, typing_probability=$11, updated_at=now() "
-          "WHERE id=$1",
-          p.id.str(), nonempty(p.description), p.session_duration_min, p.session_duration_max,
-          p.pages_min, p.pages_max, p.actions_per_page_min, p.actions_per_page_max,
-          p.scroll_probability, p.click_probability, p.typing_probability);
-      tx.commit();
-    } catch (...) {
-      rethrow_as_storage_error("persona \"" + p.name + "\"");
-    }
-    return *find(p.id);
+  if (p.id.is_nil()) p.id = uuid::v7();
+  try {
+    pqxx::work tx{c_.get().conn};
+    // One statement, so concurrent upserts of one name (20 pods starting with the same inline
+    // persona) never race on personas_name_key: the losers update the winner's row.
+    const auto r = tx.exec_params1(
+        "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
+        "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
+        "click_probability, typing_probability) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+        "ON CONFLICT ON CONSTRAINT personas_name_key DO UPDATE SET "
+        "description = EXCLUDED.description, "
+        "session_duration_min = EXCLUDED.session_duration_min, "
+        "session_duration_max = EXCLUDED.session_duration_max, pages_min = EXCLUDED.pages_min, "
+        "pages_max = EXCLUDED.pages_max, actions_per_page_min = EXCLUDED.actions_per_page_min, "
+        "actions_per_page_max = EXCLUDED.actions_per_page_max, "
+        "scroll_probability = EXCLUDED.scroll_probability, "
+        "click_probability = EXCLUDED.click_probability, "
+        "typing_probability = EXCLUDED.typing_probability, updated_at = now() RETURNING id::text",
+        p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
+        p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
+        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability);
+    p.id = *uuid::parse(r[0].c_str());
+    tx.commit();
+  } catch (...) {
+    rethrow_as_storage_error("persona \"" + p.name + "\"");
   }
-  return create(std::move(p));
+  return *find(p.id);
 }
 
 std::optional<persona> persona_repository::find(const uuid& id) {
@@ -160,6 +168,38 @@ campaign campaign_repository::create(campaign c) {
     rethrow_as_storage_error("campaign \"" + c.name + "\"");
   }
   return *find(c.id);
+}
+
+std::pair<campaign, bool> campaign_repository::create_if_absent(campaign c) {
+  check(c);
+  if (c.id.is_nil()) c.id = uuid::v7();
+  bool created = false;
+  try {
+    pqxx::work tx{c_.get().conn};
+    // Serializes creators of one name (every pod of an Indexed Job starts the same way) without
+    // a UNIQUE name: names may be reused on purpose (the latest campaign of a name wins).
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 7013))", c.name);
+    const auto r = tx.exec_params(
+        "SELECT id::text FROM campaigns WHERE name = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+        c.name);
+    if (!r.empty()) {
+      c.id = *uuid::parse(r[0][0].c_str());
+    } else {
+      tx.exec_params(
+          "INSERT INTO campaigns (id, name, description, target_url, total_sessions, "
+          "concurrent_sessions, status, persona_id, rate_limit_delay_ms, user_agent_rotation, "
+          "respect_robots_txt, seed, settings) VALUES ($1,$2,$3,$4,$5,$6,'pending',$7,$8,$9,$10,"
+          "$11,$12::jsonb)",
+          c.id.str(), c.name, nonempty(c.description), c.target_url, c.total_sessions,
+          c.concurrent_sessions, c.persona_id.str(), c.rate_limit_delay_ms, c.user_agent_rotation,
+          c.respect_robots_txt, static_cast<std::int64_t>(c.seed), c.settings.dump());
+      created = true;
+    }
+    tx.commit();
+  } catch (...) {
+    rethrow_as_storage_error("campaign \"" + c.name + "\"");
+  }
+  return {*find(c.id), created};
 }
 
 std::optional<campaign> campaign_repository::find(const uuid& id) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/connection.hpp"
@@ -24,6 +25,7 @@ class persona_repository {
   /// Inserts (a nil id gets a UUIDv7); returns the stored row. Duplicate name ⇒ constraint_error.
   persona create(persona p);
   /// Inserts, or updates the persona with the same name (config files re-applied); returns it.
+  /// One INSERT … ON CONFLICT: concurrent upserts of one name all succeed.
   persona upsert(persona p);
   std::optional<persona> find(const uuid& id);
   std::optional<persona> find_by_name(std::string_view name);
@@ -40,6 +42,9 @@ class campaign_repository {
   explicit campaign_repository(connection& c) : c_(c) {}
   /// Inserts with status pending (a nil id gets a UUIDv7). Unknown persona ⇒ constraint_error.
   campaign create(campaign c);
+  /// The latest campaign named c.name, or c inserted (pending) when there is none; true when
+  /// inserted. Race-free: creators of one name serialize on an advisory lock.
+  std::pair<campaign, bool> create_if_absent(campaign c);
   std::optional<campaign> find(const uuid& id);
   /// Newest first.
   std::vector<campaign> list();
@@ -55,6 +60,9 @@ class campaign_repository {
 /// How many sessions of a campaign are in each status.
 struct session_counts {
   std::map<session_status, std::int64_t> by_status;
+  /// Of the running ones, those whose lease has expired: their worker is lost, and the next
+  /// claim reclaims them.
+  std::int64_t lost = 0;
   std::int64_t total() const;
   std::int64_t of(session_status s) const;
 };
@@ -68,7 +76,8 @@ class session_repository {
   std::size_t materialize(const std::vector<session_row>& pending);
   /// Claims up to `max` pending sessions of the campaign, lowest session_index first, with
   /// SELECT … FOR UPDATE SKIP LOCKED (concurrent workers never get the same one); marks them
-  /// running with started_at = now() and claimed_by = worker; returns them.
+  /// running with started_at = now(), claimed_by = worker and a 30 s lease; returns them. No
+  /// cap, no reclaim: the engine claims through lease_repository (storage/leases.hpp).
   std::vector<session_row> claim(const uuid& campaign_id, int max, std::string_view worker);
   std::optional<session_row> find(const uuid& id);
   /// By session_index.

@@ -6,6 +6,7 @@
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
+#include "storage/session_sql.hpp"
 #include "storage/sql_fields.hpp"
 #include "storage/validation.hpp"
 
@@ -16,7 +17,7 @@ using namespace detail;
 constexpr const char* session_cols =
     "id, campaign_id, persona_id, session_index, status, start_url, user_agent, viewport_width, "
     "viewport_height, session_duration_ms, pages_visited, total_actions, error_message, "
-    "screenshot_path, created_at, started_at, completed_at";
+    "screenshot_path, created_at, started_at, completed_at, attempt, claimed_by, lease_expires_at";
 
 session_row read_session(const pqxx::row& r) {
   session_row s;
@@ -37,6 +38,9 @@ session_row read_session(const pqxx::row& r) {
   s.created_at = parse_sql_time(r[14].c_str());
   s.started_at = parse_sql_time_opt(r[15]);
   s.completed_at = parse_sql_time_opt(r[16]);
+  s.attempt = r[17].as<int>();
+  s.claimed_by = opt_str(r[18]);
+  s.lease_expires_at = parse_sql_time_opt(r[19]);
   return s;
 }
 
@@ -87,6 +91,11 @@ action_row read_action(const pqxx::row& r) {
 
 }  // namespace
 
+namespace detail {
+const char* const session_columns = session_cols;
+session_row read_session_row(const pqxx::row& r) { return read_session(r); }
+}  // namespace detail
+
 // ---- sessions ---------------------------------------------------------------------------------
 
 std::int64_t session_counts::total() const {
@@ -132,7 +141,8 @@ std::vector<session_row> session_repository::claim(const uuid& campaign_id, int 
     pqxx::work tx{c_.get().conn};
     // SKIP LOCKED: concurrent workers each take different rows instead of queueing on the same.
     const auto rows = tx.exec_params(
-        std::string("UPDATE sessions SET status='running', started_at=now(), claimed_by=$3 "
+        std::string("UPDATE sessions SET status='running', started_at=now(), claimed_by=$3, "
+                    "lease_expires_at=now() + interval '30 seconds' "
                     "WHERE id IN (SELECT id FROM sessions WHERE campaign_id=$1 AND status='pending' "
                     "ORDER BY session_index LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING ") +
             session_cols,
@@ -176,10 +186,14 @@ session_counts session_repository::counts(const uuid& campaign_id) {
   try {
     pqxx::work tx{c_.get().conn};
     session_counts c;
+    // A running session whose lease has expired belongs to a lost worker (storage/leases.hpp).
     for (const auto& r : tx.exec_params(
-             "SELECT status, count(*) FROM sessions WHERE campaign_id=$1 GROUP BY status",
-             campaign_id.str()))
+             "SELECT status, count(*), count(*) FILTER (WHERE status = 'running' AND "
+             "lease_expires_at < now()) FROM sessions WHERE campaign_id=$1 GROUP BY status",
+             campaign_id.str())) {
       c.by_status[*parse_session_status(r[0].c_str())] = r[1].as<std::int64_t>();
+      c.lost += r[2].as<std::int64_t>();
+    }
     return c;
   } catch (...) {
     rethrow_as_storage_error("counting sessions");

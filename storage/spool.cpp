@@ -56,6 +56,7 @@ json session_json(const session_row& s) {
   put(j, "screenshot_path", s.screenshot_path);
   put_time(j, "started_at", s.started_at);
   put_time(j, "completed_at", s.completed_at);
+  if (s.attempt) j["attempt"] = s.attempt;
   return j;
 }
 
@@ -78,6 +79,7 @@ session_row session_from(const json& j) {
   s.screenshot_path = get<std::string>(j, "screenshot_path");
   s.started_at = get_time(j, "started_at");
   s.completed_at = get_time(j, "completed_at");
+  s.attempt = get<int>(j, "attempt").value_or(0);
   return s;
 }
 
@@ -91,6 +93,7 @@ json page_json(const page_record& p) {
   put(j, "ttfb_ms", v.ttfb_ms);
   put(j, "dom_content_loaded_ms", v.dom_content_loaded_ms);
   put(j, "load_ms", v.load_ms);
+  if (v.attempt) j["attempt"] = v.attempt;
   auto& acts = j["actions"] = json::array();
   for (const auto& a : p.actions) {
     json x{{"id", a.id.str()}, {"type", to_string(a.type)}, {"timestamp", ns(a.timestamp)},
@@ -122,6 +125,7 @@ page_record page_from(const json& j) {
   v.ttfb_ms = get<double>(j, "ttfb_ms");
   v.dom_content_loaded_ms = get<double>(j, "dom_content_loaded_ms");
   v.load_ms = get<double>(j, "load_ms");
+  v.attempt = get<int>(j, "attempt").value_or(0);
   for (const auto& x : j.at("actions")) {
     action_row a;
     a.id = get_uuid(x, "id");
@@ -145,9 +149,29 @@ page_record page_from(const json& j) {
 
 namespace detail {
 
+std::pair<uuid, int> fencing_token(const item& i) {
+  if (auto* p = std::get_if<page_record>(&i)) return {p->visit.session_id, p->visit.attempt};
+  const auto& s = std::get<session_row>(i);
+  return {s.id, s.attempt};
+}
+
 std::size_t rows_of(const item& i) {
   if (auto* p = std::get_if<page_record>(&i)) return 1 + p->actions.size();
   return 1;
+}
+
+bool is_spool_header(const std::string& line) {
+  return line.rfind("{\"spool_for\"", 0) == 0;
+}
+
+std::optional<spool_for> spool_target(const std::string& line) {
+  if (!is_spool_header(line)) return std::nullopt;
+  try {
+    const auto j = json::parse(line).at("spool_for");
+    return spool_for{j.at("database").get<std::string>(), j.value("url", std::string())};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::string to_json_line(const batch& b) {

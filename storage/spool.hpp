@@ -16,6 +16,8 @@ namespace footfall::storage::detail {
 using item = std::variant<session_row, page_record>;
 /// Rows an item becomes: 1 for a session, 1 + actions for a page.
 std::size_t rows_of(const item& i);
+/// The session an item belongs to and the attempt that wrote it (0: unfenced).
+std::pair<uuid, int> fencing_token(const item& i);
 
 /// Items committed together in one transaction, identified in writer_batches by `id`.
 struct batch {
@@ -28,6 +30,15 @@ struct batch {
 };
 
 std::string to_json_line(const batch& b);
+/// A spool file's first line names the database it is for: {"spool_for": {"database": ID, …}}.
+bool is_spool_header(const std::string& line);
+/// What a header line names: the database identity ("" when its writer never reached the
+/// database) and the (redacted) URL it was writing to; nullopt when the line is no header.
+struct spool_for {
+  std::string database;
+  std::string url;
+};
+std::optional<spool_for> spool_target(const std::string& line);
 /// Throws std::exception (nlohmann) on a malformed line.
 batch from_json_line(const std::string& line);
 

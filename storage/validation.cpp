@@ -81,6 +81,11 @@ std::vector<std::string> validate(const campaign& c) {
     e.add("target_url (" + c.target_url + ") must start with http:// or https://");
   e.positive("total_sessions", c.total_sessions);
   e.positive("concurrent_sessions", c.concurrent_sessions);
+  // Sessions are materialized as rows up front: sizes beyond these are a typo, not a campaign.
+  if (c.total_sessions > 1'000'000)
+    e.add("total_sessions (" + std::to_string(c.total_sessions) + ") must be <= 1000000");
+  if (c.concurrent_sessions > 10'000)
+    e.add("concurrent_sessions (" + std::to_string(c.concurrent_sessions) + ") must be <= 10000");
   e.ordered("concurrent_sessions", c.concurrent_sessions, "total_sessions", c.total_sessions);
   e.at_least("rate_limit_delay_ms", c.rate_limit_delay_ms, 100);
   e.id("persona_id", c.persona_id);

@@ -4,9 +4,12 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
@@ -44,7 +47,8 @@ constexpr const char* session_upsert_sql =
     "pages_visited = EXCLUDED.pages_visited, total_actions = EXCLUDED.total_actions, "
     "error_message = EXCLUDED.error_message, screenshot_path = EXCLUDED.screenshot_path, "
     "started_at = coalesce(EXCLUDED.started_at, sessions.started_at), "
-    "completed_at = coalesce(EXCLUDED.completed_at, sessions.completed_at)";
+    "completed_at = coalesce(EXCLUDED.completed_at, sessions.completed_at), "
+    "lease_expires_at = CASE WHEN EXCLUDED.status = 'running' THEN sessions.lease_expires_at END";
 
 std::optional<std::string> opt_time(const std::optional<time_point>& t) {
   return t ? std::optional<std::string>(to_sql_time(*t)) : std::nullopt;
@@ -95,10 +99,16 @@ struct writer::state {
   void maintain_partitions();
   void commit_or_split(batch& b);
   bool commit(batch& b);
+  std::vector<bool> fence(pqxx::work& tx, const batch& b);
   void replay_own_spool();
   void replay_orphans();
   void spool_batch(const batch& b);
   void reject(const batch& b, const std::string& error);
+  void check_identity();
+  std::string spool_header() const;
+  bool replay_spool_lines(const std::vector<std::string>& lines, const std::string& name);
+  void replay_orphan(const std::filesystem::path& path);
+  bool identity_mismatch_logged = false;
   void lost_connection(const std::exception& e);
   bool should_spool() const;
   template <class F>
@@ -113,7 +123,10 @@ struct writer::state {
 void writer::state::enqueue(item it, std::size_t rows) {
   std::unique_lock lk(m);
   if (stopped) throw std::logic_error("storage::writer: write() after close()");
-  if (queued_rows > 0 && queued_rows + rows > opt.queue_rows) {
+  if (queued_rows > 0 && queued_rows + rows > opt.queue_rows &&
+      opt.when_full == overflow_policy::spill) {
+    ++stats.overflow_writes;
+  } else if (queued_rows > 0 && queued_rows + rows > opt.queue_rows) {
     ++stats.producer_waits;
     not_full.wait(lk, [&] { return queued_rows == 0 || queued_rows + rows <= opt.queue_rows || stopped; });
     if (stopped) throw std::logic_error("storage::writer: write() after close()");
@@ -183,9 +196,20 @@ writer_stats writer::stats() const {
 
 // Collects the next batch: waits for a first item, then until batch_rows rows are queued, the
 // oldest item is flush_interval old, or someone flushes or closes.
+// With batches in the spool, an idle writer still wakes at the reconnect pace and hands back
+// an empty batch: the spool is replayed as soon as the database is back, not when the next row
+// arrives (the engine may be waiting on exactly those rows: a session's final status).
 bool writer::state::take(batch& b) {
   std::unique_lock lk(m);
-  not_empty.wait(lk, [&] { return !queue.empty() || closing; });
+  const auto has_work = [&] { return !queue.empty() || closing; };
+  if (spool_pending) {
+    if (!not_empty.wait_for(lk, backoff, has_work)) {
+      b = batch{};
+      return true;
+    }
+  } else {
+    not_empty.wait(lk, has_work);
+  }
   if (queue.empty()) return false;
   not_empty.wait_until(lk, oldest_at + opt.flush_interval, [&] {
     return queued_rows >= opt.batch_rows || closing || flush_target > done;
@@ -259,15 +283,33 @@ bool writer::state::should_spool() const {
   const auto now = steady::now();
   bool closing_now;
   steady::time_point deadline;
+  std::size_t queued;
   {
     std::lock_guard lk(m);
     closing_now = closing;
     deadline = close_deadline;
+    queued = queued_rows;
   }
+  // Spilling: an over-full queue goes to disk at once rather than growing through the outage.
+  if (opt.when_full == overflow_policy::spill && queued > opt.queue_rows) return true;
   return now - *down_since >= opt.spool_after || (closing_now && now >= deadline);
 }
 
 void writer::state::deliver(batch& b) {
+  if (b.items.empty()) {  // an idle tick while spooling (see take)
+    try {
+      if (ensure_connected()) {
+        if (spool_pending) replay_own_spool();
+        down_since.reset();
+        backoff = opt.reconnect_initial;
+        return;
+      }
+    } catch (const std::exception& e) {
+      lost_connection(e);
+    }
+    backoff = std::min(backoff * 2, opt.reconnect_max);
+    return;
+  }
   for (;;) {
     if (ensure_connected()) {
       try {
@@ -326,8 +368,12 @@ bool writer::state::ensure_connected() {
   next_connect_attempt = steady::now() + backoff;
   try {
     conn = std::make_unique<connection>(opt.url);
+    check_identity();
     auto& c = conn->get().conn;
     c.prepare("ff_session_upsert", session_upsert_sql);
+    c.prepare("ff_session_fence",
+              "SELECT id::text, attempt, worker_lost FROM sessions WHERE id = ANY($1::uuid[]) "
+              "ORDER BY id FOR SHARE");
     c.prepare("ff_batch_exists", "SELECT 1 FROM writer_batches WHERE batch_id = $1");
     c.prepare("ff_batch_insert", "INSERT INTO writer_batches (batch_id, rows) VALUES ($1, $2)");
     if (ever_connected) {
@@ -370,6 +416,42 @@ void writer::state::commit_or_split(batch& b) {
   }
 }
 
+// Which items of the batch may be written: those of unfenced rows (attempt 0) and those whose
+// attempt is the session's current one and whose session was not failed as lost. The sessions
+// are read FOR SHARE, so a reclaim (which raises the attempt and deletes the earlier attempt's
+// rows, storage/leases.cpp) waits for this transaction, and one that committed first is seen.
+std::vector<bool> writer::state::fence(pqxx::work& tx, const batch& b) {
+  std::vector<bool> keep(b.items.size(), true);
+  std::map<std::string, int> wanted;
+  for (const auto& it : b.items) {
+    const auto [id, attempt] = detail::fencing_token(it);
+    if (attempt > 0) wanted.emplace(id.str(), attempt);
+  }
+  if (wanted.empty()) return keep;
+  std::string ids = "{";
+  for (const auto& [id, a] : wanted) ids += (ids.size() > 1 ? "," : "") + id;
+  ids += "}";
+  std::map<std::string, std::pair<int, bool>> current;
+  for (const auto& r : tx.exec_prepared("ff_session_fence", ids))
+    current[r[0].c_str()] = {r[1].as<int>(), r[2].as<bool>()};
+  std::uint64_t dropped = 0;
+  for (std::size_t i = 0; i < b.items.size(); ++i) {
+    const auto [id, attempt] = detail::fencing_token(b.items[i]);
+    if (attempt <= 0) continue;
+    const auto c = current.find(id.str());
+    if (c == current.end()) continue;  // a new session: inserted by this batch
+    if (c->second.first != attempt || c->second.second) {
+      keep[i] = false;
+      ++dropped;
+      spdlog::warn("storage writer: dropping a row of session {} attempt {} (the session is at "
+                   "attempt {}{}): its worker lost the lease",
+                   id.str(), attempt, c->second.first, c->second.second ? ", failed as lost" : "");
+    }
+  }
+  if (dropped) count([&](auto& s) { s.fenced_items += dropped; });
+  return keep;
+}
+
 bool writer::state::commit(batch& b) {
   auto& c = conn->get().conn;
   pqxx::work tx{c};
@@ -377,8 +459,11 @@ bool writer::state::commit(batch& b) {
     count([](auto& s) { ++s.batches_skipped; });
     return false;
   }
+  const auto keep = fence(tx, b);
   std::size_t visits = 0, actions = 0;
-  for (const auto& it : b.items) {
+  for (std::size_t i = 0; i < b.items.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& it = b.items[i];
     if (auto* s = std::get_if<session_row>(&it)) {
       const bool epoch = s->created_at == time_point{};
       tx.exec_prepared("ff_session_upsert", s->id.str(), s->campaign_id.str(), s->persona_id.str(),
@@ -396,8 +481,8 @@ bool writer::state::commit(batch& b) {
   // Parents first: page_visits, then their actions, in the same transaction.
   if (visits) {
     pqxx::stream_to out{tx, "page_visits", visit_columns};
-    for (const auto& it : b.items)
-      if (auto* p = std::get_if<page_record>(&it)) {
+    for (std::size_t i = 0; i < b.items.size(); ++i)
+      if (auto* p = std::get_if<page_record>(&b.items[i]); p && keep[i]) {
         const auto& v = p->visit;
         out << std::make_tuple(v.id.str(), v.session_id.str(), v.url, v.title, v.visit_order,
                                to_sql_time(v.arrived_at), opt_time(v.left_at), v.actions_count,
@@ -408,8 +493,8 @@ bool writer::state::commit(batch& b) {
   }
   if (actions) {
     pqxx::stream_to out{tx, "actions", action_columns};
-    for (const auto& it : b.items)
-      if (auto* p = std::get_if<page_record>(&it)) {
+    for (std::size_t i = 0; i < b.items.size(); ++i)
+      if (auto* p = std::get_if<page_record>(&b.items[i]); p && keep[i]) {
         const auto visit_id = p->visit.id.str();
         const auto arrived = to_sql_time(p->visit.arrived_at);
         for (const auto& a : p->actions)
@@ -430,9 +515,33 @@ bool writer::state::commit(batch& b) {
   return true;
 }
 
+// The connected database must be the one this writer writes for (the first it reached, or
+// the one it was given): a server replaced behind the same URL gets nothing of another's.
+void writer::state::check_identity() {
+  const auto id = database_identity(*conn);
+  if (opt.database_identity.empty()) {
+    opt.database_identity = id;
+    return;
+  }
+  if (id == opt.database_identity) return;
+  if (!identity_mismatch_logged)
+    spdlog::error("storage writer: {} now reaches database {}, but this writer writes for {}: "
+                  "spooling until that database is back",
+                  redact_url(opt.url), id, opt.database_identity);
+  identity_mismatch_logged = true;
+  throw database_error("connected to database " + id + ", not " + opt.database_identity);
+}
+
+std::string writer::state::spool_header() const {
+  return nlohmann::json{{"spool_for",
+                         {{"database", opt.database_identity}, {"url", redact_url(opt.url)}}}}
+      .dump();
+}
+
 void writer::state::spool_batch(const batch& b) {
   if (!spool) {
     spool = detail::spool_file::open_locked(opt.spool_dir / ("spool-" + writer_id.str() + ".jsonl"), true);
+    spool->append(spool_header());
     spdlog::warn("storage writer: database unreachable; spooling batches to {}", spool->path().string());
   }
   spool->append(detail::to_json_line(b));
@@ -441,15 +550,67 @@ void writer::state::spool_batch(const batch& b) {
 }
 
 void writer::state::replay_own_spool() {
-  const auto lines = spool->lines();
+  auto lines = spool->lines();
+  if (!lines.empty() && detail::is_spool_header(lines.front())) lines.erase(lines.begin());
   spdlog::info("storage writer: database back; replaying {} spooled batches", lines.size());
   for (const auto& line : lines) {
     batch b = detail::from_json_line(line);
     commit_or_split(b);
     count([](auto& s) { ++s.batches_replayed; });
   }
-  spool->clear();
+  spool->remove();
+  spool = std::nullopt;  // the next outage starts a new file, with its header
   spool_pending = false;
+}
+
+// Replays the batches of a spool file; false when the file belongs to another database (or says
+// nothing of its database: written before spool files named theirs), which is left alone.
+bool writer::state::replay_spool_lines(const std::vector<std::string>& lines,
+                                       const std::string& name) {
+  const auto target = lines.empty() ? std::nullopt : detail::spool_target(lines.front());
+  // A writer that never reached its database could only name its URL: the same URL is the best
+  // evidence there is (the engine always names the database, so its spools never rely on this).
+  const bool mine =
+      target && (target->database.empty() ? target->url == redact_url(opt.url)
+                                           : target->database == opt.database_identity);
+  if (!mine) {
+    count([](auto& s) { ++s.foreign_spools; });
+    spdlog::warn("storage writer: spool file {} in {} is for database {}, not this one ({}): left "
+                 "alone for a writer of that database",
+                 name, opt.spool_dir.string(),
+                 !target                    ? std::string("(not named)")
+                 : target->database.empty() ? "at " + target->url
+                                            : target->database,
+                 opt.database_identity);
+    return false;
+  }
+  if (target->database.empty())
+    spdlog::warn("storage writer: spool file {} names no database, only its URL {}: replaying it "
+                 "here",
+                 name, target->url);
+  if (lines.size() > 1)
+    spdlog::info("storage writer: replaying {} batches left in {}", lines.size() - 1, name);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    try {
+      batch b = detail::from_json_line(lines[i]);
+      commit_or_split(b);
+      count([](auto& s) { ++s.batches_replayed; });
+    } catch (const std::exception& e) {
+      if (!conn || !conn->get().conn.is_open() || is_connection_failure(e)) throw;
+      spdlog::error("storage writer: unreadable line in {}: {}", name, e.what());
+    }
+  }
+  return true;
+}
+
+void writer::state::replay_orphan(const std::filesystem::path& path) {
+  auto f = detail::spool_file::open_locked(path, false);
+  if (!f) return;  // its writer is alive
+  if (f->empty()) {
+    f->remove();
+    return;
+  }
+  if (replay_spool_lines(f->lines(), path.filename().string())) f->remove();
 }
 
 void writer::state::replay_orphans() {
@@ -459,21 +620,7 @@ void writer::state::replay_orphans() {
     const auto name = entry.path().filename().string();
     if (name.rfind("spool-", 0) != 0 || entry.path().extension() != ".jsonl") continue;
     if (spool && entry.path() == spool->path()) continue;
-    auto f = detail::spool_file::open_locked(entry.path(), false);
-    if (!f) continue;  // its writer is alive
-    const auto lines = f->lines();
-    if (!lines.empty()) spdlog::info("storage writer: replaying {} batches left in {}", lines.size(), name);
-    for (const auto& line : lines) {
-      try {
-        batch b = detail::from_json_line(line);
-        commit_or_split(b);
-        count([](auto& s) { ++s.batches_replayed; });
-      } catch (const std::exception& e) {
-        if (!conn || !conn->get().conn.is_open() || is_connection_failure(e)) throw;
-        spdlog::error("storage writer: unreadable line in {}: {}", name, e.what());
-      }
-    }
-    f->remove();
+    replay_orphan(entry.path());
   }
 }
 

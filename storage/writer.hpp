@@ -4,7 +4,14 @@
 /// timings, error_message); one background thread writes them with COPY (pqxx::stream_to).
 ///
 /// Guarantees:
-///  * Back-pressure, never drops: the queue is bounded (in rows); write() blocks while it is full.
+///  * Never drops, and never blocks a caller that must not block: with overflow_policy::block
+///    (default) the queue is bounded (in rows) and write() blocks while it is full; with
+///    overflow_policy::spill (the engine: write() is called from the CDP io thread) write()
+///    always returns at once, and while the queue is over its bound and the database is down the
+///    writer thread spools batches right away instead of waiting spool_after — the queue drains
+///    to disk, so memory stays near the bound during an outage. While the database is up but
+///    slower than the producer the queue grows past the bound (counted in overflow_writes);
+///    the engine's producers are paced browsers, a few hundred rows a second at most.
 ///  * Order: items are committed in the order they were written. Within one batch transaction,
 ///    sessions are upserted first, then page_visits are COPYed, then actions, so a parent row
 ///    always exists before its children and a session's final status commits with (or after) its
@@ -13,10 +20,15 @@
 ///  * Connection lost ⇒ reconnect with exponential backoff. Down longer than spool_after ⇒ each
 ///    batch is appended to a JSON-lines spool file in spool_dir (the queue keeps draining, so the
 ///    engine keeps running), and spooled batches are replayed, in order, before anything new once
-///    the database is back — also by the next writer to start if this process dies.
+///    the database is back — also by the next writer of the same database to start if this
+///    process dies (spool files name their database; others' are left alone and reported).
 ///  * Exactly once: each batch carries a UUID recorded in writer_batches in the batch's own
 ///    transaction; before retrying a batch whose COMMIT outcome is unknown, or replaying a spooled
 ///    one, the writer looks the id up and skips it if it is already there.
+///  * Fenced by attempt: an item carrying a session attempt (session_row::attempt,
+///    page_visit_row::attempt > 0) that is no longer the session's current one, or of a session
+///    failed as lost, is dropped and counted (stats().fenced_items): a worker whose lease expired
+///    never writes into the session's next attempt (storage/leases.hpp).
 ///  * A batch the database refuses for its content (constraint violation) is retried item by
 ///    item; the items still refused are appended to rejected-*.jsonl in spool_dir with the error
 ///    and counted in stats().rejected_items — logged, never silently lost, never blocking the rest.
@@ -36,12 +48,16 @@
 
 namespace footfall::storage {
 
+/// What write() does when the queue is full (see the guarantees above).
+enum class overflow_policy { block, spill };
+
 /// Writer tuning. Defaults suit a campaign run; tests shorten the timeouts.
 struct writer_options {
   database_url url;
   /// Queue bound, in rows (a page_record counts 1 + its actions, a session 1). A single item
   /// larger than the bound is still accepted when the queue is empty.
   std::size_t queue_rows = 50'000;
+  overflow_policy when_full = overflow_policy::block;
   /// Flush when a batch reaches this many rows ...
   std::size_t batch_rows = 10'000;
   /// ... or this long after the batch's first item arrived.
@@ -56,8 +72,14 @@ struct writer_options {
   std::filesystem::path spool_dir;
   /// close() waits this long for the database before spooling the rest.
   std::chrono::milliseconds close_timeout{10'000};
-  /// Replay spool files left by earlier (crashed) writers when connected.
+  /// Replay spool files left by earlier (crashed) writers when connected — only those written
+  /// for this writer's database (see database_identity).
   bool replay_orphan_spools = true;
+  /// The database this writer writes for (storage::database_identity). Empty: learned at the
+  /// first connection. A connection that reaches another database is treated as no connection
+  /// (batches spool), and spool files carry it in a header line: a spool written for database A
+  /// is never replayed into B, and is left alone and reported there.
+  std::string database_identity;
 };
 
 /// Counters, for logs, tests and the benchmark.
@@ -70,8 +92,11 @@ struct writer_stats {
   std::uint64_t batches_replayed = 0;   ///< spooled batches later committed
   std::uint64_t batches_skipped = 0;    ///< already in writer_batches (commit outcome was unknown)
   std::uint64_t rejected_items = 0;     ///< refused by the database, kept in rejected-*.jsonl
+  std::uint64_t fenced_items = 0;       ///< dropped: written by an attempt whose lease was lost
   std::uint64_t reconnects = 0;
   std::uint64_t producer_waits = 0;     ///< write() calls that blocked on a full queue
+  std::uint64_t foreign_spools = 0;     ///< orphan spool files left alone: another database's
+  std::uint64_t overflow_writes = 0;    ///< write() calls past the bound (overflow_policy::spill)
   std::size_t queued_rows = 0;          ///< rows waiting right now
 };
 

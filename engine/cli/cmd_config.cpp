@@ -17,7 +17,8 @@ namespace footfall::cli {
 
 storage::campaign create_campaign_from_file(const std::string& url,
                                             const std::filesystem::path& file,
-                                            const std::string& target_url);  // cmd_run.cpp
+                                            const std::string& target_url,
+                                            bool if_absent);  // cmd_run.cpp
 
 namespace po = boost::program_options;
 using nlohmann::json;
@@ -166,7 +167,7 @@ int campaign_cmd(const std::string& sub, const args& rest) {
                    true))
       return ok;
     const auto url = engine::open_database(f.db);
-    const auto c = create_campaign_from_file(url, f.arg, f.target_url);
+    const auto c = create_campaign_from_file(url, f.arg, f.target_url, false);
     if (f.json)
       std::cout << campaign_json(c).dump(2) << "\n";
     else
@@ -211,6 +212,8 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   const auto counts = storage::session_repository(c).counts(id);
   json j = campaign_json(camp);
   for (const auto& [s, n] : counts.by_status) j["sessions"][std::string(storage::to_string(s))] = n;
+  // Running with an expired lease: the worker is gone; the next claim by any worker reclaims them.
+  j["sessions_lost"] = counts.lost;
   if (f.json || sub == "show") {
     std::cout << j.dump(2) << "\n";
   } else {

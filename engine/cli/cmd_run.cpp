@@ -33,6 +33,9 @@ struct run_flags {
   std::string screenshot_dir;
   bool json = false;
   bool no_progress = false;
+  double lease_s = 0;
+  double outage_budget_s = 300;
+  std::string campaign_file;
   metrics_flags metrics;
 };
 
@@ -48,7 +51,12 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")(
       "json", po::bool_switch(&f.json), "print the summary as JSON")(
-      "no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs");
+      "no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs")(
+      "lease-s", po::value(&f.lease_s)->value_name("S"),
+      "lease of each claimed session, renewed by heartbeat; a worker silent this long loses its "
+      "sessions to the others (default: the campaign's lease_s, 30)")(
+      "outage-budget-s", po::value(&f.outage_budget_s)->value_name("S"),
+      "how long to wait out a database outage before giving up (default 300)");
   engine::add_database_flags(d, f.db);
   add_metrics_flags(d, f.metrics);
 }
@@ -65,6 +73,13 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   else if (f.pace != -1)
     throw usage_error("--pace: expected a number >= 0");
   if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
+  if (f.lease_s < 0 || f.lease_s > engine::max_lease_s || (f.lease_s > 0 && f.lease_s < 0.5))
+    throw usage_error("--lease-s: expected seconds between 0.5 and " +
+                      std::to_string(engine::max_lease_s));
+  if (f.lease_s > 0) o.lease = std::chrono::milliseconds(static_cast<long>(f.lease_s * 1000));
+  if (f.outage_budget_s < 0 || f.outage_budget_s > 86400)
+    throw usage_error("--outage-budget-s: expected seconds between 0 and 86400");
+  o.outage.budget = std::chrono::milliseconds(static_cast<long>(f.outage_budget_s * 1000));
   o.slow_mo_ms = f.slow_mo;
   o.pool.launch.headed = f.headed;
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
@@ -94,9 +109,10 @@ storage::persona resolve_persona(storage::connection& c, const engine::campaign_
 
 }  // namespace
 
-/// Creates a campaign from a file (persona resolved, sessions materialized); returns it.
+/// Creates a campaign from a file (persona resolved, sessions materialized); returns it. With
+/// `if_absent`, the latest campaign of the file's name is used when there is one (race-free).
 storage::campaign create_campaign_from_file(const std::string& url, const fs::path& file,
-                                            const std::string& target_url) {
+                                            const std::string& target_url, bool if_absent) {
   return as_usage_errors([&] {
     auto f = engine::load_campaign_file(file);
     if (!target_url.empty()) {
@@ -107,7 +123,10 @@ storage::campaign create_campaign_from_file(const std::string& url, const fs::pa
     storage::connection c(url);
     const auto persona = resolve_persona(c, f, file);
     f.campaign.persona_id = persona.id;
-    auto created = storage::campaign_repository(c).create(f.campaign);
+    storage::campaign_repository campaigns(c);
+    auto created = if_absent ? campaigns.create_if_absent(f.campaign).first
+                             : campaigns.create(f.campaign);
+    // Idempotent (ON CONFLICT DO NOTHING): a worker joining an existing campaign adds nothing.
     engine::materialize_sessions(url, created);
     return created;
   });
@@ -118,8 +137,11 @@ namespace {
 int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
   const auto url = engine::open_database(f.db);
   storage::uuid id;
-  if (from_file_allowed && (f.campaign.ends_with(".json") || fs::is_regular_file(f.campaign))) {
-    id = create_campaign_from_file(url, f.campaign, f.target_url).id;
+  if (!f.campaign_file.empty()) {
+    id = create_campaign_from_file(url, f.campaign_file, f.target_url, true).id;
+  } else if (from_file_allowed &&
+             (f.campaign.ends_with(".json") || fs::is_regular_file(f.campaign))) {
+    id = create_campaign_from_file(url, f.campaign, f.target_url, false).id;
   } else {
     if (!f.target_url.empty()) throw usage_error("--target-url applies to a campaign file only");
     id = campaign_ref(url, f.campaign);
@@ -180,17 +202,27 @@ int cmd_run(const args& a) {
 int cmd_worker(const args& a) {
   run_flags f;
   po::options_description d("footfall worker");
-  d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign id or name");
+  d.add_options()("campaign", po::value(&f.campaign), "campaign id or name")(
+      "campaign-file", po::value(&f.campaign_file)->value_name("FILE"),
+      "create the file's campaign unless one of its name exists (race-free), then join it: "
+      "every pod of an Indexed Job starts with the same command")(
+      "target-url", po::value(&f.target_url)->value_name("URL"),
+      "with --campaign-file: override the file's target_url");
   add_run_flags(d, f);
   po::positional_options_description pos;
   pos.add("campaign", 1);
   po::variables_map vm;
   if (!parse_flags(a, d, pos, vm,
-                   "usage: footfall worker CAMPAIGN_ID [--browsers N] [--contexts-per-browser N] "
-                   "[--pace X] [--database-url URL] [--json]\n"
-                   "Joins a campaign: claims pending sessions (FOR UPDATE SKIP LOCKED) until none "
-                   "is left; many workers may share one campaign. Waits while it is paused."))
+                   "usage: footfall worker CAMPAIGN_ID|--campaign-file FILE [--browsers N] "
+                   "[--contexts-per-browser N] [--pace X] [--lease-s S] [--outage-budget-s S] "
+                   "[--database-url URL] [--json]\n"
+                   "Joins a campaign: claims pending sessions with a lease until every session "
+                   "has ended; many workers may share one campaign, and the sessions of a worker "
+                   "that dies are reclaimed by the others once its leases expire. Waits while "
+                   "the campaign is paused and while the database is down (--outage-budget-s)."))
     return ok;
+  if (f.campaign.empty() == f.campaign_file.empty())
+    throw usage_error("worker: give a campaign id/name or --campaign-file FILE (one of them)");
   return run_common(f, false, false);
 }
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,4 +69,28 @@ TEST_CASE("embedded server: two processes starting a fresh data dir at once init
   CHECK_FALSE(server.status().running);
   CHECK_FALSE(server.stop());
   fs::remove_all(o.data_dir);
+}
+
+TEST_CASE("embedded server: private - socket dir 0700 - another local user cannot connect") {
+  auto& server = test::test_server();
+  const auto url = server.ensure_running();
+  const auto dir = server.options().data_dir;
+  struct stat st {};
+  REQUIRE(::stat(dir.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  REQUIRE(::stat((dir / ".s.PGSQL.5432").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0077) == 0);  // no group or other bits on the socket
+  {
+    pqxx::connection c{url};  // the invoking user (root here) still connects
+    CHECK(c.is_open());
+  }
+  if (::geteuid() != 0) return;  // another user to try as needs root
+  // `nobody` runs psql against the same URL: refused at the socket, before any auth.
+  const std::string cmd = "runuser -u nobody -- /usr/lib/postgresql/15/bin/psql '" + url +
+                          "' -Atc 'SELECT 1' >/dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) != 0);
+  // The check itself can succeed: the same command as root does connect.
+  const std::string as_root =
+      "/usr/lib/postgresql/15/bin/psql '" + url + "' -Atc 'SELECT 1' >/dev/null 2>&1";
+  CHECK(std::system(as_root.c_str()) == 0);
 }

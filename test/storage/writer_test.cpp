@@ -271,12 +271,17 @@ TEST_CASE("writer: a batch whose commit already happened is not written again on
     po.spool_after = 0ms;
     po.close_timeout = 0ms;
     po.replay_orphan_spools = false;
+    po.database_identity = database_identity(c);  // the spool is db's, though written elsewhere
     writer w{po};
     w.write(page);
     w.close();
     for (auto& e : std::filesystem::directory_iterator(probe.path())) {
       std::ifstream in(e.path());
+      std::string header;
+      std::getline(in, header);
+      CHECK(header.find("\"spool_for\"") != std::string::npos);
       std::getline(in, line);
+      line = header + "\n" + line;
     }
   }
   REQUIRE(!line.empty());

@@ -1,0 +1,195 @@
+// Claims under a per-campaign advisory lock, heartbeats, reclaim of lost workers' sessions.
+#include "storage/leases.hpp"
+
+#include <algorithm>
+
+#include <pqxx/pqxx>
+
+#include "storage/connection_impl.hpp"
+#include "storage/errors.hpp"
+#include "storage/session_sql.hpp"
+
+namespace footfall::storage {
+namespace {
+
+// The advisory-lock key space of claims (pg_advisory_xact_lock(hashtextextended(id, seed))):
+// one lock per campaign, held until the claim transaction ends.
+constexpr int claim_lock_seed = 7012;
+
+constexpr const char* expired_except_alive =
+    "lease_expires_at < now() AND NOT (id = ANY($3::uuid[]))";
+
+// Reclaims running sessions matched by `which` ($1 campaign, $2 max_attempts, $3 its argument). SET
+// expressions read the row's old values, so `attempt >= $2` is "this was the last attempt".
+std::string reclaim_sql(const char* which) {
+  return std::string(
+             "UPDATE sessions SET "
+             "status = (CASE WHEN attempt >= $2 THEN 'failed' ELSE 'pending' END)::session_status, "
+             "worker_lost = attempt >= $2, "
+             "error_message = CASE WHEN attempt >= $2 THEN format('worker lost after %s "
+             "attempt(s) (last worker %s)', attempt, coalesce(claimed_by, '?')) END, "
+             "completed_at = CASE WHEN attempt >= $2 THEN now() END, "
+             "started_at = CASE WHEN attempt >= $2 THEN started_at END, "
+             "claimed_by = CASE WHEN attempt >= $2 THEN claimed_by END, "
+             "pages_visited = CASE WHEN attempt >= $2 THEN pages_visited ELSE 0 END, "
+             "total_actions = CASE WHEN attempt >= $2 THEN total_actions ELSE 0 END, "
+             "session_duration_ms = NULL, screenshot_path = NULL, lease_expires_at = NULL, "
+             "attempt = CASE WHEN attempt >= $2 THEN attempt ELSE attempt + 1 END "
+             "WHERE campaign_id = $1 AND status = 'running' AND ") +
+         which + " RETURNING id::text, status::text";
+}
+
+std::string uuid_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+  return out + "}";
+}
+
+// Runs a reclaim statement and deletes the requeued sessions' earlier rows in the same
+// transaction. The UPDATE above waits for any writer batch holding a session row FOR SHARE
+// (storage/writer.cpp fences by attempt), and these DELETEs take a snapshot after it, so a dead
+// attempt's rows committed before the reclaim are gone and any written after it are refused.
+reclaim_result reclaim(pqxx::work& tx, const std::string& sql, const uuid& campaign,
+                       int max_attempts, const std::string& arg) {
+  reclaim_result out;
+  std::vector<std::string> requeued;
+  for (const auto& r : tx.exec_params(sql, campaign.str(), max_attempts, arg)) {
+    if (std::string_view(r[1].c_str()) == "pending") {
+      requeued.push_back(r[0].c_str());
+      ++out.requeued;
+    } else {
+      ++out.failed;
+    }
+  }
+  if (requeued.empty()) return out;
+  const auto ids = uuid_array(requeued);
+  tx.exec_params(
+      "DELETE FROM actions a USING page_visits pv WHERE pv.session_id = ANY($1::uuid[]) AND "
+      "a.page_visit_id = pv.id AND a.page_arrived_at = pv.arrived_at",
+      ids);
+  tx.exec_params("DELETE FROM page_visits WHERE session_id = ANY($1::uuid[])", ids);
+  tx.exec_params("DELETE FROM session_analytics WHERE session_id = ANY($1::uuid[])", ids);
+  return out;
+}
+
+void lock_campaign_claims(pqxx::work& tx, const uuid& campaign) {
+  tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))", campaign.str(),
+                 claim_lock_seed);
+}
+
+}  // namespace
+
+claim_outcome lease_repository::claim(const claim_request& r) {
+  claim_outcome out;
+  try {
+    pqxx::work tx{c_.get().conn};
+    lock_campaign_claims(tx, r.campaign_id);
+    std::vector<std::string> alive;
+    for (const auto& id : r.alive) alive.push_back(id.str());
+    out.reclaimed =
+        reclaim(tx, reclaim_sql(expired_except_alive),
+                r.campaign_id, r.max_attempts, uuid_array(alive));
+    const auto counts = tx.exec_params1(
+        "SELECT count(*) FILTER (WHERE status = 'running'), "
+        "count(*) FILTER (WHERE status = 'pending') FROM sessions WHERE campaign_id = $1",
+        r.campaign_id.str());
+    out.running = counts[0].as<std::int64_t>();
+    out.pending = counts[1].as<std::int64_t>();
+    const auto n = std::min<std::int64_t>({r.want, r.cap - out.running, out.pending});
+    if (n > 0) {
+      const auto rows = tx.exec_params(
+          std::string("UPDATE sessions SET status = 'running', started_at = now(), "
+                      "completed_at = NULL, claimed_by = $3, "
+                      "lease_expires_at = now() + $4 * interval '1 millisecond' "
+                      "WHERE id IN (SELECT id FROM sessions WHERE campaign_id = $1 AND "
+                      "status = 'pending' ORDER BY session_index LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                      "RETURNING ") +
+              detail::session_columns,
+          r.campaign_id.str(), static_cast<int>(n), r.worker,
+          static_cast<long long>(r.lease.count()));
+      for (const auto& row : rows) out.claimed.push_back(detail::read_session_row(row));
+      out.running += static_cast<std::int64_t>(out.claimed.size());
+      out.pending -= static_cast<std::int64_t>(out.claimed.size());
+    }
+    tx.commit();
+  } catch (...) {
+    rethrow_as_storage_error("claiming sessions");
+  }
+  std::sort(out.claimed.begin(), out.claimed.end(),
+            [](auto& a, auto& b) { return a.session_index < b.session_index; });
+  return out;
+}
+
+std::vector<uuid> lease_repository::renew(const std::vector<held_session>& held,
+                                          std::string_view worker,
+                                          std::chrono::milliseconds lease) {
+  std::vector<uuid> out;
+  if (held.empty()) return out;
+  std::vector<std::string> ids;
+  std::string attempts = "{";
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    ids.push_back(held[i].id.str());
+    attempts += (i ? "," : "") + std::to_string(held[i].attempt);
+  }
+  attempts += "}";
+  try {
+    pqxx::work tx{c_.get().conn};
+    const auto rows = tx.exec_params(
+        "UPDATE sessions s SET lease_expires_at = now() + $4 * interval '1 millisecond' "
+        "FROM unnest($1::uuid[], $2::int[]) AS h(id, attempt) "
+        "WHERE s.id = h.id AND s.attempt = h.attempt AND s.status = 'running' AND "
+        "s.claimed_by = $3 RETURNING s.id::text",
+        uuid_array(ids), attempts, std::string(worker), static_cast<long long>(lease.count()));
+    tx.commit();
+    for (const auto& r : rows) out.push_back(*uuid::parse(r[0].c_str()));
+  } catch (...) {
+    rethrow_as_storage_error("renewing leases");
+  }
+  return out;
+}
+
+reclaim_result lease_repository::reclaim_expired(const uuid& campaign_id, int max_attempts,
+                                                 const std::vector<uuid>& alive) {
+  std::vector<std::string> ids;
+  for (const auto& id : alive) ids.push_back(id.str());
+  try {
+    pqxx::work tx{c_.get().conn};
+    lock_campaign_claims(tx, campaign_id);
+    auto out = reclaim(tx, reclaim_sql(expired_except_alive), campaign_id, max_attempts,
+                       uuid_array(ids));
+    tx.commit();
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reclaiming expired leases");
+  }
+}
+
+reclaim_result lease_repository::reclaim_worker(const uuid& campaign_id, std::string_view worker,
+                                                int max_attempts) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    lock_campaign_claims(tx, campaign_id);
+    auto out = reclaim(tx, reclaim_sql("claimed_by = $3"), campaign_id, max_attempts,
+                       std::string(worker));
+    tx.commit();
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reclaiming sessions of " + std::string(worker));
+  }
+}
+
+std::int64_t lease_repository::count_lost(const uuid& campaign_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM sessions WHERE campaign_id = $1 AND status = 'running' AND "
+            "lease_expires_at < now()",
+            campaign_id.str())[0]
+        .as<std::int64_t>();
+  } catch (...) {
+    rethrow_as_storage_error("counting lost sessions");
+  }
+}
+
+}  // namespace footfall::storage
