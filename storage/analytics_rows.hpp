@@ -35,6 +35,7 @@ struct visit_sample {
   std::optional<double> load_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  bool saturated = false;  ///< measured while footfall itself was saturated (page_visits.saturated)
 };
 
 /// Signals about a session that are not in its page visits and actions: measured by the engine
