@@ -34,6 +34,7 @@ std::string opt(std::optional<double> v, const char* f = "%.2f") {
 }
 
 nlohmann::json jopt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json jint(std::optional<int> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json session_analytics_json(const session_analytics_row& a) {
   return {{"total_duration_ms", a.total_duration_ms},
@@ -146,10 +147,14 @@ std::string render_table(const campaign_report& r) {
     put("  detection risk          %s   (0 undetectable .. 1 obvious bot)\n",
         opt(a->detection_risk_score).c_str());
     const auto& res = a->resources;
-    put("  runtime / cpu / memory  %s ms / %s / %s MB\n",
-        res.total_runtime_ms ? std::to_string(*res.total_runtime_ms).c_str() : "-",
-        opt(res.avg_cpu_usage).c_str(),
-        res.peak_memory_mb ? std::to_string(*res.peak_memory_mb).c_str() : "-");
+    auto mb = [](std::optional<int> v) { return v ? std::to_string(*v) + " MB" : std::string("-"); };
+    put("  runtime                 %s ms\n",
+        res.total_runtime_ms ? std::to_string(*res.total_runtime_ms).c_str() : "-");
+    put("  cpu (browsers+footfall) %s of the machine   (machine busy: %s)\n",
+        opt(res.avg_cpu_usage).c_str(), opt(res.machine_cpu_usage).c_str());
+    put("  peak memory (PSS)       %s, footfall's own %s   (machine's used memory rose %s)\n",
+        mb(res.peak_memory_mb).c_str(), mb(res.footfall_memory_mb).c_str(),
+        mb(res.machine_memory_rise_mb).c_str());
   } else {
     put("\nanalytics  not computed yet (footfall analytics recompute %s)\n", c.id.str().c_str());
   }
@@ -202,7 +207,10 @@ nlohmann::json render_json(const campaign_report& r) {
                       {"avg_cpu_usage", jopt(a->resources.avg_cpu_usage)},
                       {"peak_memory_mb", a->resources.peak_memory_mb
                                              ? nlohmann::json(*a->resources.peak_memory_mb)
-                                             : nlohmann::json()}};
+                                             : nlohmann::json()},
+                      {"footfall_memory_mb", jint(a->resources.footfall_memory_mb)},
+                      {"machine_memory_rise_mb", jint(a->resources.machine_memory_rise_mb)},
+                      {"machine_cpu_usage", jopt(a->resources.machine_cpu_usage)}};
   } else {
     j["analytics"] = nullptr;
   }

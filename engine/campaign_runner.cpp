@@ -236,6 +236,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   rate_limiter limiter(std::chrono::milliseconds(campaign.rate_limit_delay_ms));
 
   auto st = std::make_shared<run_state>();
+  st->meter.sample({});  // the machine's memory and CPU before any browser starts (issue 10)
   st->o = o;
   st->campaign_id = campaign_id;
   st->db = db_pool.get_executor();

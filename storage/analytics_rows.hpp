@@ -84,8 +84,14 @@ struct session_analytics_row {
 /// Browser resource usage over a campaign, measured by the engine.
 struct resource_usage {
   std::optional<std::int64_t> total_runtime_ms;
-  std::optional<double> avg_cpu_usage;  ///< mean CPU use of the browsers, fraction of the machine
-  std::optional<int> peak_memory_mb;    ///< peak resident memory of all browsers together
+  /// CPU time of the browsers' process groups and of footfall over the run, as a share of the
+  /// machine (all cores × wall time), 0 … 1.
+  std::optional<double> avg_cpu_usage;
+  /// Peak proportional set size (PSS) of the browsers' process groups plus footfall's own.
+  std::optional<int> peak_memory_mb;
+  std::optional<int> machine_memory_rise_mb;  ///< peak rise of the machine's used memory
+  std::optional<double> machine_cpu_usage;    ///< busy share of the machine's CPUs, all processes
+  std::optional<int> footfall_memory_mb;      ///< footfall's own peak PSS
 };
 
 /// A row of campaign_analytics.
