@@ -247,8 +247,11 @@ int campaign_summary::pages() const {
 
 comparison compare(const campaign_summary& b, const campaign_summary& c, const thresholds& t) {
   comparison out{b, c, t, {}, 0, false};
-  diff_row sessions{"sessions", "campaign", static_cast<int>(b.sessions.size()),
-                    static_cast<int>(c.sessions.size())};
+  diff_row sessions;
+  sessions.metric = "sessions";
+  sessions.scope = "campaign";
+  sessions.n_baseline = static_cast<int>(b.sessions.size());
+  sessions.n_candidate = static_cast<int>(c.sessions.size());
   sessions.baseline = b.sessions.size();
   sessions.candidate = c.sessions.size();
   sessions.status = verdict::info;

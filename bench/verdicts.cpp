@@ -10,7 +10,10 @@
 //    power to detect a 20 % p50 slowdown by sessions per side and by load-time spread.
 //
 // usage: bench_verdicts [--pairs K] [--sessions N] [--concurrency C] [--slow-ms MS]
-//                       [--slow-path PATH] [--database-url URL] [--data-dir DIR] [--sim-only]
+//                       [--slow-path PATH] [--database-url URL] [--data-dir DIR]
+//                       [--saturation-cpu SHARE] [--sim-only]
+// --saturation-cpu sets FOOTFALL_SATURATION_CPU for the runs (on a machine shared with other
+// work the CPU is busy whatever footfall does; above 1 leaves only the io-thread lag rule).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -40,10 +43,54 @@ struct options {
   std::string database_url;
   std::string data_dir = "/var/lib/footfall/bench-verdicts-pg";
   bool sim_only = false;
+  std::string saturation_cpu;  ///< FOOTFALL_SATURATION_CPU for the runs ("" = footfall's default)
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// What a run's campaign_analytics says about memory (MB) and the share of flagged visits.
+struct run_figures {
+  std::string name;
+  int peak_memory_mb = 0, machine_rise_mb = 0, footfall_mb = 0, saturated = 0, visits = 0;
+  double lag_p50 = NAN, lag_p95 = NAN;
+};
+std::vector<run_figures> figures;
+
+/// Reads a campaign's report (JSON) for the resource and saturation table.
+void read_figures(const options& o, const std::string& name) {
+  const auto r = test::run({FOOTFALL_BINARY, "report", name, "--format", "json",
+                            "--database-url", o.database_url},
+                           std::chrono::seconds(120), {{"FOOTFALL_LOG_LEVEL", "warn"}});
+  if (r.exit_code != 0) return;
+  const auto doc = json::parse(r.out);
+  run_figures f;
+  f.name = name;
+  const auto& a = doc["analytics"];
+  auto num = [](const json& v) { return v.is_number() ? v.get<int>() : -1; };
+  f.peak_memory_mb = num(a["peak_memory_mb"]);
+  f.machine_rise_mb = num(a["machine_memory_rise_mb"]);
+  f.footfall_mb = num(a["footfall_memory_mb"]);
+  f.saturated = doc["saturated_visits"].get<int>();
+  for (const auto& p : doc["paths"]) f.visits += p["visits"].get<int>();
+  const auto& t = doc["timing_fidelity"];
+  if (t["start_lag_p50_ms"].is_number()) f.lag_p50 = t["start_lag_p50_ms"].get<double>();
+  if (t["start_lag_p95_ms"].is_number()) f.lag_p95 = t["start_lag_p95_ms"].get<double>();
+  figures.push_back(f);
+}
+
+void print_figures() {
+  std::printf("\nresources and saturation per campaign (peak_memory_mb = PSS of browsers + "
+              "footfall; machine rise = peak MemTotal-MemAvailable rise over the run, every "
+              "process on this shared machine)\n");
+  std::printf("| campaign | peak_memory_mb | machine rise MB | ratio | footfall MB | saturated "
+              "visits | start lag p50 / p95 ms |\n|---|---|---|---|---|---|---|\n");
+  for (const auto& f : figures)
+    std::printf("| %s | %d | %d | %.2f | %d | %d / %d | %.1f / %.1f |\n", f.name.c_str(),
+                f.peak_memory_mb, f.machine_rise_mb,
+                f.machine_rise_mb > 0 ? double(f.peak_memory_mb) / f.machine_rise_mb : NAN,
+                f.footfall_mb, f.saturated, f.visits, f.lag_p50, f.lag_p95);
 }
 
 /// Runs one campaign of `o.sessions` sessions against `site` through the footfall binary.
@@ -65,12 +112,15 @@ void run_campaign(const options& o, const test::temp_dir& dir, const std::string
         {"typing_probability", 0.0}}}};
   const auto file = dir.path() / (name + ".json");
   std::ofstream(file) << campaign.dump(2);
+  std::map<std::string, std::string> env{{"FOOTFALL_LOG_LEVEL", "warn"}};
+  if (!o.saturation_cpu.empty()) env["FOOTFALL_SATURATION_CPU"] = o.saturation_cpu;
   const auto r = test::run({FOOTFALL_BINARY, "run", file.string(), "--database-url",
                             o.database_url},
-                           std::chrono::seconds(600), {{"FOOTFALL_LOG_LEVEL", "warn"}});
+                           std::chrono::seconds(600), env);
   if (r.exit_code != 0)
     throw std::runtime_error("footfall run " + name + " exited " +
                              std::to_string(r.exit_code) + ": " + r.err.substr(0, 2000));
+  read_figures(o, name);
 }
 
 struct judged {
@@ -159,6 +209,7 @@ void real_campaigns(options o) {
               detected, o.pairs, 100.0 * detected / o.pairs, double(inconclusive_same) / o.pairs,
               double(inconclusive_slow) / o.pairs, compare_s[compare_s.size() / 2],
               compare_s.back());
+  print_figures();
 }
 
 }  // namespace
@@ -242,11 +293,12 @@ int main(int argc, char** argv) {
     else if (a == "--database-url") o.database_url = val();
     else if (a == "--data-dir") o.data_dir = val();
     else if (a == "--sim-only") o.sim_only = true;
+    else if (a == "--saturation-cpu") o.saturation_cpu = val();
     else {
       std::fprintf(stderr,
                    "usage: bench_verdicts [--pairs K] [--sessions N] [--concurrency C] "
                    "[--slow-ms MS] [--slow-path PATH] [--database-url URL] [--data-dir DIR] "
-                   "[--sim-only]\n");
+                   "[--saturation-cpu SHARE] [--sim-only]\n");
       return 2;
     }
   }

@@ -22,6 +22,7 @@
 #include "cdp/io_thread.hpp"
 #include "engine/offload.hpp"
 #include "engine/resource_meter.hpp"
+#include "engine/saturation.hpp"
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
@@ -59,6 +60,8 @@ struct run_state {
   run_counters counters;
   std::shared_ptr<void> keepalive;  ///< the signal handler
   resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
+  std::shared_ptr<saturation_log> saturation =  ///< when footfall itself was saturated
+      std::make_shared<saturation_log>(saturation_limits::from_env());
 };
 
 /// One claim attempt: a session, or why there is none.
@@ -148,6 +151,10 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
     });
   }
   asio::co_spawn(ex, monitor_loop(st), [](std::exception_ptr) {});
+  auto stop_watch = std::make_shared<std::atomic<bool>>(false);
+  asio::co_spawn(ex, watch_saturation(st->saturation, stop_watch), [](std::exception_ptr e) {
+    if (e) spdlog::warn("saturation watch stopped early");
+  });
   while (st->workers_left > 0) {
     st->meter.sample(pool->pids());
     boost::system::error_code ec;
@@ -155,6 +162,7 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
     co_await st->changed->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   st->finished = true;
+  *stop_watch = true;
   co_await pool->shutdown();
 }
 
@@ -249,6 +257,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   env->persona = *persona;
   env->pace = o.pace.value_or(env->settings.pace);
   env->slow_mo_ms = o.slow_mo_ms;
+  env->saturation = st->saturation.get();
   env->screenshot_dir = o.screenshot_dir;
   env->faults = o.faults;
   env->writer = &writer;
@@ -322,6 +331,13 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto wall_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
+  if (const auto s = st->saturation->summarize(); s.saturated_intervals > 0)
+    spdlog::warn(
+        "footfall was saturated for {} of {} s (machine CPU >= {:.0f} % or io-thread lag >= {:.0f} "
+        "ms; lag p50 {:.0f} ms, p95 {:.0f} ms): page loads measured then are flagged "
+        "(page_visits.saturated) and compare leaves them out",
+        s.saturated_intervals, s.intervals, 100 * st->saturation->limits().cpu_busy,
+        st->saturation->limits().lag_ms, s.lag_p50_ms, s.lag_p95_ms);
   // Runs after the queued session analytics (one db thread, FIFO).
   // (Not a packaged_task: Asio treats one as a completion token and takes its future itself.)
   using final_t = std::pair<campaign_status, storage::session_counts>;

@@ -143,6 +143,10 @@ struct campaign_dataset {
   std::vector<visit_fact> visits;              ///< ordered by arrived_at
   std::vector<std::int64_t> action_mix = std::vector<std::int64_t>(action_type_count, 0);
   std::vector<click_fact> clicks;              ///< a bounded sample of click positions
+  /// Timing fidelity: actions.start_lag_ms over the campaign (p50, p95, how many actions had one).
+  std::optional<double> start_lag_p50_ms;
+  std::optional<double> start_lag_p95_ms;
+  std::int64_t start_lag_samples = 0;
 };
 
 }  // namespace footfall::storage

@@ -112,6 +112,7 @@ struct page_visit_row {
   std::optional<double> load_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  bool saturated = false;  ///< measured while footfall was saturated (engine/saturation.hpp)
 };
 
 /// One action on a page.
@@ -129,6 +130,8 @@ struct action_row {
   time_point timestamp{};
   int action_order = 1;  ///< 1-based, sequential within the page visit
   int duration_ms = 0;
+  /// Timing fidelity: how much later than planned the timers pacing this action fired.
+  std::optional<int> start_lag_ms;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's
