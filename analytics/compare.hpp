@@ -1,5 +1,10 @@
 #pragma once
-/// The nightly regression verdict: a pure comparison of two campaign summaries under thresholds.
+/// The nightly regression verdict: a pure comparison of two campaigns' samples under thresholds.
+/// Every judged metric rests on an interval for the difference (analytics/inference.hpp), the
+/// intervals of one comparison hold together at the thresholds' confidence (Bonferroni over the
+/// metrics that can be judged), and a metric with too few samples is `inconclusive`, never a
+/// regression. analytics/README.md explains each method.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -7,60 +12,79 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/inference.hpp"
 #include "analytics/report.hpp"
 
 namespace footfall::analytics {
 
-/// What compare looks at in one campaign.
-struct campaign_summary {
-  std::string id;
-  std::string name;
-  int sessions = 0;
-  double success_rate = 0;
+/// What compare reads of one session.
+struct session_sample {
+  bool completed = false;
   int pages = 0;
   int console_errors = 0;
   int failed_requests = 0;
-  std::optional<double> rhythm_score;    ///< campaign avg_rhythm_score
-  std::optional<double> detection_risk;  ///< campaign detection_risk_score
-  struct load {
-    int samples = 0;
-    std::optional<double> p50_ms;
-    std::optional<double> p95_ms;
-  };
-  std::map<std::string, load> paths;  ///< by URL path
+  std::optional<double> rhythm_score;
+  std::optional<double> detection_risk;
 };
 
-/// Reduces a report to its summary.
+/// What compare looks at in one campaign: per-session and per-visit samples, not point figures.
+struct campaign_summary {
+  std::string id;
+  std::string name;
+  std::vector<session_sample> sessions;
+  /// Per URL path: load times (ms) of the visits measured while footfall was not saturated.
+  std::map<std::string, std::vector<double>> load_ms;
+  /// Per URL path: visits with a load time left out because footfall was saturated then.
+  std::map<std::string, int> saturated_visits;
+
+  int completed() const;
+  int pages() const;
+};
+
+/// Reduces a report to its samples.
 campaign_summary summarize(const campaign_report& r);
 
-/// When a difference is a regression. Loads regress when BOTH the relative and the absolute
-/// increase exceed their limits (so a 2 ms page does not fail on +1 ms). Errors are compared per
-/// page visit, so campaigns of different sizes compare fairly.
+/// When a difference is a regression, and how sure compare must be. A metric regresses when its
+/// interval lies wholly on the worse side of zero AND its estimate exceeds the limit (for loads
+/// both the relative and the absolute one, so a 2 ms page does not fail on +1 ms).
 struct thresholds {
-  double success_rate_drop = 0.05;            ///< absolute, 0…1
-  double load_p50_increase_pct = 20;
-  double load_p50_increase_ms = 50;
-  double load_p95_increase_pct = 30;
-  double load_p95_increase_ms = 100;
-  double console_errors_per_page_increase = 0;   ///< any increase fails by default
+  double confidence = 0.99;  ///< family-wise: P(any false regression in a comparison) ≤ 1 − this
+  double power = 0.8;        ///< for the detectable-change column
+  int min_samples = 5;       ///< per side: visits of a path, sessions for session metrics
+  int min_samples_p95 = 20;  ///< per side, for a path's p95
+  int bootstrap_resamples = 4000;
+  std::uint64_t seed = 1;    ///< of the bootstrap: the same inputs give the same verdict
+  double success_rate_drop = 0.05;  ///< absolute, 0…1
+  double load_p50_increase_pct = 10;
+  double load_p50_increase_ms = 20;
+  double load_p95_increase_pct = 20;
+  double load_p95_increase_ms = 50;
+  double console_errors_per_page_increase = 0;  ///< any significant increase fails by default
   double failed_requests_per_page_increase = 0;
   double rhythm_drop = 0.10;
   double detection_risk_increase = 0.10;
 
   /// Reads a JSON object of the fields above; unspecified fields keep their defaults. Throws
-  /// std::invalid_argument naming the field for unknown keys, non-numbers and negative values.
+  /// std::invalid_argument naming the field for unknown keys, non-numbers and values out of range.
   static thresholds from_json(const nlohmann::json& j);
   nlohmann::json to_json() const;
 };
 
 /// One line of the diff table.
 struct diff_row {
-  enum class verdict { ok, regressed, improved, info };
+  enum class verdict { ok, regressed, improved, inconclusive, info };
   std::string metric;
   std::string scope;  ///< "campaign" or a URL path
-  std::optional<double> baseline;
+  int n_baseline = 0;  ///< samples behind each side (sessions or visits)
+  int n_candidate = 0;
+  std::optional<double> baseline;   ///< the point figure of each side (median for loads)
   std::optional<double> candidate;
-  std::string limit;  ///< the threshold, as text
+  std::optional<double> change;     ///< estimated candidate − baseline
+  std::optional<interval> ci;       ///< interval of the change at `row_confidence`
+  double row_confidence = 0;        ///< two-sided level of this row's interval
+  std::optional<double> detectable; ///< smallest worsening these samples could call (≥ limit)
+  std::string limit;                ///< the threshold, as text
+  std::string note;                 ///< why inconclusive, what was left out
   verdict status = verdict::ok;
 };
 
@@ -70,6 +94,7 @@ struct comparison {
   campaign_summary candidate;
   thresholds limits;
   std::vector<diff_row> rows;
+  int family = 0;  ///< rows judged together (the Bonferroni divisor)
   bool regressed = false;
 };
 

@@ -34,6 +34,7 @@ std::string opt(std::optional<double> v, const char* f = "%.2f") {
 }
 
 nlohmann::json jopt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+nlohmann::json jint(std::optional<int> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json session_analytics_json(const session_analytics_row& a) {
   return {{"total_duration_ms", a.total_duration_ms},
@@ -89,7 +90,7 @@ std::string xml_escape(const std::string& s) {
 campaign_report build_report(campaign_dataset data) {
   campaign_report r;
   struct acc {
-    int visits = 0, console = 0, failed = 0;
+    int visits = 0, console = 0, failed = 0, saturated = 0;
     std::vector<double> load, dwell;
   };
   std::map<std::string, acc> by_path;
@@ -99,6 +100,8 @@ campaign_report build_report(campaign_dataset data) {
     a.console += f.visit.console_errors;
     a.failed += f.visit.failed_requests;
     if (f.visit.load_ms) a.load.push_back(*f.visit.load_ms);
+    a.saturated += f.visit.saturated;
+    r.saturated_visits += f.visit.saturated;
     if (f.visit.left_ms) a.dwell.push_back(*f.visit.left_ms - f.visit.arrived_ms);
     r.console_errors += f.visit.console_errors;
     r.failed_requests += f.visit.failed_requests;
@@ -114,6 +117,7 @@ campaign_report build_report(campaign_dataset data) {
     p.avg_dwell_ms = mean(a.dwell);
     p.console_errors = a.console;
     p.failed_requests = a.failed;
+    p.saturated_visits = a.saturated;
     r.paths.push_back(std::move(p));
   }
   r.generated_at = iso_utc(epoch_ms(clock::now()));
@@ -146,26 +150,41 @@ std::string render_table(const campaign_report& r) {
     put("  detection risk          %s   (0 undetectable .. 1 obvious bot)\n",
         opt(a->detection_risk_score).c_str());
     const auto& res = a->resources;
-    put("  runtime / cpu / memory  %s ms / %s / %s MB\n",
-        res.total_runtime_ms ? std::to_string(*res.total_runtime_ms).c_str() : "-",
-        opt(res.avg_cpu_usage).c_str(),
-        res.peak_memory_mb ? std::to_string(*res.peak_memory_mb).c_str() : "-");
+    auto mb = [](std::optional<int> v) { return v ? std::to_string(*v) + " MB" : std::string("-"); };
+    put("  runtime                 %s ms\n",
+        res.total_runtime_ms ? std::to_string(*res.total_runtime_ms).c_str() : "-");
+    put("  cpu (browsers+footfall) %s of the machine   (machine busy: %s)\n",
+        opt(res.avg_cpu_usage).c_str(), opt(res.machine_cpu_usage).c_str());
+    put("  peak memory (PSS)       %s, footfall's own %s   (machine's used memory rose %s)\n",
+        mb(res.peak_memory_mb).c_str(), mb(res.footfall_memory_mb).c_str(),
+        mb(res.machine_memory_rise_mb).c_str());
   } else {
     put("\nanalytics  not computed yet (footfall analytics recompute %s)\n", c.id.str().c_str());
   }
+  if (r.data.start_lag_samples > 0)
+    put("\ntiming fidelity  actions started late against their plan by p50 %s ms, p95 %s ms "
+        "(%lld actions)\n",
+        opt(r.data.start_lag_p50_ms, "%.1f").c_str(), opt(r.data.start_lag_p95_ms, "%.1f").c_str(),
+        static_cast<long long>(r.data.start_lag_samples));
   put("\naction mix\n");
   for (int t = 0; t < action_type_count; ++t)
     if (r.data.action_mix[t] > 0)
       put("  %-18s %10lld\n", std::string(to_string(static_cast<action_type>(t))).c_str(),
           static_cast<long long>(r.data.action_mix[t]));
-  put("\n%-34s %7s %10s %10s %10s %8s %8s\n", "url path", "visits", "p50 ms", "p95 ms", "max ms",
-      "console", "failed");
+  put("\n%-34s %7s %10s %10s %10s %8s %8s %10s\n", "url path", "visits", "p50 ms", "p95 ms",
+      "max ms", "console", "failed", "saturated");
   for (const auto& p : r.paths) {
     const std::string path = p.path.size() > 34 ? p.path.substr(0, 31) + "..." : p.path;
-    put("%-34s %7d %10s %10s %10s %8d %8d\n", path.c_str(), p.visits,
+    put("%-34s %7d %10s %10s %10s %8d %8d %10d\n", path.c_str(), p.visits,
         opt(p.load_p50_ms, "%.1f").c_str(), opt(p.load_p95_ms, "%.1f").c_str(),
-        opt(p.load_max_ms, "%.1f").c_str(), p.console_errors, p.failed_requests);
+        opt(p.load_max_ms, "%.1f").c_str(), p.console_errors, p.failed_requests,
+        p.saturated_visits);
   }
+  if (r.saturated_visits > 0)
+    put("  %d page loads were measured while footfall itself was saturated (machine CPU or its\n"
+        "  event loop late; see FOOTFALL_SATURATION_*): their times say more about the load\n"
+        "  generator than the site, and compare leaves them out.\n",
+        r.saturated_visits);
   int errors = 0;
   constexpr int shown = 20;  // a terminal summary; the JSON and HTML reports list them all
   for (const auto& s : r.data.sessions) {
@@ -202,7 +221,10 @@ nlohmann::json render_json(const campaign_report& r) {
                       {"avg_cpu_usage", jopt(a->resources.avg_cpu_usage)},
                       {"peak_memory_mb", a->resources.peak_memory_mb
                                              ? nlohmann::json(*a->resources.peak_memory_mb)
-                                             : nlohmann::json()}};
+                                             : nlohmann::json()},
+                      {"footfall_memory_mb", jint(a->resources.footfall_memory_mb)},
+                      {"machine_memory_rise_mb", jint(a->resources.machine_memory_rise_mb)},
+                      {"machine_cpu_usage", jopt(a->resources.machine_cpu_usage)}};
   } else {
     j["analytics"] = nullptr;
   }
@@ -231,10 +253,15 @@ nlohmann::json render_json(const campaign_report& r) {
     paths.push_back({{"path", p.path}, {"visits", p.visits}, {"load_samples", p.load_samples},
                      {"load_p50_ms", jopt(p.load_p50_ms)}, {"load_p95_ms", jopt(p.load_p95_ms)},
                      {"load_max_ms", jopt(p.load_max_ms)}, {"avg_dwell_ms", jopt(p.avg_dwell_ms)},
-                     {"console_errors", p.console_errors}, {"failed_requests", p.failed_requests}});
+                     {"console_errors", p.console_errors}, {"failed_requests", p.failed_requests},
+                     {"saturated_visits", p.saturated_visits}});
   j["paths"] = paths;
   j["console_errors"] = r.console_errors;
   j["failed_requests"] = r.failed_requests;
+  j["saturated_visits"] = r.saturated_visits;
+  j["timing_fidelity"] = {{"start_lag_p50_ms", jopt(r.data.start_lag_p50_ms)},
+                          {"start_lag_p95_ms", jopt(r.data.start_lag_p95_ms)},
+                          {"actions", r.data.start_lag_samples}};
   return j;
 }
 

@@ -22,6 +22,7 @@ struct path_stats {
   std::optional<double> avg_dwell_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  int saturated_visits = 0;  ///< loads measured while footfall was saturated (compare skips them)
 };
 
 /// The report of one campaign.
@@ -30,6 +31,7 @@ struct campaign_report {
   std::vector<path_stats> paths;  ///< ordered by path
   int console_errors = 0;         ///< totals over every page visit
   int failed_requests = 0;
+  int saturated_visits = 0;       ///< over every page visit
   std::string generated_at;       ///< ISO-8601 UTC, set by build_report
 };
 

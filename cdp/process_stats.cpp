@@ -6,10 +6,49 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
 namespace footfall::cdp {
+
+std::optional<double> process_pss_mib(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/smaps_rollup", static_cast<int>(pid));
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path, "r"), std::fclose);
+  if (!f) return std::nullopt;
+  char line[256];
+  while (std::fgets(line, sizeof line, f.get())) {
+    unsigned long long kib = 0;
+    if (std::sscanf(line, "Pss: %llu kB", &kib) == 1) return static_cast<double>(kib) / 1024.0;
+  }
+  return std::nullopt;
+}
+
+machine_usage read_machine_usage() {
+  machine_usage m;
+  if (std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/proc/meminfo", "r"), std::fclose); f) {
+    char line[256];
+    unsigned long long total = 0, available = 0, v = 0;
+    while (std::fgets(line, sizeof line, f.get())) {
+      if (std::sscanf(line, "MemTotal: %llu kB", &v) == 1) total = v;
+      if (std::sscanf(line, "MemAvailable: %llu kB", &v) == 1) available = v;
+    }
+    m.used_mib = static_cast<double>(total - std::min(total, available)) / 1024.0;
+  }
+  if (std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/proc/stat", "r"), std::fclose); f) {
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+                       softirq = 0, steal = 0;
+    // proc(5): "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest
+    // time is already inside user, so it is not added again.
+    if (std::fscanf(f.get(), "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+                    &system, &idle, &iowait, &irq, &softirq, &steal) == 8) {
+      m.busy_ticks = user + nice + system + irq + softirq + steal;
+      m.total_ticks = m.busy_ticks + idle + iowait;
+    }
+  }
+  return m;
+}
 
 std::map<pid_t, group_usage> process_group_usage(const std::vector<pid_t>& pgids) {
   std::map<pid_t, group_usage> out;
@@ -44,6 +83,8 @@ std::map<pid_t, group_usage> process_group_usage(const std::vector<pid_t>& pgids
     auto& u = out[pgrp];
     u.cpu_seconds += static_cast<double>(utime + stime + cutime + cstime) / tick;
     u.rss_mib += static_cast<double>(rss) * page_mib;
+    // A process that ended since its stat was read adds nothing: it holds no memory any more.
+    u.pss_mib += process_pss_mib(static_cast<pid_t>(std::atoi(e->d_name))).value_or(0.0);
   }
   return out;
 }

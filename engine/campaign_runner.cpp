@@ -25,6 +25,7 @@
 #include "engine/metrics.hpp"
 #include "engine/run_events.hpp"
 #include "engine/resource_meter.hpp"
+#include "engine/saturation.hpp"
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
 #include "storage/leases.hpp"
@@ -85,6 +86,8 @@ struct run_state {
   lease_counters leases;
   std::shared_ptr<void> keepalive;  ///< the signal handler
   resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
+  std::shared_ptr<saturation_log> saturation =  ///< when footfall itself was saturated
+      std::make_shared<saturation_log>(saturation_limits::from_env());
 };
 
 asio::awaitable<void> sleep_ms(long ms) { co_await cdp::sleep_for(milliseconds(ms)); }
@@ -242,6 +245,10 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
   asio::co_spawn(ex, monitor_loop(st), [](std::exception_ptr e) { log_loop_end("monitor", e); });
   asio::co_spawn(ex, heartbeat_loop(st),
                  [](std::exception_ptr e) { log_loop_end("heartbeat", e); });
+  auto stop_watch = std::make_shared<std::atomic<bool>>(false);
+  asio::co_spawn(ex, watch_saturation(st->saturation, stop_watch), [](std::exception_ptr e) {
+    if (e) spdlog::warn("saturation watch stopped early");
+  });
   while (st->workers_left > 0) {
     st->meter.sample(pool->pids());
     boost::system::error_code ec;
@@ -249,6 +256,7 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
     co_await st->changed->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   st->finished = true;
+  *stop_watch = true;
   co_await pool->shutdown();
 }
 
@@ -300,6 +308,7 @@ std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& ca
   env->persona = persona;
   env->pace = st.o.pace.value_or(env->settings.pace);
   env->slow_mo_ms = st.o.slow_mo_ms;
+  env->saturation = st.saturation.get();
   env->screenshot_dir = st.o.screenshot_dir;
   env->faults = st.o.faults;
   env->writer = &writer;
@@ -383,6 +392,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto settings = campaign_settings::from_json(campaign.settings);
 
   auto st = std::make_shared<run_state>();
+  st->meter.sample({});  // the machine's memory and CPU before any browser starts (issue 10)
   st->o = o;
   st->campaign_id = campaign_id;
   st->db = &db;
@@ -440,6 +450,13 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto wall_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
   const auto resources = st->meter.result(wall_ms);
+  if (const auto s = st->saturation->summarize(); s.saturated_intervals > 0)
+    spdlog::warn(
+        "footfall was saturated for {} of {} s (machine CPU >= {:.0f} % or io-thread lag >= {:.0f} "
+        "ms; lag p50 {:.0f} ms, p95 {:.0f} ms): page loads measured then are flagged "
+        "(page_visits.saturated) and compare leaves them out",
+        s.saturated_intervals, s.intervals, 100 * st->saturation->limits().cpu_busy,
+        st->saturation->limits().lag_ms, s.lag_p50_ms, s.lag_p95_ms);
   // Runs after the queued session analytics (one db thread, FIFO).
   const auto fin = db.run_blocking<finish_result>("finishing the campaign", [&](auto& conn) {
     if (st->stopping)

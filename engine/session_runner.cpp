@@ -1,6 +1,7 @@
 #include "engine/session_runner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +11,7 @@
 
 #include "cdp/input.hpp"
 #include "engine/page_script.hpp"
+#include "engine/saturation.hpp"
 #include "engine/visitor.hpp"
 
 namespace footfall::engine {
@@ -114,7 +116,11 @@ void visitor::check_limits() const {
 
 asio::awaitable<void> visitor::pause(double human_ms) {
   const double ms = paced(human_ms, env->pace) + env->slow_mo_ms;
-  if (ms >= 1) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(ms)));
+  if (ms < 1) co_return;
+  const auto due = steady::now() + std::chrono::milliseconds(static_cast<long>(ms));
+  co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(ms)));
+  // Timing fidelity (issue 10): how late the timer fired, charged to the next recorded action.
+  pause_lag_ms += std::chrono::duration<double, std::milli>(steady::now() - due).count();
 }
 
 asio::awaitable<json> visitor::call(const std::string& c) {
@@ -133,6 +139,8 @@ storage::action_row& visitor::record(action_type t, const json* target, sys_cloc
   a.timestamp = at;
   a.action_order = static_cast<int>(actions.size()) + 1;
   a.duration_ms = std::max(0, ms_since(t0));
+  if (pause_lag_ms > 0) a.start_lag_ms = static_cast<int>(std::lround(pause_lag_ms));
+  pause_lag_ms = 0;
   if (target && target->is_object()) {
     if (target->contains("selector")) a.element_selector = (*target)["selector"].get<std::string>();
     if (target->contains("text")) a.element_text = (*target)["text"].get<std::string>();
@@ -195,6 +203,11 @@ void visitor::leave(const json& stats) {
     env->counters->dwell_ms.push_back(
         std::chrono::duration<double, std::milli>(now - visit.arrived_at).count());
   }
+  // Issue 10: a load measured while footfall was saturated is flagged, not blamed on the site.
+  if (env->saturation && visit.load_ms)
+    visit.saturated = env->saturation->saturated(
+        visit.arrived_at - std::chrono::milliseconds(static_cast<long>(*visit.load_ms)),
+        visit.arrived_at);
   storage::page_record rec{visit, std::move(actions)};
   actions.clear();
   if (env->on_session_end) finished.push_back(rec);

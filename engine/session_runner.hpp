@@ -58,6 +58,8 @@ struct fault_injection {
 using page_hook = std::function<boost::asio::awaitable<void>(cdp::page, storage::session_row)>;
 
 /// Everything sessions of one campaign run share. Lives as long as the run.
+class saturation_log;  // engine/saturation.hpp
+
 struct session_env {
   storage::campaign campaign;
   campaign_settings settings;
@@ -71,6 +73,7 @@ struct session_env {
   browser_pool* pool = nullptr;
   rate_limiter* limiter = nullptr;
   run_counters* counters = nullptr;
+  const saturation_log* saturation = nullptr;  ///< flags visits measured while saturated
   std::atomic<bool>* abort = nullptr;  ///< set on a second SIGTERM: stop sessions now
   page_hook before_close;
   /// robots.txt of the target, fetched through the first session's page when needed.

@@ -51,6 +51,7 @@ class visitor {
   int actions_done = 0;  ///< user actions performed (for fault injection)
   long nav_seq = 0;      ///< main-frame navigations seen (Page.frameNavigated)
   long visit_nav_seq = 0;
+  double pause_lag_ms = 0;  ///< lateness of pause() timers since the last recorded action
   bool scroll_pending = false;                 ///< wheel/scroll keys sent since the last evaluate
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
   std::optional<bool> webdriver;               ///< navigator.webdriver as the page saw it

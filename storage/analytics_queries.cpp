@@ -260,14 +260,17 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         "INSERT INTO campaign_analytics AS t (campaign_id, total_sessions, completed_sessions, "
         "failed_sessions, success_rate, avg_session_duration_ms, avg_pages_per_session, "
         "avg_actions_per_session, avg_rhythm_score, behavioral_variance, detection_risk_score, "
-        "total_runtime_ms, avg_cpu_usage, peak_memory_mb) VALUES (" +
+        "total_runtime_ms, avg_cpu_usage, peak_memory_mb, machine_memory_rise_mb, "
+        "machine_cpu_usage, footfall_memory_mb) VALUES (" +
         quoted(tx, r.campaign_id) + ", " + tx.quote(r.total_sessions) + ", " +
         tx.quote(r.completed_sessions) + ", " + tx.quote(r.failed_sessions) + ", " +
         tx.quote(r.success_rate) + ", " + q(r.avg_session_duration_ms) + ", " +
         q(r.avg_pages_per_session) + ", " + q(r.avg_actions_per_session) + ", " +
         q(r.avg_rhythm_score) + ", " + q(r.behavioral_variance) + ", " +
         q(r.detection_risk_score) + ", " + q(r.resources.total_runtime_ms) + ", " +
-        q(r.resources.avg_cpu_usage) + ", " + q(r.resources.peak_memory_mb) +
+        q(r.resources.avg_cpu_usage) + ", " + q(r.resources.peak_memory_mb) + ", " +
+        q(r.resources.machine_memory_rise_mb) + ", " + q(r.resources.machine_cpu_usage) + ", " +
+        q(r.resources.footfall_memory_mb) +
         ") ON CONFLICT (campaign_id) DO UPDATE SET total_sessions = EXCLUDED.total_sessions, "
         "completed_sessions = EXCLUDED.completed_sessions, "
         "failed_sessions = EXCLUDED.failed_sessions, success_rate = EXCLUDED.success_rate, "
@@ -280,6 +283,10 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         "total_runtime_ms = COALESCE(EXCLUDED.total_runtime_ms, t.total_runtime_ms), "
         "avg_cpu_usage = COALESCE(EXCLUDED.avg_cpu_usage, t.avg_cpu_usage), "
         "peak_memory_mb = COALESCE(EXCLUDED.peak_memory_mb, t.peak_memory_mb), "
+        "machine_memory_rise_mb = COALESCE(EXCLUDED.machine_memory_rise_mb, "
+        "t.machine_memory_rise_mb), "
+        "machine_cpu_usage = COALESCE(EXCLUDED.machine_cpu_usage, t.machine_cpu_usage), "
+        "footfall_memory_mb = COALESCE(EXCLUDED.footfall_memory_mb, t.footfall_memory_mb), "
         "updated_at = now()");
     tx.commit();
   } catch (...) {
@@ -294,7 +301,8 @@ std::optional<campaign_analytics_row> load_campaign_analytics(connection& c, con
         "SELECT total_sessions, completed_sessions, failed_sessions, success_rate, "
         "avg_session_duration_ms, avg_pages_per_session, avg_actions_per_session, "
         "avg_rhythm_score, behavioral_variance, detection_risk_score, total_runtime_ms, "
-        "avg_cpu_usage, peak_memory_mb FROM campaign_analytics WHERE campaign_id = " +
+        "avg_cpu_usage, peak_memory_mb, machine_memory_rise_mb, machine_cpu_usage, "
+        "footfall_memory_mb FROM campaign_analytics WHERE campaign_id = " +
         quoted(tx, id));
     if (r.empty()) return std::nullopt;
     const auto& f = r[0];
@@ -313,6 +321,9 @@ std::optional<campaign_analytics_row> load_campaign_analytics(connection& c, con
     if (!f[10].is_null()) a.resources.total_runtime_ms = f[10].as<std::int64_t>();
     a.resources.avg_cpu_usage = opt_double(f[11]);
     a.resources.peak_memory_mb = opt_int(f[12]);
+    a.resources.machine_memory_rise_mb = opt_int(f[13]);
+    a.resources.machine_cpu_usage = opt_double(f[14]);
+    a.resources.footfall_memory_mb = opt_int(f[15]);
     return a;
   } catch (...) {
     rethrow_as_storage_error("reading campaign_analytics of " + id.str());

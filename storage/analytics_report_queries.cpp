@@ -102,14 +102,15 @@ void load_visits(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
   const auto r = tx.exec(
       "SELECT pv.session_id, pv.visit_order, pv.url, " + epoch_ms("pv.arrived_at") + ", " +
       epoch_ms("pv.left_at") + ", pv.scroll_depth_percent, pv.load_ms, pv.console_errors, "
-      "pv.failed_requests, pv.actions_count FROM page_visits pv "
+      "pv.failed_requests, pv.actions_count, pv.saturated FROM page_visits pv "
       "JOIN sessions s ON s.id = pv.session_id WHERE s.campaign_id = " + quoted(tx, id) +
       " ORDER BY pv.arrived_at");
   d.visits.reserve(r.size());
   for (const auto& f : r)
     d.visits.push_back({to_uuid(f[0]),
                         {to_int(f[1]), f[2].c_str(), to_double(f[3]), opt_double(f[4]),
-                         to_int(f[5]), opt_double(f[6]), to_int(f[7]), to_int(f[8])},
+                         to_int(f[5]), opt_double(f[6]), to_int(f[7]), to_int(f[8]),
+                         f[10].as<bool>()},
                         to_int(f[9])});
 }
 
@@ -135,6 +136,13 @@ void load_actions(pqxx::work& tx, const uuid& id, std::size_t max_clicks, campai
       "AND a.coordinates_x IS NOT NULL AND a.coordinates_y IS NOT NULL) c WHERE n % " +
       std::to_string(step) + " = 0 LIMIT " + std::to_string(max_clicks));
   for (const auto& f : r) d.clicks.push_back({to_int(f[0]), to_int(f[1]), to_int(f[2]), to_int(f[3])});
+  const auto lag = tx.exec(
+      "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.start_lag_ms), "
+      "percentile_cont(0.95) WITHIN GROUP (ORDER BY a.start_lag_ms), count(a.start_lag_ms)" +
+      from);
+  d.start_lag_p50_ms = opt_double(lag[0][0]);
+  d.start_lag_p95_ms = opt_double(lag[0][1]);
+  d.start_lag_samples = lag[0][2].as<std::int64_t>();
 }
 
 }  // namespace

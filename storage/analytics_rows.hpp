@@ -35,6 +35,7 @@ struct visit_sample {
   std::optional<double> load_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  bool saturated = false;  ///< measured while footfall itself was saturated (page_visits.saturated)
 };
 
 /// Signals about a session that are not in its page visits and actions: measured by the engine
@@ -83,8 +84,14 @@ struct session_analytics_row {
 /// Browser resource usage over a campaign, measured by the engine.
 struct resource_usage {
   std::optional<std::int64_t> total_runtime_ms;
-  std::optional<double> avg_cpu_usage;  ///< mean CPU use of the browsers, fraction of the machine
-  std::optional<int> peak_memory_mb;    ///< peak resident memory of all browsers together
+  /// CPU time of the browsers' process groups and of footfall over the run, as a share of the
+  /// machine (all cores × wall time), 0 … 1.
+  std::optional<double> avg_cpu_usage;
+  /// Peak proportional set size (PSS) of the browsers' process groups plus footfall's own.
+  std::optional<int> peak_memory_mb;
+  std::optional<int> machine_memory_rise_mb;  ///< peak rise of the machine's used memory
+  std::optional<double> machine_cpu_usage;    ///< busy share of the machine's CPUs, all processes
+  std::optional<int> footfall_memory_mb;      ///< footfall's own peak PSS
 };
 
 /// A row of campaign_analytics.
@@ -136,6 +143,10 @@ struct campaign_dataset {
   std::vector<visit_fact> visits;              ///< ordered by arrived_at
   std::vector<std::int64_t> action_mix = std::vector<std::int64_t>(action_type_count, 0);
   std::vector<click_fact> clicks;              ///< a bounded sample of click positions
+  /// Timing fidelity: actions.start_lag_ms over the campaign (p50, p95, how many actions had one).
+  std::optional<double> start_lag_p50_ms;
+  std::optional<double> start_lag_p95_ms;
+  std::int64_t start_lag_samples = 0;
 };
 
 }  // namespace footfall::storage

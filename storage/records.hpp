@@ -121,6 +121,7 @@ struct page_visit_row {
   /// The session attempt that recorded this page (fencing token, see session_row::attempt); not
   /// a column: a reclaimed session's earlier pages are deleted before its next attempt writes.
   int attempt = 0;
+  bool saturated = false;  ///< measured while footfall was saturated (engine/saturation.hpp)
 };
 
 /// One action on a page.
@@ -138,6 +139,8 @@ struct action_row {
   time_point timestamp{};
   int action_order = 1;  ///< 1-based, sequential within the page visit
   int duration_ms = 0;
+  /// Timing fidelity: how much later than planned the timers pacing this action fired.
+  std::optional<int> start_lag_ms;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's

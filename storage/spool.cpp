@@ -88,7 +88,8 @@ json page_json(const page_record& p) {
   json j{{"id", v.id.str()}, {"session_id", v.session_id.str()}, {"url", v.url},
          {"title", v.title}, {"visit_order", v.visit_order}, {"arrived_at", ns(v.arrived_at)},
          {"actions_count", v.actions_count}, {"scroll_depth_percent", v.scroll_depth_percent},
-         {"console_errors", v.console_errors}, {"failed_requests", v.failed_requests}};
+         {"console_errors", v.console_errors}, {"failed_requests", v.failed_requests},
+         {"saturated", v.saturated}};
   put_time(j, "left_at", v.left_at);
   put(j, "ttfb_ms", v.ttfb_ms);
   put(j, "dom_content_loaded_ms", v.dom_content_loaded_ms);
@@ -98,6 +99,7 @@ json page_json(const page_record& p) {
   for (const auto& a : p.actions) {
     json x{{"id", a.id.str()}, {"type", to_string(a.type)}, {"timestamp", ns(a.timestamp)},
            {"action_order", a.action_order}, {"duration_ms", a.duration_ms}};
+    put(x, "start_lag_ms", a.start_lag_ms);
     put(x, "element_selector", a.element_selector);
     put(x, "element_text", a.element_text);
     put(x, "x", a.x);
@@ -121,6 +123,7 @@ page_record page_from(const json& j) {
   v.scroll_depth_percent = j.at("scroll_depth_percent");
   v.console_errors = j.at("console_errors");
   v.failed_requests = j.at("failed_requests");
+  v.saturated = j.value("saturated", false);  // spools written before migration 0021
   v.left_at = get_time(j, "left_at");
   v.ttfb_ms = get<double>(j, "ttfb_ms");
   v.dom_content_loaded_ms = get<double>(j, "dom_content_loaded_ms");
@@ -135,6 +138,7 @@ page_record page_from(const json& j) {
     a.timestamp = tp(x.at("timestamp"));
     a.action_order = x.at("action_order");
     a.duration_ms = x.at("duration_ms");
+    a.start_lag_ms = get<int>(x, "start_lag_ms");
     a.element_selector = get<std::string>(x, "element_selector");
     a.element_text = get<std::string>(x, "element_text");
     a.x = get<int>(x, "x");

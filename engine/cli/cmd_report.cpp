@@ -172,9 +172,15 @@ int cmd_compare(const args& a) {
   po::variables_map vm;
   const std::string usage =
       "usage: footfall compare BASELINE CANDIDATE [--thresholds FILE] [--json]\n"
-      "The nightly regression verdict: success rate, p50/p95 page load per URL path, console\n"
-      "errors and failed requests per page, rhythm and detection scores. Exit 0 pass,\n"
-      "1 regression, 2 bad input. Default thresholds (a --thresholds file may set any):\n" +
+      "The nightly regression verdict. Each metric's change comes with an interval: load p50 per\n"
+      "URL path (Hodges-Lehmann shift, Mann-Whitney interval), load p95 (order statistics),\n"
+      "success rate (Newcombe), console errors and failed requests per page (bootstrap over\n"
+      "sessions), rhythm and detection scores (per session). A metric regresses when its interval\n"
+      "lies wholly on the worse side AND its change exceeds the limit; all judged metrics hold\n"
+      "together at `confidence` (Bonferroni). Too few samples: inconclusive, never a regression.\n"
+      "'detectable' is the smallest worsening the samples could call. Visits measured while\n"
+      "footfall was saturated are left out of load verdicts. Exit 0 pass, 1 regression, 2 bad\n"
+      "input. See analytics/README.md. Default thresholds (a --thresholds file may set any):\n" +
       analytics::thresholds{}.to_json().dump(2);
   if (!parse_flags(a, desc, pos, vm, usage)) return ok;
   analytics::thresholds limits;

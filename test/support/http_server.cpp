@@ -29,6 +29,7 @@ struct http_server::impl {
   std::filesystem::path root;
   std::mutex mu;
   std::map<std::string, http_handler> handlers;
+  std::map<std::string, std::chrono::milliseconds> delays;
   std::atomic<std::size_t> served{0};
   std::thread thread;
 };
@@ -54,6 +55,13 @@ http_response file_response(const std::filesystem::path& root, const std::string
   r.body.assign(std::istreambuf_iterator<char>(f), {});
   r.content_type = http_server::content_type_for(file);
   return r;
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  t.expires_after(d);
+  boost::system::error_code ec;
+  co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
 }
 
 asio::awaitable<void> hang_forever() {
@@ -91,10 +99,13 @@ asio::awaitable<void> serve(http_server::impl* d, tcp::socket sock) {
       co_return;
     }
     http_handler h;
+    std::chrono::milliseconds slow{0};
     {
       std::lock_guard lk(d->mu);
       if (auto it = d->handlers.find(in.path); it != d->handlers.end()) h = it->second;
+      if (auto it = d->delays.find(in.path); it != d->delays.end()) slow = it->second;
     }
+    if (slow.count() > 0) co_await sleep_for(slow);
     http_response out = h ? h(in) : file_response(d->root, in.path);
     http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
     res.set(http::field::content_type, out.content_type);
@@ -152,6 +163,14 @@ std::string http_server::url(const std::string& path) const {
 void http_server::handle(const std::string& path, http_handler handler) {
   std::lock_guard lk(impl_->mu);
   impl_->handlers[path] = std::move(handler);
+}
+
+void http_server::delay(const std::string& path, std::chrono::milliseconds by) {
+  std::lock_guard lk(impl_->mu);
+  if (by.count() > 0)
+    impl_->delays[path] = by;
+  else
+    impl_->delays.erase(path);
 }
 
 std::size_t http_server::requests() const { return impl_->served.load(); }

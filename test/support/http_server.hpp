@@ -4,6 +4,7 @@
 /// Built-in routes for failure tests:
 ///   /__hang       accepts the request and never answers (a server that hangs);
 ///   /__hang-body  sends headers and half a page, then never finishes (a page that never loads).
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -47,6 +48,10 @@ class http_server {
   std::string url(const std::string& path = "/") const;
   /// Answers requests for exactly `path` (query ignored) with `handler`; thread-safe.
   void handle(const std::string& path, http_handler handler);
+  /// Answers requests for exactly `path` (query ignored) `by` later than usual: a known
+  /// slowdown for verdict tests (bench/verdicts). Zero removes it; thread-safe. The wait is a
+  /// timer, so other connections are served meanwhile.
+  void delay(const std::string& path, std::chrono::milliseconds by);
   /// Requests answered or accepted so far.
   std::size_t requests() const;
 

@@ -1,0 +1,224 @@
+// compare's inputs and outputs: summaries from reports, thresholds from JSON, the table and JSON.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+
+#include "analytics/compare.hpp"
+
+namespace footfall::analytics {
+namespace {
+
+using verdict = diff_row::verdict;
+
+std::string num(std::optional<double> v, int decimals, bool sign = false) {
+  if (!v) return "-";
+  if (std::isinf(*v)) return *v > 0 ? "+inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, *v);
+  return buf;
+}
+
+nlohmann::json jopt(std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+
+/// A field of thresholds: its name and where it lives, with its allowed range.
+struct field {
+  const char* name;
+  double* real = nullptr;
+  int* integer = nullptr;
+  std::uint64_t* count = nullptr;
+  double lo = 0, hi = INFINITY;  ///< real: lo ≤ v ≤ hi (confidence and power: open interval)
+  bool open = false;
+};
+
+std::vector<field> fields(thresholds& t) {
+  return {{"confidence", &t.confidence, nullptr, nullptr, 0.5, 1, true},
+          {"power", &t.power, nullptr, nullptr, 0.5, 1, true},
+          {"min_samples", nullptr, &t.min_samples, nullptr, 2, 1e6},
+          {"min_samples_p95", nullptr, &t.min_samples_p95, nullptr, 2, 1e6},
+          {"bootstrap_resamples", nullptr, &t.bootstrap_resamples, nullptr, 100, 1e6},
+          {"seed", nullptr, nullptr, &t.seed},
+          {"success_rate_drop", &t.success_rate_drop},
+          {"load_p50_increase_pct", &t.load_p50_increase_pct},
+          {"load_p50_increase_ms", &t.load_p50_increase_ms},
+          {"load_p95_increase_pct", &t.load_p95_increase_pct},
+          {"load_p95_increase_ms", &t.load_p95_increase_ms},
+          {"console_errors_per_page_increase", &t.console_errors_per_page_increase},
+          {"failed_requests_per_page_increase", &t.failed_requests_per_page_increase},
+          {"rhythm_drop", &t.rhythm_drop},
+          {"detection_risk_increase", &t.detection_risk_increase}};
+}
+
+void set_field(const field& f, const std::string& key, const nlohmann::json& value) {
+  auto bad = [&](const std::string& rule) {
+    throw std::invalid_argument("thresholds: field '" + key + "' must be " + rule);
+  };
+  if (!value.is_number()) bad("a number");
+  const double v = value.get<double>();
+  if (!std::isfinite(v)) bad("finite");
+  if (f.real) {
+    const bool in = f.open ? (v > f.lo && v < f.hi) : (v >= f.lo && v <= f.hi);
+    if (!in) {
+      char rule[96];
+      std::snprintf(rule, sizeof rule, f.open ? "> %g and < %g" : ">= %g", f.lo, f.hi);
+      bad(rule);
+    }
+    *f.real = v;
+    return;
+  }
+  if (!value.is_number_integer() || v < 0) bad("a non-negative integer");
+  if (f.integer) {
+    if (v < f.lo || v > f.hi) bad("an integer from " + num(f.lo, 0) + " to " + num(f.hi, 0));
+    *f.integer = static_cast<int>(v);
+  } else {
+    *f.count = value.get<std::uint64_t>();
+  }
+}
+
+}  // namespace
+
+std::string to_string(verdict v) {
+  switch (v) {
+    case verdict::ok: return "ok";
+    case verdict::regressed: return "REGRESSED";
+    case verdict::improved: return "improved";
+    case verdict::inconclusive: return "inconclusive";
+    case verdict::info: return "info";
+  }
+  return "?";
+}
+
+campaign_summary summarize(const campaign_report& r) {
+  campaign_summary s;
+  s.id = r.data.info.id.str();
+  s.name = r.data.info.name;
+  std::map<storage::uuid, std::size_t> index;
+  for (const auto& f : r.data.sessions) {
+    session_sample x;
+    x.completed = f.row.status == storage::session_status::completed;
+    if (f.analytics) {
+      x.rhythm_score = f.analytics->rhythm_score;
+      x.detection_risk = f.analytics->detection_risk_score;
+    }
+    index[f.row.id] = s.sessions.size();
+    s.sessions.push_back(x);
+  }
+  for (const auto& v : r.data.visits) {
+    if (auto it = index.find(v.session_id); it != index.end()) {
+      auto& x = s.sessions[it->second];
+      ++x.pages;
+      x.console_errors += v.visit.console_errors;
+      x.failed_requests += v.visit.failed_requests;
+    }
+    if (!v.visit.load_ms) continue;
+    const auto path = url_path(v.visit.url);
+    if (v.visit.saturated)
+      ++s.saturated_visits[path];
+    else
+      s.load_ms[path].push_back(*v.visit.load_ms);
+  }
+  return s;
+}
+
+thresholds thresholds::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("thresholds: expected a JSON object");
+  thresholds t;
+  const auto fs = fields(t);
+  for (const auto& [key, value] : j.items()) {
+    const field* f = nullptr;
+    for (const auto& x : fs)
+      if (key == x.name) f = &x;
+    if (!f) throw std::invalid_argument("thresholds: unknown field '" + key + "'");
+    set_field(*f, key, value);
+  }
+  return t;
+}
+
+nlohmann::json thresholds::to_json() const {
+  thresholds copy = *this;
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& f : fields(copy)) {
+    if (f.real) j[f.name] = *f.real;
+    else if (f.integer) j[f.name] = *f.integer;
+    else j[f.name] = *f.count;
+  }
+  return j;
+}
+
+std::string render_comparison(const comparison& c) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "baseline:  %s (%s)\ncandidate: %s (%s)\n\n",
+                c.baseline.name.c_str(), c.baseline.id.c_str(), c.candidate.name.c_str(),
+                c.candidate.id.c_str());
+  out += line;
+  std::snprintf(line, sizeof line, "%-24s %-20s %9s %10s %10s %10s  %-23s %10s  %-16s %s\n",
+                "metric", "scope", "n b/c", "baseline", "candidate", "change", "interval",
+                "detectable", "limit", "status");
+  out += line;
+  out += std::string(150, '-') + "\n";
+  int regressions = 0, inconclusive = 0;
+  std::vector<std::string> notes;
+  for (const auto& r : c.rows) {
+    const bool ms = r.metric.find("_ms") != std::string::npos || r.metric == "sessions";
+    const int d = ms ? 1 : 3;
+    const std::string n = std::to_string(r.n_baseline) + "/" + std::to_string(r.n_candidate);
+    const std::string scope = r.scope.size() > 20 ? r.scope.substr(0, 17) + "..." : r.scope;
+    const std::string ci =
+        r.ci ? "[" + num(r.ci->lo, d, true) + ", " + num(r.ci->hi, d, true) + "]" : "";
+    std::snprintf(line, sizeof line, "%-24s %-20s %9s %10s %10s %10s  %-23s %10s  %-16s %s\n",
+                  r.metric.c_str(), scope.c_str(), n.c_str(), num(r.baseline, d).c_str(),
+                  num(r.candidate, d).c_str(), num(r.change, d, true).c_str(), ci.c_str(),
+                  num(r.detectable, d).c_str(), r.limit.c_str(), to_string(r.status).c_str());
+    out += line;
+    if (r.status == verdict::regressed) ++regressions;
+    if (r.status == verdict::inconclusive) ++inconclusive;
+    if (!r.note.empty()) notes.push_back(r.metric + " " + r.scope + ": " + r.note);
+  }
+  std::snprintf(line, sizeof line,
+                "\n%d metrics judged together at %.3g%% confidence (Bonferroni); each interval is "
+                "two-sided at 1 - 2*%.3g/%d. detectable: the smallest worsening these samples "
+                "call a regression with %.0f%% power.\n",
+                c.family, 100 * c.limits.confidence, 1 - c.limits.confidence, c.family,
+                100 * c.limits.power);
+  out += line;
+  for (const auto& n : notes) out += "  note: " + n + "\n";
+  if (!notes.empty() && std::any_of(c.rows.begin(), c.rows.end(), [](const diff_row& r) {
+        return r.note.find("saturated") != std::string::npos;
+      }))
+    out += "  compare never calls a load regression from visits measured while the load "
+           "generator was saturated: its own lateness, not the site's.\n";
+  out += "\nverdict: ";
+  out += c.regressed ? "REGRESSION (" + std::to_string(regressions) + " regressed)" : "PASS";
+  if (inconclusive) out += " (" + std::to_string(inconclusive) + " inconclusive)";
+  out += "\n";
+  return out;
+}
+
+nlohmann::json comparison_json(const comparison& c) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& r : c.rows) {
+    nlohmann::json j{{"metric", r.metric},         {"scope", r.scope},
+                     {"n_baseline", r.n_baseline}, {"n_candidate", r.n_candidate},
+                     {"baseline", jopt(r.baseline)}, {"candidate", jopt(r.candidate)},
+                     {"change", jopt(r.change)},   {"detectable", jopt(r.detectable)},
+                     {"limit", r.limit},           {"status", to_string(r.status)},
+                     {"note", r.note}};
+    j["interval"] = r.ci ? nlohmann::json{{"low", jopt(r.ci->lo)}, {"high", jopt(r.ci->hi)},
+                                          {"confidence", r.row_confidence}}
+                         : nlohmann::json();
+    rows.push_back(std::move(j));
+  }
+  return {{"baseline", {{"id", c.baseline.id}, {"name", c.baseline.name}}},
+          {"candidate", {{"id", c.candidate.id}, {"name", c.candidate.name}}},
+          {"thresholds", c.limits.to_json()},
+          {"family", c.family},
+          {"rows", rows},
+          {"verdict", c.regressed ? "regression" : "pass"}};
+}
+
+}  // namespace footfall::analytics

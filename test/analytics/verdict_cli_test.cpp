@@ -1,0 +1,97 @@
+// compare on real campaigns: the footfall binary runs two pairs of 5-session campaigns in
+// Chromium against the fixture site — one pair on the unchanged site, one whose candidate ran
+// with the landing page made 1.5 s slower (test/support/http_server's delay) — and compare must
+// pass the first (exit 0) and call the slowed page a regression in the second (exit 1).
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_server.hpp"
+#include "support/pg/pg_fixture.hpp"
+#include "test/analytics/run_process.hpp"
+
+using namespace footfall;
+using nlohmann::json;
+
+namespace {
+
+test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
+  std::vector<std::string> argv{FOOTFALL_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--database-url");
+  argv.push_back(db.url());
+  return test::run(argv, std::chrono::seconds(300), {{"FOOTFALL_LOG_LEVEL", "warn"}});
+}
+
+/// Runs a 5-session campaign named `name` against `target`; requires success.
+void run_campaign(const test::fresh_database& db, const test::temp_dir& dir,
+                  const std::string& name, const std::string& target) {
+  const json campaign{
+      {"name", name},
+      {"target_url", target},
+      {"total_sessions", 5},
+      {"concurrent_sessions", 2},
+      {"seed", 7},
+      {"rate_limit_delay_ms", 100},
+      {"pace", 0},
+      {"session_timeout_s", 120},
+      {"persona",
+       {{"name", "verdict-cli"}, {"session_duration_min", 5}, {"session_duration_max", 60},
+        {"pages_min", 5}, {"pages_max", 8}, {"actions_per_page_min", 1},
+        {"actions_per_page_max", 3}, {"scroll_probability", 0.5}, {"click_probability", 0.9},
+        {"typing_probability", 0.0}}}};
+  const auto file = dir.path() / (name + ".json");
+  std::ofstream(file) << campaign.dump(2);
+  const auto r = footfall_cli(db, {"run", file.string()});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+}
+
+const json* row(const json& doc, const std::string& metric, const std::string& scope) {
+  for (const auto& r : doc["rows"])
+    if (r["metric"] == metric && r["scope"] == scope) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("cli compare: real campaigns on an unchanged site pass, a 1.5 s slower page fails" *
+          doctest::timeout(900)) {
+  test::fresh_database db;
+  test::http_server site;
+  test::temp_dir dir;
+  const std::string landing = "/journey/index.html";
+  run_campaign(db, dir, "site-a", site.url(landing));
+  run_campaign(db, dir, "site-b", site.url(landing));
+  site.delay(landing, std::chrono::milliseconds(1500));
+  run_campaign(db, dir, "site-slow", site.url(landing));
+
+  const auto same = footfall_cli(db, {"compare", "site-a", "site-b"});
+  CHECK_MESSAGE(same.exit_code == 0, same.out + same.err);
+  CHECK(same.out.find("verdict: PASS") != std::string::npos);
+
+  const auto slow = footfall_cli(db, {"compare", "site-a", "site-slow", "--json"});
+  CHECK_MESSAGE(slow.exit_code == 1, slow.out + slow.err);
+  const auto doc = json::parse(slow.out);
+  CHECK(doc["verdict"] == "regression");
+  const json* r = row(doc, "load_p50_ms", landing);
+  REQUIRE(r);
+  CHECK((*r)["status"] == "REGRESSED");
+  // The interval of the change brackets the injected 1.5 s (plus or minus the site's noise).
+  CHECK((*r)["interval"]["low"].get<double>() > 1000);
+  CHECK((*r)["change"].get<double>() > 1300);
+  CHECK((*r)["change"].get<double>() < 2500);
+  // No other path regressed: the delay was on the landing page only.
+  for (const auto& x : doc["rows"])
+    if (x["metric"] == "load_p50_ms" && x["scope"] != landing) CHECK(x["status"] != "REGRESSED");
+
+  // The report of a real run carries the honest resource figures.
+  const auto report = footfall_cli(db, {"report", "site-a", "--format", "json"});
+  REQUIRE_MESSAGE(report.exit_code == 0, report.err);
+  const auto a = json::parse(report.out)["analytics"];
+  CHECK(a["peak_memory_mb"].get<int>() > 50);   // at least a browser and its renderers
+  CHECK(a["peak_memory_mb"].get<int>() < 4000); // PSS, not RSS summed over processes
+  CHECK(a["footfall_memory_mb"].get<int>() > 0);
+  CHECK(a["machine_cpu_usage"].is_number());
+}
