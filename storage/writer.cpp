@@ -265,6 +265,9 @@ void writer::state::run() {
                    "writer to replay", spool->path().string());
   }
   if (spool && spool->empty()) spool->remove();
+  // Unlock what is left: once closed, this writer's spool is an orphan any writer may replay.
+  spool.reset();
+  rejected.reset();
   {
     std::lock_guard lk(m);
     stopped = true;
