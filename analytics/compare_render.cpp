@@ -179,7 +179,13 @@ std::string render_comparison(const comparison& c) {
     if (r.status == verdict::inconclusive) ++inconclusive;
     if (!r.note.empty()) notes.push_back(r.metric + " " + r.scope + ": " + r.note);
   }
-  std::snprintf(line, sizeof line,
+  if (c.family == 0)
+    std::snprintf(line, sizeof line,
+                  "\nno metric had samples enough to be judged at %.3g%% confidence: the "
+                  "campaigns are too small for a verdict.\n",
+                  100 * c.limits.confidence);
+  else
+    std::snprintf(line, sizeof line,
                 "\n%d metrics judged together at %.3g%% confidence (Bonferroni); each interval is "
                 "two-sided at 1 - 2*%.3g/%d. detectable: the smallest worsening these samples "
                 "call a regression with %.0f%% power.\n",

@@ -11,7 +11,7 @@
 //
 // usage: bench_verdicts [--pairs K] [--sessions N] [--concurrency C] [--slow-ms MS]
 //                       [--slow-path PATH] [--database-url URL] [--data-dir DIR]
-//                       [--saturation-cpu SHARE] [--sim-only]
+//                       [--saturation-cpu SHARE] [--saturation-lag-ms MS] [--sim-only]
 // --saturation-cpu sets FOOTFALL_SATURATION_CPU for the runs (on a machine shared with other
 // work the CPU is busy whatever footfall does; above 1 leaves only the io-thread lag rule).
 #include <algorithm>
@@ -44,6 +44,7 @@ struct options {
   std::string data_dir = "/var/lib/footfall/bench-verdicts-pg";
   bool sim_only = false;
   std::string saturation_cpu;  ///< FOOTFALL_SATURATION_CPU for the runs ("" = footfall's default)
+  std::string saturation_lag_ms;  ///< FOOTFALL_SATURATION_LAG_MS for the runs
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -114,6 +115,7 @@ void run_campaign(const options& o, const test::temp_dir& dir, const std::string
   std::ofstream(file) << campaign.dump(2);
   std::map<std::string, std::string> env{{"FOOTFALL_LOG_LEVEL", "warn"}};
   if (!o.saturation_cpu.empty()) env["FOOTFALL_SATURATION_CPU"] = o.saturation_cpu;
+  if (!o.saturation_lag_ms.empty()) env["FOOTFALL_SATURATION_LAG_MS"] = o.saturation_lag_ms;
   const auto r = test::run({FOOTFALL_BINARY, "run", file.string(), "--database-url",
                             o.database_url},
                            std::chrono::seconds(600), env);
@@ -294,11 +296,12 @@ int main(int argc, char** argv) {
     else if (a == "--data-dir") o.data_dir = val();
     else if (a == "--sim-only") o.sim_only = true;
     else if (a == "--saturation-cpu") o.saturation_cpu = val();
+    else if (a == "--saturation-lag-ms") o.saturation_lag_ms = val();
     else {
       std::fprintf(stderr,
                    "usage: bench_verdicts [--pairs K] [--sessions N] [--concurrency C] "
                    "[--slow-ms MS] [--slow-path PATH] [--database-url URL] [--data-dir DIR] "
-                   "[--saturation-cpu SHARE] [--sim-only]\n");
+                   "[--saturation-cpu SHARE] [--saturation-lag-ms MS] [--sim-only]\n");
       return 2;
     }
   }
