@@ -347,6 +347,60 @@ void install_signals(std::shared_ptr<run_state> st, asio::signal_set* signals) {
   st->keepalive = handler;
 }
 
+/// What a run starts from: the campaign (moved to running), its persona, the database identity.
+struct run_start {
+  storage::campaign campaign;
+  storage::persona persona;
+  std::string database_identity;
+};
+
+run_start begin_run(campaign_db& db, const storage::uuid& id, bool resume_paused) {
+  return db.run_blocking<run_start>("starting", [&](auto& conn) {
+    start_running(conn, id, resume_paused);
+    auto c = storage::campaign_repository(conn).find(id).value();
+    auto p = storage::persona_repository(conn).find(c.persona_id);
+    if (!p) throw storage::not_found_error("persona " + c.persona_id.str() + ": not found");
+    return run_start{c, *p, storage::database_identity(conn)};
+  });
+}
+
+/// Completes the campaign when every session has ended, and then (this worker only: exactly
+/// one completes it) its analytics. Runs after the queued session analytics (one db thread).
+finish_result end_run(campaign_db& db, const run_state& st, const storage::resource_usage& res) {
+  const auto id = st.campaign_id;
+  const bool stopping = st.stopping;
+  const auto fin = db.run_blocking<finish_result>("finishing the campaign", [&](auto& conn) {
+    if (stopping)
+      return finish_result{storage::campaign_repository(conn).find(id)->status, false};
+    return finish_if_done(conn, id);
+  });
+  if (!st.o.record_analytics || !fin.finished_here) return fin;
+  try {
+    db.run_blocking<bool>("campaign analytics", [&](auto& conn) {
+      analytics::finish_campaign(conn, id, res);
+      return true;
+    });
+  } catch (const std::exception& e) {
+    spdlog::warn("campaign analytics: {}", e.what());
+  }
+  return fin;
+}
+
+void add_counters(run_summary& out, run_state& st, const storage::writer_stats& ws) {
+  {
+    std::lock_guard lk(st.counters.m);
+    out.run_sessions = st.counters.by_status;
+    out.actions_by_type = st.counters.by_type;
+    out.p50_dwell_ms = analytics::quantile(st.counters.dwell_ms, 0.5);
+  }
+  out.pages = st.counters.pages;
+  out.actions = st.counters.actions;
+  out.leases = st.leases;
+  out.worker_name = st.o.worker_name;
+  out.batches_spooled = static_cast<long>(ws.batches_spooled);
+  out.fenced_items = static_cast<long>(ws.fenced_items);
+}
+
 }  // namespace
 
 std::size_t materialize_sessions(const std::string& url, const storage::campaign& c) {
@@ -372,14 +426,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   if (o.worker_name.empty()) o.worker_name = default_worker_name();
   asio::thread_pool db_pool(1), blocking(2);
   campaign_db db(db_pool.get_executor(), o.database_url, o.outage);
-  using start_t = std::tuple<storage::campaign, storage::persona, std::string>;
-  const auto [campaign, persona, identity] = db.run_blocking<start_t>("starting", [&](auto& conn) {
-    start_running(conn, campaign_id, resume_paused);
-    auto c = storage::campaign_repository(conn).find(campaign_id).value();
-    auto p = storage::persona_repository(conn).find(c.persona_id);
-    if (!p) throw storage::not_found_error("persona " + c.persona_id.str() + ": not found");
-    return std::make_tuple(c, *p, storage::database_identity(conn));
-  });
+  const auto [campaign, persona, identity] = begin_run(db, campaign_id, resume_paused);
   const auto settings = campaign_settings::from_json(campaign.settings);
 
   auto st = std::make_shared<run_state>();
@@ -440,22 +487,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto wall_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
   const auto resources = st->meter.result(wall_ms);
-  // Runs after the queued session analytics (one db thread, FIFO).
-  const auto fin = db.run_blocking<finish_result>("finishing the campaign", [&](auto& conn) {
-    if (st->stopping)
-      return finish_result{storage::campaign_repository(conn).find(campaign_id)->status, false};
-    return finish_if_done(conn, campaign_id);
-  });
-  if (o.record_analytics && fin.finished_here) {
-    try {
-      db.run_blocking<bool>("campaign analytics", [&](auto& conn) {
-        analytics::finish_campaign(conn, campaign_id, resources);
-        return true;
-      });
-    } catch (const std::exception& e) {
-      spdlog::warn("campaign analytics: {}", e.what());
-    }
-  }
+  const auto fin = end_run(db, *st, resources);
   const auto counts = db.run_blocking<storage::session_counts>(
       "counting sessions",
       [&](auto& conn) { return storage::session_repository(conn).counts(campaign_id); });
@@ -465,20 +497,8 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   out.campaign_status = fin.status;
   out.finished_here = fin.finished_here;
   for (const auto& [s, n] : counts.by_status) out.campaign_sessions[s] = static_cast<long>(n);
-  {
-    std::lock_guard lk(st->counters.m);
-    out.run_sessions = st->counters.by_status;
-    out.actions_by_type = st->counters.by_type;
-    out.p50_dwell_ms = analytics::quantile(st->counters.dwell_ms, 0.5);
-  }
-  out.pages = st->counters.pages;
-  out.actions = st->counters.actions;
-  out.leases = st->leases;
+  add_counters(out, *st, writer.stats());
   out.outage_s = db.outage_seconds();
-  out.worker_name = o.worker_name;
-  const auto ws = writer.stats();
-  out.batches_spooled = static_cast<long>(ws.batches_spooled);
-  out.fenced_items = static_cast<long>(ws.fenced_items);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (st->leases.worker_errors > 0 && !out.interrupted &&
       fin.status == campaign_status::running)

@@ -19,12 +19,10 @@
 #include "storage/partitions.hpp"
 #include "storage/spool.hpp"
 #include "storage/validation.hpp"
+#include "storage/writer_state.hpp"
 
 namespace footfall::storage {
 namespace {
-using steady = std::chrono::steady_clock;
-using detail::batch;
-using detail::item;
 
 // Column lists are compile-time constants: stream_to splices them into COPY unquoted.
 const std::vector<std::string> visit_columns{
@@ -56,67 +54,6 @@ std::optional<std::string> opt_time(const std::optional<time_point>& t) {
 
 }  // namespace
 
-struct writer::state {
-  writer_options opt;
-  uuid writer_id = uuid::v7();
-
-  // Shared with producers, under m.
-  mutable std::mutex m;
-  std::condition_variable not_full, not_empty, progress;
-  std::deque<item> queue;
-  std::size_t queued_rows = 0;
-  steady::time_point oldest_at{};
-  std::uint64_t enqueued = 0, done = 0, flush_target = 0;
-  bool closing = false, stopped = false;
-  steady::time_point close_deadline{};
-  writer_stats stats;
-  std::once_flag close_once;
-  std::thread thread;
-
-  // Writer thread only.
-  std::unique_ptr<connection> conn;
-  bool ever_connected = false;
-  std::optional<steady::time_point> down_since;
-  std::chrono::milliseconds backoff;
-  std::optional<detail::spool_file> spool;
-  bool spool_pending = false;
-  std::optional<detail::spool_file> rejected;
-  steady::time_point next_partition_check{};
-  steady::time_point next_connect_attempt{};
-
-  explicit state(writer_options o) : opt(std::move(o)), backoff(opt.reconnect_initial) {
-    if (opt.spool_dir.empty()) opt.spool_dir = detail::default_spool_dir();
-    // libpq waits forever on an unreachable TCP host by default; the writer must get control
-    // back to spool. An explicit PGCONNECT_TIMEOUT (or connect_timeout in the URL) wins.
-    ::setenv("PGCONNECT_TIMEOUT", "5", 0);
-  }
-
-  void enqueue(item it, std::size_t rows);
-  void run();
-  bool take(batch& b);
-  void deliver(batch& b);
-  bool ensure_connected();
-  void maintain_partitions();
-  void commit_or_split(batch& b);
-  bool commit(batch& b);
-  std::vector<bool> fence(pqxx::work& tx, const batch& b);
-  void replay_own_spool();
-  void replay_orphans();
-  void spool_batch(const batch& b);
-  void reject(const batch& b, const std::string& error);
-  void check_identity();
-  std::string spool_header() const;
-  bool replay_spool_lines(const std::vector<std::string>& lines, const std::string& name);
-  void replay_orphan(const std::filesystem::path& path);
-  bool identity_mismatch_logged = false;
-  void lost_connection(const std::exception& e);
-  bool should_spool() const;
-  template <class F>
-  void count(F f) {
-    std::lock_guard lk(m);
-    f(stats);
-  }
-};
 
 // ---- producer side ----------------------------------------------------------------------------
 
@@ -265,6 +202,9 @@ void writer::state::run() {
                    "writer to replay", spool->path().string());
   }
   if (spool && spool->empty()) spool->remove();
+  // Unlock what is left: once closed, this writer's spool is an orphan any writer may replay.
+  spool.reset();
+  rejected.reset();
   {
     std::lock_guard lk(m);
     stopped = true;
@@ -513,125 +453,6 @@ bool writer::state::commit(batch& b) {
     s.actions_written += actions;
   });
   return true;
-}
-
-// The connected database must be the one this writer writes for (the first it reached, or
-// the one it was given): a server replaced behind the same URL gets nothing of another's.
-void writer::state::check_identity() {
-  const auto id = database_identity(*conn);
-  if (opt.database_identity.empty()) {
-    opt.database_identity = id;
-    return;
-  }
-  if (id == opt.database_identity) return;
-  if (!identity_mismatch_logged)
-    spdlog::error("storage writer: {} now reaches database {}, but this writer writes for {}: "
-                  "spooling until that database is back",
-                  redact_url(opt.url), id, opt.database_identity);
-  identity_mismatch_logged = true;
-  throw database_error("connected to database " + id + ", not " + opt.database_identity);
-}
-
-std::string writer::state::spool_header() const {
-  return nlohmann::json{{"spool_for",
-                         {{"database", opt.database_identity}, {"url", redact_url(opt.url)}}}}
-      .dump();
-}
-
-void writer::state::spool_batch(const batch& b) {
-  if (!spool) {
-    spool = detail::spool_file::open_locked(opt.spool_dir / ("spool-" + writer_id.str() + ".jsonl"), true);
-    spool->append(spool_header());
-    spdlog::warn("storage writer: database unreachable; spooling batches to {}", spool->path().string());
-  }
-  spool->append(detail::to_json_line(b));
-  spool_pending = true;
-  count([](auto& s) { ++s.batches_spooled; });
-}
-
-void writer::state::replay_own_spool() {
-  auto lines = spool->lines();
-  if (!lines.empty() && detail::is_spool_header(lines.front())) lines.erase(lines.begin());
-  spdlog::info("storage writer: database back; replaying {} spooled batches", lines.size());
-  for (const auto& line : lines) {
-    batch b = detail::from_json_line(line);
-    commit_or_split(b);
-    count([](auto& s) { ++s.batches_replayed; });
-  }
-  spool->remove();
-  spool = std::nullopt;  // the next outage starts a new file, with its header
-  spool_pending = false;
-}
-
-// Replays the batches of a spool file; false when the file belongs to another database (or says
-// nothing of its database: written before spool files named theirs), which is left alone.
-bool writer::state::replay_spool_lines(const std::vector<std::string>& lines,
-                                       const std::string& name) {
-  const auto target = lines.empty() ? std::nullopt : detail::spool_target(lines.front());
-  // A writer that never reached its database could only name its URL: the same URL is the best
-  // evidence there is (the engine always names the database, so its spools never rely on this).
-  const bool mine =
-      target && (target->database.empty() ? target->url == redact_url(opt.url)
-                                           : target->database == opt.database_identity);
-  if (!mine) {
-    count([](auto& s) { ++s.foreign_spools; });
-    spdlog::warn("storage writer: spool file {} in {} is for database {}, not this one ({}): left "
-                 "alone for a writer of that database",
-                 name, opt.spool_dir.string(),
-                 !target                    ? std::string("(not named)")
-                 : target->database.empty() ? "at " + target->url
-                                            : target->database,
-                 opt.database_identity);
-    return false;
-  }
-  if (target->database.empty())
-    spdlog::warn("storage writer: spool file {} names no database, only its URL {}: replaying it "
-                 "here",
-                 name, target->url);
-  if (lines.size() > 1)
-    spdlog::info("storage writer: replaying {} batches left in {}", lines.size() - 1, name);
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    try {
-      batch b = detail::from_json_line(lines[i]);
-      commit_or_split(b);
-      count([](auto& s) { ++s.batches_replayed; });
-    } catch (const std::exception& e) {
-      if (!conn || !conn->get().conn.is_open() || is_connection_failure(e)) throw;
-      spdlog::error("storage writer: unreadable line in {}: {}", name, e.what());
-    }
-  }
-  return true;
-}
-
-void writer::state::replay_orphan(const std::filesystem::path& path) {
-  auto f = detail::spool_file::open_locked(path, false);
-  if (!f) return;  // its writer is alive
-  if (f->empty()) {
-    f->remove();
-    return;
-  }
-  if (replay_spool_lines(f->lines(), path.filename().string())) f->remove();
-}
-
-void writer::state::replay_orphans() {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(opt.spool_dir, ec)) return;
-  for (const auto& entry : std::filesystem::directory_iterator(opt.spool_dir, ec)) {
-    const auto name = entry.path().filename().string();
-    if (name.rfind("spool-", 0) != 0 || entry.path().extension() != ".jsonl") continue;
-    if (spool && entry.path() == spool->path()) continue;
-    replay_orphan(entry.path());
-  }
-}
-
-void writer::state::reject(const batch& b, const std::string& error) {
-  if (!rejected)
-    rejected = detail::spool_file::open_locked(opt.spool_dir / ("rejected-" + writer_id.str() + ".jsonl"), true);
-  spdlog::error("storage writer: database refused an item ({} rows), kept in {}: {}", b.rows,
-                rejected->path().string(), error);
-  rejected->append("{\"error\":" + nlohmann::json(error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                   ",\"batch\":" + detail::to_json_line(b) + "}");
-  count([](auto& s) { ++s.rejected_items; });
 }
 
 }  // namespace footfall::storage

@@ -329,3 +329,38 @@ TEST_CASE("writer: SIGTERM flushes what was written") {
   CHECK(count_rows(db).visits == 50);
   CHECK(count_rows(db).actions == 1000);
 }
+
+TEST_CASE("writer: overflow_policy::spill - write() never waits - an over-full queue spools at once "
+          "while the database is down") {
+  test::fresh_database db;
+  test::temp_dir spool;
+  connection c{db.url()};
+  const auto k = test::store_campaign(c, "spill");
+  const auto s = test::make_session(k, 0);
+  auto o = fast_options("postgresql:///nope?host=/nonexistent", spool.path());
+  o.queue_rows = 10;
+  o.batch_rows = 10;
+  o.when_full = overflow_policy::spill;
+  o.spool_after = 60s;  // the outage is young: only the overflow may go to disk now
+  o.close_timeout = 0ms;
+  o.database_identity = database_identity(c);
+  writer w{o};
+  const auto t0 = std::chrono::steady_clock::now();
+  w.write(s);
+  for (int i = 1; i <= 40; ++i) w.write(test::make_page(s, i, 5));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 1s);  // a blocking producer would wait for a database that is not there
+  CHECK(w.stats().producer_waits == 0);
+  CHECK(w.stats().overflow_writes > 0);
+  for (int i = 0; i < 100 && w.stats().batches_spooled == 0; ++i) std::this_thread::sleep_for(20ms);
+  CHECK(w.stats().batches_spooled >= 1);
+  w.close();
+  // Everything is on disk, none of it lost: the database's next writer replays all 40 pages.
+  auto back = fast_options(db.url(), spool.path());
+  {
+    writer r{back};
+    r.close();
+  }
+  CHECK(count_rows(db).visits == 40);
+  CHECK(count_rows(db).actions == 200);
+}
