@@ -33,7 +33,9 @@ work=$(mktemp -d /var/tmp/footfall-ct.XXXXXX)
 chmod 755 "$work"  # the postgres user must reach its data directory and socket here
 site_pid=""
 cleanup() {
-  "${podman[@]}" rm -f -t 0 "$tag-create" "$tag-w1" "$tag-w2" >/dev/null 2>&1 || true
+  for c in "$tag-create" "$tag-w1" "$tag-w2"; do
+    "${podman[@]}" rm --ignore -f -t 0 "$c" >/dev/null 2>&1 || true
+  done
   [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null || true
   if [ -f "$work/pg/postmaster.pid" ]; then
     runuser -u postgres -- "$pgbin/pg_ctl" stop -D "$work/pg" -m immediate >/dev/null 2>&1 || true
@@ -128,7 +130,7 @@ sql() { psql "$url" -X -At -c "$1"; }
 t_run=$(date +%s)
 for w in w1 w2; do
   extra=()
-  [ "$w" = w2 ] && extra=(--metrics-addr "127.0.0.1:$metrics_port" --metrics-linger 5)
+  [ "$w" = w2 ] && extra=(--metrics-addr "127.0.0.1:$metrics_port" --metrics-linger 15)
   "${podman[@]}" run -d --name "$tag-$w" --hostname "$w" "${run_flags[@]}" \
     -e DATABASE_URL="$url" "$image" worker "$name" "${worker_flags[@]}" "${extra[@]}" >/dev/null
 done
@@ -149,7 +151,10 @@ done
 [ -n "$killed" ] || log "w1 never held a session with pages: nothing to kill"
 t_kill=$(date +%s)
 log "killed w1 (SIGKILL) holding session(s) $killed"
-metrics_mid=$(python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$metrics_port/metrics', timeout=5).read().decode())" 2>/dev/null || true)
+scrape() {
+  python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$metrics_port/metrics', timeout=5).read().decode())" 2>/dev/null || true
+}
+metrics_mid=$(scrape)
 
 # 8. Wait for the campaign to end (the survivor reclaims after the lease), then for w2.
 deadline=$(($(date +%s) + ${FOOTFALL_CT_TIMEOUT_S:-420}))
@@ -164,6 +169,8 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   sleep 1
 done
 t_complete=$(since "$t_kill")
+sleep 1  # the survivor's last progress tick; it keeps serving for --metrics-linger
+scrape >"$work/metrics_end.txt"
 w2_exit=$(timeout 60 "${podman[@]}" wait "$tag-w2" 2>/dev/null || echo "still running")
 w1_exit=$("${podman[@]}" inspect -f '{{.State.ExitCode}}' "$tag-w1" 2>/dev/null || echo "?")
 "${podman[@]}" logs "$tag-w2" >"$work/w2.log" 2>&1 || true
@@ -172,6 +179,8 @@ t_total=$(since "$t_start")
 
 # 9. The checks.
 rc=0
+metrics_end=$([ -s "$work/metrics_end.txt" ] && echo yes || true)
+[ -n "$metrics_end" ] || { echo "  FAIL  w2's /metrics answered after the campaign ended"; rc=1; }
 echo "container test: w1 exit $w1_exit (SIGKILL), w2 exit $w2_exit, campaign $status"
 [ "$w2_exit" = 0 ] || { echo "  FAIL  the surviving worker exited 0"; rc=1; }
 if [ -n "$metrics_mid" ]; then
@@ -181,7 +190,8 @@ else
   echo "  FAIL  w2's /metrics answered during the run"; rc=1
 fi
 python3 "$here/test/scripts/container/check_run.py" --database-url "$url" --campaign "$name" \
-  --sink "$work/sink.jsonl" --killed-sessions "$killed" || rc=1
+  --sink "$work/sink.jsonl" --killed-sessions "$killed" \
+  ${metrics_end:+--metrics "$work/metrics_end.txt"} || rc=1
 if [ "$rc" -ne 0 ]; then
   echo "--- w2 log (tail)"; tail -25 "$work/w2.log"
 fi

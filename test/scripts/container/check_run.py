@@ -69,12 +69,31 @@ def match(sessions, tabs):
     return [s for s in sessions if not assign(s, set())]
 
 
+def check_metrics(path, by_status, killed):
+    """The survivor's final scrape agrees with the database and counted its reclaims."""
+    samples = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                key, value = line.rsplit(" ", 1)
+                samples[key] = float(value)
+    print(f"  metrics: {len(samples)} series in the survivor's last scrape")
+    for status in ("pending", "running", "completed", "failed", "timeout"):
+        key = f'footfall_campaign_sessions{{status="{status}"}}'
+        check(samples.get(key) == float(by_status.get(status, 0)),
+              f"{key} = {samples.get(key)} equals the database ({by_status.get(status, 0)})")
+    reclaims = samples.get("footfall_lease_reclaims_total", 0)
+    check(reclaims >= min(killed, 1),
+          f"footfall_lease_reclaims_total ({reclaims:g}) counts the killed worker's sessions")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--database-url", required=True)
     p.add_argument("--campaign", required=True, help="campaign name")
     p.add_argument("--sink", required=True, help="the recorder's JSON lines (site_server.py)")
     p.add_argument("--killed-sessions", default="", help="ids held by the killed worker, comma-separated")
+    p.add_argument("--metrics", help="the surviving worker's last /metrics scrape (text format)")
     a = p.parse_args()
     db = a.database_url
     camp = query(db, f"SELECT id, status, total_sessions FROM campaigns WHERE name = '{a.campaign}' "
@@ -147,6 +166,8 @@ def main():
         print(f"    session {s}: no tab saw its {len(want[s])} presses {want[s][:4]}...")
     check(presses > 0, "the finished sessions recorded clicks")
     check(not unmatched, "the page-side recorder saw every recorded click of the finished sessions")
+    if a.metrics:
+        check_metrics(a.metrics, by_status, len(killed))
     print("container test: " + ("PASSED" if not failures else f"FAILED ({len(failures)} check(s))"))
     return 1 if failures else 0
 
