@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -15,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "analytics/recompute.hpp"
 #include "analytics/stats.hpp"
@@ -34,9 +34,9 @@
 namespace footfall::engine {
 
 namespace asio = boost::asio;
+using std::chrono::milliseconds;
 using storage::campaign_status;
 using storage::session_status;
-using std::chrono::milliseconds;
 
 namespace {
 
@@ -76,8 +76,8 @@ struct run_state {
   campaign_status status = campaign_status::running;
   storage::session_counts counts;
   std::map<storage::uuid, held> held_sessions;  ///< renewed by the heartbeat
-  bool stopping = false;  ///< no new claims (signal)
-  bool finished = false;  ///< workers are done; the monitor and heartbeat end
+  bool stopping = false;                        ///< no new claims (signal)
+  bool finished = false;                        ///< workers are done; the monitor and heartbeat end
   int workers_left = 0;
   std::unique_ptr<asio::steady_timer> changed;  ///< condition variable for workers_left
   std::atomic<bool> abort{false};
@@ -94,9 +94,10 @@ void note_reclaims(run_state& st, const storage::reclaim_result& r) {
   st.leases.reclaimed += r.requeued;
   events().lease_reclaims += r.requeued + r.failed;  // footfall_lease_reclaims_total
   st.leases.failed_lost += r.failed;
-  spdlog::warn("reclaimed {} session(s) of lost workers (expired leases): {} back to pending, {} "
-               "failed after {} attempts",
-               r.requeued + r.failed, r.requeued, r.failed, st.max_attempts);
+  spdlog::warn(
+      "reclaimed {} session(s) of lost workers (expired leases): {} back to pending, {} "
+      "failed after {} attempts",
+      r.requeued + r.failed, r.requeued, r.failed, st.max_attempts);
 }
 
 /// Claims one session at a time and runs it, until every session of the campaign has ended.
@@ -184,9 +185,10 @@ asio::awaitable<void> heartbeat_loop(std::shared_ptr<run_state> st) {
       if (it == st->held_sessions.end()) continue;
       if (!it->second.finished) {
         ++st->leases.lost_here;
-        spdlog::error("session {} attempt {}: lease lost (reclaimed by another worker); its "
-                      "further rows are refused by the writer's attempt fence",
-                      h.id.str(), h.attempt);
+        spdlog::error(
+            "session {} attempt {}: lease lost (reclaimed by another worker); its "
+            "further rows are refused by the writer's attempt fence",
+            h.id.str(), h.attempt);
       }
       st->held_sessions.erase(it);
     }
@@ -328,8 +330,7 @@ std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& ca
 
 void install_signals(std::shared_ptr<run_state> st, asio::signal_set* signals) {
   auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
-  *handler = [st, h = std::weak_ptr(handler), signals](const boost::system::error_code& ec,
-                                                       int n) {
+  *handler = [st, h = std::weak_ptr(handler), signals](const boost::system::error_code& ec, int n) {
     if (ec) return;
     if (!st->stopping) {
       st->stopping = true;
@@ -370,8 +371,7 @@ finish_result end_run(campaign_db& db, const run_state& st, const storage::resou
   const auto id = st.campaign_id;
   const bool stopping = st.stopping;
   const auto fin = db.run_blocking<finish_result>("finishing the campaign", [&](auto& conn) {
-    if (stopping)
-      return finish_result{storage::campaign_repository(conn).find(id)->status, false};
+    if (stopping) return finish_result{storage::campaign_repository(conn).find(id)->status, false};
     return finish_if_done(conn, id);
   });
   if (!st.o.record_analytics || !fin.finished_here) return fin;
@@ -500,8 +500,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   add_counters(out, *st, writer.stats());
   out.outage_s = db.outage_seconds();
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (st->leases.worker_errors > 0 && !out.interrupted &&
-      fin.status == campaign_status::running)
+  if (st->leases.worker_errors > 0 && !out.interrupted && fin.status == campaign_status::running)
     throw storage::database_error("the run stopped before its campaign ended (see the log)");
   return out;
 }

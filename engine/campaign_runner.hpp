@@ -26,9 +26,8 @@ class metrics;
 
 /// Told twice a second how the campaign stands (database counts, this process's counters), and
 /// once more with `final` set when the run ends. The CLI draws its progress line from it.
-using progress_observer =
-    std::function<void(const storage::session_counts&, run_counters&, storage::campaign_status,
-                       bool stopping, bool final)>;
+using progress_observer = std::function<void(const storage::session_counts&, run_counters&,
+                                             storage::campaign_status, bool stopping, bool final)>;
 
 /// How this process runs a campaign.
 struct run_options {
@@ -36,7 +35,7 @@ struct run_options {
   pool_options pool = default_pool_options();
   std::optional<double> pace;  ///< overrides the campaign's pace
   int slow_mo_ms = 0;
-  std::string worker_name;  ///< claimed_by; default host:pid
+  std::string worker_name;     ///< claimed_by; default host:pid
   progress_observer progress;  ///< none: no progress output
   std::filesystem::path screenshot_dir;
   fault_injection faults;
@@ -52,9 +51,9 @@ struct run_options {
 
 /// What this process saw of leases.
 struct lease_counters {
-  long reclaimed = 0;    ///< sessions of lost workers this process put back to pending
-  long failed_lost = 0;  ///< sessions this process failed as lost (past max_attempts)
-  long lost_here = 0;    ///< sessions of this process whose lease another worker took
+  long reclaimed = 0;      ///< sessions of lost workers this process put back to pending
+  long failed_lost = 0;    ///< sessions this process failed as lost (past max_attempts)
+  long lost_here = 0;      ///< sessions of this process whose lease another worker took
   long worker_errors = 0;  ///< worker loops that stopped on an error (outage budget spent)
 };
 
@@ -76,9 +75,9 @@ struct run_summary {
   std::string worker_name;
   bool finished_here = false;  ///< this process completed the campaign (and ran its analytics)
   lease_counters leases;
-  double outage_s = 0;        ///< time the run spent without its database
-  long batches_spooled = 0;   ///< writer batches that went to the spool file
-  long fenced_items = 0;      ///< rows the writer dropped as a lost attempt's
+  double outage_s = 0;       ///< time the run spent without its database
+  long batches_spooled = 0;  ///< writer batches that went to the spool file
+  long fenced_items = 0;     ///< rows the writer dropped as a lost attempt's
 };
 
 /// Runs the campaign's sessions until every one has ended, in any worker (or a signal / cancel

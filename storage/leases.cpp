@@ -86,9 +86,8 @@ claim_outcome lease_repository::claim(const claim_request& r) {
     lock_campaign_claims(tx, r.campaign_id);
     std::vector<std::string> alive;
     for (const auto& id : r.alive) alive.push_back(id.str());
-    out.reclaimed =
-        reclaim(tx, reclaim_sql(expired_except_alive),
-                r.campaign_id, r.max_attempts, uuid_array(alive));
+    out.reclaimed = reclaim(tx, reclaim_sql(expired_except_alive), r.campaign_id, r.max_attempts,
+                            uuid_array(alive));
     const auto counts = tx.exec_params1(
         "SELECT count(*) FILTER (WHERE status = 'running'), "
         "count(*) FILTER (WHERE status = 'pending') FROM sessions WHERE campaign_id = $1",
@@ -155,8 +154,8 @@ reclaim_result lease_repository::reclaim_expired(const uuid& campaign_id, int ma
   try {
     pqxx::work tx{c_.get().conn};
     lock_campaign_claims(tx, campaign_id);
-    auto out = reclaim(tx, reclaim_sql(expired_except_alive), campaign_id, max_attempts,
-                       uuid_array(ids));
+    auto out =
+        reclaim(tx, reclaim_sql(expired_except_alive), campaign_id, max_attempts, uuid_array(ids));
     tx.commit();
     return out;
   } catch (...) {
@@ -169,8 +168,8 @@ reclaim_result lease_repository::reclaim_worker(const uuid& campaign_id, std::st
   try {
     pqxx::work tx{c_.get().conn};
     lock_campaign_claims(tx, campaign_id);
-    auto out = reclaim(tx, reclaim_sql("claimed_by = $3"), campaign_id, max_attempts,
-                       std::string(worker));
+    auto out =
+        reclaim(tx, reclaim_sql("claimed_by = $3"), campaign_id, max_attempts, std::string(worker));
     tx.commit();
     return out;
   } catch (...) {

@@ -59,8 +59,9 @@ class lease_repository {
  public:
   explicit lease_repository(connection& c) : c_(c) {}
 
-  /// Reclaims the campaign's expired leases (except r.alive), then claims up to min(want, cap - live leases) pending sessions, lowest
-  /// session_index first — one transaction under the campaign's advisory lock.
+  /// Reclaims the campaign's expired leases (except r.alive), then claims up to min(want, cap -
+  /// live leases) pending sessions, lowest session_index first — one transaction under the
+  /// campaign's advisory lock.
   claim_outcome claim(const claim_request& r);
 
   /// One batched UPDATE: renews the lease of every held session still at that attempt and
@@ -75,8 +76,7 @@ class lease_repository {
 
   /// Reclaims every running session claimed by `worker`, expired or not: a restarted worker with
   /// a stable name (FOOTFALL_WORKER_NAME) takes back what its previous life left running.
-  reclaim_result reclaim_worker(const uuid& campaign_id, std::string_view worker,
-                                int max_attempts);
+  reclaim_result reclaim_worker(const uuid& campaign_id, std::string_view worker, int max_attempts);
 
   /// Running sessions of the campaign whose lease has expired (shown as lost).
   std::int64_t count_lost(const uuid& campaign_id);

@@ -1,7 +1,7 @@
 // storage::writer's spool side: spool files named for their database, replay of this writer's
 // spool and of orphans left by dead writers, rejected items, and the database identity check.
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
@@ -19,24 +19,27 @@ void writer::state::check_identity() {
   }
   if (id == opt.database_identity) return;
   if (!identity_mismatch_logged)
-    spdlog::error("storage writer: {} now reaches database {}, but this writer writes for {}: "
-                  "spooling until that database is back",
-                  redact_url(opt.url), id, opt.database_identity);
+    spdlog::error(
+        "storage writer: {} now reaches database {}, but this writer writes for {}: "
+        "spooling until that database is back",
+        redact_url(opt.url), id, opt.database_identity);
   identity_mismatch_logged = true;
   throw database_error("connected to database " + id + ", not " + opt.database_identity);
 }
 
 std::string writer::state::spool_header() const {
-  return nlohmann::json{{"spool_for",
-                         {{"database", opt.database_identity}, {"url", redact_url(opt.url)}}}}
+  return nlohmann::json{
+      {"spool_for", {{"database", opt.database_identity}, {"url", redact_url(opt.url)}}}}
       .dump();
 }
 
 void writer::state::spool_batch(const batch& b) {
   if (!spool) {
-    spool = detail::spool_file::open_locked(opt.spool_dir / ("spool-" + writer_id.str() + ".jsonl"), true);
+    spool = detail::spool_file::open_locked(opt.spool_dir / ("spool-" + writer_id.str() + ".jsonl"),
+                                            true);
     spool->append(spool_header());
-    spdlog::warn("storage writer: database unreachable; spooling batches to {}", spool->path().string());
+    spdlog::warn("storage writer: database unreachable; spooling batches to {}",
+                 spool->path().string());
   }
   spool->append(detail::to_json_line(b));
   spool_pending = true;
@@ -66,22 +69,24 @@ bool writer::state::replay_spool_lines(const std::vector<std::string>& lines,
   // evidence there is (the engine always names the database, so its spools never rely on this).
   const bool mine =
       target && (target->database.empty() ? target->url == redact_url(opt.url)
-                                           : target->database == opt.database_identity);
+                                          : target->database == opt.database_identity);
   if (!mine) {
     count([](auto& s) { ++s.foreign_spools; });
-    spdlog::warn("storage writer: spool file {} in {} is for database {}, not this one ({}): left "
-                 "alone for a writer of that database",
-                 name, opt.spool_dir.string(),
-                 !target                    ? std::string("(not named)")
-                 : target->database.empty() ? "at " + target->url
-                                            : target->database,
-                 opt.database_identity);
+    spdlog::warn(
+        "storage writer: spool file {} in {} is for database {}, not this one ({}): left "
+        "alone for a writer of that database",
+        name, opt.spool_dir.string(),
+        !target                    ? std::string("(not named)")
+        : target->database.empty() ? "at " + target->url
+                                   : target->database,
+        opt.database_identity);
     return false;
   }
   if (target->database.empty())
-    spdlog::warn("storage writer: spool file {} names no database, only its URL {}: replaying it "
-                 "here",
-                 name, target->url);
+    spdlog::warn(
+        "storage writer: spool file {} names no database, only its URL {}: replaying it "
+        "here",
+        name, target->url);
   if (lines.size() > 1)
     spdlog::info("storage writer: replaying {} batches left in {}", lines.size() - 1, name);
   for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -120,11 +125,14 @@ void writer::state::replay_orphans() {
 
 void writer::state::reject(const batch& b, const std::string& error) {
   if (!rejected)
-    rejected = detail::spool_file::open_locked(opt.spool_dir / ("rejected-" + writer_id.str() + ".jsonl"), true);
+    rejected = detail::spool_file::open_locked(
+        opt.spool_dir / ("rejected-" + writer_id.str() + ".jsonl"), true);
   spdlog::error("storage writer: database refused an item ({} rows), kept in {}: {}", b.rows,
                 rejected->path().string(), error);
-  rejected->append("{\"error\":" + nlohmann::json(error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                   ",\"batch\":" + detail::to_json_line(b) + "}");
+  rejected->append(
+      "{\"error\":" +
+      nlohmann::json(error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      ",\"batch\":" + detail::to_json_line(b) + "}");
   count([](auto& s) { ++s.rejected_items; });
 }
 

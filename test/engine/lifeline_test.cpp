@@ -7,9 +7,9 @@
 
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -102,8 +102,8 @@ long check_page_side(const test::fresh_database& db, click_beacons& beacons) {
       matched += static_cast<long>(presses.size());
       break;
     }
-    CHECK_MESSAGE(found, "no page saw the " << presses.size() << " left presses of session "
-                                            << row[0]);
+    CHECK_MESSAGE(found,
+                  "no page saw the " << presses.size() << " left presses of session " << row[0]);
   }
   return matched;
 }
@@ -150,8 +150,9 @@ double seconds_since(steady::time_point t) {
 
 }  // namespace
 
-TEST_CASE("engine: kill -9 of one of two workers - the other reclaims its sessions and the "
-          "campaign completes with one attempt's rows per session") {
+TEST_CASE(
+    "engine: kill -9 of one of two workers - the other reclaims its sessions and the "
+    "campaign completes with one attempt's rows per session") {
   test::fresh_database db;
   test::http_server site;
   click_beacons beacons(site);
@@ -167,13 +168,15 @@ TEST_CASE("engine: kill -9 of one of two workers - the other reclaims its sessio
   auto survivor = start();
   const std::string victim_tag = ":" + std::to_string(victim.pid) + ":";
   REQUIRE(poll(60s, [&] {
-    return db.count("SELECT count(*) FROM sessions WHERE status = 'running' AND claimed_by LIKE "
-                    "'%" + victim_tag + "%'") > 0;
+    return db.count(
+               "SELECT count(*) FROM sessions WHERE status = 'running' AND claimed_by LIKE "
+               "'%" +
+               victim_tag + "%'") > 0;
   }));
   std::this_thread::sleep_for(1s);  // mid-session: some pages recorded, some not
-  const auto held = db.count(
-      "SELECT count(*) FROM sessions WHERE status = 'running' AND claimed_by LIKE '%" +
-      victim_tag + "%'");
+  const auto held =
+      db.count("SELECT count(*) FROM sessions WHERE status = 'running' AND claimed_by LIKE '%" +
+               victim_tag + "%'");
   ::kill(victim.pid, SIGKILL);
   const auto killed_at = steady::now();
   const auto v = test::wait(victim, 10s);
@@ -209,14 +212,16 @@ TEST_CASE("engine: kill -9 of one of two workers - the other reclaims its sessio
                                << " s; campaign completed " << complete_s
                                << " s after the kill; sessions reclaimed " << reclaimed
                                << "; page-side left presses matched " << presses);
-  std::printf("| kill -9 | lease %d s | held %lld | reclaimed %lld | reclaim after %.1f s | "
-              "completed after %.1f s | rows lost 0 |\n",
-              lease_s, static_cast<long long>(held), static_cast<long long>(reclaimed), reclaim_s,
-              complete_s);
+  std::printf(
+      "| kill -9 | lease %d s | held %lld | reclaimed %lld | reclaim after %.1f s | "
+      "completed after %.1f s | rows lost 0 |\n",
+      lease_s, static_cast<long long>(held), static_cast<long long>(reclaimed), reclaim_s,
+      complete_s);
 }
 
-TEST_CASE("engine: the database stopped for 20 s mid-run - run waits it out - exits 0 - nothing "
-          "recorded is lost") {
+TEST_CASE(
+    "engine: the database stopped for 20 s mid-run - run waits it out - exits 0 - nothing "
+    "recorded is lost") {
   storage::embedded_options eo;
   eo.data_dir = test::test_data_dir("-outage");
   eo.fsync = false;
@@ -236,13 +241,12 @@ TEST_CASE("engine: the database stopped for 20 s mid-run - run waits it out - ex
   ::setenv("FOOTFALL_SPOOL_DIR", spool.path().c_str(), 1);
   const auto camp = test::make_campaign(db.url(), short_persona("lifeline-outage"),
                                         site.url("/journey/index.html"), 6, 2, 82);
-  auto run = test::spawn({FOOTFALL_BINARY, "run", camp.id.str(), "--database-url", db.url(),
-                          "--pace", "1", "--browsers", "1", "--contexts-per-browser", "2",
-                          "--no-progress", "--json"});
+  auto run =
+      test::spawn({FOOTFALL_BINARY, "run", camp.id.str(), "--database-url", db.url(), "--pace", "1",
+                   "--browsers", "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
   ::unsetenv("FOOTFALL_SPOOL_DIR");
-  REQUIRE(poll(60s, [&] {
-    return db.count("SELECT count(*) FROM sessions WHERE status = 'running'") > 0;
-  }));
+  REQUIRE(poll(
+      60s, [&] { return db.count("SELECT count(*) FROM sessions WHERE status = 'running'") > 0; }));
   std::this_thread::sleep_for(1s);
   REQUIRE(server.stop());
   const auto down_at = steady::now();
@@ -265,16 +269,17 @@ TEST_CASE("engine: the database stopped for 20 s mid-run - run waits it out - ex
   for (const auto& e : std::filesystem::directory_iterator(spool.path()))
     CHECK_MESSAGE(e.path().filename().string().rfind("rejected-", 0) != 0,
                   "rows refused: " << e.path());
-  MESSAGE("outage drill: database down " << outage_s << " s; run finished " << back_to_done_s
-                                         << " s after it came back; outage seen by the run "
-                                         << j["outage_s"].get<double>() << " s; batches spooled "
-                                         << j["batches_spooled"].get<long>() << "; pages "
-                                         << j["pages"].get<long>() << ", actions "
-                                         << j["actions"].get<long>() << " recorded = stored");
-  std::printf("| outage | down %.1f s | run exit %d | done %.1f s after restart | spooled %ld | "
-              "pages %ld actions %ld | rows lost 0 |\n",
-              outage_s, r.exit_code, back_to_done_s, j["batches_spooled"].get<long>(),
-              j["pages"].get<long>(), j["actions"].get<long>());
+  MESSAGE("outage drill: database down "
+          << outage_s << " s; run finished " << back_to_done_s
+          << " s after it came back; outage seen by the run " << j["outage_s"].get<double>()
+          << " s; batches spooled " << j["batches_spooled"].get<long>() << "; pages "
+          << j["pages"].get<long>() << ", actions " << j["actions"].get<long>()
+          << " recorded = stored");
+  std::printf(
+      "| outage | down %.1f s | run exit %d | done %.1f s after restart | spooled %ld | "
+      "pages %ld actions %ld | rows lost 0 |\n",
+      outage_s, r.exit_code, back_to_done_s, j["batches_spooled"].get<long>(),
+      j["pages"].get<long>(), j["actions"].get<long>());
 }
 
 TEST_CASE("engine: 20 parallel campaign create with one inline persona all succeed") {
@@ -299,7 +304,8 @@ TEST_CASE("engine: 20 parallel campaign create with one inline persona all succe
   CHECK(db.count("SELECT count(*) FROM campaigns") == 20);
 }
 
-TEST_CASE("engine: workers started with one --campaign-file share one campaign (create if absent)") {
+TEST_CASE(
+    "engine: workers started with one --campaign-file share one campaign (create if absent)") {
   test::fresh_database db;
   test::http_server site;
   const std::string path = "/tmp/ffe-indexed-job-" + std::to_string(::getpid()) + ".json";
@@ -310,9 +316,9 @@ TEST_CASE("engine: workers started with one --campaign-file share one campaign (
       "actions_per_page_min": 1, "actions_per_page_max": 2}})";
   std::vector<test::child_proc> procs;
   for (int i = 0; i < 3; ++i)
-    procs.push_back(test::spawn({FOOTFALL_BINARY, "worker", "--campaign-file", path,
-                                 "--database-url", db.url(), "--browsers", "1",
-                                 "--contexts-per-browser", "1", "--no-progress"}));
+    procs.push_back(
+        test::spawn({FOOTFALL_BINARY, "worker", "--campaign-file", path, "--database-url", db.url(),
+                     "--browsers", "1", "--contexts-per-browser", "1", "--no-progress"}));
   for (auto& p : procs) {
     const auto r = test::wait(p, 120s);
     CAPTURE(r.err.substr(0, 2000));

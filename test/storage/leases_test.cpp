@@ -70,7 +70,8 @@ TEST_CASE("leases: concurrent claims of many workers never exceed the campaign's
                  "lease_expires_at > now() + interval '50 seconds'") == 5);
 }
 
-TEST_CASE("leases: an expired lease is reclaimed clean - attempt raised - failed past the maximum") {
+TEST_CASE(
+    "leases: an expired lease is reclaimed clean - attempt raised - failed past the maximum") {
   test::fresh_database db;
   test::temp_dir spool;
   connection c{db.url()};

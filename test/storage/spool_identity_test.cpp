@@ -21,7 +21,8 @@ std::size_t spool_files(const std::filesystem::path& dir) {
 }
 }  // namespace
 
-TEST_CASE("writer: a spool written for database A is not replayed into B - and is replayed into A") {
+TEST_CASE(
+    "writer: a spool written for database A is not replayed into B - and is replayed into A") {
   test::fresh_database a, b;
   test::temp_dir spool;
   connection ca{a.url()}, cb{b.url()};
