@@ -1,0 +1,481 @@
+// The page agent: the isolated world, typed calls into the page script, CDP event counters.
+#include "engine/page_agent.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/base64.hpp"
+#include "engine/page_script.hpp"
+
+namespace footfall::engine {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace agent_detail {
+
+/// One isolated world of footfall's script: the main frame's or an out-of-process iframe's.
+struct frame_world {
+  cdp::session session;
+  std::string frame_id;
+  std::optional<long> context;
+};
+
+/// Where an out-of-process iframe sits: its element's selector in the page, and where its
+/// viewport starts in the top viewport.
+struct frame_box {
+  std::string selector;
+  cdp::point offset;
+};
+
+}  // namespace agent_detail
+
+using agent_detail::frame_box;
+using agent_detail::frame_world;
+
+/// Shared with the event handlers (which hold it weakly): footfall's worlds (the main frame's,
+/// whose context Runtime events report, and one per out-of-process iframe, made on demand) and
+/// the current document's error counters.
+struct page_agent::state {
+  frame_world main;
+  std::vector<std::shared_ptr<frame_world>> oopifs;
+  std::shared_ptr<frame_world> last_world;  ///< where the last target was chosen; null = main
+  frame_box last_box;                       ///< that frame's place in the top viewport
+  int console_errors = 0;
+  int failed_requests = 0;
+  std::vector<cdp::subscription> subscriptions;
+};
+
+namespace {
+
+std::optional<double> opt_number(const json& j, const char* key) {
+  if (auto it = j.find(key); it != j.end() && it->is_number()) return it->get<double>();
+  return std::nullopt;
+}
+
+std::string str(const json& j, const char* key) {
+  if (auto it = j.find(key); it != j.end() && it->is_string()) return it->get<std::string>();
+  return {};
+}
+
+std::optional<element_target> parse_target(const json& j) {
+  if (!j.is_object() || j.contains("none") || !j.contains("x")) return std::nullopt;
+  element_target t;
+  t.selector = str(j, "selector");
+  t.text = str(j, "text");
+  t.tag = str(j, "tag");
+  t.type = str(j, "type");
+  t.name = str(j, "name");
+  t.autocomplete = str(j, "autocomplete");
+  t.at = {j["x"].get<double>(), j.value("y", 0.0)};
+  t.width = j.value("w", 0.0);
+  t.height = j.value("h", 0.0);
+  t.scrolled = j.value("scrolled", false);
+  t.dismiss = j.value("dismiss", false);
+  t.secret = j.value("secret", false);
+  t.in_frame = j.value("frame", false);
+  t.in_shadow = j.value("shadow", false);
+  if (auto o = j.find("options"); o != j.end() && o->is_array())
+    t.options = o->get<std::vector<std::string>>();
+  t.selected = j.value("selected", 0);
+  if (auto to = j.find("to"); to != j.end() && to->is_array() && to->size() == 2)
+    t.drag_to = cdp::point{(*to)[0].get<double>(), (*to)[1].get<double>()};
+  t.drop_selector = str(j, "toSelector");
+  return t;
+}
+
+page_facts parse_facts(const json& j, const page_agent::state& st) {
+  page_facts f;
+  if (j.is_object()) {
+    f.url = str(j, "url");
+    f.title = str(j, "title");
+    f.scroll_depth_percent = std::clamp(j.value("depth", 0), 0, 100);
+    f.ttfb_ms = opt_number(j, "ttfb");
+    f.dom_content_loaded_ms = opt_number(j, "dcl");
+    f.load_ms = opt_number(j, "load");
+    f.height = j.value("height", 0);
+    f.scroll_y = j.value("scrollY", 0);
+    f.viewport_height = j.value("vh", 0);
+    if (auto w = j.find("webdriver"); w != j.end() && w->is_boolean()) f.webdriver = w->get<bool>();
+  }
+  f.console_errors = st.console_errors;
+  f.failed_requests = st.failed_requests;
+  return f;
+}
+
+const char* kind_name(pick_kind k) {
+  switch (k) {
+    case pick_kind::click: return "click";
+    case pick_kind::hover: return "hover";
+    case pick_kind::type: return "type";
+    case pick_kind::clear: return "clear";
+    case pick_kind::select: return "select";
+    case pick_kind::drag: return "drag";
+    case pick_kind::scroll_to: return "scroll_to";
+  }
+  return "click";
+}
+
+// Console errors: console.error/assert, uncaught exceptions and rejections, and browser-side
+// errors (CSP, security...). Network errors are counted once, as failed requests, so the Log
+// domain's "Failed to load resource" lines are not counted again.
+void count_errors(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
+                  std::vector<cdp::subscription>& subs) {
+  subs.push_back(s.subscribe("Runtime.consoleAPICalled", [weak](const json& p) {
+    const auto type = p.value("type", std::string());
+    if (auto st = weak.lock(); st && (type == "error" || type == "assert")) ++st->console_errors;
+  }));
+  subs.push_back(s.subscribe("Runtime.exceptionThrown", [weak](const json& p) {
+    // Not the page's error when it was thrown in footfall's own world.
+    const auto ctx = p.value("exceptionDetails", json::object()).value("executionContextId", 0L);
+    if (auto st = weak.lock(); st && !(st->main.context && *st->main.context == ctx))
+      ++st->console_errors;
+  }));
+  subs.push_back(s.subscribe("Log.entryAdded", [weak](const json& p) {
+    const auto& e = p.value("entry", json::object());
+    const auto source = e.value("source", std::string());
+    if (auto st = weak.lock(); st && e.value("level", std::string()) == "error" &&
+                               source != "network" && source != "javascript")
+      ++st->console_errors;
+  }));
+  // A new main-frame document starts with its response: its counters start at zero there.
+  subs.push_back(s.subscribe("Network.responseReceived", [weak](const json& p) {
+    auto st = weak.lock();
+    if (!st) return;
+    if (p.value("type", std::string()) == "Document" &&
+        p.value("frameId", std::string()) == st->main.frame_id) {
+      st->console_errors = 0;
+      st->failed_requests = 0;
+    }
+    if (p.value("response", json::object()).value("status", 0) >= 400) ++st->failed_requests;
+  }));
+  subs.push_back(s.subscribe("Network.loadingFailed", [weak](const json& p) {
+    if (auto st = weak.lock(); st && !p.value("canceled", false)) ++st->failed_requests;
+  }));
+}
+
+// The world's execution context in the main frame, as Chromium reports it (Runtime.enable).
+void track_context(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
+                   std::vector<cdp::subscription>& subs) {
+  subs.push_back(s.subscribe("Runtime.executionContextCreated", [weak](const json& p) {
+    auto st = weak.lock();
+    const auto& c = p.value("context", json::object());
+    const auto& aux = c.value("auxData", json::object());
+    if (st && c.value("name", std::string()) == page_world_name() &&
+        aux.value("frameId", std::string()) == st->main.frame_id)
+      st->main.context = c.value("id", 0L);
+  }));
+  subs.push_back(s.subscribe("Runtime.executionContextDestroyed", [weak](const json& p) {
+    auto st = weak.lock();
+    if (st && st->main.context == p.value("executionContextId", 0L)) st->main.context.reset();
+  }));
+  subs.push_back(s.subscribe("Runtime.executionContextsCleared", [weak](const json&) {
+    if (auto st = weak.lock()) st->main.context.reset();
+  }));
+}
+
+/// Runtime.callFunctionOn's value; javascript_error when the function threw.
+json result_value(json& r) {
+  if (auto ex = r.find("exceptionDetails"); ex != r.end()) {
+    std::string text = ex->value("text", std::string("exception"));
+    if (auto e = ex->find("exception"); e != ex->end())
+      text = e->value("description", e->value("value", json(text)).dump());
+    throw cdp::javascript_error(text);
+  }
+  auto& res = r["result"];
+  if (auto v = res.find("value"); v != res.end()) return std::move(*v);
+  return nullptr;
+}
+
+bool mentions(const std::exception& e, const char* what) {
+  return std::string_view(e.what()).find(what) != std::string_view::npos;
+}
+
+}  // namespace
+
+namespace {
+asio::awaitable<void> attach_out_of_process_frames(std::shared_ptr<page_agent::state> st);
+}  // namespace
+
+page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
+page_agent::~page_agent() = default;
+
+asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
+  std::shared_ptr<page_agent> a(new page_agent(p));
+  const auto& s = p.session();
+  const json tree = co_await s.send("Page.getFrameTree");
+  a->state_->main.session = s;
+  a->state_->main.frame_id = tree.at("frameTree").at("frame").at("id").get<std::string>();
+  count_errors(a->state_, s, a->state_->subscriptions);
+  track_context(a->state_, s, a->state_->subscriptions);
+  co_await s.send("Runtime.enable");
+  co_await s.send("Network.enable");
+  co_await s.send("Log.enable");
+  json script{{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}};
+  co_await s.send("Page.addScriptToEvaluateOnNewDocument", std::move(script));
+  co_await attach_out_of_process_frames(a->state_);
+  co_return a;
+}
+
+namespace {
+
+asio::awaitable<long> context_of(std::shared_ptr<frame_world> w) {
+  if (w->context) co_return *w->context;
+  // Not reported (yet), or an out-of-process frame's: ask for it. Same name, same world as the
+  // script's, where the script ran at document start.
+  json args{{"frameId", w->frame_id}, {"worldName", std::string(page_world_name())}};
+  const json r = co_await w->session.send("Page.createIsolatedWorld", std::move(args));
+  w->context = r.at("executionContextId").get<long>();
+  co_return *w->context;
+}
+
+asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method, json args,
+                              bool settle) {
+  const std::string fn = settle ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
+                                      method + "(...a))}"
+                                : std::string("function(...a){return __ff.") + method + "(...a)}";
+  json arguments = json::array();
+  for (auto& v : args) arguments.push_back(json{{"value", std::move(v)}});
+  for (int attempt = 0;; ++attempt) {
+    const long ctx = co_await context_of(w);
+    json params{{"functionDeclaration", fn},  {"executionContextId", ctx},
+                {"arguments", arguments},     {"returnByValue", true},
+                {"awaitPromise", true}};
+    try {
+      json r = co_await w->session.send("Runtime.callFunctionOn", std::move(params));
+      co_return result_value(r);
+    } catch (const cdp::protocol_error& e) {
+      // The document (and its world) went away between the event and the call.
+      if (attempt > 0 || !mentions(e, "context")) throw;
+      w->context.reset();
+      continue;
+    } catch (const cdp::javascript_error& e) {
+      if (attempt > 0 || !mentions(e, "__ff is not defined")) throw;
+    }
+    // A world made by Page.createIsolatedWorld for a document that began before the script was
+    // registered (the first about:blank, an out-of-process frame) has no agent yet: install it
+    // there (not in a handler: no co_await in a catch block).
+    json install{{"expression", std::string(page_script())}, {"contextId", ctx}};
+    co_await w->session.send("Runtime.evaluate", std::move(install));
+  }
+}
+
+// Out-of-process iframes (a cross-site frame) are targets of their own: attached as they appear
+// (Target.setAutoAttach, flattened; only iframes), each gets footfall's world on demand.
+// TODO(targets): when cdp/ attaches every child target itself, take iframes from there.
+asio::awaitable<void> attach_out_of_process_frames(std::shared_ptr<page_agent::state> st) {
+  const auto s = st->main.session;
+  std::weak_ptr<page_agent::state> weak = st;
+  st->subscriptions.push_back(s.subscribe("Target.attachedToTarget", [weak, s](const json& p) {
+    auto st = weak.lock();
+    const auto& info = p.value("targetInfo", json::object());
+    if (!st || info.value("type", std::string()) != "iframe") return;
+    auto w = std::make_shared<frame_world>();
+    w->session = cdp::session(s.conn(), cdp::session_id{p.value("sessionId", std::string())});
+    w->frame_id = info.value("targetId", std::string());
+    st->oopifs.push_back(std::move(w));
+  }));
+  st->subscriptions.push_back(s.subscribe("Target.detachedFromTarget", [weak](const json& p) {
+    auto st = weak.lock();
+    if (!st) return;
+    const auto id = p.value("sessionId", std::string());
+    std::erase_if(st->oopifs, [&](const auto& w) { return w->session.id().value == id; });
+  }));
+  json args{{"autoAttach", true},
+            {"waitForDebuggerOnStart", false},
+            {"flatten", true},
+            {"filter", json::array({{{"type", "iframe"}, {"exclude", false}}})}};
+  co_await s.send("Target.setAutoAttach", std::move(args));
+}
+
+/// The iframe element of an out-of-process frame, seen from the main frame's world.
+asio::awaitable<std::optional<frame_box>> box_of(std::shared_ptr<page_agent::state> st,
+                                                 std::shared_ptr<frame_world> w) {
+  const auto& s = st->main.session;
+  try {
+    json owner_args{{"frameId", w->frame_id}};
+    const json owner = co_await s.send("DOM.getFrameOwner", std::move(owner_args));
+    const long ctx = co_await context_of(std::shared_ptr<frame_world>(st, &st->main));
+    json resolve{{"backendNodeId", owner.at("backendNodeId")}, {"executionContextId", ctx}};
+    const json node = co_await s.send("DOM.resolveNode", std::move(resolve));
+    json call{{"functionDeclaration", "function(){return __ff.frameBox(this)}"},
+              {"objectId", node.at("object").at("objectId")},
+              {"returnByValue", true}};
+    json r = co_await s.send("Runtime.callFunctionOn", std::move(call));
+    const json b = result_value(r);
+    co_return frame_box{b.value("selector", std::string()),
+                        {b.value("x", 0.0), b.value("y", 0.0)}};
+  } catch (const cdp::error& e) {
+    spdlog::debug("out-of-process frame {}: no box: {}", w->frame_id, e.what());
+    co_return std::nullopt;
+  }
+}
+
+/// A target an out-of-process frame's script chose, in top-viewport terms.
+void place_in_page(element_target& t, const frame_box& box) {
+  t.at = {t.at.x + box.offset.x, t.at.y + box.offset.y};
+  if (t.drag_to) t.drag_to = cdp::point{t.drag_to->x + box.offset.x, t.drag_to->y + box.offset.y};
+  t.selector = box.selector + " >>frame>> " + t.selector;
+  if (!t.drop_selector.empty()) t.drop_selector = box.selector + " >>frame>> " + t.drop_selector;
+  t.in_frame = true;
+}
+
+}  // namespace
+
+asio::awaitable<json> page_agent::call(const char* method, json args) {
+  auto st = state_;
+  st->last_world.reset();
+  const bool settle = std::exchange(settle_, false);
+  co_return co_await call_in(std::shared_ptr<frame_world>(st, &st->main), method, std::move(args),
+                             settle);
+}
+
+asio::awaitable<arrival> page_agent::arrive() {
+  const json j = co_await call("arrive", json::array());
+  arrival a;
+  a.facts = parse_facts(j, *state_);
+  for (const auto& l : j.value("links", json::array()))
+    if (l.is_array() && l.size() == 2 && l[0].is_string())
+      a.links.push_back({l[0].get<std::string>(), l[1].get<bool>()});
+  co_return a;
+}
+
+asio::awaitable<std::optional<element_target>> page_agent::pick(pick_kind kind, double u1,
+                                                                double u2, double u3) {
+  auto st = state_;
+  if (st->oopifs.empty() || kind == pick_kind::scroll_to) {
+    json args = json::array({kind_name(kind), u1, u2, u3});
+    const json j = co_await call("pick", std::move(args));
+    co_return parse_target(j);
+  }
+  co_return co_await pick_across_frames(kind, u1, u2, u3);
+}
+
+// The choice spreads over the main frame's candidates (its same-origin frames and shadow roots
+// included) and each out-of-process frame's, by their counts; u1 picks one of them all.
+asio::awaitable<std::optional<element_target>> page_agent::pick_across_frames(pick_kind kind,
+                                                                              double u1, double u2,
+                                                                              double u3) {
+  auto st = state_;
+  const auto worlds = st->oopifs;
+  json kind_arg = json::array({kind_name(kind)});
+  const long in_main = (co_await call("count", kind_arg)).get<long>();
+  std::vector<long> counts;
+  long total = in_main;
+  for (const auto& w : worlds) {
+    long n = 0;
+    try {
+      n = (co_await call_in(w, "count", kind_arg, false)).get<long>();
+    } catch (const cdp::error& e) {
+      spdlog::debug("out-of-process frame {}: {}", w->frame_id, e.what());
+    }
+    counts.push_back(n);
+    total += n;
+  }
+  long k = std::min(total - 1, static_cast<long>(u1 * static_cast<double>(total)));
+  for (std::size_t i = 0; total > 0 && i < worlds.size() && k >= in_main; ++i) {
+    if (k - in_main >= counts[i]) {
+      k -= counts[i];
+      continue;
+    }
+    const auto box = co_await box_of(st, worlds[i]);
+    if (!box) break;
+    const double u = (static_cast<double>(k - in_main) + 0.5) / static_cast<double>(counts[i]);
+    json args = json::array({kind_name(kind), u, u2, u3});
+    auto t = parse_target(co_await call_in(worlds[i], "pick", std::move(args), false));
+    if (!t) break;
+    place_in_page(*t, *box);
+    st->last_world = worlds[i];
+    st->last_box = *box;
+    co_return t;
+  }
+  json args = json::array({kind_name(kind), u1, u2, u3});
+  co_return parse_target(co_await call("pick", std::move(args)));
+}
+
+asio::awaitable<std::optional<element_target>> page_agent::target(std::string selector, double u2,
+                                                                  double u3, bool avoid_nav) {
+  json args = json::array({selector, u2, u3, avoid_nav});
+  const json j = co_await call("target", std::move(args));
+  co_return parse_target(j);
+}
+
+asio::awaitable<departure> page_agent::depart(std::vector<int> link_indexes, double u2, double u3) {
+  json args = json::array({link_indexes, u2, u3});
+  const json j = co_await call("depart", std::move(args));
+  co_return departure{parse_facts(j, *state_), parse_target(j.value("target", json()))};
+}
+
+asio::awaitable<departure> page_agent::depart_to(std::string selector, double u2, double u3) {
+  json args = json::array({selector, u2, u3});
+  const json j = co_await call("departTo", std::move(args));
+  co_return departure{parse_facts(j, *state_), parse_target(j.value("target", json()))};
+}
+
+asio::awaitable<page_facts> page_agent::stats() {
+  const json j = co_await call("stats", json::array());
+  co_return parse_facts(j, *state_);
+}
+
+asio::awaitable<void> page_agent::loaded() { co_await call("loaded", json::array()); }
+
+asio::awaitable<hit_check> page_agent::check(cdp::point at, double u2, double u3) {
+  auto st = state_;
+  json j;
+  if (auto w = st->last_world) {
+    // Asked in the frame that chose the target, at the same point in its own viewport.
+    const auto box = st->last_box;
+    json args = json::array({at.x - box.offset.x, at.y - box.offset.y, u2, u3});
+    j = co_await call_in(w, "check", std::move(args), false);
+    hit_check h;
+    h.ok = j.value("ok", false);
+    h.hit = parse_target(j.value("hit", json()));
+    h.again = parse_target(j.value("again", json()));
+    if (h.hit) place_in_page(*h.hit, box);
+    if (h.again) place_in_page(*h.again, box);
+    co_return h;
+  }
+  json args = json::array({at.x, at.y, u2, u3});
+  j = co_await call("check", std::move(args));
+  hit_check h;
+  h.ok = j.value("ok", false);
+  h.hit = parse_target(j.value("hit", json()));
+  h.again = parse_target(j.value("again", json()));
+  co_return h;
+}
+
+asio::awaitable<focused_element> page_agent::active() {
+  const json j = co_await call("active", json::array());
+  co_return focused_element{str(j, "selector"), str(j, "text")};
+}
+
+asio::awaitable<std::string> page_agent::fetch_outside_page(std::string url) {
+  auto st = state_;
+  const auto& s = page_.session();
+  json args{{"frameId", st->main.frame_id},
+            {"url", url},
+            {"options", {{"disableCache", true}, {"includeCredentials", false}}}};
+  std::string body;
+  try {
+    const json r = co_await s.send("Network.loadNetworkResource", std::move(args));
+    const auto& res = r.value("resource", json::object());
+    if (!res.value("success", false) || res.value("httpStatusCode", 0) >= 400 ||
+        !res.contains("stream"))
+      co_return body;
+    const std::string handle = res["stream"].get<std::string>();
+    for (int chunk = 0; chunk < 64; ++chunk) {  // robots.txt files are small; 64 x 64 KiB cap
+      json read{{"handle", handle}, {"size", 65536}};
+      const json d = co_await s.send("IO.read", std::move(read));
+      const auto data = d.value("data", std::string());
+      body += d.value("base64Encoded", false) ? base64_decode(data) : data;
+      if (d.value("eof", true)) break;
+    }
+    json close{{"handle", handle}};
+    co_await s.send("IO.close", std::move(close));
+  } catch (const cdp::error& e) {
+    spdlog::warn("fetching {} outside the page failed: {}", url, e.what());
+    body.clear();
+  }
+  co_return body;
+}
+
+}  // namespace footfall::engine
