@@ -277,7 +277,7 @@ const pagestats = () => {
   const nav = performance.getEntriesByType('navigation')[0];
   return {
     url: location.href, title: document.title.slice(0, 500), depth: st.depth,
-    ttfb: nav ? nav.responseStart : null,
+    ttfb: nav ? nav.responseStart : null, status: nav && nav.responseStatus ? nav.responseStatus : 0,
     dcl: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : null,
     load: nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : null,
     height: docHeight(), scrollY: Math.round(scrollY), vh: innerHeight, webdriver: !!navigator.webdriver
