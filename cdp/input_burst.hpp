@@ -19,8 +19,8 @@ struct burst_command {
   json params;
 };
 
-/// Sends every command in order without waiting in between; returns when all replied. Rethrows
-/// the first failure (after all have settled).
+/// Sends every command (any domain) in order without waiting in between; returns when all
+/// replied. Rethrows the first failure (after all have settled).
 asio::awaitable<void> send_burst(session s, std::vector<burst_command> cmds);
 
 /// Moves to `at` in one mouseMoved event (none when already there). Keeps the mouse state.

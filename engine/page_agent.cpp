@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cdp/input_burst.hpp"
 #include "engine/base64.hpp"
 #include "engine/page_script.hpp"
 
@@ -195,7 +196,8 @@ bool mentions(const std::exception& e, const char* what) {
 }  // namespace
 
 namespace {
-asio::awaitable<void> attach_out_of_process_frames(std::shared_ptr<page_agent::state> st);
+void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st);
+std::vector<cdp::burst_command> setup_commands();
 }  // namespace
 
 page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
@@ -204,16 +206,15 @@ page_agent::~page_agent() = default;
 asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
   std::shared_ptr<page_agent> a(new page_agent(p));
   const auto& s = p.session();
-  const json tree = co_await s.send("Page.getFrameTree");
   a->state_->main.session = s;
-  a->state_->main.frame_id = tree.at("frameTree").at("frame").at("id").get<std::string>();
+  // A page target's main frame has the target's id (Chromium uses the frame's DevTools token for
+  // both), so no Page.getFrameTree round trip is needed.
+  a->state_->main.frame_id = p.target().value;
   count_errors(a->state_, s, a->state_->subscriptions);
   track_context(a->state_, s, a->state_->subscriptions);
-  co_await s.send("Runtime.enable");
-  co_await s.send("Log.enable");
-  json script{{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}};
-  co_await s.send("Page.addScriptToEvaluateOnNewDocument", std::move(script));
-  co_await attach_out_of_process_frames(a->state_);
+  watch_out_of_process_frames(a->state_);
+  // One round trip for the whole setup: Chromium handles a session's commands in order.
+  co_await cdp::send_burst(s, setup_commands());
   co_return a;
 }
 
@@ -260,10 +261,26 @@ asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method
   }
 }
 
-// Out-of-process iframes (a cross-site frame) are targets of their own: attached as they appear
-// (Target.setAutoAttach, flattened; only iframes), each gets footfall's world on demand.
+// Events (Runtime.enable, Log.enable), the script in its world for every new document, and
+// out-of-process iframes (a cross-site frame is a target of its own) attached as they appear:
+// Target.setAutoAttach, flattened, iframes only; each gets footfall's world on demand.
 // TODO(targets): when cdp/ attaches every child target itself, take iframes from there.
-asio::awaitable<void> attach_out_of_process_frames(std::shared_ptr<page_agent::state> st) {
+std::vector<cdp::burst_command> setup_commands() {
+  std::vector<cdp::burst_command> cmds;
+  cmds.push_back({"Runtime.enable", json::object()});
+  cmds.push_back({"Log.enable", json::object()});
+  cmds.push_back({"Page.addScriptToEvaluateOnNewDocument",
+                  {{"source", std::string(page_script())},
+                   {"worldName", std::string(page_world_name())}}});
+  cmds.push_back({"Target.setAutoAttach",
+                  {{"autoAttach", true},
+                   {"waitForDebuggerOnStart", false},
+                   {"flatten", true},
+                   {"filter", json::array({{{"type", "iframe"}, {"exclude", false}}})}}});
+  return cmds;
+}
+
+void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st) {
   const auto s = st->main.session;
   std::weak_ptr<page_agent::state> weak = st;
   st->subscriptions.push_back(s.subscribe("Target.attachedToTarget", [weak, s](const json& p) {
@@ -281,11 +298,6 @@ asio::awaitable<void> attach_out_of_process_frames(std::shared_ptr<page_agent::s
     const auto id = p.value("sessionId", std::string());
     std::erase_if(st->oopifs, [&](const auto& w) { return w->session.id().value == id; });
   }));
-  json args{{"autoAttach", true},
-            {"waitForDebuggerOnStart", false},
-            {"flatten", true},
-            {"filter", json::array({{{"type", "iframe"}, {"exclude", false}}})}};
-  co_await s.send("Target.setAutoAttach", std::move(args));
 }
 
 /// The iframe element of an out-of-process frame, seen from the main frame's world.
