@@ -2,9 +2,10 @@
 // footfall's engine with recording on: 24 sessions, 4 at a time, one browser; each session opens
 // a context + 1280x800 page, loads page1, 5 x wheel 400 px, hovers #l7 #l8 #l9, types 30
 // characters into #q, clicks #next and waits for page2's load, 3 x wheel 400 px, reads the page's
-// own report (verification) and closes the context. Every action goes through the same
-// actionability checks (one evaluate per target, hit-tested) and the same storage writer as a
-// campaign. Prints wall time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
+// own report (verification) and closes the context. The journey is made of the engine's shared
+// actions (engine/actions.hpp) on the same page agent, checks (one call per target, hit-tested;
+// one more per press: what is under the pointer) and storage writer as a campaign. Prints wall
+// time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
 //                       [--data-dir DIR] [--settle-ms 3000] [--json]

@@ -11,8 +11,8 @@
 namespace footfall::engine {
 
 namespace asio = boost::asio;
-using storage::action_type;
 using std::chrono::milliseconds;
+using storage::action_type;
 
 asio::awaitable<void> run_actions(action_context c, std::vector<action> steps) {
   for (auto& s : steps) co_await s(c);

@@ -105,16 +105,10 @@ page_facts parse_facts(const json& j, const page_agent::state& st) {
 }
 
 const char* kind_name(pick_kind k) {
-  switch (k) {
-    case pick_kind::click: return "click";
-    case pick_kind::hover: return "hover";
-    case pick_kind::type: return "type";
-    case pick_kind::clear: return "clear";
-    case pick_kind::select: return "select";
-    case pick_kind::drag: return "drag";
-    case pick_kind::scroll_to: return "scroll_to";
-  }
-  return "click";
+  // In pick_kind's order.
+  static constexpr const char* names[] = {"click",  "hover", "type",     "clear",
+                                          "select", "drag",  "scroll_to"};
+  return names[static_cast<int>(k)];
 }
 
 // Console errors: console.error/assert, uncaught exceptions and rejections, and browser-side
@@ -232,15 +226,18 @@ asio::awaitable<long> context_of(std::shared_ptr<frame_world> w) {
 
 asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method, json args,
                               bool settle) {
-  const std::string fn = settle ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
-                                      method + "(...a))}"
-                                : std::string("function(...a){return __ff.") + method + "(...a)}";
+  const std::string fn = settle
+                             ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
+                                   method + "(...a))}"
+                             : std::string("function(...a){return __ff.") + method + "(...a)}";
   json arguments = json::array();
   for (auto& v : args) arguments.push_back(json{{"value", std::move(v)}});
   for (int attempt = 0;; ++attempt) {
     const long ctx = co_await context_of(w);
-    json params{{"functionDeclaration", fn},  {"executionContextId", ctx},
-                {"arguments", arguments},     {"returnByValue", true},
+    json params{{"functionDeclaration", fn},
+                {"executionContextId", ctx},
+                {"arguments", arguments},
+                {"returnByValue", true},
                 {"awaitPromise", true}};
     try {
       json r = co_await w->session.send("Runtime.callFunctionOn", std::move(params));
@@ -269,9 +266,9 @@ std::vector<cdp::burst_command> setup_commands() {
   std::vector<cdp::burst_command> cmds;
   cmds.push_back({"Runtime.enable", json::object()});
   cmds.push_back({"Log.enable", json::object()});
-  cmds.push_back({"Page.addScriptToEvaluateOnNewDocument",
-                  {{"source", std::string(page_script())},
-                   {"worldName", std::string(page_world_name())}}});
+  cmds.push_back(
+      {"Page.addScriptToEvaluateOnNewDocument",
+       {{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}}});
   cmds.push_back({"Target.setAutoAttach",
                   {{"autoAttach", true},
                    {"waitForDebuggerOnStart", false},
@@ -315,8 +312,7 @@ asio::awaitable<std::optional<frame_box>> box_of(std::shared_ptr<page_agent::sta
               {"returnByValue", true}};
     json r = co_await s.send("Runtime.callFunctionOn", std::move(call));
     const json b = result_value(r);
-    co_return frame_box{b.value("selector", std::string()),
-                        {b.value("x", 0.0), b.value("y", 0.0)}};
+    co_return frame_box{b.value("selector", std::string()), {b.value("x", 0.0), b.value("y", 0.0)}};
   } catch (const cdp::error& e) {
     spdlog::debug("out-of-process frame {}: no box: {}", w->frame_id, e.what());
     co_return std::nullopt;

@@ -28,8 +28,8 @@ struct element_target {
   bool dismiss = false;   ///< the close button of an overlay covering the wanted element
   bool secret = false;    ///< password / payment card / one-time-code field
   bool in_frame = false, in_shadow = false;
-  std::vector<std::string> options;  ///< <select>: option values
-  int selected = 0;                  ///< <select>: index shown
+  std::vector<std::string> options;   ///< <select>: option values
+  int selected = 0;                   ///< <select>: index shown
   std::optional<cdp::point> drag_to;  ///< drag: where to drop
   std::string drop_selector;
 };

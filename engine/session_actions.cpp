@@ -13,8 +13,8 @@
 namespace footfall::engine {
 
 namespace asio = boost::asio;
-using storage::action_type;
 using std::chrono::milliseconds;
+using storage::action_type;
 
 std::string text_for_field(const std::string& type, const std::string& name,
                            const std::string& autocomplete, rng& r) {

@@ -8,8 +8,9 @@ using storage::action_type;
 
 int action_clock::elapsed_ms() const {
   return static_cast<int>(std::max<long long>(
-      0, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-             .count()));
+      0,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count()));
 }
 
 visit_recorder::visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer)
@@ -85,13 +86,13 @@ storage::action_row& visit_recorder::record(action_type type, const element_targ
   }
   if (input) {
     // Names and types say "secret" only for form fields (a <div id="card"> is a drag card).
-    const bool field = target && (target->tag == "input" || target->tag == "textarea" ||
-                                  target->tag == "select");
+    const bool field =
+        target && (target->tag == "input" || target->tag == "textarea" || target->tag == "select");
     const bool secret =
         target && (target->secret || (field && must_redact(target->type, target->name,
                                                            target->autocomplete, *input)));
-    a.input_value = secret || must_redact("", "", "", *input) ? std::string(redacted_value)
-                                                              : std::move(*input);
+    a.input_value =
+        secret || must_redact("", "", "", *input) ? std::string(redacted_value) : std::move(*input);
   }
   if (observer_) observer_(a);
   return a;

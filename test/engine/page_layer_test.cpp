@@ -53,9 +53,9 @@ chromium& shared() {
 
 /// A fresh context and page with footfall's page layer on it, at pace 0.
 struct layer {
-  explicit layer(const std::string& path) : rec(storage::uuid::v7(), [this](storage::page_record p) {
-                                              pages.push_back(std::move(p));
-                                            }) {
+  explicit layer(const std::string& path)
+      : rec(storage::uuid::v7(),
+            [this](storage::page_record p) { pages.push_back(std::move(p)); }) {
     auto& c = shared();
     context = c.io.run(c.browser->create_context());
     page = c.io.run(c.browser->new_page(context));
@@ -152,7 +152,8 @@ json cross_frame_downs(layer& l) {
   return l.run([](std::shared_ptr<cdp::connection> conn) -> boost::asio::awaitable<json> {
     const json targets = co_await conn->send("Target.getTargets");
     for (const auto& t : targets["targetInfos"]) {
-      if (t["type"] != "iframe" || t["url"].get<std::string>().find("localhost") == std::string::npos)
+      if (t["type"] != "iframe" ||
+          t["url"].get<std::string>().find("localhost") == std::string::npos)
         continue;
       json attach{{"targetId", t["targetId"]}, {"flatten", true}};
       const json a = co_await conn->send("Target.attachToTarget", std::move(attach));
@@ -165,12 +166,13 @@ json cross_frame_downs(layer& l) {
   }(shared().browser->conn()));
 }
 
-TEST_CASE("page_agent: clicks inside same-origin and cross-site iframes are trusted and land where "
-          "the row says") {
+TEST_CASE(
+    "page_agent: clicks inside same-origin and cross-site iframes are trusted and land where "
+    "the row says") {
   layer l("/frames.html");
   const auto rows = click_around(l, 12);
-  json top = l.eval(
-      "__footfallRecorder.events('mousedown').filter(e => e.page === '/frames.html')");
+  json top =
+      l.eval("__footfallRecorder.events('mousedown').filter(e => e.page === '/frames.html')");
   json inner = l.eval(
       "document.getElementById('same').contentWindow.__footfallRecorder.events('mousedown')"
       ".filter(e => e.page === '/frames_inner.html')");
@@ -182,7 +184,8 @@ TEST_CASE("page_agent: clicks inside same-origin and cross-site iframes are trus
   for (const auto& a : rows) {
     const auto sel = a.element_selector.value_or("");
     CAPTURE(sel);
-    const bool same = sel.starts_with("#same >>frame>> "), xsite = sel.starts_with("#cross >>frame>> ");
+    const bool same = sel.starts_with("#same >>frame>> "),
+               xsite = sel.starts_with("#cross >>frame>> ");
     json& events = same ? inner : xsite ? cross : top;
     const int ox = same ? 48 : xsite ? 528 : 0, oy = same || xsite ? 108 : 0;
     // Each row is one trusted press the right document saw at the row's point (consumed, so
@@ -235,7 +238,8 @@ TEST_CASE("page_agent: clicks inside nested open shadow roots land on the elemen
   CHECK(std::abs(real->at.y - decoy->at.y) > 40);
 }
 
-TEST_CASE("actions: aim, then check — a button that moves under the pointer is pressed where it is") {
+TEST_CASE(
+    "actions: aim, then check — a button that moves under the pointer is pressed where it is") {
   layer l("/drag.html");
   const auto before = l.run(l.agent->target("#shifty", .5, .5));
   REQUIRE(before);
