@@ -5,47 +5,15 @@
 
 #include "cdp/input_burst.hpp"
 #include "engine/base64.hpp"
+#include "engine/page_agent_internal.hpp"
 #include "engine/page_script.hpp"
 
 namespace footfall::engine {
 
 namespace asio = boost::asio;
-using nlohmann::json;
-
-namespace agent_detail {
-
-/// One isolated world of footfall's script: the main frame's or an out-of-process iframe's.
-struct frame_world {
-  cdp::session session;
-  std::string frame_id;
-  std::optional<long> context;
-};
-
-/// Where an out-of-process iframe sits: its element's selector in the page, and where its
-/// viewport starts in the top viewport.
-struct frame_box {
-  std::string selector;
-  cdp::point offset;
-};
-
-}  // namespace agent_detail
-
 using agent_detail::frame_box;
 using agent_detail::frame_world;
-
-/// Shared with the event handlers (which hold it weakly): footfall's worlds (the main frame's,
-/// whose context Runtime events report, and one per out-of-process iframe, made on demand) and
-/// the current document's error counters.
-struct page_agent::state {
-  frame_world main;
-  std::vector<std::shared_ptr<frame_world>> oopifs;
-  std::shared_ptr<frame_world> last_world;  ///< where the last target was chosen; null = main
-  frame_box last_box;                       ///< that frame's place in the top viewport
-  int console_errors = 0;
-  int failed_requests = 0;
-  std::string document_url;  ///< the main frame's current document
-  std::vector<cdp::subscription> subscriptions;
-};
+using nlohmann::json;
 
 namespace {
 
@@ -58,6 +26,14 @@ std::string str(const json& j, const char* key) {
   if (auto it = j.find(key); it != j.end() && it->is_string()) return it->get<std::string>();
   return {};
 }
+
+bool mentions(const std::exception& e, const char* what) {
+  return std::string_view(e.what()).find(what) != std::string_view::npos;
+}
+
+}  // namespace
+
+namespace agent_detail {
 
 std::optional<element_target> parse_target(const json& j) {
   if (!j.is_object() || j.contains("none") || !j.contains("x")) return std::nullopt;
@@ -85,6 +61,76 @@ std::optional<element_target> parse_target(const json& j) {
   return t;
 }
 
+const char* kind_name(pick_kind k) {
+  // In pick_kind's order.
+  static constexpr const char* names[] = {"click",  "hover", "type",     "clear",
+                                          "select", "drag",  "scroll_to"};
+  return names[static_cast<int>(k)];
+}
+
+/// Runtime.callFunctionOn's value; javascript_error when the function threw.
+json result_value(json& r) {
+  if (auto ex = r.find("exceptionDetails"); ex != r.end()) {
+    std::string text = ex->value("text", std::string("exception"));
+    if (auto e = ex->find("exception"); e != ex->end())
+      text = e->value("description", e->value("value", json(text)).dump());
+    throw cdp::javascript_error(text);
+  }
+  auto& res = r["result"];
+  if (auto v = res.find("value"); v != res.end()) return std::move(*v);
+  return nullptr;
+}
+
+asio::awaitable<long> context_of(std::shared_ptr<frame_world> w) {
+  if (w->context) co_return *w->context;
+  // Not reported (yet), or an out-of-process frame's: ask for it. Same name, same world as the
+  // script's, where the script ran at document start.
+  json args{{"frameId", w->frame_id}, {"worldName", std::string(page_world_name())}};
+  const json r = co_await w->session.send("Page.createIsolatedWorld", std::move(args));
+  w->context = r.at("executionContextId").get<long>();
+  co_return *w->context;
+}
+
+asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method, json args,
+                              bool settle) {
+  const std::string fn = settle
+                             ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
+                                   method + "(...a))}"
+                             : std::string("function(...a){return __ff.") + method + "(...a)}";
+  json arguments = json::array();
+  for (auto& v : args) arguments.push_back(json{{"value", std::move(v)}});
+  for (int attempt = 0;; ++attempt) {
+    const long ctx = co_await context_of(w);
+    json params{{"functionDeclaration", fn},
+                {"executionContextId", ctx},
+                {"arguments", arguments},
+                {"returnByValue", true},
+                {"awaitPromise", true}};
+    try {
+      json r = co_await w->session.send("Runtime.callFunctionOn", std::move(params));
+      co_return result_value(r);
+    } catch (const cdp::protocol_error& e) {
+      // The document (and its world) went away between the event and the call.
+      if (attempt > 0 || !mentions(e, "context")) throw;
+      w->context.reset();
+      continue;
+    } catch (const cdp::javascript_error& e) {
+      if (attempt > 0 || !mentions(e, "__ff is not defined")) throw;
+    }
+    // A world made by Page.createIsolatedWorld for a document that began before the script was
+    // registered (the first about:blank, an out-of-process frame) has no agent yet: install it
+    // there (not in a handler: no co_await in a catch block).
+    json install{{"expression", std::string(page_script())}, {"contextId", ctx}};
+    co_await w->session.send("Runtime.evaluate", std::move(install));
+  }
+}
+
+}  // namespace agent_detail
+
+using namespace agent_detail;
+
+namespace {
+
 page_facts parse_facts(const json& j, const page_agent::state& st) {
   page_facts f;
   if (j.is_object()) {
@@ -102,13 +148,6 @@ page_facts parse_facts(const json& j, const page_agent::state& st) {
   f.console_errors = st.console_errors;
   f.failed_requests = st.failed_requests + (j.is_object() && j.value("status", 0) >= 400 ? 1 : 0);
   return f;
-}
-
-const char* kind_name(pick_kind k) {
-  // In pick_kind's order.
-  static constexpr const char* names[] = {"click",  "hover", "type",     "clear",
-                                          "select", "drag",  "scroll_to"};
-  return names[static_cast<int>(k)];
 }
 
 // Console errors: console.error/assert, uncaught exceptions and rejections, and browser-side
@@ -170,93 +209,9 @@ void track_context(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
   }));
 }
 
-/// Runtime.callFunctionOn's value; javascript_error when the function threw.
-json result_value(json& r) {
-  if (auto ex = r.find("exceptionDetails"); ex != r.end()) {
-    std::string text = ex->value("text", std::string("exception"));
-    if (auto e = ex->find("exception"); e != ex->end())
-      text = e->value("description", e->value("value", json(text)).dump());
-    throw cdp::javascript_error(text);
-  }
-  auto& res = r["result"];
-  if (auto v = res.find("value"); v != res.end()) return std::move(*v);
-  return nullptr;
-}
-
-bool mentions(const std::exception& e, const char* what) {
-  return std::string_view(e.what()).find(what) != std::string_view::npos;
-}
-
 }  // namespace
 
 namespace {
-void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st);
-std::vector<cdp::burst_command> setup_commands();
-}  // namespace
-
-page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
-page_agent::~page_agent() = default;
-
-asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
-  std::shared_ptr<page_agent> a(new page_agent(p));
-  const auto& s = p.session();
-  a->state_->main.session = s;
-  // A page target's main frame has the target's id (Chromium uses the frame's DevTools token for
-  // both), so no Page.getFrameTree round trip is needed.
-  a->state_->main.frame_id = p.target().value;
-  count_errors(a->state_, s, a->state_->subscriptions);
-  track_context(a->state_, s, a->state_->subscriptions);
-  watch_out_of_process_frames(a->state_);
-  // One round trip for the whole setup: Chromium handles a session's commands in order.
-  co_await cdp::send_burst(s, setup_commands());
-  co_return a;
-}
-
-namespace {
-
-asio::awaitable<long> context_of(std::shared_ptr<frame_world> w) {
-  if (w->context) co_return *w->context;
-  // Not reported (yet), or an out-of-process frame's: ask for it. Same name, same world as the
-  // script's, where the script ran at document start.
-  json args{{"frameId", w->frame_id}, {"worldName", std::string(page_world_name())}};
-  const json r = co_await w->session.send("Page.createIsolatedWorld", std::move(args));
-  w->context = r.at("executionContextId").get<long>();
-  co_return *w->context;
-}
-
-asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method, json args,
-                              bool settle) {
-  const std::string fn = settle
-                             ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
-                                   method + "(...a))}"
-                             : std::string("function(...a){return __ff.") + method + "(...a)}";
-  json arguments = json::array();
-  for (auto& v : args) arguments.push_back(json{{"value", std::move(v)}});
-  for (int attempt = 0;; ++attempt) {
-    const long ctx = co_await context_of(w);
-    json params{{"functionDeclaration", fn},
-                {"executionContextId", ctx},
-                {"arguments", arguments},
-                {"returnByValue", true},
-                {"awaitPromise", true}};
-    try {
-      json r = co_await w->session.send("Runtime.callFunctionOn", std::move(params));
-      co_return result_value(r);
-    } catch (const cdp::protocol_error& e) {
-      // The document (and its world) went away between the event and the call.
-      if (attempt > 0 || !mentions(e, "context")) throw;
-      w->context.reset();
-      continue;
-    } catch (const cdp::javascript_error& e) {
-      if (attempt > 0 || !mentions(e, "__ff is not defined")) throw;
-    }
-    // A world made by Page.createIsolatedWorld for a document that began before the script was
-    // registered (the first about:blank, an out-of-process frame) has no agent yet: install it
-    // there (not in a handler: no co_await in a catch block).
-    json install{{"expression", std::string(page_script())}, {"contextId", ctx}};
-    co_await w->session.send("Runtime.evaluate", std::move(install));
-  }
-}
 
 // Events (Runtime.enable, Log.enable), the script in its world for every new document, and
 // out-of-process iframes (a cross-site frame is a target of its own) attached as they appear:
@@ -277,58 +232,25 @@ std::vector<cdp::burst_command> setup_commands() {
   return cmds;
 }
 
-void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st) {
-  const auto s = st->main.session;
-  std::weak_ptr<page_agent::state> weak = st;
-  st->subscriptions.push_back(s.subscribe("Target.attachedToTarget", [weak, s](const json& p) {
-    auto st = weak.lock();
-    const auto& info = p.value("targetInfo", json::object());
-    if (!st || info.value("type", std::string()) != "iframe") return;
-    auto w = std::make_shared<frame_world>();
-    w->session = cdp::session(s.conn(), cdp::session_id{p.value("sessionId", std::string())});
-    w->frame_id = info.value("targetId", std::string());
-    st->oopifs.push_back(std::move(w));
-  }));
-  st->subscriptions.push_back(s.subscribe("Target.detachedFromTarget", [weak](const json& p) {
-    auto st = weak.lock();
-    if (!st) return;
-    const auto id = p.value("sessionId", std::string());
-    std::erase_if(st->oopifs, [&](const auto& w) { return w->session.id().value == id; });
-  }));
-}
-
-/// The iframe element of an out-of-process frame, seen from the main frame's world.
-asio::awaitable<std::optional<frame_box>> box_of(std::shared_ptr<page_agent::state> st,
-                                                 std::shared_ptr<frame_world> w) {
-  const auto& s = st->main.session;
-  try {
-    json owner_args{{"frameId", w->frame_id}};
-    const json owner = co_await s.send("DOM.getFrameOwner", std::move(owner_args));
-    const long ctx = co_await context_of(std::shared_ptr<frame_world>(st, &st->main));
-    json resolve{{"backendNodeId", owner.at("backendNodeId")}, {"executionContextId", ctx}};
-    const json node = co_await s.send("DOM.resolveNode", std::move(resolve));
-    json call{{"functionDeclaration", "function(){return __ff.frameBox(this)}"},
-              {"objectId", node.at("object").at("objectId")},
-              {"returnByValue", true}};
-    json r = co_await s.send("Runtime.callFunctionOn", std::move(call));
-    const json b = result_value(r);
-    co_return frame_box{b.value("selector", std::string()), {b.value("x", 0.0), b.value("y", 0.0)}};
-  } catch (const cdp::error& e) {
-    spdlog::debug("out-of-process frame {}: no box: {}", w->frame_id, e.what());
-    co_return std::nullopt;
-  }
-}
-
-/// A target an out-of-process frame's script chose, in top-viewport terms.
-void place_in_page(element_target& t, const frame_box& box) {
-  t.at = {t.at.x + box.offset.x, t.at.y + box.offset.y};
-  if (t.drag_to) t.drag_to = cdp::point{t.drag_to->x + box.offset.x, t.drag_to->y + box.offset.y};
-  t.selector = box.selector + " >>frame>> " + t.selector;
-  if (!t.drop_selector.empty()) t.drop_selector = box.selector + " >>frame>> " + t.drop_selector;
-  t.in_frame = true;
-}
-
 }  // namespace
+
+page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
+page_agent::~page_agent() = default;
+
+asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
+  std::shared_ptr<page_agent> a(new page_agent(p));
+  const auto& s = p.session();
+  a->state_->main.session = s;
+  // A page target's main frame has the target's id (Chromium uses the frame's DevTools token for
+  // both), so no Page.getFrameTree round trip is needed.
+  a->state_->main.frame_id = p.target().value;
+  count_errors(a->state_, s, a->state_->subscriptions);
+  track_context(a->state_, s, a->state_->subscriptions);
+  watch_out_of_process_frames(a->state_);
+  // One round trip for the whole setup: Chromium handles a session's commands in order.
+  co_await cdp::send_burst(s, setup_commands());
+  co_return a;
+}
 
 asio::awaitable<json> page_agent::call(const char* method, json args) {
   auto st = state_;
@@ -359,53 +281,13 @@ asio::awaitable<std::optional<element_target>> page_agent::pick(pick_kind kind, 
   co_return co_await pick_across_frames(kind, u1, u2, u3);
 }
 
-// The choice spreads over the main frame's candidates (its same-origin frames and shadow roots
-// included) and each out-of-process frame's, by their counts; u1 picks one of them all.
-asio::awaitable<std::optional<element_target>> page_agent::pick_across_frames(pick_kind kind,
-                                                                              double u1, double u2,
-                                                                              double u3) {
-  auto st = state_;
-  const auto worlds = st->oopifs;
-  json kind_arg = json::array({kind_name(kind)});
-  const long in_main = (co_await call("count", kind_arg)).get<long>();
-  std::vector<long> counts;
-  long total = in_main;
-  for (const auto& w : worlds) {
-    long n = 0;
-    try {
-      n = (co_await call_in(w, "count", kind_arg, false)).get<long>();
-    } catch (const cdp::error& e) {
-      spdlog::debug("out-of-process frame {}: {}", w->frame_id, e.what());
-    }
-    counts.push_back(n);
-    total += n;
-  }
-  long k = std::min(total - 1, static_cast<long>(u1 * static_cast<double>(total)));
-  for (std::size_t i = 0; total > 0 && i < worlds.size() && k >= in_main; ++i) {
-    if (k - in_main >= counts[i]) {
-      k -= counts[i];
-      continue;
-    }
-    const auto box = co_await box_of(st, worlds[i]);
-    if (!box) break;
-    const double u = (static_cast<double>(k - in_main) + 0.5) / static_cast<double>(counts[i]);
-    json args = json::array({kind_name(kind), u, u2, u3});
-    auto t = parse_target(co_await call_in(worlds[i], "pick", std::move(args), false));
-    if (!t) break;
-    place_in_page(*t, *box);
-    st->last_world = worlds[i];
-    st->last_box = *box;
-    co_return t;
-  }
-  json args = json::array({kind_name(kind), u1, u2, u3});
-  co_return parse_target(co_await call("pick", std::move(args)));
-}
-
 asio::awaitable<std::optional<element_target>> page_agent::target(std::string selector, double u2,
                                                                   double u3, bool avoid_nav) {
   json args = json::array({selector, u2, u3, avoid_nav});
-  const json j = co_await call("target", std::move(args));
-  co_return parse_target(j);
+  auto t = parse_target(co_await call("target", std::move(args)));
+  if (!t && !state_->oopifs.empty() && selector.find(" >>frame>> ") != std::string::npos)
+    t = co_await target_in_frames(selector, u2, u3, avoid_nav);
+  co_return t;
 }
 
 asio::awaitable<departure> page_agent::depart(std::vector<int> link_indexes, double u2, double u3) {
@@ -428,23 +310,9 @@ asio::awaitable<page_facts> page_agent::stats() {
 asio::awaitable<void> page_agent::loaded() { co_await call("loaded", json::array()); }
 
 asio::awaitable<hit_check> page_agent::check(cdp::point at, double u2, double u3) {
-  auto st = state_;
-  json j;
-  if (auto w = st->last_world) {
-    // Asked in the frame that chose the target, at the same point in its own viewport.
-    const auto box = st->last_box;
-    json args = json::array({at.x - box.offset.x, at.y - box.offset.y, u2, u3});
-    j = co_await call_in(w, "check", std::move(args), false);
-    hit_check h;
-    h.ok = j.value("ok", false);
-    h.hit = parse_target(j.value("hit", json()));
-    h.again = parse_target(j.value("again", json()));
-    if (h.hit) place_in_page(*h.hit, box);
-    if (h.again) place_in_page(*h.again, box);
-    co_return h;
-  }
+  if (state_->last_world) co_return co_await check_in_frame(at, u2, u3);
   json args = json::array({at.x, at.y, u2, u3});
-  j = co_await call("check", std::move(args));
+  const json j = co_await call("check", std::move(args));
   hit_check h;
   h.ok = j.value("ok", false);
   h.hit = parse_target(j.value("hit", json()));

@@ -111,9 +111,14 @@ class page_agent {
   explicit page_agent(cdp::page p);
   /// Calls __ff.<method>(...args) in the main frame's world.
   boost::asio::awaitable<nlohmann::json> call(const char* method, nlohmann::json args);
+  // Out-of-process iframes (page_agent_frames.cpp).
   boost::asio::awaitable<std::optional<element_target>> pick_across_frames(pick_kind kind,
                                                                            double u1, double u2,
                                                                            double u3);
+  boost::asio::awaitable<std::optional<element_target>> target_in_frames(std::string selector,
+                                                                         double u2, double u3,
+                                                                         bool avoid_nav);
+  boost::asio::awaitable<hit_check> check_in_frame(cdp::point at, double u2, double u3);
 
   cdp::page page_;
   std::shared_ptr<state> state_;

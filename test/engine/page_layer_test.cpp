@@ -205,6 +205,12 @@ TEST_CASE(
   CHECK(in_same >= 2);
   CHECK(in_cross >= 2);
   CHECK(all_events == rows.size());
+  // A recorded selector through the cross-site frame finds its element again (replay).
+  const auto again = l.run(l.agent->target("#cross >>frame>> #inner-b", .5, .5));
+  REQUIRE(again);
+  CHECK(again->in_frame);
+  CHECK(again->selector == "#cross >>frame>> #inner-b");
+  CHECK(again->at.x > 528);
 }
 
 TEST_CASE("page_agent: clicks inside nested open shadow roots land on the element the row names") {
