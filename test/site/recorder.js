@@ -42,6 +42,18 @@
       x.send(JSON.stringify(Object.assign({ tab: tab }, r)));
     } catch (e) { /* the test counts what arrived; a lost report fails it */ }
   }
+  // The element that really received the event, through open shadow roots (the window sees the
+  // outermost host): "div#outer >>shadow>> button#go".
+  function deep(e) {
+    const path = e.composedPath ? e.composedPath() : [];
+    const parts = [];
+    for (let n = path[0]; n && n.nodeType === 1;) {
+      parts.unshift(describe(n));
+      const root = n.getRootNode();
+      n = root && root.host ? root.host : null;
+    }
+    return parts.join(' >>shadow>> ');
+  }
   let dirty = false;
   function save() {
     dirty = false;
@@ -52,6 +64,7 @@
       type: e.type, isTrusted: e.isTrusted, target: describe(e.target),
       page: location.pathname, t: performance.now(), time: Date.now(),
     };
+    if (e.composedPath && e.composedPath()[0] !== e.target) r.deep = deep(e);
     if (typeof e.clientX === 'number') {
       r.clientX = e.clientX; r.clientY = e.clientY; r.button = e.button; r.buttons = e.buttons;
       r.detail = e.detail;
