@@ -169,6 +169,7 @@ asio::awaitable<bool> visitor::do_click(action_type t) {
   const double x = target["x"].get<double>(), y = target["y"].get<double>(),
                w = target.value("w", 20);
   const bool dismiss = target.value("dismiss", false);
+  cdp::navigation_watch watch(page);
   if (t == action_type::right_click && !dismiss) {
     co_await click_at(x, y, w, cdp::mouse_button::right, 1);
   } else if (t == action_type::double_click && !dismiss) {
@@ -178,6 +179,11 @@ asio::awaitable<bool> visitor::do_click(action_type t) {
     t = action_type::click;
   }
   record(t, &target, at, t0);
+  const auto out = co_await settle_click(std::move(watch), actions.size() - 1);
+  // An SPA route keeps the document: its counters close the old visit.
+  json stats = json::object();
+  if (out.kind == cdp::navigation_kind::same_document) stats = co_await call("stats()");
+  co_await follow_click(out, stats);
   co_return true;
 }
 

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"
+#include "engine/identity.hpp"
 #include "engine/page_script.hpp"
 #include "engine/visitor.hpp"
 
@@ -100,7 +101,8 @@ void assign_identity(const storage::campaign& c, const campaign_settings& s,
 visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
     : env(std::move(e)),
       row(std::move(rw)),
-      r(rng::for_session(env->campaign.seed, row.session_index)) {
+      r(rng::for_session(env->campaign.seed, row.session_index)),
+      popups(env->writer, row.id) {
   plan = plan_session(env->persona, r);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
 }
@@ -143,7 +145,7 @@ storage::action_row& visitor::record(action_type t, const json* target, sys_cloc
   return actions.back();
 }
 
-asio::awaitable<void> visitor::arrive(double load_ms) {
+asio::awaitable<void> visitor::arrive(double load_ms, const char* kind) {
   const auto t0 = steady::now();
   const json j = co_await call("arrive()");
   visit = {};
@@ -153,6 +155,7 @@ asio::awaitable<void> visitor::arrive(double load_ms) {
   visit.url = j.value("url", std::string{}).substr(0, 500);
   visit.title = j.value("title", std::string{});
   visit.visit_order = ++pages;
+  visit.navigation_kind = kind;
   visit.arrived_at = sys_clock::now();
   visit.ttfb_ms = opt_number(j, "ttfb");
   visit.dom_content_loaded_ms = opt_number(j, "dcl");
@@ -240,21 +243,13 @@ asio::awaitable<bool> visitor::navigate_by_link() {
       continue;
     }
     co_await env->limiter->wait();
-    auto load = page.expect_load();
-    const auto nav_t0 = steady::now();
+    cdp::navigation_watch watch(page);
     co_await click_at(x, y, target.value("w", 20));
     record(action_type::click, &target, at, t0);
-    leave(dep);
-    try {
-      co_await load.wait(std::chrono::milliseconds(env->settings.navigation_timeout_ms));
-    } catch (const cdp::timeout_error& e) {
-      throw cdp::timeout_error(
-          "navigation by clicking " + target.value("selector", std::string("?")) + " at (" +
-              std::to_string(target.value("x", 0)) + "," + std::to_string(target.value("y", 0)) +
-              ") on " + visit.url + " (page load event)",
-          env->settings.navigation_timeout_ms);
-    }
-    co_await arrive(ms_since(nav_t0));
+    // A link may not navigate (a script cancels it, an SPA routes it, it opens a tab, the list
+    // moved under the pointer): whatever it did, the session goes on.
+    const auto out = co_await settle_click(std::move(watch), actions.size() - 1);
+    co_await follow_click(out, dep);
     co_return true;
   }
   co_return false;
@@ -264,9 +259,14 @@ asio::awaitable<void> visitor::follow_unexpected_navigation() {
   // The old document is gone, so its counters are too; record what we know.
   leave(json::object());
   const auto t0 = steady::now();
-  co_await page.evaluate(
-      "document.readyState === 'complete' || new Promise(r => addEventListener('load', r))",
-      std::chrono::milliseconds(env->settings.navigation_timeout_ms));
+  try {
+    co_await page.evaluate(
+        "document.readyState === 'complete' || new Promise(r => addEventListener('load', r))",
+        std::chrono::milliseconds(env->settings.navigation_timeout_ms));
+  } catch (const cdp::timeout_error&) {
+    // A document that never finishes loading is still the page the visitor is on.
+    spdlog::info("session {}: page did not finish loading; visiting it as it is", row.id.str());
+  }
   co_await arrive(ms_since(t0));
 }
 
@@ -278,7 +278,7 @@ asio::awaitable<void> run_journey(visitor& v) {
   const auto nav_t0 = steady::now();
   co_await v.page.navigate(v.row.start_url,
                            std::chrono::milliseconds(env.settings.navigation_timeout_ms));
-  co_await v.arrive(ms_since(nav_t0));
+  co_await v.arrive(ms_since(nav_t0), "cross_document");
   for (int page_no = 1;; ++page_no) {
     const int n = actions_on_page(env.persona, v.r);
     for (int i = 0; i < n; ++i) {
@@ -329,6 +329,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     po.viewport_height = row.viewport_height;
     po.user_agent = row.user_agent;
     po.default_timeout = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
+    apply_identity(po);  // platform, client hints and screen that go with the user agent
     v.page = co_await lease.browser->new_page(context, po);
     crash_sub = v.page.session().subscribe("Inspector.targetCrashed",
                                            [&crashed](const json&) { crashed = true; });
@@ -373,6 +374,9 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
       spdlog::warn("before_close hook: {}", e.what());
     }
   }
+  // Popups still being recorded finish before their context goes (bounded: a popup that hangs
+  // is recorded with what is known when its budget ends).
+  co_await v.popups.drain(std::chrono::milliseconds(env->settings.navigation_timeout_ms + 5000));
   crash_sub.reset();
   nav_sub.reset();
   if (lease.browser && !context.empty() && lease.browser->conn()->is_open()) {

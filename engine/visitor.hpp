@@ -9,9 +9,11 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cdp/input_model.hpp"
+#include "cdp/navigation.hpp"
 #include "cdp/page.hpp"
 #include "engine/behaviour.hpp"
 #include "engine/links.hpp"
+#include "engine/popups.hpp"
 #include "engine/rng.hpp"
 #include "engine/session_runner.hpp"
 
@@ -54,6 +56,7 @@ class visitor {
   bool scroll_pending = false;                 ///< wheel/scroll keys sent since the last evaluate
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
   std::optional<bool> webdriver;               ///< navigator.webdriver as the page saw it
+  popup_keeper popups;                         ///< records and closes the page's popups
 
   /// Throws session_timeout / session_aborted when it is time to stop.
   void check_limits() const;
@@ -62,8 +65,10 @@ class visitor {
   /// Evaluates __footfall.<call> in the page.
   boost::asio::awaitable<json> call(const std::string& call);
 
-  /// Starts a visit of the page that just loaded (one evaluate), recording page_load.
-  boost::asio::awaitable<void> arrive(double load_started_ms_ago);
+  /// Starts a visit of the page that just loaded (one evaluate), recording page_load;
+  /// `kind` is how the visitor got there (cross_document, same_document).
+  boost::asio::awaitable<void> arrive(double load_started_ms_ago,
+                                      const char* kind = "cross_document");
   /// Ends the current visit with the page's final facts; records page_unload; hands the page
   /// to the writer.
   void leave(const json& stats);
@@ -77,6 +82,14 @@ class visitor {
   boost::asio::awaitable<bool> navigate_by_link();
   /// One mid-page action of the given type (falls back to scrolling when no target fits).
   boost::asio::awaitable<void> perform(storage::action_type t);
+  /// Waits for what the click recorded as actions[action_index] did (visitor_navigation.cpp):
+  /// stores the navigation kind on it, hands a popup to `popups`, stops a navigation that
+  /// never committed. Never throws for a page that does not load.
+  boost::asio::awaitable<cdp::navigation_outcome> settle_click(cdp::navigation_watch watch,
+                                                               std::size_t action_index);
+  /// After settle_click: a route change (same document) or a new document becomes a new visit
+  /// (`stats` closes the old one). Returns true when the visitor is on a new visit.
+  boost::asio::awaitable<bool> follow_click(cdp::navigation_outcome outcome, json stats);
   /// A page navigated by itself (form, script): close the old visit and start the new one.
   boost::asio::awaitable<void> follow_unexpected_navigation();
 

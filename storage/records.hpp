@@ -112,6 +112,8 @@ struct page_visit_row {
   std::optional<double> load_ms;
   int console_errors = 0;
   int failed_requests = 0;
+  /// How the visitor got here: cross_document, same_document (SPA route), new_target (popup).
+  std::optional<std::string> navigation_kind;
 };
 
 /// One action on a page.
@@ -129,6 +131,8 @@ struct action_row {
   time_point timestamp{};
   int action_order = 1;  ///< 1-based, sequential within the page visit
   int duration_ms = 0;
+  /// What the action caused: none, same_document, cross_document, new_target (clicks).
+  std::optional<std::string> navigation_kind;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's
