@@ -50,6 +50,9 @@ asio::awaitable<page> browser::new_page(browser_context_id context, page_options
   target_id target{created.at("targetId").get<std::string>()};
   auto attached = co_await reg->claim(target, milliseconds(10000));
   auto p = co_await start_page(c, attached.session, target, context, options, attached.waiting);
+  // Sized once, for the page footfall creates (still at about:blank): popups open as tabs of
+  // this window or as windows of the size the page asked for, as they would for a person.
+  co_await apply_window(c, target, options.screen);
   reg->add_page(p.state());
   co_return p;
 }

@@ -27,6 +27,9 @@ struct page_options {
   bool accept_dialogs = true;           ///< Answer to confirm() and beforeunload.
   std::string prompt_text;              ///< Answer to prompt().
   milliseconds default_timeout{30000};  ///< For commands sent through this page.
+  /// Page.bringToFront on this page when it opens a popup (a hidden opener gets no animation
+  /// frames); false only to measure the difference (bench/targets).
+  bool opener_in_front = true;
 };
 
 /// A JavaScript dialog the page opened and how it was answered.

@@ -170,7 +170,6 @@ asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, 
   // has no renderer yet, and Page.enable answers only once it runs.
   if (waiting_for_debugger)
     cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
-  co_await apply_window(c, st->target, options.screen);
   co_await send_all(st->session, std::move(cmds));
   co_return page(std::move(st));
 }

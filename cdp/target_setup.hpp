@@ -25,8 +25,8 @@ struct command {
 asio::awaitable<std::vector<json>> send_all(session s, std::vector<command> commands);
 
 /// A paused page target (ours or a popup): installs the dialog, crash and detach handlers,
-/// window bounds, then in one burst Page.enable, the identity of `options`, auto-attach for its
-/// frames and workers and Runtime.runIfWaitingForDebugger. Returns the running page.
+/// in one burst Page.enable, the identity of `options`, auto-attach for its frames and workers
+/// and Runtime.runIfWaitingForDebugger. Returns the running page.
 asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, target_id target,
                                  browser_context_id context, page_options options,
                                  bool waiting_for_debugger);

@@ -14,6 +14,7 @@ namespace footfall::cdp {
 namespace {
 
 asio::awaitable<void> resume(session s) { co_await s.send("Runtime.runIfWaitingForDebugger"); }
+asio::awaitable<void> front(session s) { co_await s.send("Page.bringToFront"); }
 
 void log_failure(const std::string& what, std::exception_ptr e) {
   if (!e) return;
@@ -102,7 +103,15 @@ void target_registry::start_popup(attached_target a, std::shared_ptr<page_state>
         auto r = self.lock();
         auto o = weak_opener.lock();
         if (r) r->add_page(p.state());
-        if (o) o->add_popup(std::move(p));
+        if (!o) return;
+        o->add_popup(std::move(p));
+        // A new tab hides its opener (same window), and a hidden page gets no animation frames:
+        // every action waiting for one would stall until the popup closed (the 5-11 s per
+        // action of issue 9). The opener is the page the visitor works in: it stays in front.
+        if (!o->closed && o->options.opener_in_front)
+          asio::co_spawn(r ? r->conn_->get_executor() : o->session.conn()->get_executor(),
+                         front(o->session),
+                         [](std::exception_ptr e) { log_failure("Page.bringToFront", e); });
       });
 }
 
