@@ -2,9 +2,10 @@
 // footfall's engine with recording on: 24 sessions, 4 at a time, one browser; each session opens
 // a context + 1280x800 page, loads page1, 5 x wheel 400 px, hovers #l7 #l8 #l9, types 30
 // characters into #q, clicks #next and waits for page2's load, 3 x wheel 400 px, reads the page's
-// own report (verification) and closes the context. Every action goes through the same
-// actionability checks (one evaluate per target, hit-tested) and the same storage writer as a
-// campaign. Prints wall time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
+// own report (verification) and closes the context. The journey is made of the engine's shared
+// actions (engine/actions.hpp) on the same page agent, checks (one call per target, hit-tested;
+// one more per press: what is under the pointer) and storage writer as a campaign. Prints wall
+// time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
 //                       [--data-dir DIR] [--settle-ms 3000] [--json]
@@ -40,9 +41,10 @@
 #include "cdp/process_stats.hpp"
 #include "engine/browser_pool.hpp"
 #include "engine/campaign_runner.hpp"
-#include "engine/page_script.hpp"
-#include "engine/pipeline.hpp"
-#include "engine/visitor.hpp"
+#include "engine/actions.hpp"
+#include "engine/page_agent.hpp"
+#include "engine/session_runner.hpp"
+#include "engine/visit_recorder.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
@@ -52,7 +54,7 @@
 
 namespace asio = boost::asio;
 using namespace footfall;
-using engine::json;
+using nlohmann::json;
 using storage::action_type;
 
 namespace {
@@ -109,83 +111,47 @@ struct shared {
   std::vector<double> session_ms;
 };
 
-asio::awaitable<void> wheel_400(engine::visitor& v) {
-  const auto at = std::chrono::system_clock::now();
-  const auto t0 = engine::steady::now();
-  co_await cdp::wheel(v.page, 0, 400);
-  v.scroll_pending = true;
-  json pos{{"x", static_cast<int>(v.page.mouse().position.x)},
-           {"y", static_cast<int>(v.page.mouse().position.y)}};
-  auto& a = v.record(action_type::scroll, &pos, at, t0);
-  a.input_value = "400";
-}
-
-/// The named element after actionability checks; throws when it is not actionable.
-asio::awaitable<json> target(engine::visitor& v, std::string sel) {
-  json t = co_await v.call("target(" + json(sel).dump() + ",0.5,0.5)");
-  if (!t.is_object() || !t.contains("x")) throw std::runtime_error(sel + " is not actionable");
-  co_return t;
+/// The anchors' journey, from the engine's shared actions (the same ones `footfall run` uses).
+std::vector<engine::action> journey(const std::string& base) {
+  const auto wheel_400 = [](engine::action_context c) { return engine::wheel(c, 400); };
+  std::vector<engine::action> steps;
+  steps.push_back([url = base + "/page1.html"](engine::action_context c) {
+    return engine::open_page(c, url, std::chrono::seconds(30));
+  });
+  for (int k = 0; k < 5; ++k) steps.push_back(wheel_400);
+  for (const char* sel : {"#l7", "#l8", "#l9"}) steps.push_back(engine::step(engine::hover, sel));
+  steps.push_back([](engine::action_context c) { return engine::type_into(c, "#q", text30); });
+  steps.push_back([](engine::action_context c) {
+    return engine::follow(c, "#next", std::chrono::seconds(30));
+  });
+  for (int k = 0; k < 3; ++k) steps.push_back(wheel_400);
+  return steps;
 }
 
 asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_row row) {
   auto env = sh->env;
-  engine::visitor v(env, row);
+  const auto started = std::chrono::steady_clock::now();
+  engine::rng r = engine::rng::for_session(env->campaign.seed, row.session_index);
+  engine::visit_recorder rec(row.id, [env](storage::page_record p) {
+    env->writer->write(std::move(p));
+  });
   auto lease = co_await env->pool->acquire();
   const auto ctx = co_await lease.browser->create_context();
   cdp::page_options po;
   po.viewport_width = 1280;
   po.viewport_height = 800;
   po.user_agent = row.user_agent;
-  v.page = co_await lease.browser->new_page(ctx, po);
+  auto page = co_await lease.browser->new_page(ctx, po);
   // The session runner's per-page setup, as a campaign does it.
-  auto crash = v.page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
-  co_await v.page.session().send("Inspector.enable");
-  json script{{"source", std::string(engine::page_script())}};
-  co_await v.page.session().send("Page.addScriptToEvaluateOnNewDocument", std::move(script));
-
-  co_await v.page.navigate(sh->base + "/page1.html", std::chrono::seconds(30));
-  co_await v.arrive(0);
-  for (int k = 0; k < 5; ++k) co_await wheel_400(v);
-  for (const char* sel : {"#l7", "#l8", "#l9"}) {
-    const auto at = std::chrono::system_clock::now();
-    const auto t0 = engine::steady::now();
-    const json t = co_await target(v, sel);
-    v.note_scroll_into_view(t, at, t0);
-    co_await v.move_to(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
-    v.record(action_type::hover, &t, at, t0);
-  }
-  {
-    const auto at = std::chrono::system_clock::now();
-    const auto t0 = engine::steady::now();
-    const json t = co_await target(v, "#q");
-    v.note_scroll_into_view(t, at, t0);
-    co_await v.click_at(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
-    v.record(action_type::click, &t, at, t0);
-    const auto at2 = std::chrono::system_clock::now();
-    const auto t2 = engine::steady::now();
-    co_await engine::fast_type(v.page, text30);
-    v.record(action_type::type, &t, at2, t2).input_value = text30;
-  }
-  {
-    const auto at = std::chrono::system_clock::now();
-    const auto t0 = engine::steady::now();
-    const json dep = co_await v.call("departTo('#next',0.5,0.5)");
-    const json t = dep["target"];
-    v.note_scroll_into_view(t, at, t0);
-    auto load = v.page.expect_load();
-    co_await v.click_at(t["x"].get<double>(), t["y"].get<double>(), t.value("w", 20));
-    v.record(action_type::click, &t, at, t0);
-    v.leave(dep);
-    co_await load.wait(std::chrono::seconds(30));
-    co_await v.arrive(0);
-  }
-  for (int k = 0; k < 3; ++k) co_await wheel_400(v);
-  // Verification rides on the page's final stats (one evaluate).
-  const json fin = co_await v.page.evaluate(
-      "window.__footfall.settle().then(() => Object.assign(window.__footfall.stats(), "
-      "{report: window.__benchReport()}))");
-  v.leave(fin);
-  const auto& rep = fin["report"];
+  auto crash = page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
+  co_await page.session().send("Inspector.enable");
+  const auto agent = co_await engine::page_agent::install(page);
+  const engine::action_context c{page, agent.get(), &rec, &r, 0, 0};
+  co_await engine::run_actions(c, journey(sh->base));
+  // Verification: the site's own report (its main world), then the page's final facts.
+  const json rep = co_await page.evaluate("window.__benchReport()");
+  const auto last = co_await agent->stats();
+  rec.leave(&last);
   const auto p1 = rep.value("/page1.html", json::object()),
              p2 = rep.value("/page2.html", json::object());
   const bool ok = p1.value("keydown", 0) == 30 && p1.value("value", std::string()) == text30 &&
@@ -193,11 +159,11 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
                   p1.value("maxScrollY", 0) > 0 && p2.value("wheel", 0) >= 1;
   if (!ok) spdlog::warn("session {} not verified: {}", row.session_index, rep.dump());
   row.status = storage::session_status::completed;
-  row.pages_visited = v.pages;
-  row.total_actions = v.total_actions;
-  row.session_duration_ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(engine::steady::now() - v.started)
-          .count());
+  row.pages_visited = rec.pages();
+  row.total_actions = rec.total_actions();
+  row.session_duration_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::steady_clock::now() - started)
+                                                 .count());
   row.completed_at = std::chrono::system_clock::now();
   env->writer->write(row);
   crash.reset();
@@ -209,7 +175,7 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
 asio::awaitable<void> worker(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows) {
   while (sh->next < sh->total) {
     const auto row = (*rows)[static_cast<std::size_t>(sh->next++)];
-    const auto t0 = engine::steady::now();
+    const auto t0 = std::chrono::steady_clock::now();
     bool ok = false;
     try {
       ok = co_await one_session(sh, row);
@@ -219,7 +185,7 @@ asio::awaitable<void> worker(std::shared_ptr<shared> sh, std::vector<storage::se
     }
     if (ok) ++sh->verified;
     sh->session_ms.push_back(
-        std::chrono::duration<double, std::milli>(engine::steady::now() - t0).count());
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
 }
 

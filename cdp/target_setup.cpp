@@ -3,23 +3,14 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cdp/input_burst.hpp"
 #include "cdp/page_state.hpp"
 
 namespace footfall::cdp {
 
 namespace {
-
-struct burst_state {
-  explicit burst_state(asio::any_io_executor ex, std::size_t n) : done(ex), results(n) {}
-  asio::steady_timer done;
-  std::vector<json> results;
-  std::size_t left = 0;
-  std::exception_ptr first_error;
-};
 
 asio::awaitable<json> send_one(session s, std::string_view method, json params) {
   co_return co_await s.send(method, std::move(params));
@@ -60,7 +51,7 @@ void on_dialog_opening(std::weak_ptr<page_state> weak, const json& params) {
 /// A frame or worker attached under a page: same user agent (an out-of-process iframe has its
 /// own network stack), its own children too, then it runs.
 asio::awaitable<void> start_child(session s, page_options options, std::string type) {
-  std::vector<command> cmds;
+  std::vector<burst_command> cmds;
   const bool frame = type == "iframe";
   if (frame) {
     if (auto ua = user_agent_override(options); !ua.is_null())
@@ -69,7 +60,7 @@ asio::awaitable<void> start_child(session s, page_options options, std::string t
     cmds.push_back({"Target.setAutoAttach", std::move(aa)});
   }
   cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
-  co_await send_all(s, std::move(cmds));
+  co_await send_burst(s, std::move(cmds));
 }
 
 void on_child_attached(std::weak_ptr<page_state> weak, const json& p) {
@@ -129,31 +120,11 @@ std::shared_ptr<page_state> make_state(std::shared_ptr<connection> c, session_id
 
 }  // namespace
 
-asio::awaitable<std::vector<json>> send_all(session s, std::vector<command> commands) {
-  auto st = std::make_shared<burst_state>(s.conn()->get_executor(), commands.size());
-  st->left = commands.size();
-  if (st->left == 0) co_return std::vector<json>{};
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    asio::co_spawn(st->done.get_executor(),
-                   send_one(s, commands[i].method, std::move(commands[i].params)),
-                   [st, i](std::exception_ptr e, json r) {
-                     if (e && !st->first_error) st->first_error = e;
-                     st->results[i] = std::move(r);
-                     if (--st->left == 0) st->done.cancel();
-                   });
-  }
-  st->done.expires_at(asio::steady_timer::time_point::max());
-  boost::system::error_code ec;
-  while (st->left > 0) co_await st->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (st->first_error) std::rethrow_exception(st->first_error);
-  co_return std::move(st->results);
-}
-
 asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, target_id target,
                                  browser_context_id context, page_options options,
                                  bool waiting_for_debugger) {
   auto st = make_state(c, std::move(sid), std::move(target), std::move(context), options);
-  std::vector<command> cmds;
+  std::vector<burst_command> cmds;
   cmds.push_back({"Page.enable", json::object()});
   if (options.viewport_width > 0 && options.viewport_height > 0)
     cmds.push_back({"Emulation.setDeviceMetricsOverride", device_metrics(options)});
@@ -170,7 +141,7 @@ asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, 
   // has no renderer yet, and Page.enable answers only once it runs.
   if (waiting_for_debugger)
     cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
-  co_await send_all(st->session, std::move(cmds));
+  co_await send_burst(st->session, std::move(cmds));
   co_return page(std::move(st));
 }
 

@@ -188,7 +188,9 @@ bool must_redact(std::string_view input_type, std::string_view name_or_id,
                  std::string_view autocomplete, std::string_view value) {
   if (lower(input_type) == "password") return true;
   const auto ac = lower(autocomplete);
-  if (ac.find("cc-") != std::string::npos || ac.find("password") != std::string::npos) return true;
+  if (ac.find("cc-") != std::string::npos || ac.find("password") != std::string::npos ||
+      ac.find("one-time-code") != std::string::npos)
+    return true;
   const auto n = lower(name_or_id);
   static constexpr std::array<std::string_view, 9> secret{"pass", "pwd",  "card",   "cvv", "cvc",
                                                           "ssn",  "iban", "secret", "pin"};
@@ -203,6 +205,25 @@ bool must_redact(std::string_view input_type, std::string_view name_or_id,
     if (n.find(s) != std::string::npos) return true;
   }
   return luhn_card_number(value);
+}
+
+std::string strip_credentials(std::string_view text) {
+  // Each scheme://[userinfo@]host...: the userinfo ends at the last '@' before the authority
+  // ends (path, query, fragment, or the end of the URL inside a longer text).
+  std::string out;
+  std::size_t from = 0;
+  for (auto pos = text.find("://"); pos != std::string_view::npos; pos = text.find("://", pos)) {
+    const auto auth = pos + 3;
+    const auto auth_end = std::min(text.find_first_of("/?#\" \t\n'<>", auth), text.size());
+    const auto at = text.substr(auth, auth_end - auth).rfind('@');
+    if (at != std::string_view::npos) {
+      out.append(text.substr(from, auth - from));
+      from = auth + at + 1;
+    }
+    pos = auth_end;
+  }
+  out.append(text.substr(from));
+  return out;
 }
 
 }  // namespace footfall::engine

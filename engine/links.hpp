@@ -59,6 +59,10 @@ bool looks_like_download(std::string_view path);
 /// digits).
 bool must_redact(std::string_view input_type, std::string_view name_or_id,
                  std::string_view autocomplete, std::string_view value);
+/// `text` (a URL, or a message quoting URLs) without any URL's user:password@ part: stored URLs
+/// and messages never carry credentials.
+std::string strip_credentials(std::string_view text);
+
 /// What is stored instead of a redacted value.
 inline constexpr std::string_view redacted_value = "[redacted]";
 

@@ -7,7 +7,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "storage/writer.hpp"
 
 namespace footfall::engine {
 
@@ -21,7 +20,7 @@ outcome_budget click_budget(int navigation_timeout_ms, double pace) {
 }
 
 struct popup_keeper::state {
-  storage::writer* writer = nullptr;
+  std::function<void(storage::page_record)> sink;
   storage::uuid session_id;
   int open = 0;
   int recorded = 0;
@@ -88,15 +87,16 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
   rec.actions.push_back(edge_action(v, storage::action_type::page_unload, *v.left_at, 2, 0));
   rec.visit.actions_count = 2;
   if (v.url.empty()) rec.visit.url = "about:blank";
-  st->writer->write(std::move(rec));
+  st->sink(std::move(rec));
   ++st->recorded;
 }
 
 }  // namespace
 
-popup_keeper::popup_keeper(storage::writer* w, storage::uuid session_id)
+popup_keeper::popup_keeper(std::function<void(storage::page_record)> sink,
+                           storage::uuid session_id)
     : state_(std::make_shared<state>()) {
-  state_->writer = w;
+  state_->sink = std::move(sink);
   state_->session_id = session_id;
 }
 

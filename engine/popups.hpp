@@ -5,16 +5,13 @@
 /// persona never works in a second tab. All of that runs beside the opener's journey, so a popup
 /// never slows the opener; drain() waits for the last one before the session's context closes.
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "cdp/page.hpp"
 #include "storage/records.hpp"
-
-namespace footfall::storage {
-class writer;
-}
 
 namespace footfall::engine {
 
@@ -32,7 +29,8 @@ outcome_budget click_budget(int navigation_timeout_ms, double pace);
 /// Records and closes one session's popups.
 class popup_keeper {
  public:
-  popup_keeper(storage::writer* w, storage::uuid session_id);
+  /// Finished popup visits go to `sink` (on the io thread; must not block).
+  popup_keeper(std::function<void(storage::page_record)> sink, storage::uuid session_id);
   /// Starts recording popup `t` of `opener` as visit `visit_order`; returns at once.
   void adopt(cdp::page opener, cdp::target_id t, int visit_order, outcome_budget budget);
   /// Waits (up to `timeout`) until every adopted popup was recorded and closed.

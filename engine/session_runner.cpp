@@ -9,8 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"
+#include "engine/base64.hpp"
 #include "engine/identity.hpp"
-#include "engine/page_script.hpp"
+#include "engine/session_actions.hpp"
 #include "engine/visitor.hpp"
 
 namespace footfall::engine {
@@ -19,36 +20,13 @@ namespace asio = boost::asio;
 using storage::action_type;
 using storage::session_status;
 using sys_clock = std::chrono::system_clock;
+using json = nlohmann::json;
 
 namespace {
 
 int ms_since(steady::time_point t0) {
   return static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0).count());
-}
-
-std::optional<double> opt_number(const json& j, const char* key) {
-  if (j.contains(key) && j[key].is_number()) return j[key].get<double>();
-  return std::nullopt;
-}
-
-std::string base64_decode(const std::string& in) {
-  static const std::string chars =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  int val = 0, bits = -8;
-  for (unsigned char c : in) {
-    const auto pos = chars.find(static_cast<char>(c));
-    if (pos == std::string::npos) break;  // '=' padding ends the data
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xFF));
-      bits -= 8;
-    }
-  }
-  return out;
 }
 
 /// Best effort: a JPEG of the page as it was when the session failed.
@@ -102,9 +80,21 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
     : env(std::move(e)),
       row(std::move(rw)),
       r(rng::for_session(env->campaign.seed, row.session_index)),
-      popups(env->writer, row.id) {
+      recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }),
+      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id) {
   plan = plan_session(env->persona, r);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
+}
+
+action_context visitor::actions() {
+  return action_context{page,
+                        agent.get(),
+                        &recorder,
+                        &r,
+                        env->pace,
+                        env->slow_mo_ms,
+                        &popups,
+                        std::chrono::milliseconds(env->settings.navigation_timeout_ms)};
 }
 
 void visitor::check_limits() const {
@@ -114,155 +104,65 @@ void visitor::check_limits() const {
                           std::to_string(session_timeout_s(env->settings, env->persona)) + " s");
 }
 
-asio::awaitable<void> visitor::pause(double human_ms) {
-  const double ms = paced(human_ms, env->pace) + env->slow_mo_ms;
-  if (ms >= 1) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(ms)));
-}
-
-asio::awaitable<json> visitor::call(const std::string& c) {
-  if (!scroll_pending) co_return co_await page.evaluate(page_call(c));
-  scroll_pending = false;
-  co_return co_await page.evaluate(page_call("settle().then(() => " + page_call(c) + ")"));
-}
-
-storage::action_row& visitor::record(action_type t, const json* target, sys_clock::time_point at,
-                                     steady::time_point t0) {
-  storage::action_row a;
-  a.id = storage::uuid::v7();
-  a.page_visit_id = visit.id;
-  a.page_arrived_at = visit.arrived_at;
-  a.type = t;
-  a.timestamp = at;
-  a.action_order = static_cast<int>(actions.size()) + 1;
-  a.duration_ms = std::max(0, ms_since(t0));
-  if (target && target->is_object()) {
-    if (target->contains("selector")) a.element_selector = (*target)["selector"].get<std::string>();
-    if (target->contains("text")) a.element_text = (*target)["text"].get<std::string>();
-    if ((*target).contains("x") && (*target)["x"].is_number()) a.x = (*target)["x"].get<int>();
-    if ((*target).contains("y") && (*target)["y"].is_number()) a.y = (*target)["y"].get<int>();
-  }
-  actions.push_back(std::move(a));
-  return actions.back();
-}
-
-asio::awaitable<void> visitor::arrive(double load_ms, const char* kind) {
-  const auto t0 = steady::now();
-  const json j = co_await call("arrive()");
-  visit = {};
-  actions.clear();
-  visit.id = storage::uuid::v7();
-  visit.session_id = row.id;
-  visit.url = j.value("url", std::string{}).substr(0, 500);
-  visit.title = j.value("title", std::string{});
-  visit.visit_order = ++pages;
-  visit.navigation_kind = kind;
-  visit.arrived_at = sys_clock::now();
-  visit.ttfb_ms = opt_number(j, "ttfb");
-  visit.dom_content_loaded_ms = opt_number(j, "dcl");
-  visit.load_ms = opt_number(j, "load");
-  visit_nav_seq = nav_seq;
-  in_visit = true;
-  if (j.contains("webdriver") && j["webdriver"].is_boolean())
-    webdriver = j["webdriver"].get<bool>();
-  links.clear();
-  for (const auto& l : j.value("links", json::array()))
-    links.push_back({l[0].get<std::string>(), l[1].get<bool>()});
-  auto& a = record(action_type::page_load, nullptr, visit.arrived_at, t0);
-  a.duration_ms = static_cast<int>(visit.load_ms.value_or(load_ms));
-  a.element_text = visit.title.substr(0, 100);
-  if (env->counters) ++env->counters->pages;
-}
-
-void visitor::leave(const json& stats) {
-  if (!in_visit) return;
-  in_visit = false;
-  const auto now = sys_clock::now();
-  const auto t0 = steady::now();
-  if (stats.is_object()) {
-    visit.scroll_depth_percent = std::clamp(stats.value("depth", 0), 0, 100);
-    visit.console_errors = std::max(0, stats.value("errors", 0));
-    visit.failed_requests = std::max(0, stats.value("failed", 0));
-    if (!visit.load_ms) visit.load_ms = opt_number(stats, "load");
-    if (!visit.dom_content_loaded_ms) visit.dom_content_loaded_ms = opt_number(stats, "dcl");
-    if (const auto t = stats.value("title", std::string{}); !t.empty()) visit.title = t;
-  }
-  record(action_type::page_unload, nullptr, now, t0);
-  visit.left_at = now;
-  visit.actions_count = static_cast<int>(actions.size());
-  total_actions += visit.actions_count;
+void visitor::page_finished(storage::page_record rec) {
   if (env->counters) {
-    env->counters->actions += static_cast<long>(actions.size());
+    ++env->counters->pages;
+    env->counters->actions += static_cast<long>(rec.actions.size());
     std::lock_guard lk(env->counters->m);
-    for (const auto& a : actions) ++env->counters->by_type[a.type];
-    env->counters->dwell_ms.push_back(
-        std::chrono::duration<double, std::milli>(now - visit.arrived_at).count());
+    for (const auto& a : rec.actions) ++env->counters->by_type[a.type];
+    if (rec.visit.left_at)
+      env->counters->dwell_ms.push_back(
+          std::chrono::duration<double, std::milli>(*rec.visit.left_at - rec.visit.arrived_at)
+              .count());
   }
-  storage::page_record rec{visit, std::move(actions)};
-  actions.clear();
   if (env->on_session_end) finished.push_back(rec);
   env->writer->write(std::move(rec));
 }
 
+asio::awaitable<void> visitor::arrive(double load_ms) {
+  const auto a = co_await agent->arrive();
+  recorder.arrive(a, load_ms);
+  visit_nav_seq = nav_seq;
+}
+
 asio::awaitable<void> visitor::ensure_robots() {
   if (!env->campaign.respect_robots_txt || env->robots_loaded) co_return;
-  const json text = co_await page.evaluate(
-      "fetch(location.origin + '/robots.txt', {cache: 'no-store'})"
-      ".then(r => r.ok ? r.text() : '').catch(() => '')");
+  const auto here = parse_url(recorder.visit().url);
+  if (!here) co_return;
+  // Fetched by the browser but outside the page, so the site's Resource Timing never shows it.
+  const auto text = co_await agent->fetch_outside_page(here->origin() + "/robots.txt");
   if (env->robots_loaded) co_return;  // another session got there first
-  env->robots = robots_rules::parse(text.is_string() ? text.get<std::string>() : "");
+  env->robots = robots_rules::parse(text);
   env->robots_loaded = true;
 }
 
 asio::awaitable<bool> visitor::navigate_by_link() {
-  const auto here = parse_url(visit.url);
+  const auto here = parse_url(recorder.visit().url);
   if (!here) co_return false;
   co_await ensure_robots();
+  const auto& links = recorder.links();
   std::vector<int> allowed;
   for (int i = 0; i < static_cast<int>(links.size()); ++i)
-    if (judge_link(links[i], *here, env->robots ? &*env->robots : nullptr) == link_verdict::ok)
+    if (judge_link(links[static_cast<std::size_t>(i)], *here,
+                   env->robots ? &*env->robots : nullptr) == link_verdict::ok)
       allowed.push_back(i);
   if (allowed.empty()) co_return false;
   // Start at a random allowed link; the page tries them in this order until one is actionable.
   std::rotate(allowed.begin(), allowed.begin() + r.between(0, static_cast<int>(allowed.size()) - 1),
               allowed.end());
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    check_limits();
-    const double u2 = r.uniform(), u3 = r.uniform();
-    const auto at = sys_clock::now();
-    const auto t0 = steady::now();
-    const json dep = co_await call("depart(" + json(allowed).dump() + "," + std::to_string(u2) +
-                                   "," + std::to_string(u3) + ")");
-    const json target = dep.value("target", json());
-    if (!target.is_object() || target.contains("none")) co_return false;
-    note_scroll_into_view(target, at, t0);
-    const double x = target["x"].get<double>(), y = target["y"].get<double>();
-    if (target.value("dismiss", false)) {
-      // An overlay covered the links: close it with its own button, then try again.
-      co_await click_at(x, y, target.value("w", 20));
-      record(action_type::click, &target, at, t0);
-      continue;
-    }
-    co_await env->limiter->wait();
-    cdp::navigation_watch watch(page);
-    co_await click_at(x, y, target.value("w", 20));
-    record(action_type::click, &target, at, t0);
-    // A link may not navigate (a script cancels it, an SPA routes it, it opens a tab, the list
-    // moved under the pointer): whatever it did, the session goes on.
-    const auto out = co_await settle_click(std::move(watch), actions.size() - 1);
-    co_await follow_click(out, dep);
-    co_return true;
-  }
-  co_return false;
+  co_await env->limiter->wait();
+  const bool followed = co_await follow_link(
+      actions(), allowed, std::chrono::milliseconds(env->settings.navigation_timeout_ms));
+  if (followed) visit_nav_seq = nav_seq;
+  co_return followed;
 }
 
 asio::awaitable<void> visitor::follow_unexpected_navigation() {
-  // The old document is gone, so its counters are too; record what we know.
-  leave(json::object());
+  // The old document is gone, and with it its facts; record what we know.
+  recorder.leave(nullptr);
   const auto t0 = steady::now();
   try {
-    co_await page.evaluate(
-        "document.readyState === 'complete' || new Promise(r => addEventListener('load', r))",
-        std::chrono::milliseconds(env->settings.navigation_timeout_ms));
+    co_await agent->loaded();
   } catch (const cdp::timeout_error&) {
     // A document that never finishes loading is still the page the visitor is on.
     spdlog::info("session {}: page did not finish loading; visiting it as it is", row.id.str());
@@ -278,14 +178,14 @@ asio::awaitable<void> run_journey(visitor& v) {
   const auto nav_t0 = steady::now();
   co_await v.page.navigate(v.row.start_url,
                            std::chrono::milliseconds(env.settings.navigation_timeout_ms));
-  co_await v.arrive(ms_since(nav_t0), "cross_document");
+  co_await v.arrive(ms_since(nav_t0));
   for (int page_no = 1;; ++page_no) {
     const int n = actions_on_page(env.persona, v.r);
     for (int i = 0; i < n; ++i) {
       v.check_limits();
-      co_await v.pause(think_time_ms(v.plan, env.persona, v.r));
+      co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
       const auto type = next_action(env.persona, v.r);
-      co_await v.perform(type);
+      co_await perform(v.actions(), type);
       ++v.actions_done;
       if (env.faults.crash_session_index == v.row.session_index &&
           v.actions_done == env.faults.crash_after_actions) {
@@ -301,12 +201,11 @@ asio::awaitable<void> run_journey(visitor& v) {
     // The planned duration ends the session early, but never below the persona's pages_min.
     if (page_no >= v.plan.pages || (out_of_time && page_no >= env.persona.pages_min)) break;
     v.check_limits();
-    co_await v.pause(think_time_ms(v.plan, env.persona, v.r));
+    co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
   }
-  json stats = json::object();
-  stats = co_await v.call("stats()");
-  v.leave(stats);
+  const auto last = co_await v.agent->stats();
+  v.recorder.leave(&last);
 }
 
 }  // namespace
@@ -337,8 +236,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
       if (!p.contains("frame") || !p["frame"].contains("parentId")) ++v.nav_seq;
     });
     co_await v.page.session().send("Inspector.enable");
-    json script{{"source", std::string(page_script())}};
-    co_await v.page.session().send("Page.addScriptToEvaluateOnNewDocument", std::move(script));
+    v.agent = co_await page_agent::install(v.page);
     co_await run_journey(v);
     out.status = session_status::completed;
   } catch (const session_timeout& e) {
@@ -360,12 +258,12 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
       row.screenshot_path = *shot;
     // Whatever the visitor did on the page it was on is kept.
     try {
-      v.leave(json::object());
+      v.recorder.leave(nullptr);
     } catch (const std::exception& e) {
       spdlog::error("session {}: could not record its last page: {}", row.id.str(), e.what());
     }
     spdlog::warn("session {} index={} {}: {}", row.id.str(), row.session_index,
-                 storage::to_string(out.status), out.error);
+                 storage::to_string(out.status), strip_credentials(out.error));
   }
   if (env->before_close && v.page.state() && !v.page.closed()) {
     try {
@@ -387,19 +285,20 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     }
   }
   if (lease.browser) env->pool->release(lease, browser_failed);
-  out.pages = v.pages;
-  out.actions = v.total_actions;
+  out.pages = v.recorder.pages();
+  out.actions = v.recorder.total_actions();
   row.status = out.status;
-  row.pages_visited = v.pages;
-  row.total_actions = v.total_actions;
+  row.pages_visited = v.recorder.pages();
+  row.total_actions = v.recorder.total_actions();
   row.session_duration_ms = ms_since(v.started);
   row.completed_at = sys_clock::now();
   if (!row.started_at)
     row.started_at = sys_clock::now() - std::chrono::milliseconds(*row.session_duration_ms);
-  if (!out.error.empty()) row.error_message = out.error.substr(0, 2000);
+  if (!out.error.empty()) row.error_message = strip_credentials(out.error).substr(0, 2000);
+  row.start_url = strip_credentials(row.start_url);
   env->writer->write(row);
   if (env->on_session_end)
-    env->on_session_end(row, std::move(v.finished), {v.webdriver, row.user_agent});
+    env->on_session_end(row, std::move(v.finished), {v.recorder.webdriver(), row.user_agent});
   if (env->counters) {
     --env->counters->running;
     std::lock_guard lk(env->counters->m);

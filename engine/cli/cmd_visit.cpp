@@ -1,11 +1,11 @@
-// footfall visit URL: one visitor, one page — navigate, scroll, hover, click a same-origin link
-// chosen by the seed, type into the first text field; each action printed with where and when.
+// footfall visit URL: one visitor, one page — navigate, scroll, click a same-origin link chosen
+// by the seed, type into the first text field; each action printed as a run would store it.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <random>
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -16,15 +16,17 @@
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
+#include "engine/actions.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/links.hpp"
+#include "engine/page_agent.hpp"
+#include "engine/visit_recorder.hpp"
 
 namespace footfall::cli {
 namespace {
 
 namespace po = boost::program_options;
 namespace asio = boost::asio;
-using cdp::json;
 using std::chrono::milliseconds;
 
 struct visit_options {
@@ -34,14 +36,6 @@ struct visit_options {
   bool json_lines = false;
   std::string chromium = "/usr/bin/chromium";
   long timeout_ms = 30000;
-};
-
-/// One printed action.
-struct action {
-  std::string type, selector, text;
-  double x = 0, y = 0;
-  std::chrono::system_clock::time_point start;
-  double duration_ms = 0;
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -56,134 +50,68 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-void print(const action& a, bool as_json) {
+/// Prints each action as the visit recorder records it (the same rows a run stores).
+void print(const storage::action_row& a, bool as_json) {
+  const std::string type(storage::to_string(a.type));
+  const auto sel = a.element_selector.value_or(""), text = a.element_text.value_or(""),
+             input = a.input_value.value_or("");
   if (as_json) {
-    nlohmann::ordered_json j = {{"type", a.type},
-                                {"selector", a.selector},
-                                {"text", a.text},
-                                {"x", a.x},
-                                {"y", a.y},
-                                {"start", iso_time(a.start)},
-                                {"duration_ms", std::round(a.duration_ms * 1000) / 1000}};
+    nlohmann::ordered_json j = {{"type", type},
+                                {"selector", sel},
+                                {"text", text},
+                                {"input", input},
+                                {"x", a.x.value_or(0)},
+                                {"y", a.y.value_or(0)},
+                                {"start", iso_time(a.timestamp)},
+                                {"duration_ms", a.duration_ms}};
     std::cout << j.dump() << std::endl;
   } else {
-    std::printf("%-9s %-40s %-24s (%7.1f,%7.1f) %8.1f ms\n", a.type.c_str(), a.selector.c_str(),
-                a.text.c_str(), a.x, a.y, a.duration_ms);
+    std::printf("%-17s %-40s %-24s %-16s (%5d,%5d) %6d ms\n", type.c_str(), sel.c_str(),
+                text.c_str(), input.c_str(), a.x.value_or(0), a.y.value_or(0), a.duration_ms);
     std::fflush(stdout);
   }
 }
 
-/// Times `body` (an awaitable factory) and prints the action it describes.
-struct recorder {
-  bool as_json;
-  action begin(std::string type, std::string selector = {}, std::string text = {}) {
-    action a;
-    a.type = std::move(type);
-    a.selector = std::move(selector);
-    a.text = std::move(text);
-    a.start = std::chrono::system_clock::now();
-    return a;
-  }
-  void end(action& a, cdp::point at) {
-    a.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - a.start)
-            .count();
-    a.x = at.x;
-    a.y = at.y;
-    print(a, as_json);
-  }
-};
-
-// Every link with a selector that finds it again, and the first visible text field.
-constexpr const char* survey_js = R"JS((() => {
-  const path = (el) => {
-    if (el.id) return '#' + CSS.escape(el.id);
-    const parts = [];
-    for (let e = el; e && e.nodeType === 1 && e !== document.documentElement; e = e.parentElement) {
-      if (e.id) { parts.unshift('#' + CSS.escape(e.id)); break; }
-      let i = 1;
-      for (let s = e.previousElementSibling; s; s = s.previousElementSibling) i++;
-      parts.unshift(e.tagName.toLowerCase() + ':nth-child(' + i + ')');
-    }
-    return parts.join(' > ');
-  };
-  const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  const links = Array.from(document.querySelectorAll('a[href]')).filter(visible).map(a => ({
-    href: a.href, download: a.hasAttribute('download'), selector: path(a),
-    text: (a.textContent || '').trim().slice(0, 40) }));
-  const field = Array.from(document.querySelectorAll(
-      'input:not([type]), input[type=text], input[type=search], input[type=email], textarea'))
-      .find(e => visible(e) && !e.disabled && !e.readOnly);
-  return { links, field: field ? path(field) : null };
-})())JS";
-
+// The visit, from the engine's shared actions: open the page, scroll, follow a same-origin link
+// chosen by the seed, type into the first text field.
 asio::awaitable<void> visit(visit_options o, std::shared_ptr<cdp::browser> b,
                             engine::url_parts origin) {
-  recorder rec{o.json_lines};
-  std::mt19937_64 rng(o.seed);
   const milliseconds timeout(o.timeout_ms);
+  engine::rng r(o.seed);
+  engine::visit_recorder rec(
+      storage::uuid::v7(), [](storage::page_record) {},
+      [as_json = o.json_lines](const storage::action_row& a) { print(a, as_json); });
   auto ctx = co_await b->create_context();
   cdp::page_options page_opts;
   page_opts.default_timeout = timeout;
   auto p = co_await b->new_page(ctx, page_opts);
+  const auto agent = co_await engine::page_agent::install(p);
+  const engine::action_context c{p, agent.get(), &rec, &r, 1.0, 0};
 
-  auto a = rec.begin("navigate", "", o.url);
-  co_await p.navigate(o.url, timeout);
-  rec.end(a, p.mouse().position);
+  co_await engine::open_page(c, o.url, timeout);
+  const auto vp = co_await agent->stats();
+  co_await engine::move_to(c, {640, vp.viewport_height / 2.0}, 200);
+  for (int i = 0; i < 3; ++i) co_await engine::wheel(c, 100 + r.between(0, 199));
 
-  // Scroll: pointer into the page, then a few wheel notches of seeded size.
-  auto vp = co_await p.viewport();
-  a = rec.begin("scroll");
-  const cdp::point centre{std::round(vp.width / 2), std::round(vp.height / 2)};
-  co_await cdp::mouse_move(p, centre, 8);
-  double scrolled = 0;
-  for (int i = 0; i < 3; ++i) {
-    const double dy = 100 + static_cast<double>(rng() % 200);
-    co_await cdp::wheel(p, 0, dy);
-    scrolled += dy;
-    co_await cdp::sleep_for(milliseconds(120));
-  }
-  a.text = "deltaY " + std::to_string(static_cast<int>(scrolled));
-  rec.end(a, p.mouse().position);
+  std::vector<int> allowed;
+  const auto& links = rec.links();
+  for (int i = 0; i < static_cast<int>(links.size()); ++i)
+    if (engine::judge_link(links[static_cast<std::size_t>(i)], origin, nullptr) ==
+        engine::link_verdict::ok)
+      allowed.push_back(i);
+  if (!allowed.empty())
+    std::rotate(allowed.begin(), allowed.begin() + r.between(0, static_cast<int>(allowed.size()) - 1),
+                allowed.end());
+  if (allowed.empty() || !co_await engine::follow_link(c, allowed, timeout))
+    spdlog::info("visit: no same-origin link to follow url={}", engine::strip_credentials(o.url));
 
-  auto survey = co_await p.evaluate(survey_js);
-  std::vector<json> allowed;
-  for (auto& l : survey["links"]) {
-    engine::link_candidate c{l["href"].get<std::string>(), l["download"].get<bool>()};
-    if (engine::judge_link(c, origin, nullptr) == engine::link_verdict::ok) allowed.push_back(l);
-  }
-  if (allowed.empty()) {
-    spdlog::info("visit: no same-origin link to follow url={}", o.url);
-  } else {
-    const auto& link = allowed[rng() % allowed.size()];
-    const auto sel = link["selector"].get<std::string>();
-    a = rec.begin("hover", sel, link["text"].get<std::string>());
-    auto at = co_await cdp::hover_element(p, sel, 12);
-    rec.end(a, at);
-    co_await cdp::sleep_for(milliseconds(150 + rng() % 250));
-
-    a = rec.begin("click", sel, link["href"].get<std::string>());
-    auto load = p.expect_load();
-    auto box = co_await p.element_box(sel);
-    at = {std::round(box.center().x), std::round(box.center().y)};
-    cdp::click_options co;
-    co.move_steps = 3;
-    co.hold = milliseconds(60 + rng() % 60);
-    co_await cdp::click(p, at, co);
-    co_await load.wait(timeout);
-    rec.end(a, at);
-    survey = co_await p.evaluate(survey_js);
-  }
-
-  if (survey["field"].is_string()) {
+  if (const auto field = co_await agent->pick(engine::pick_kind::type, 0, 0.5, 0.5)) {
     static const char* words[] = {"hello", "running shoes", "weekend trip", "blue", "pricing"};
-    const std::string text = words[rng() % std::size(words)];
-    const auto sel = survey["field"].get<std::string>();
-    a = rec.begin("type", sel, text);
-    auto at = co_await cdp::click_element(p, sel);
-    co_await cdp::type_text(p, text, milliseconds(40 + rng() % 60));
-    rec.end(a, at);
+    co_await engine::type_into(c, field->selector,
+                               words[r.between(0, static_cast<int>(std::size(words)) - 1)]);
   }
+  const auto last = co_await agent->stats();
+  rec.leave(&last);
   co_await b->dispose_context(ctx);
 }
 

@@ -62,3 +62,14 @@ TEST_CASE("links: passwords and card-like values are redacted") {
   CHECK_FALSE(must_redact("text", "shipping", "", "home"));
   CHECK(must_redact("text", "pin", "", "1234"));
 }
+
+TEST_CASE("links: URL credentials are stripped from URLs and from messages quoting them") {
+  CHECK(strip_credentials("http://user:s3cret@127.0.0.1:8080/a?b=c@d") ==
+        "http://127.0.0.1:8080/a?b=c@d");
+  CHECK(strip_credentials("https://user@example.com") == "https://example.com");
+  CHECK(strip_credentials("https://example.com/p@th") == "https://example.com/p@th");
+  CHECK(strip_credentials("navigation to http://a:b@h/x failed; then https://c:d@h2/ too") ==
+        "navigation to http://h/x failed; then https://h2/ too");
+  CHECK(strip_credentials("no url here") == "no url here");
+  CHECK(must_redact("text", "otp", "one-time-code", "123456"));
+}

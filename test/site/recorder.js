@@ -20,6 +20,18 @@
     else if (t.classList && t.classList.length) s += '.' + t.classList[0];
     return s;
   }
+  // The element that really received the event, through open shadow roots (the window sees the
+  // outermost host): "div#outer >>shadow>> button#go".
+  function deep(e) {
+    const path = e.composedPath ? e.composedPath() : [];
+    const parts = [];
+    for (let n = path[0]; n && n.nodeType === 1;) {
+      parts.unshift(describe(n));
+      const root = n.getRootNode();
+      n = root && root.host ? root.host : null;
+    }
+    return parts.join(' >>shadow>> ');
+  }
   let dirty = false;
   function save() {
     dirty = false;
@@ -30,6 +42,7 @@
       type: e.type, isTrusted: e.isTrusted, target: describe(e.target),
       page: location.pathname, t: performance.now(), time: Date.now(),
     };
+    if (e.composedPath && e.composedPath()[0] !== e.target) r.deep = deep(e);
     if (typeof e.clientX === 'number') {
       r.clientX = e.clientX; r.clientY = e.clientY; r.button = e.button; r.buttons = e.buttons;
       r.detail = e.detail;

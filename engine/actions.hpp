@@ -1,0 +1,81 @@
+#pragma once
+/// Actions as small composable coroutines (the shape of chromedp's Action/Tasks): each takes an
+/// action_context by value — the page, its agent, the visit recorder, the pace and the RNG —
+/// sends real input through cdp/ and records what the page received. `footfall run`'s personas,
+/// `footfall visit` and bench/sessions are all built from these.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "cdp/input_model.hpp"
+#include "cdp/page.hpp"
+#include "engine/page_agent.hpp"
+#include "engine/popups.hpp"
+#include "engine/rng.hpp"
+#include "engine/visit_recorder.hpp"
+
+namespace footfall::engine {
+
+/// What an action needs, and nothing more. Cheap to copy; the pointees outlive the actions.
+struct action_context {
+  cdp::page page;
+  page_agent* agent = nullptr;
+  visit_recorder* recorder = nullptr;
+  rng* r = nullptr;
+  double pace = 1.0;   ///< 0: no human delays; input goes out in bursts
+  int slow_mo_ms = 0;  ///< added to every pause (watching a journey)
+  popup_keeper* popups = nullptr;  ///< records the page's popups; none: they are closed
+  std::chrono::milliseconds navigation_timeout{15000};  ///< a started navigation's load budget
+  bool fast() const { return pace <= 0 && slow_mo_ms == 0; }
+};
+
+/// One step of a journey.
+using action = std::function<boost::asio::awaitable<void>(action_context)>;
+/// Runs `steps` in order (chromedp's Tasks).
+boost::asio::awaitable<void> run_actions(action_context c, std::vector<action> steps);
+
+/// Sleeps a paced human duration (plus slow-mo).
+boost::asio::awaitable<void> pause(action_context c, double human_ms);
+/// Moves the pointer to `to` along a human path for a target `width` wide (one event at pace 0).
+boost::asio::awaitable<void> move_to(action_context c, cdp::point to, double width);
+/// Aim, then check: moves to the target, asks the page what is under the pointer, re-aims when
+/// the layout moved the element (twice at most), then presses `count` times. Returns the
+/// element that was really under the pointer at press time, which is what must be recorded.
+boost::asio::awaitable<element_target> press(action_context c, element_target t,
+                                             cdp::mouse_button button = cdp::mouse_button::left,
+                                             int count = 1);
+/// Records scroll_to_element when the script had to scroll `t` into view first.
+void note_scroll_into_view(action_context c, const element_target& t, const action_clock& clock);
+
+/// Loads `url`, waits for its load event and starts its visit.
+boost::asio::awaitable<void> open_page(action_context c, std::string url,
+                                       std::chrono::milliseconds timeout);
+/// One wheel gesture of `delta_y` px at the pointer (a scroll row).
+boost::asio::awaitable<void> wheel(action_context c, double delta_y);
+/// Moves over the named element (hover row). Throws element_not_found when not actionable.
+boost::asio::awaitable<void> hover(action_context c, std::string selector);
+/// Clicks the named element (click row).
+boost::asio::awaitable<void> click(action_context c, std::string selector);
+/// Clicks the named field and types `text` (click + type rows; secrets redacted).
+boost::asio::awaitable<void> type_into(action_context c, std::string selector, std::string text);
+/// Clicks the named link and starts the visit of the page it loads (or of the route it shows);
+/// a link that does not navigate leaves the visit as it is.
+boost::asio::awaitable<void> follow(action_context c, std::string selector,
+                                    std::chrono::milliseconds timeout);
+/// Leaves by the first actionable link among `link_indexes` (visit_recorder::links() order):
+/// clicks it (closing an overlay in the way first, up to twice) and follows what the click did
+/// (engine/click_outcome.hpp): a new document or route is the next visit; a popup, a page that
+/// never loads or nothing at all leave the visit open. False when no candidate was actionable.
+boost::asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexes,
+                                         std::chrono::milliseconds timeout);
+/// Types `text` into the focused `field` as runs of keys (type rows) and typo Backspaces
+/// (key_press rows), paced like a person or in bursts at pace 0.
+boost::asio::awaitable<void> type_keys(action_context c, element_target field, std::string text);
+
+/// Wraps a named-target action as a journey step.
+action step(boost::asio::awaitable<void> (*fn)(action_context, std::string), std::string selector);
+
+}  // namespace footfall::engine

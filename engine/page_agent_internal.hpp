@@ -1,0 +1,70 @@
+#pragma once
+/// Internal to the page agent (page_agent.cpp, page_agent_frames.cpp): footfall's worlds, the
+/// agent's shared state and the calls both files make.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cdp/connection.hpp"
+#include "engine/page_agent.hpp"
+
+namespace footfall::engine {
+namespace agent_detail {
+
+/// One isolated world of footfall's script: the main frame's or an out-of-process iframe's.
+struct frame_world {
+  cdp::session session;
+  std::string frame_id;
+  std::optional<long> context;
+};
+
+/// Where an out-of-process iframe sits: its element's selector in the page, and where its
+/// viewport starts in the top viewport.
+struct frame_box {
+  std::string selector;
+  cdp::point offset;
+};
+
+/// A target of the script as a struct (nullopt for none).
+std::optional<element_target> parse_target(const nlohmann::json& j);
+/// The script's name of a pick kind.
+const char* kind_name(pick_kind k);
+/// Runtime.callFunctionOn's value; javascript_error when the function threw.
+nlohmann::json result_value(nlohmann::json& r);
+/// The world's execution context (Page.createIsolatedWorld when not known).
+boost::asio::awaitable<long> context_of(std::shared_ptr<frame_world> w);
+/// Calls __ff.<method>(...args) in world `w` (after two animation frames when `settle`),
+/// installing the script there first when the world has none.
+boost::asio::awaitable<nlohmann::json> call_in(std::shared_ptr<frame_world> w, const char* method,
+                                               nlohmann::json args, bool settle);
+
+}  // namespace agent_detail
+
+/// Shared with the event handlers (which hold it weakly): footfall's worlds (the main frame's,
+/// whose context Runtime events report, and one per out-of-process iframe, made on demand) and
+/// the current document's error counters.
+struct page_agent::state {
+  using frame_world = agent_detail::frame_world;
+  using frame_box = agent_detail::frame_box;
+  frame_world main;
+  std::vector<std::shared_ptr<frame_world>> oopifs;
+  std::shared_ptr<frame_world> last_world;  ///< where the last target was chosen; null = main
+  frame_box last_box;                       ///< that frame's place in the top viewport
+  int console_errors = 0;
+  int failed_requests = 0;
+  std::string document_url;  ///< the main frame's current document
+  std::vector<cdp::subscription> subscriptions;
+};
+
+namespace agent_detail {
+
+/// Attaches out-of-process iframes as they appear and keeps st->oopifs in step.
+void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st);
+
+}  // namespace agent_detail
+
+}  // namespace footfall::engine

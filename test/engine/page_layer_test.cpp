@@ -1,0 +1,285 @@
+// Integration: the page layer (page agent, actions, visit recorder) on a real Chromium and the
+// fixture site, proven from the page's side with test/site/recorder.js.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <regex>
+#include <set>
+
+#include "cdp/browser.hpp"
+#include "cdp/io_thread.hpp"
+#include "cdp/launcher.hpp"
+#include "engine/actions.hpp"
+#include "engine/page_agent.hpp"
+#include "engine/session_actions.hpp"
+#include "engine/visit_recorder.hpp"
+#include "support/http_server.hpp"
+
+using namespace footfall;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+/// One Chromium and the fixture site for this file's cases.
+struct chromium {
+  chromium() : process(options()) { browser = io.run(cdp::browser::connect(process.endpoint())); }
+  ~chromium() {
+    try {
+      io.run([](std::shared_ptr<cdp::browser> b) -> boost::asio::awaitable<void> {
+        co_await b->close();
+      }(std::move(browser)));
+    } catch (const std::exception&) {
+    }
+  }
+  static cdp::launch_options options() {
+    cdp::become_child_subreaper();
+    cdp::launch_options o;
+    if (const char* exe = std::getenv("FOOTFALL_CHROMIUM")) o.executable = exe;
+    o.extra_args = {"--hide-scrollbars", "--disable-smooth-scrolling"};
+    return o;
+  }
+  test::http_server site;
+  cdp::browser_process process;
+  cdp::io_thread io;
+  std::shared_ptr<cdp::browser> browser;
+};
+
+chromium& shared() {
+  static chromium c;
+  return c;
+}
+
+/// A fresh context and page with footfall's page layer on it, at pace 0.
+struct layer {
+  explicit layer(const std::string& path)
+      : rec(storage::uuid::v7(),
+            [this](storage::page_record p) { pages.push_back(std::move(p)); }) {
+    auto& c = shared();
+    context = c.io.run(c.browser->create_context());
+    page = c.io.run(c.browser->new_page(context));
+    agent = c.io.run(engine::page_agent::install(page));
+    run(engine::open_page(ctx(), c.site.url(path), milliseconds(10000)));
+  }
+  ~layer() {
+    try {
+      shared().io.run(shared().browser->dispose_context(context));
+    } catch (const std::exception&) {
+    }
+  }
+  engine::action_context ctx() { return {page, agent.get(), &rec, &r, 0, 0}; }
+  template <class T>
+  T run(boost::asio::awaitable<T> a) {
+    return shared().io.run(std::move(a));
+  }
+  /// Evaluates in the page's own (main) world, as the site's scripts see it.
+  json eval(const std::string& js) { return run(page.evaluate(js)); }
+  /// Ends the visit; every row recorded.
+  std::vector<storage::action_row> finish() {
+    const auto last = run(agent->stats());
+    rec.leave(&last);
+    std::vector<storage::action_row> rows;
+    for (auto& p : pages)
+      for (auto& a : p.actions) rows.push_back(a);
+    return rows;
+  }
+
+  cdp::browser_context_id context;
+  cdp::page page;
+  std::shared_ptr<engine::page_agent> agent;
+  std::vector<storage::page_record> pages;
+  engine::visit_recorder rec;
+  engine::rng r{7};
+};
+
+/// The last `#id` of a selector, or "".
+std::string last_id(const std::string& selector) {
+  static const std::regex id(R"(#([A-Za-z][\w-]*)\s*$)");
+  std::smatch m;
+  return std::regex_search(selector, m, id) ? m[1].str() : "";
+}
+
+int count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+/// Clicks `n` targets the script picks across the page (u1 spread evenly).
+std::vector<storage::action_row> click_around(layer& l, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto t = l.run(l.agent->pick(engine::pick_kind::click, (i + 0.5) / n, 0.5, 0.5));
+    REQUIRE(t);
+    const engine::action_clock clock;
+    const auto hit = l.run(engine::press(l.ctx(), *t));
+    l.rec.record(storage::action_type::click, &hit, clock);
+  }
+  auto rows = l.finish();
+  std::erase_if(rows, [](const auto& a) { return a.type != storage::action_type::click; });
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("page_agent: the page's own world shows no trace; errors and failures come from CDP") {
+  layer l("/journey/index.html");
+  // The agent works (it found the page's links) ...
+  CHECK(l.rec.links().size() >= 3);
+  // ... from its own world: nothing named after footfall in the page's, console.error untouched.
+  const json seen = l.eval(
+      "({ ff: typeof window.__ff, names: Object.getOwnPropertyNames(window).filter(n => "
+      "/footfall|__ff/i.test(n) && n !== '__footfallRecorder'), native: "
+      "Function.prototype.toString.call(console.error).includes('[native code]') && "
+      "!Object.getOwnPropertyDescriptor(console, 'error').get })");
+  CHECK(seen["ff"] == "undefined");
+  CHECK(seen["names"].empty());
+  CHECK(seen["native"] == true);
+  // The start page's deliberate console error and broken image, counted from CDP events.
+  const auto facts = l.run(l.agent->stats());
+  CHECK(facts.console_errors >= 1);
+  CHECK(facts.failed_requests >= 1);
+  // robots.txt read by the browser outside the page: the site's Resource Timing never lists it.
+  const auto robots = l.run(l.agent->fetch_outside_page(shared().site.url("/robots.txt")));
+  CHECK(robots.find("Disallow: /journey/private/") != std::string::npos);
+  CHECK(l.eval("performance.getEntriesByType('resource').filter(e => "
+               "e.name.includes('robots')).length") == 0);
+}
+
+/// The recorder's mousedowns in the cross-site (out-of-process) frame of frames.html, read
+/// through a session of its own.
+json cross_frame_downs(layer& l) {
+  return l.run([](std::shared_ptr<cdp::connection> conn) -> boost::asio::awaitable<json> {
+    const json targets = co_await conn->send("Target.getTargets");
+    for (const auto& t : targets["targetInfos"]) {
+      if (t["type"] != "iframe" ||
+          t["url"].get<std::string>().find("localhost") == std::string::npos)
+        continue;
+      json attach{{"targetId", t["targetId"]}, {"flatten", true}};
+      const json a = co_await conn->send("Target.attachToTarget", std::move(attach));
+      cdp::session s(conn, cdp::session_id{a["sessionId"].get<std::string>()});
+      json eval{{"expression", "__footfallRecorder.events('mousedown')"}, {"returnByValue", true}};
+      const json r = co_await s.send("Runtime.evaluate", std::move(eval));
+      co_return r["result"]["value"];
+    }
+    co_return json::array();
+  }(shared().browser->conn()));
+}
+
+TEST_CASE(
+    "page_agent: clicks inside same-origin and cross-site iframes are trusted and land where "
+    "the row says") {
+  layer l("/frames.html");
+  const auto rows = click_around(l, 12);
+  json top =
+      l.eval("__footfallRecorder.events('mousedown').filter(e => e.page === '/frames.html')");
+  json inner = l.eval(
+      "document.getElementById('same').contentWindow.__footfallRecorder.events('mousedown')"
+      ".filter(e => e.page === '/frames_inner.html')");
+  json cross = cross_frame_downs(l);
+  const auto all_events = top.size() + inner.size() + cross.size();
+  // A frame's viewport starts at its box + border + padding (frames.html: left 40 / 520, top 100;
+  // border 3, padding 5).
+  int in_same = 0, in_cross = 0;
+  for (const auto& a : rows) {
+    const auto sel = a.element_selector.value_or("");
+    CAPTURE(sel);
+    const bool same = sel.starts_with("#same >>frame>> "),
+               xsite = sel.starts_with("#cross >>frame>> ");
+    json& events = same ? inner : xsite ? cross : top;
+    const int ox = same ? 48 : xsite ? 528 : 0, oy = same || xsite ? 108 : 0;
+    // Each row is one trusted press the right document saw at the row's point (consumed, so
+    // two rows need two presses).
+    bool found = false;
+    for (auto e = events.begin(); e != events.end() && !found; ++e)
+      if ((*e)["isTrusted"] == true && std::abs((*e)["clientX"].get<double>() + ox - *a.x) <= 1 &&
+          std::abs((*e)["clientY"].get<double>() + oy - *a.y) <= 1 &&
+          (*e)["target"].get<std::string>().ends_with("#" + last_id(sel))) {
+        events.erase(e);
+        found = true;
+      }
+    CHECK(found);
+    in_same += same;
+    in_cross += xsite;
+  }
+  CHECK(in_same >= 2);
+  CHECK(in_cross >= 2);
+  CHECK(all_events == rows.size());
+  // A recorded selector through the cross-site frame finds its element again (replay).
+  const auto again = l.run(l.agent->target("#cross >>frame>> #inner-b", .5, .5));
+  REQUIRE(again);
+  CHECK(again->in_frame);
+  CHECK(again->selector == "#cross >>frame>> #inner-b");
+  CHECK(again->at.x > 528);
+}
+
+TEST_CASE("page_agent: clicks inside nested open shadow roots land on the element the row names") {
+  layer l("/shadow.html");
+  const auto rows = click_around(l, 8);
+  const json downs = l.eval("__footfallRecorder.events('mousedown')");
+  REQUIRE(downs.size() == rows.size());
+  int deep = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto sel = rows[i].element_selector.value_or("");
+    const auto& e = downs[i];
+    CAPTURE(sel);
+    CAPTURE(e.dump());
+    CHECK(e["isTrusted"] == true);
+    CHECK(std::abs(e["clientX"].get<double>() - *rows[i].x) <= 1);
+    CHECK(std::abs(e["clientY"].get<double>() - *rows[i].y) <= 1);
+    // What really received the press, through the shadow roots, is what the selector names.
+    const auto got = e.value("deep", e["target"].get<std::string>());
+    CHECK(count(got, ">>shadow>>") == count(sel, ">>shadow>>"));
+    CHECK(got.ends_with("#" + last_id(sel)));
+    if (count(sel, ">>shadow>>") == 2) ++deep;
+  }
+  CHECK(deep >= 1);
+  // The decoy: the light DOM's #go and the one two roots deep are different targets.
+  const auto real = l.run(l.agent->target("#outer >>shadow>> #inner-host >>shadow>> #go", .5, .5));
+  const auto decoy = l.run(l.agent->target("#go", .5, .5));
+  REQUIRE(real);
+  REQUIRE(decoy);
+  CHECK(real->in_shadow);
+  CHECK(!decoy->in_shadow);
+  CHECK(std::abs(real->at.y - decoy->at.y) > 40);
+}
+
+TEST_CASE(
+    "actions: aim, then check — a button that moves under the pointer is pressed where it is") {
+  layer l("/drag.html");
+  const auto before = l.run(l.agent->target("#shifty", .5, .5));
+  REQUIRE(before);
+  l.run(engine::click(l.ctx(), "#shifty"));
+  const auto rows = l.finish();
+  CHECK(l.eval("!!document.getElementById('banner')") == true);  // it did move
+  const json downs = l.eval("__footfallRecorder.events('mousedown')");
+  REQUIRE(downs.size() == 1);
+  CHECK(downs[0]["target"] == "button#shifty");
+  const auto& click = rows.at(1);
+  REQUIRE(click.type == storage::action_type::click);
+  CHECK(click.element_selector == "#shifty");
+  CHECK(std::abs(downs[0]["clientX"].get<double>() - *click.x) <= 1);
+  CHECK(std::abs(downs[0]["clientY"].get<double>() - *click.y) <= 1);
+  CHECK(*click.y > before->at.y + 40);  // re-aimed below the banner
+}
+
+TEST_CASE("actions: drag and drop reaches a real HTML5 drop zone and moves a range slider") {
+  layer l("/drag.html");
+  bool card = false, slider = false;
+  for (int i = 0; i < 12 && !(card && slider); ++i) {
+    l.run(engine::perform(l.ctx(), storage::action_type::drag_and_drop));
+    card = l.eval("document.getElementById('dropped').textContent") == "dropped card";
+    slider = l.eval("document.getElementById('volume').value") != "20";
+  }
+  CHECK(card);
+  CHECK(slider);
+  const auto rows = l.finish();
+  std::set<std::string> drops;
+  for (const auto& a : rows)
+    if (a.type == storage::action_type::drag_and_drop) drops.insert(a.input_value.value_or(""));
+  CHECK(drops.count("#dropzone") == 1);
+  CHECK(drops.count("#volume") == 1);
+  const json dropped = l.eval("__footfallRecorder.events('drop')");
+  REQUIRE(!dropped.empty());
+  for (const auto& e : dropped) CHECK(e["isTrusted"] == true);
+}
