@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cdp/page_state.hpp"
+#include "cdp/target_setup.hpp"
 
 namespace footfall::cdp {
 
@@ -29,88 +30,31 @@ asio::awaitable<void> browser::dispose_context(browser_context_id id) {
   co_await c->send("Target.disposeBrowserContext", std::move(args2));
 }
 
-namespace {
-
-void on_dialog_opening(std::weak_ptr<page_state> weak, const json& params) {
-  auto st = weak.lock();
-  if (!st) return;
-  dialog_record rec;
-  rec.type = params.value("type", std::string());
-  rec.message = params.value("message", std::string());
-  rec.url = params.value("url", std::string());
-  rec.accepted = rec.type == "alert" || st->options.accept_dialogs;
-  if (rec.type == "prompt") rec.prompt_text = st->options.prompt_text;
-  rec.at = std::chrono::system_clock::now();
-  json answer = {{"accept", rec.accepted}};
-  if (rec.type == "prompt") answer["promptText"] = rec.prompt_text;
-  spdlog::info("dialog handled type={} accepted={} message=\"{}\" url={}", rec.type, rec.accepted,
-               rec.message, rec.url);
-  // Answered from a coroutine of its own: the event handler must not block the reader.
-  auto s = st->session;
-  asio::co_spawn(
-      s.conn()->get_executor(),
-      [](cdp::session s, json answer) -> asio::awaitable<void> {
-        co_await s.send("Page.handleJavaScriptDialog", std::move(answer));
-      }(s, std::move(answer)),
-      [type = rec.type](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          spdlog::warn("dialog answer failed type={} error=\"{}\"", type, x.what());
-        }
-      });
-  st->dialogs.push_back(rec);
-  auto handlers = st->dialog_handlers;
-  for (auto& h : handlers) h(rec);
+asio::awaitable<std::shared_ptr<target_registry>> browser::registry() {
+  if (!targets_) {
+    // Set before the first co_await: a second new_page meanwhile sees it, and its
+    // Target.createTarget goes out after our Target.setAutoAttach on the same socket.
+    targets_ = std::make_shared<target_registry>(conn_);
+    co_await targets_->start();
+  }
+  co_return targets_;
 }
 
-}  // namespace
-
 asio::awaitable<page> browser::new_page(browser_context_id context, page_options options) {
+  auto self = shared_from_this();
   auto c = conn_;
+  auto reg = co_await registry();
   json create = {{"url", "about:blank"}};
   if (!context.empty()) create["browserContextId"] = context.value;
   auto created = co_await c->send("Target.createTarget", std::move(create));
   target_id target{created.at("targetId").get<std::string>()};
-  json args3 = {{"targetId", target.value}, {"flatten", true}};
-  auto attached = co_await c->send("Target.attachToTarget", std::move(args3));
-  auto st = std::make_shared<page_state>();
-  st->session = cdp::session(c, session_id{attached.at("sessionId").get<std::string>()});
-  st->target = target;
-  st->context = context;
-  st->options = options;
-  std::weak_ptr<page_state> weak = st;
-  st->subscriptions.push_back(st->session.subscribe(
-      "Page.javascriptDialogOpening", [weak](const json& p) { on_dialog_opening(weak, p); }));
-  st->subscriptions.push_back(st->session.subscribe("Inspector.targetCrashed", [weak](const json&) {
-    if (auto s = weak.lock()) s->closed = true;
-    spdlog::warn("page renderer crashed");
-  }));
-  st->subscriptions.push_back(c->subscribe({}, "Target.detachedFromTarget", [weak](const json& p) {
-    auto s = weak.lock();
-    if (s && p.value("sessionId", std::string()) == s->session.id().value) s->closed = true;
-  }));
-  const auto& s = st->session;
-  co_await s.send("Page.enable");
-  // (json arguments are built outside co_await: g++ 12 miscompiles initializer lists of string
-  // literals inside a co_await expression, "array used as initializer".)
-  if (options.viewport_width > 0 && options.viewport_height > 0) {
-    json metrics = {{"width", options.viewport_width},
-                    {"height", options.viewport_height},
-                    {"deviceScaleFactor", options.device_scale_factor},
-                    {"mobile", false}};
-    co_await s.send("Emulation.setDeviceMetricsOverride", std::move(metrics));
-  }
-  if (!options.user_agent.empty()) {
-    json ua = {{"userAgent", options.user_agent}};
-    co_await s.send("Emulation.setUserAgentOverride", std::move(ua));
-  }
-  // Several tabs share one headless window: without focus emulation only one of them would have
-  // focus, and keyboard input and :focus would behave differently in the others.
-  json args6 = {{"enabled", true}};
-  co_await s.send("Emulation.setFocusEmulationEnabled", std::move(args6));
-  co_return page(std::move(st));
+  auto attached = co_await reg->claim(target, milliseconds(10000));
+  auto p = co_await start_page(c, attached.session, target, context, options, attached.waiting);
+  // Sized once, for the page footfall creates (still at about:blank): popups open as tabs of
+  // this window or as windows of the size the page asked for, as they would for a person.
+  co_await apply_window(c, target, options.screen);
+  reg->add_page(p.state());
+  co_return p;
 }
 
 asio::awaitable<std::string> browser::version() {

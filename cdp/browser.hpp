@@ -7,6 +7,7 @@
 
 #include "cdp/connection.hpp"
 #include "cdp/page.hpp"
+#include "cdp/targets.hpp"
 
 namespace footfall::cdp {
 
@@ -23,8 +24,10 @@ class browser : public std::enable_shared_from_this<browser> {
   asio::awaitable<browser_context_id> create_context();
   /// Closes a context and every page in it (Target.disposeBrowserContext).
   asio::awaitable<void> dispose_context(browser_context_id id);
-  /// Opens about:blank in `context` (empty = default context), attaches a flattened session,
-  /// enables Page/Runtime, installs the dialog handler and viewport, and returns the page.
+  /// Opens about:blank in `context` (empty = default context). Chromium holds the new target
+  /// paused (auto-attach, see targets.hpp) while its session gets Page.enable, the identity of
+  /// `options` (viewport, screen, user agent, client hints), the dialog handler and auto-attach
+  /// for its frames; then it runs. Its popups get the same treatment (page::popups()).
   asio::awaitable<page> new_page(browser_context_id context = browser_context_id(),
                                  page_options options = page_options());
   /// Browser.getVersion's "product" ("Chrome/156.0...").
@@ -37,7 +40,10 @@ class browser : public std::enable_shared_from_this<browser> {
   cdp::session browser_session() const { return {conn_, {}}; }
 
  private:
+  asio::awaitable<std::shared_ptr<target_registry>> registry();
+
   std::shared_ptr<connection> conn_;
+  std::shared_ptr<target_registry> targets_;
 };
 
 }  // namespace footfall::cdp

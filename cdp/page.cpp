@@ -2,6 +2,8 @@
 #include "cdp/page.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cdp/page_state.hpp"
@@ -22,6 +24,47 @@ void page::on_dialog(std::function<void(const dialog_record&)> h) {
 bool page::closed() const { return state_->closed; }
 mouse_state& page::mouse() const { return state_->mouse; }
 keyboard_state& page::keyboard() const { return state_->keyboard; }
+
+const std::vector<page>& page::popups() const { return state_->popups; }
+event_waiter& page::first_load() const { return state_->first_load; }
+const std::vector<child_target>& page::children() const { return state_->children; }
+
+asio::awaitable<page> page::wait_popup(target_id t, milliseconds timeout) {
+  auto st = state_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    for (const auto& p : st->popups)
+      if (p.target() == t) co_return p;
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw timeout_error("popup " + t.value + " to start", timeout.count());
+    asio::steady_timer wake(st->session.conn()->get_executor(), deadline);
+    st->popup_wakers.push_back(&wake);
+    boost::system::error_code ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::erase(st->popup_wakers, &wake);
+  }
+}
+
+asio::awaitable<target_info> get_target_info(std::shared_ptr<connection> c, target_id t) {
+  json q = {{"targetId", t.value}};
+  auto r = co_await c->send("Target.getTargetInfo", std::move(q));
+  const auto& i = r.at("targetInfo");
+  target_info out;
+  out.type = i.value("type", std::string());
+  out.url = i.value("url", std::string());
+  out.title = i.value("title", std::string());
+  out.opener = target_id{i.value("openerId", std::string())};
+  co_return out;
+}
+
+asio::awaitable<void> close_target(std::shared_ptr<connection> c, target_id t) {
+  json q = {{"targetId", t.value}};
+  try {
+    co_await c->send("Target.closeTarget", std::move(q));
+  } catch (const protocol_error& e) {
+    spdlog::debug("Target.closeTarget {}: {}", t.value, e.what());  // already gone
+  }
+}
 
 event_waiter page::expect_load() const {
   return state_->session.expect_event("Page.loadEventFired");

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cdp/connection.hpp"
+#include "cdp/emulation.hpp"
 #include "cdp/input_model.hpp"
 
 namespace footfall::cdp {
@@ -20,9 +21,15 @@ struct page_options {
   int viewport_height = 800;
   double device_scale_factor = 1;
   std::string user_agent;               ///< Emulation.setUserAgentOverride when non-empty.
+  std::string platform;                 ///< navigator.platform ("Win32"); empty = Chromium's.
+  ua_metadata client_hints;             ///< navigator.userAgentData and Sec-CH-UA headers.
+  screen_geometry screen;               ///< screen and outer window size; 0 = Chromium's.
   bool accept_dialogs = true;           ///< Answer to confirm() and beforeunload.
   std::string prompt_text;              ///< Answer to prompt().
   milliseconds default_timeout{30000};  ///< For commands sent through this page.
+  /// Page.bringToFront on this page when it opens a popup (a hidden opener gets no animation
+  /// frames); false only to measure the difference (bench/targets).
+  bool opener_in_front = true;
 };
 
 /// A JavaScript dialog the page opened and how it was answered.
@@ -36,6 +43,16 @@ struct dialog_record {
 };
 
 struct page_state;
+class page;
+
+/// An out-of-process iframe (or worker) of a page, attached through the page's session with the
+/// same identity; input into a cross-origin frame goes through its own session.
+struct child_target {
+  target_id target;
+  cdp::session session;
+  std::string type;  ///< "iframe", "worker", ...
+  std::string url;   ///< as attached (the frame may have navigated since)
+};
 
 /// Handle on one page; cheap to copy (shared state), so coroutines take it by value.
 /// Dialogs are answered automatically as they open (Page.javascriptDialogOpening ->
@@ -76,6 +93,18 @@ class page {
   /// True once the target detached or crashed.
   bool closed() const;
 
+  /// Pages this page opened (window.open, target=_blank), attached paused and configured with
+  /// this page's options before they ran; oldest first.
+  const std::vector<page>& popups() const;
+  /// The popup with target id `t` once it is configured and running; timeout_error if it does
+  /// not appear within `timeout`.
+  asio::awaitable<page> wait_popup(target_id t, milliseconds timeout);
+  /// Listens (from creation on) for this page's first main-frame load event: for popups, whose
+  /// first load may come before anyone asks.
+  event_waiter& first_load() const;
+  /// Attached out-of-process iframes and workers of this page (live ones only).
+  const std::vector<child_target>& children() const;
+
   /// Input state used by input.hpp.
   mouse_state& mouse() const;
   keyboard_state& keyboard() const;
@@ -85,6 +114,18 @@ class page {
  private:
   std::shared_ptr<page_state> state_;
 };
+
+/// Target.getTargetInfo's facts about a target.
+struct target_info {
+  std::string type;
+  std::string url;
+  std::string title;
+  target_id opener;
+};
+/// Asks the browser about target `t` (no session needed).
+asio::awaitable<target_info> get_target_info(std::shared_ptr<connection> c, target_id t);
+/// Closes target `t` (Target.closeTarget); a target already gone is not an error.
+asio::awaitable<void> close_target(std::shared_ptr<connection> c, target_id t);
 
 /// A navigation failed at the network level (Page.navigate's errorText).
 struct navigation_error : error {

@@ -2,6 +2,8 @@
 /// The shared state behind a page handle (internal to cdp/).
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "cdp/page.hpp"
 
 namespace footfall::cdp {
@@ -17,6 +19,17 @@ struct page_state {
   std::vector<std::function<void(const dialog_record&)>> dialog_handlers;
   std::vector<subscription> subscriptions;
   bool closed = false;
+  /// Armed before the target runs, so its first load is never missed.
+  event_waiter first_load;
+  std::vector<page> popups;
+  /// Coroutines waiting in wait_popup: cancelled (woken) when a popup is added.
+  std::vector<asio::steady_timer*> popup_wakers;
+  std::vector<child_target> children;
+
+  void add_popup(page p) {
+    popups.push_back(std::move(p));
+    for (auto* t : popup_wakers) t->cancel();
+  }
 };
 
 }  // namespace footfall::cdp

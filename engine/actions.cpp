@@ -2,6 +2,8 @@
 // agent's actionability checks and, for presses, from the check at press time.
 #include "engine/actions.hpp"
 
+#include "engine/click_outcome.hpp"
+
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
 #include "cdp/input_burst.hpp"
@@ -161,13 +163,12 @@ asio::awaitable<void> follow(action_context c, std::string selector, millisecond
   const auto dep = co_await c.agent->depart_to(selector, 0.5, 0.5);
   if (!dep.link) throw cdp::element_not_found(selector);
   note_scroll_into_view(c, *dep.link, clock);
-  auto load = c.page.expect_load();
+  cdp::navigation_watch watch(c.page);
   const auto hit = co_await press(c, *dep.link);
   c.recorder->record(action_type::click, &hit, clock);
-  c.recorder->leave(&dep.facts);
-  co_await load.wait(timeout);
-  const auto a = co_await c.agent->arrive();
-  c.recorder->arrive(a, clock.elapsed_ms());
+  c.navigation_timeout = timeout;
+  const auto out = co_await settle_click(c, std::move(watch));
+  co_await follow_outcome(c, out, &dep.facts);
 }
 
 asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexes,
@@ -184,21 +185,14 @@ asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexe
       c.recorder->record(action_type::click, &hit, clock);
       continue;
     }
-    auto load = c.page.expect_load();
+    cdp::navigation_watch watch(c.page);
     const auto hit = co_await press(c, *dep.link);
     c.recorder->record(action_type::click, &hit, clock);
-    c.recorder->leave(&dep.facts);
-    try {
-      co_await load.wait(timeout);
-    } catch (const cdp::timeout_error&) {
-      throw cdp::timeout_error("navigation by clicking " + hit.selector + " at (" +
-                                   std::to_string(static_cast<int>(hit.at.x)) + "," +
-                                   std::to_string(static_cast<int>(hit.at.y)) + ") on " +
-                                   strip_credentials(dep.facts.url) + " (page load event)",
-                               timeout.count());
-    }
-    const auto a = co_await c.agent->arrive();
-    c.recorder->arrive(a, clock.elapsed_ms());
+    // A link may not navigate (a script cancels it, an SPA routes it, it opens a tab, the list
+    // moved under the pointer, the server hangs): whatever it did, the session goes on.
+    c.navigation_timeout = timeout;
+    const auto out = co_await settle_click(c, std::move(watch));
+    co_await follow_outcome(c, out, &dep.facts);
     co_return true;
   }
   co_return false;

@@ -13,6 +13,7 @@
 #include "cdp/input_model.hpp"
 #include "cdp/page.hpp"
 #include "engine/page_agent.hpp"
+#include "engine/popups.hpp"
 #include "engine/rng.hpp"
 #include "engine/visit_recorder.hpp"
 
@@ -26,6 +27,8 @@ struct action_context {
   rng* r = nullptr;
   double pace = 1.0;   ///< 0: no human delays; input goes out in bursts
   int slow_mo_ms = 0;  ///< added to every pause (watching a journey)
+  popup_keeper* popups = nullptr;  ///< records the page's popups; none: they are closed
+  std::chrono::milliseconds navigation_timeout{15000};  ///< a started navigation's load budget
   bool fast() const { return pace <= 0 && slow_mo_ms == 0; }
 };
 
@@ -58,12 +61,14 @@ boost::asio::awaitable<void> hover(action_context c, std::string selector);
 boost::asio::awaitable<void> click(action_context c, std::string selector);
 /// Clicks the named field and types `text` (click + type rows; secrets redacted).
 boost::asio::awaitable<void> type_into(action_context c, std::string selector, std::string text);
-/// Clicks the named link and starts the visit of the page it loads.
+/// Clicks the named link and starts the visit of the page it loads (or of the route it shows);
+/// a link that does not navigate leaves the visit as it is.
 boost::asio::awaitable<void> follow(action_context c, std::string selector,
                                     std::chrono::milliseconds timeout);
 /// Leaves by the first actionable link among `link_indexes` (visit_recorder::links() order):
-/// clicks it (closing an overlay in the way first, up to twice), ends the visit, waits for the
-/// load event and starts the next visit. False when no candidate was actionable.
+/// clicks it (closing an overlay in the way first, up to twice) and follows what the click did
+/// (engine/click_outcome.hpp): a new document or route is the next visit; a popup, a page that
+/// never loads or nothing at all leave the visit open. False when no candidate was actionable.
 boost::asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexes,
                                          std::chrono::milliseconds timeout);
 /// Types `text` into the focused `field` as runs of keys (type rows) and typo Backspaces

@@ -213,10 +213,10 @@ void track_context(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
 
 namespace {
 
-// Events (Runtime.enable, Log.enable), the script in its world for every new document, and
-// out-of-process iframes (a cross-site frame is a target of its own) attached as they appear:
-// Target.setAutoAttach, flattened, iframes only; each gets footfall's world on demand.
-// TODO(targets): when cdp/ attaches every child target itself, take iframes from there.
+// Events (Runtime.enable, Log.enable) and the script in its world for every new document.
+// Out-of-process iframes are attached by cdp/ (paused, given the page's user agent, then run:
+// cdp/target_setup.cpp); the agent only notes their sessions (page_agent_frames.cpp) and gives
+// each footfall's world on demand.
 std::vector<cdp::burst_command> setup_commands() {
   std::vector<cdp::burst_command> cmds;
   cmds.push_back({"Runtime.enable", json::object()});
@@ -224,11 +224,6 @@ std::vector<cdp::burst_command> setup_commands() {
   cmds.push_back(
       {"Page.addScriptToEvaluateOnNewDocument",
        {{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}}});
-  cmds.push_back({"Target.setAutoAttach",
-                  {{"autoAttach", true},
-                   {"waitForDebuggerOnStart", false},
-                   {"flatten", true},
-                   {"filter", json::array({{{"type", "iframe"}, {"exclude", false}}})}}});
   return cmds;
 }
 

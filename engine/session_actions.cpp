@@ -8,6 +8,7 @@
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
 #include "engine/behaviour.hpp"
+#include "engine/click_outcome.hpp"
 #include "engine/human_input.hpp"
 
 namespace footfall::engine {
@@ -89,8 +90,16 @@ asio::awaitable<bool> do_click(action_context c, action_type t) {
   } else {
     t = action_type::click;
   }
+  cdp::navigation_watch watch(c.page);
   const auto hit = co_await press(c, *target, button, count);
   c.recorder->record(t, &hit, clock);
+  const auto out = co_await settle_click(c, std::move(watch));
+  // An SPA route is a new visit of the same document (its facts close the old one). A new
+  // document is followed by the journey, which sees the main frame navigate.
+  if (out.kind == cdp::navigation_kind::same_document) {
+    const auto facts = co_await c.agent->stats();
+    co_await follow_outcome(c, out, &facts);
+  }
   co_return true;
 }
 

@@ -12,6 +12,7 @@
 #include "cdp/input.hpp"
 #include "engine/base64.hpp"
 #include "engine/saturation.hpp"
+#include "engine/identity.hpp"
 #include "engine/session_actions.hpp"
 #include "engine/visitor.hpp"
 
@@ -81,14 +82,22 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
     : env(std::move(e)),
       row(std::move(rw)),
       r(rng::for_session(env->campaign.seed, row.session_index)),
-      recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }) {
+      recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }),
+      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id) {
   recorder.set_attempt(row.attempt);  // the writer's fencing token (storage/leases.hpp)
   plan = plan_session(env->persona, r);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
 }
 
 action_context visitor::actions() {
-  return action_context{page, agent.get(), &recorder, &r, env->pace, env->slow_mo_ms};
+  return action_context{page,
+                        agent.get(),
+                        &recorder,
+                        &r,
+                        env->pace,
+                        env->slow_mo_ms,
+                        &popups,
+                        std::chrono::milliseconds(env->settings.navigation_timeout_ms)};
 }
 
 void visitor::check_limits() const {
@@ -99,6 +108,7 @@ void visitor::check_limits() const {
 }
 
 void visitor::page_finished(storage::page_record rec) {
+  rec.visit.attempt = row.attempt;  // popups' visits too: the writer fences by attempt
   // Issue 10: a load measured while footfall was saturated is flagged, not blamed on the site.
   if (env->saturation && rec.visit.load_ms)
     rec.visit.saturated = env->saturation->saturated(
@@ -160,7 +170,12 @@ asio::awaitable<void> visitor::follow_unexpected_navigation() {
   // The old document is gone, and with it its facts; record what we know.
   recorder.leave(nullptr);
   const auto t0 = steady::now();
-  co_await agent->loaded();
+  try {
+    co_await agent->loaded();
+  } catch (const cdp::timeout_error&) {
+    // A document that never finishes loading is still the page the visitor is on.
+    spdlog::info("session {}: page did not finish loading; visiting it as it is", row.id.str());
+  }
   co_await arrive(ms_since(t0));
 }
 
@@ -222,6 +237,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     po.viewport_height = row.viewport_height;
     po.user_agent = row.user_agent;
     po.default_timeout = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
+    apply_identity(po);  // platform, client hints and screen that go with the user agent
     v.page = co_await lease.browser->new_page(context, po);
     crash_sub = v.page.session().subscribe("Inspector.targetCrashed",
                                            [&crashed](const json&) { crashed = true; });
@@ -265,6 +281,9 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
       spdlog::warn("before_close hook: {}", e.what());
     }
   }
+  // Popups still being recorded finish before their context goes (bounded: a popup that hangs
+  // is recorded with what is known when its budget ends).
+  co_await v.popups.drain(std::chrono::milliseconds(env->settings.navigation_timeout_ms + 5000));
   crash_sub.reset();
   nav_sub.reset();
   if (lease.browser && !context.empty() && lease.browser->conn()->is_open()) {

@@ -17,7 +17,11 @@ int action_clock::elapsed_ms() const {
 visit_recorder::visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer)
     : session_id_(session_id), sink_(std::move(sink)), observer_(std::move(observer)) {}
 
-void visit_recorder::arrive(const arrival& a, double load_ms) {
+void visit_recorder::note_navigation(std::string kind) {
+  if (!actions_.empty()) actions_.back().navigation_kind = std::move(kind);
+}
+
+void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) {
   const action_clock clock;
   visit_ = {};
   actions_.clear();
@@ -27,6 +31,7 @@ void visit_recorder::arrive(const arrival& a, double load_ms) {
   visit_.title = a.facts.title;
   visit_.visit_order = ++pages_;
   visit_.attempt = attempt_;
+  visit_.navigation_kind = kind;
   visit_.arrived_at = clock.at;
   visit_.ttfb_ms = a.facts.ttfb_ms;
   visit_.dom_content_loaded_ms = a.facts.dom_content_loaded_ms;

@@ -39,8 +39,13 @@ class visit_recorder {
   void add_start_lag(double ms) { start_lag_ms_ += ms; }
 
   /// Starts the visit of the page that just loaded and records its page_load (duration: the
-  /// page's own load time, else `load_ms`).
-  void arrive(const arrival& a, double load_ms);
+  /// page's own load time, else `load_ms`). `kind`: how the visitor got there (navigation_kind:
+  /// cross_document, same_document for an SPA route).
+  void arrive(const arrival& a, double load_ms, const char* kind = "cross_document");
+  /// Stores what the last recorded action caused (navigation_kind) on it.
+  void note_navigation(std::string kind);
+  /// Takes the next visit number for a visit recorded elsewhere (a popup: engine/popups.hpp).
+  int next_visit_order() { return ++pages_; }
   /// Ends the current visit with the page's last facts (nullptr when the document is gone),
   /// records page_unload and hands the page to the sink. Nothing when no visit is open.
   void leave(const page_facts* last);

@@ -13,6 +13,7 @@
 #include "engine/actions.hpp"
 #include "engine/behaviour.hpp"
 #include "engine/page_agent.hpp"
+#include "engine/popups.hpp"
 #include "engine/rng.hpp"
 #include "engine/session_runner.hpp"
 #include "engine/visit_recorder.hpp"
@@ -44,6 +45,7 @@ class visitor {
   cdp::page page;
   std::shared_ptr<page_agent> agent;  ///< set once the page exists
   visit_recorder recorder;
+  popup_keeper popups;  ///< records and closes the page's popups, beside the journey
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
 
   int actions_done = 0;  ///< user actions performed (for fault injection)

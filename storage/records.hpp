@@ -122,6 +122,8 @@ struct page_visit_row {
   /// a column: a reclaimed session's earlier pages are deleted before its next attempt writes.
   int attempt = 0;
   bool saturated = false;  ///< measured while footfall was saturated (engine/saturation.hpp)
+  /// How the visitor got here: cross_document, same_document (SPA route), new_target (popup).
+  std::optional<std::string> navigation_kind;
 };
 
 /// One action on a page.
@@ -141,6 +143,8 @@ struct action_row {
   int duration_ms = 0;
   /// Timing fidelity: how much later than planned the timers pacing this action fired.
   std::optional<int> start_lag_ms;
+  /// What the action caused: none, same_document, cross_document, new_target (clicks).
+  std::optional<std::string> navigation_kind;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's

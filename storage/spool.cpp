@@ -95,6 +95,7 @@ json page_json(const page_record& p) {
   put(j, "dom_content_loaded_ms", v.dom_content_loaded_ms);
   put(j, "load_ms", v.load_ms);
   if (v.attempt) j["attempt"] = v.attempt;
+  put(j, "navigation_kind", v.navigation_kind);
   auto& acts = j["actions"] = json::array();
   for (const auto& a : p.actions) {
     json x{{"id", a.id.str()}, {"type", to_string(a.type)}, {"timestamp", ns(a.timestamp)},
@@ -105,6 +106,7 @@ json page_json(const page_record& p) {
     put(x, "x", a.x);
     put(x, "y", a.y);
     put(x, "input_value", a.input_value);
+    put(x, "navigation_kind", a.navigation_kind);
     acts.push_back(std::move(x));
   }
   return j;
@@ -129,6 +131,7 @@ page_record page_from(const json& j) {
   v.dom_content_loaded_ms = get<double>(j, "dom_content_loaded_ms");
   v.load_ms = get<double>(j, "load_ms");
   v.attempt = get<int>(j, "attempt").value_or(0);
+  v.navigation_kind = get<std::string>(j, "navigation_kind");
   for (const auto& x : j.at("actions")) {
     action_row a;
     a.id = get_uuid(x, "id");
@@ -144,6 +147,7 @@ page_record page_from(const json& j) {
     a.x = get<int>(x, "x");
     a.y = get<int>(x, "y");
     a.input_value = get<std::string>(x, "input_value");
+    a.navigation_kind = get<std::string>(x, "navigation_kind");
     p.actions.push_back(std::move(a));
   }
   return p;

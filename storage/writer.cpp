@@ -28,11 +28,11 @@ namespace {
 const std::vector<std::string> visit_columns{
     "id", "session_id", "url", "title", "visit_order", "arrived_at", "left_at", "actions_count",
     "scroll_depth_percent", "ttfb_ms", "dom_content_loaded_ms", "load_ms", "console_errors",
-    "failed_requests", "saturated"};
+    "failed_requests", "saturated", "navigation_kind"};
 const std::vector<std::string> action_columns{
     "id", "page_visit_id", "page_arrived_at", "action_type", "element_selector", "element_text",
     "coordinates_x", "coordinates_y", "input_value", "\"timestamp\"", "action_order", "duration_ms",
-    "start_lag_ms"};
+    "start_lag_ms", "navigation_kind"};
 
 constexpr const char* session_upsert_sql =
     "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
@@ -428,7 +428,8 @@ bool writer::state::commit(batch& b) {
         out << std::make_tuple(v.id.str(), v.session_id.str(), v.url, v.title, v.visit_order,
                                to_sql_time(v.arrived_at), opt_time(v.left_at), v.actions_count,
                                v.scroll_depth_percent, v.ttfb_ms, v.dom_content_loaded_ms,
-                               v.load_ms, v.console_errors, v.failed_requests, v.saturated);
+                               v.load_ms, v.console_errors, v.failed_requests, v.saturated,
+                               v.navigation_kind);
       }
     out.complete();
   }
@@ -442,7 +443,7 @@ bool writer::state::commit(batch& b) {
           out << std::make_tuple(a.id.str(), visit_id, arrived, to_string(a.type).data(),
                                  a.element_selector, a.element_text, a.x, a.y, a.input_value,
                                  to_sql_time(a.timestamp), a.action_order, a.duration_ms,
-                                 a.start_lag_ms);
+                                 a.start_lag_ms, a.navigation_kind);
       }
     out.complete();
   }
