@@ -1,4 +1,5 @@
 #include "engine/config.hpp"
+#include "engine/links.hpp"
 
 #include <fstream>
 #include <set>
@@ -247,6 +248,11 @@ campaign_file parse_campaign(const json& j, const std::string& source) {
   c.target_url = r.text("target_url", true, 500);
   if (!c.target_url.empty() && !valid_http_url(c.target_url))
     r.fail("target_url", "expected an http:// or https:// URL with a host");
+  // Issue 9: nothing secret is stored. A campaign's URL is stored and copied to every session, so
+  // a user:password@ part would sit in the database; refuse it rather than strip it silently.
+  else if (!c.target_url.empty() && strip_credentials(c.target_url) != c.target_url)
+    r.fail("target_url", "must not contain credentials (user:password@): footfall stores URLs "
+                         "and never stores secrets");
   const auto before = issues.size();
   c.total_sessions = r.integer("total_sessions", true, 1, 1);
   // Sessions are materialized as rows up front: refuse sizes no run could reach before anything

@@ -56,6 +56,9 @@ TEST_CASE("config: errors name the file, the field and the rule") {
   j["target_url"] = "ftp://x";
   CHECK(error_of(j).find("target_url: expected an http:// or https:// URL") != std::string::npos);
   j = good_campaign();
+  j["target_url"] = "http://user:secret@127.0.0.1:8000/";
+  CHECK(error_of(j).find("target_url: must not contain credentials") != std::string::npos);
+  j = good_campaign();
   j["totl_sessions"] = 1;
   CHECK(error_of(j) == "campaign.json: totl_sessions: unknown field");
   j = good_campaign();
