@@ -41,6 +41,11 @@ struct campaign_settings {
   int session_timeout_s = 0;             ///< 0: derived from the persona's maximum duration
   double pace = 1.0;                     ///< 1 human timing, 0 as fast as the browser allows
   int navigation_timeout_ms = 30000;
+  /// How visitors scroll: "wheel" (100 px notches), "touchpad" (small deltas with momentum) or
+  /// "mixed" (drawn per session, 70 % wheel). engine/human_dispatch.hpp.
+  std::string input_device = "mixed";
+  /// How visitors type: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
+  std::string typing_skill = "mixed";
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

@@ -92,19 +92,32 @@ const dismissFor = hit => {
   return null;
 };
 
-// Actionability: visible, enabled, scrolled into view, not moving, and really the element at
-// the chosen point. Returns {ok}, {covered: hit} or {skip}.
-const actionable = (el, u2, u3, avoidNav) => {
+// How far to scroll so the element (or, when it cannot fit, the point) sits mid-viewport.
+const scrollNeed = (r, px, py) => {
+  const fits = r.height <= innerHeight * 0.8, fitsX = r.width <= innerWidth * 0.8;
+  const dy = (fits ? r.top + r.height / 2 : py) - innerHeight / 2;
+  const dx = r.left >= 0 && r.right <= innerWidth ? 0 : (fitsX ? r.left + r.width / 2 : px) - innerWidth / 2;
+  return [Math.round(dx), Math.round(dy)];
+};
+// Actionability: visible, enabled, in view, not moving, and really the element at the chosen
+// point (u2, u3: where in the element, as fractions — the engine's click-placement model).
+// Returns {ok}, {covered: hit}, {skip} or, when out of view, {offscreen: [dx, dy]}: the engine
+// scrolls there with wheel input (a person cannot jump) and asks again. `jump` (scripted
+// journeys, the peers' benchmark) scrolls instantly instead.
+const actionable = (el, u2, u3, avoidNav, jump) => {
   if (!visible(el) || !enabled(el)) return { skip: 'hidden or disabled' };
   let r = el.getBoundingClientRect(), scrolled = false;
-  if (!inView(r)) {
+  const px = r.left + r.width * u2, py = r.top + r.height * u3;
+  const pointIn = px >= 0 && py >= 0 && px < innerWidth && py < innerHeight;
+  if (!inView(r) && (!pointIn || r.height <= innerHeight * 0.8)) {
+    if (!jump) return { offscreen: scrollNeed(r, px, py) };
     el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
     scrolled = true;
     r = el.getBoundingClientRect();
   }
   if (moving(el)) return { skip: 'moving' };
-  const x = Math.round(Math.min(innerWidth - 1, Math.max(0, r.left + r.width * (0.3 + 0.4 * u2))));
-  const y = Math.round(Math.min(innerHeight - 1, Math.max(0, r.top + r.height * (0.3 + 0.4 * u3))));
+  const x = Math.round(Math.min(innerWidth - 1, Math.max(0, r.left + r.width * u2)));
+  const y = Math.round(Math.min(innerHeight - 1, Math.max(0, r.top + r.height * u3)));
   const hit = document.elementFromPoint(x, y);
   if (!hit) return { skip: 'outside viewport' };
   if (!hits(el, hit)) return { covered: hit, scrolled };
@@ -114,20 +127,21 @@ const actionable = (el, u2, u3, avoidNav) => {
 
 // Tries the candidates from index floor(u1*n) on, wrapping; the first actionable one wins. An
 // overlay in the way is dismissed (its close button becomes the target) when it has a button.
-const choose = (list, u1, u2, u3, avoidNav, extra) => {
+const choose = (list, u1, u2, u3, avoidNav, extra, jump) => {
   const n = list.length;
   if (!n) return null;
   const start = Math.min(n - 1, Math.floor(u1 * n));
   let scrolledAny = false;
   for (let i = 0; i < Math.min(n, 40); i++) {
     const el = list[(start + i) % n];
-    const a = actionable(el, u2, u3, avoidNav);
+    const a = actionable(el, u2, u3, avoidNav, jump);
+    if (a.offscreen) return { scroll_by: a.offscreen, selector: selectorOf(el), text: textOf(el) };
     scrolledAny = scrolledAny || !!a.scrolled;
     if (a.ok) return describe(el, a.x, a.y, a.r, a.scrolled, extra ? extra(el) : null);
     if (a.covered) {
       const b = dismissFor(a.covered);
       if (b) {
-        const d = actionable(b, 0.5, 0.5, false);
+        const d = actionable(b, 0.5, 0.5, false, true);
         if (d.ok) return describe(b, d.x, d.y, d.r, d.scrolled || a.scrolled, { dismiss: true, covered: selectorOf(el) });
       }
     }
@@ -191,9 +205,10 @@ const api = {
         const pickFrom = out.length ? out : list;
         if (!pickFrom.length) return null;
         const el = pickFrom[Math.min(pickFrom.length - 1, Math.floor(u1 * pickFrom.length))];
-        el.scrollIntoView({ block: 'center', behavior: 'instant' });
         const r = el.getBoundingClientRect();
-        return describe(el, r.left + r.width / 2, r.top + r.height / 2, r, true);
+        // Out of view: the engine wheels there (scroll_by); in view: nothing to scroll.
+        const extra = inView(r) ? {} : { scroll_by: scrollNeed(r, r.left + r.width / 2, r.top + r.height / 2) };
+        return describe(el, r.left + r.width / 2, r.top + r.height / 2, r, false, extra);
       }
       case 'mouse': return { x: Math.round(innerWidth * (0.2 + 0.6 * u1)), y: Math.round(innerHeight * (0.2 + 0.6 * u2)) };
       case 'scroll': return pagestats();
@@ -207,9 +222,9 @@ const api = {
     return Object.assign(pagestats(), { target });
   },
   // A named element with the same actionability checks (scripted journeys, the benchmark).
-  target: (sel, u2, u3, avoidNav) => choose(all(sel).slice(0, 1), 0, u2, u3, !!avoidNav),
+  target: (sel, u2, u3, avoidNav) => choose(all(sel).slice(0, 1), 0, u2, u3, !!avoidNav, null, true),
   // The page's final facts and a named link to leave by, in one call.
-  departTo: (sel, u2, u3) => Object.assign(pagestats(), { target: choose(all(sel).slice(0, 1), 0, u2, u3, false) }),
+  departTo: (sel, u2, u3) => Object.assign(pagestats(), { target: choose(all(sel).slice(0, 1), 0, u2, u3, false, null, true) }),
   stats: pagestats,
   // The element keys go to now (for recording a key press).
   active: () => {

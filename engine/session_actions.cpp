@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"
+#include "engine/human_actions.hpp"
 #include "engine/human_input.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/visitor.hpp"
@@ -19,6 +20,20 @@ namespace {
 std::string num(double v) { return std::to_string(v); }
 
 bool usable(const json& t) { return t.is_object() && !t.contains("none") && t.contains("x"); }
+
+/// A single key's hold, paced, from the session's typing profile (typing_model.hpp).
+double key_hold(visitor& v) {
+  const auto p = profile_for(persona_of(v).skill);
+  return paced(v.r.lognormal(p.hold_median_ms, p.hold_sigma), v.env->pace);
+}
+
+/// pick(kind) with the click-placement model's point in the element (human_input.hpp).
+std::string pick_call(const char* kind, rng& r, point* fraction = nullptr) {
+  const double u1 = r.uniform();
+  const point f = click_fraction(r);
+  if (fraction) *fraction = f;
+  return std::string("pick('") + kind + "'," + num(u1) + "," + num(f.x) + "," + num(f.y) + ")";
+}
 
 }  // namespace
 
@@ -45,32 +60,12 @@ std::string text_for_field(const std::string& type, const std::string& name, rng
 
 asio::awaitable<void> visitor::move_to(double x, double y, double width) {
   const auto& m = page.mouse().position;
-  const auto path = mouse_path({m.x, m.y}, {x, y}, width, env->pace, r);
-  std::vector<cdp::point> pts;
-  double total = 0;
-  for (const auto& s : path) {
-    pts.push_back({s.at.x, s.at.y});
-    total += s.delay_ms;
-  }
-  const auto step =
-      std::chrono::milliseconds(static_cast<long>(pts.empty() ? 0 : total / pts.size()));
-  co_await cdp::mouse_move_path(page, std::move(pts), step);
+  co_await play_path(page, mouse_path({m.x, m.y}, {x, y}, width, env->pace, r));
 }
 
 asio::awaitable<void> visitor::click_at(double x, double y, double width, cdp::mouse_button button,
                                         int count) {
-  if (fast()) {
-    co_await fast_click(page, {x, y}, button, count);
-    co_return;
-  }
-  co_await move_to(x, y, width);
-  co_await pause(r.lognormal(80, 0.3));  // aim, then press
-  for (int n = 1; n <= count; ++n) {
-    co_await cdp::mouse_down(page, button, n);
-    co_await pause(r.lognormal(60, 0.3));
-    co_await cdp::mouse_up(page, button, n);
-    if (n < count) co_await pause(r.lognormal(90, 0.3));
-  }
+  co_await human_click(*this, x, y, width, {0.5, 0.5}, button, count);
 }
 
 void visitor::note_scroll_into_view(const json& target, sys_clock::time_point at,
@@ -134,27 +129,19 @@ asio::awaitable<void> visitor::do_scroll() {
   const double total = dir * r.between(300, 1200);
   // At pace 0 one wheel event per scroll: back-to-back notches would be coalesced by Blink into
   // one DOM event anyway (so at pace 0 each scroll row is exactly one wheel event the page sees).
-  auto steps = wheel_steps(total, env->pace, r);
-  if (env->pace <= 0) steps = {{total, 0}};
-  const auto& m = page.mouse().position;
-  if (m.x <= 0 && m.y <= 0) {
-    // The pointer starts at the corner; a reader's hand rests over the content.
-    co_await move_to(vh > 0 ? 400 : 100, vh > 0 ? vh / 2.0 : 100, 200);
-  }
   // One scroll action per gesture (its notches are input events, not actions of their own):
-  // input_value holds the total delta, duration_ms the gesture's length.
+  // input_value holds the total delta, duration_ms the gesture's length, input_timing the
+  // device and every wheel delta.
   const auto gesture_at = sys_clock::now();
   const auto gesture_t0 = steady::now();
-  for (const auto& s : steps) {
-    if (s.delay_ms > 0)
-      co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(s.delay_ms)));
-    co_await cdp::wheel(page, 0, s.delta_y);
-    scroll_pending = true;
-  }
+  const auto timing = co_await human_scroll(*this, 0, total);
+  double sent = 0;
+  for (const auto& d : timing["deltas"]) sent += d.get<double>();
   json pos{{"x", static_cast<int>(page.mouse().position.x)},
            {"y", static_cast<int>(page.mouse().position.y)}};
   auto& a = record(action_type::scroll, &pos, gesture_at, gesture_t0);
-  a.input_value = std::to_string(static_cast<int>(total));
+  a.input_value = std::to_string(static_cast<int>(sent));
+  a.input_timing = timing.dump();
   (void)at;
   (void)t0;
 }
@@ -162,36 +149,41 @@ asio::awaitable<void> visitor::do_scroll() {
 asio::awaitable<bool> visitor::do_click(action_type t) {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await call("pick('click'," + num(r.uniform()) + "," + num(r.uniform()) +
-                                    "," + num(r.uniform()) + ")");
+  point fraction;
+  const json target = co_await call_in_view(*this, pick_call("click", r, &fraction));
   if (!usable(target)) co_return false;
   note_scroll_into_view(target, at, t0);
   const double x = target["x"].get<double>(), y = target["y"].get<double>(),
                w = target.value("w", 20);
   const bool dismiss = target.value("dismiss", false);
+  if (dismiss) fraction = {0.5, 0.5};  // the page aims at a close button's centre
+  json timing;
   if (t == action_type::right_click && !dismiss) {
-    co_await click_at(x, y, w, cdp::mouse_button::right, 1);
+    timing = co_await human_click(*this, x, y, w, fraction, cdp::mouse_button::right, 1);
   } else if (t == action_type::double_click && !dismiss) {
-    co_await click_at(x, y, w, cdp::mouse_button::left, 2);
+    timing = co_await human_click(*this, x, y, w, fraction, cdp::mouse_button::left, 2);
   } else {
-    co_await click_at(x, y, w);
+    timing = co_await human_click(*this, x, y, w, fraction, cdp::mouse_button::left, 1);
     t = action_type::click;
   }
-  record(t, &target, at, t0);
+  record(t, &target, at, t0).input_timing = timing.dump();
   co_return true;
 }
 
 asio::awaitable<bool> visitor::do_hover() {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await call("pick('hover'," + num(r.uniform()) + "," + num(r.uniform()) +
-                                    "," + num(r.uniform()) + ")");
+  const json target = co_await call_in_view(*this, pick_call("hover", r));
   if (!usable(target)) co_return false;
   note_scroll_into_view(target, at, t0);
   co_await move_to(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
   const bool dismiss = target.value("dismiss", false);
-  if (dismiss) co_await click_at(target["x"].get<double>(), target["y"].get<double>(), 20);
-  record(dismiss ? action_type::click : action_type::hover, &target, at, t0);
+  json timing;
+  if (dismiss)
+    timing = co_await human_click(*this, target["x"].get<double>(), target["y"].get<double>(), 20,
+                                  {0.5, 0.5}, cdp::mouse_button::left, 1);
+  auto& a = record(dismiss ? action_type::click : action_type::hover, &target, at, t0);
+  if (dismiss) a.input_timing = timing.dump();
   co_await pause(r.lognormal(400, 0.5));  // lingering is what makes it a hover
   co_return true;
 }
@@ -200,12 +192,15 @@ asio::awaitable<bool> visitor::do_hover() {
 static asio::awaitable<json> focus_field(visitor& v, const char* kind) {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await v.call(std::string("pick('") + kind + "'," + num(v.r.uniform()) +
-                                      "," + num(v.r.uniform()) + "," + num(v.r.uniform()) + ")");
+  point fraction;
+  const json target = co_await call_in_view(v, pick_call(kind, v.r, &fraction));
   if (!usable(target)) co_return json();
   v.note_scroll_into_view(target, at, t0);
-  co_await v.click_at(target["x"].get<double>(), target["y"].get<double>(), target.value("w", 20));
-  v.record(action_type::click, &target, at, t0);
+  if (target.value("dismiss", false)) fraction = {0.5, 0.5};
+  const auto timing =
+      co_await human_click(v, target["x"].get<double>(), target["y"].get<double>(),
+                           target.value("w", 20), fraction, cdp::mouse_button::left, 1);
+  v.record(action_type::click, &target, at, t0).input_timing = timing.dump();
   co_return target;
 }
 
@@ -217,41 +212,8 @@ asio::awaitable<bool> visitor::do_type() {
   const std::string text = text_for_field(type, name, r);
   const bool secret = must_redact(type, name, target.value("autocomplete", ""), text);
   co_await pause(r.lognormal(300, 0.4));
-  const auto strokes = typing_plan(text, env->pace, r);
-  // Runs of plain keys become one `type` row each; a typo's Backspace is a `key_press` row, so
-  // the rows account for every key the page saw.
-  std::size_t i = 0;
-  while (i < strokes.size()) {
-    const auto at = sys_clock::now();
-    const auto t0 = steady::now();
-    if (strokes[i].backspace) {
-      if (strokes[i].delay_ms > 0)
-        co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(strokes[i].delay_ms)));
-      co_await cdp::press_key(page, "Backspace");
-      auto& a = record(action_type::key_press, &target, at, t0);
-      a.input_value = "Backspace";
-      ++i;
-      continue;
-    }
-    std::string run;
-    double delay = 0;
-    std::size_t j = i;
-    for (; j < strokes.size() && !strokes[j].backspace; ++j) {
-      run += strokes[j].text;
-      delay += strokes[j].delay_ms;
-    }
-    const auto per_key =
-        std::chrono::milliseconds(static_cast<long>(delay / static_cast<double>(j - i)));
-    if (fast())
-      co_await fast_type(page, run);
-    else
-      co_await cdp::type_text(page, run, per_key);
-    auto& a = record(action_type::type, &target, at, t0);
-    a.input_value = secret || must_redact(type, name, target.value("autocomplete", ""), run)
-                        ? std::string(redacted_value)
-                        : run;
-    i = j;
-  }
+  // Every key at its own planned time (engine/typing_model.hpp), rows per run as before.
+  co_await human_type(*this, target, text, secret);
   co_return true;
 }
 
@@ -261,20 +223,25 @@ asio::awaitable<bool> visitor::do_clear() {
   if (target.value("dismiss", false)) co_return true;
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
+  // Ctrl+A, Backspace, each key held as a person holds it (hold 0 only at pace 0).
+  const auto ms = [](double v) { return std::chrono::milliseconds(static_cast<long>(v)); };
+  const double h1 = key_hold(*this), h2 = key_hold(*this);
   co_await cdp::key_down(page, "Control");
-  co_await cdp::press_key(page, "a");
+  co_await pause(r.lognormal(60, 0.35));
+  co_await cdp::press_key(page, "a", ms(h1));
   co_await cdp::key_up(page, "Control");
-  co_await cdp::press_key(page, "Backspace");
+  co_await pause(r.lognormal(220, 0.3));
+  co_await cdp::press_key(page, "Backspace", ms(h2));
   auto& a = record(action_type::clear, &target, at, t0);
   a.input_value = "";
+  a.input_timing = json{{"holds", {std::lround(h1), std::lround(h2)}}}.dump();
   co_return true;
 }
 
 asio::awaitable<bool> visitor::do_select() {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await call("pick('select'," + num(r.uniform()) + "," + num(r.uniform()) +
-                                    "," + num(r.uniform()) + ")");
+  const json target = co_await call_in_view(*this, pick_call("select", r));
   if (!usable(target) || target.value("dismiss", false) || !target.contains("options"))
     co_return false;
   const auto options = target["options"].get<std::vector<std::string>>();
@@ -290,9 +257,11 @@ asio::awaitable<bool> visitor::do_select() {
     const auto key_at = sys_clock::now();
     const auto key_t0 = steady::now();
     co_await pause(r.lognormal(150, 0.3));
-    co_await cdp::press_key(page, key);
+    const double hold = key_hold(*this);
+    co_await cdp::press_key(page, key, std::chrono::milliseconds(static_cast<long>(hold)));
     auto& k = record(action_type::key_press, &target, key_at, key_t0);
     k.input_value = key;
+    k.input_timing = json{{"holds", {std::lround(hold)}}}.dump();
   }
   auto& a = record(action_type::select, &target, at, t0);
   a.input_value = options[static_cast<std::size_t>(choice)];
@@ -302,8 +271,7 @@ asio::awaitable<bool> visitor::do_select() {
 asio::awaitable<bool> visitor::do_drag() {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await call("pick('drag'," + num(r.uniform()) + "," + num(r.uniform()) +
-                                    "," + num(r.uniform()) + ")");
+  const json target = co_await call_in_view(*this, pick_call("drag", r));
   if (!usable(target) || target.value("dismiss", false) || !target["to"].is_array())
     co_return false;
   note_scroll_into_view(target, at, t0);
@@ -328,20 +296,24 @@ asio::awaitable<void> visitor::do_key_press() {
   const auto t0 = steady::now();
   // Record where the key goes (the focused element), as the page will see it.
   const json active = co_await call("active()");
-  co_await cdp::press_key(
-      page, key,
-      std::chrono::milliseconds(static_cast<long>(paced(r.lognormal(70, 0.3), env->pace))));
+  const double hold = key_hold(*this);
+  co_await cdp::press_key(page, key, std::chrono::milliseconds(static_cast<long>(hold)));
   scroll_pending = true;  // PageDown, End, arrows may scroll
   auto& a = record(action_type::key_press, &active, at, t0);
   a.input_value = key;
+  a.input_timing = json{{"holds", {std::lround(hold)}}}.dump();
 }
 
 asio::awaitable<bool> visitor::do_scroll_to_element() {
   const auto at = sys_clock::now();
   const auto t0 = steady::now();
-  const json target = co_await call("pick('scroll_to'," + num(r.uniform()) + ",0,0)");
-  if (!usable(target)) co_return false;
-  record(action_type::scroll_to_element, &target, at, t0);
+  json target = co_await call("pick('scroll_to'," + num(r.uniform()) + ",0,0)");
+  // Already in view: nothing to scroll to, so the visitor reads on (do_scroll) instead.
+  if (!target.is_object() || !target.contains("scroll_by")) co_return false;
+  // Brought into view by wheel input, never by an instant jump.
+  const auto timing = co_await human_scroll(*this, target["scroll_by"][0].get<double>(),
+                                            target["scroll_by"][1].get<double>());
+  record(action_type::scroll_to_element, &target, at, t0).input_timing = timing.dump();
   co_return true;
 }
 

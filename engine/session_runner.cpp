@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"
+#include "engine/human_actions.hpp"
+#include "engine/human_input.hpp"
 #include "engine/page_script.hpp"
 #include "engine/visitor.hpp"
 
@@ -113,7 +115,21 @@ void visitor::check_limits() const {
 }
 
 asio::awaitable<void> visitor::pause(double human_ms) {
-  const double ms = paced(human_ms, env->pace) + env->slow_mo_ms;
+  double ms = paced(human_ms, env->pace) + env->slow_mo_ms;
+  // A resting hand on the mouse is never dead still: small drifts while the visitor thinks
+  // (human_input.hpp idle_jitter). Not before the pointer has entered the page.
+  const auto at = page.mouse().position;
+  if (env->pace > 0 && human_ms > 300 && (at.x > 0 || at.y > 0)) {
+    // Its own seeded stream: the journey's RNG is drawn the same way at every pace.
+    rng jr(static_cast<std::uint64_t>(human_ms * 1000) ^
+           (static_cast<std::uint64_t>(row.session_index) << 32));
+    auto drift = idle_jitter({at.x, at.y}, human_ms, env->pace, jr);
+    if (!drift.empty()) {
+      ms -= drift.back().at_ms;
+      co_await play_path(page, std::move(drift));
+      co_await cdp::mouse_move(page, at, 1);  // back where it rests (the planned position)
+    }
+  }
   if (ms >= 1) co_await cdp::sleep_for(std::chrono::milliseconds(static_cast<long>(ms)));
 }
 
@@ -224,11 +240,13 @@ asio::awaitable<bool> visitor::navigate_by_link() {
               allowed.end());
   for (int attempt = 0; attempt < 3; ++attempt) {
     check_limits();
-    const double u2 = r.uniform(), u3 = r.uniform();
+    const auto aim = click_fraction(r);  // where in the link (human_input.hpp)
     const auto at = sys_clock::now();
     const auto t0 = steady::now();
-    const json dep = co_await call("depart(" + json(allowed).dump() + "," + std::to_string(u2) +
-                                   "," + std::to_string(u3) + ")");
+    // Links out of view are brought in with wheel input (human_actions.hpp), never a jump.
+    const json dep = co_await call_in_view(*this, "depart(" + json(allowed).dump() + "," +
+                                                      std::to_string(aim.x) + "," +
+                                                      std::to_string(aim.y) + ")");
     const json target = dep.value("target", json());
     if (!target.is_object() || target.contains("none")) co_return false;
     note_scroll_into_view(target, at, t0);

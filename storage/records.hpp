@@ -129,6 +129,9 @@ struct action_row {
   time_point timestamp{};
   int action_order = 1;  ///< 1-based, sequential within the page visit
   int duration_ms = 0;
+  /// Per-input timing as JSON text (migration 0040): a type action's key holds and gaps, a
+  /// click's hold, placement and pointer path, a scroll's wheel deltas (engine/human_dispatch.hpp).
+  std::optional<std::string> input_timing;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's
