@@ -75,8 +75,12 @@ asio::awaitable<void> press(page p, key_definition k, milliseconds hold) {
   const bool add_shift = k.needs_shift && !(p.keyboard().modifiers & modifier::shift);
   const auto shift_key = *find_key("Shift");
   if (add_shift) co_await send_key_down(p, shift_key);
+  // The hold counts from the moment the key down is sent, not from its acknowledgement.
+  const auto down_at = std::chrono::steady_clock::now();
   co_await send_key_down(p, k);
-  if (hold.count() > 0) co_await sleep_for(hold);
+  const auto left = hold - std::chrono::duration_cast<milliseconds>(
+                               std::chrono::steady_clock::now() - down_at);
+  if (left.count() > 0) co_await sleep_for(left);
   co_await send_key_up(p, k);
   if (add_shift) co_await send_key_up(p, shift_key);
 }

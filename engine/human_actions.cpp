@@ -77,8 +77,11 @@ asio::awaitable<nlohmann::json> human_click(visitor& v, double x, double y, doub
   for (int n = 1; n <= count; ++n) {
     const double hold = paced(click_hold_ms(v.r), v.env->pace);
     if (n == 1) first_hold = hold;
+    // The release is scheduled from the moment the press is sent, so the press's round trip
+    // (the renderer acknowledges after dispatching it) does not lengthen the hold.
+    const auto pressed = steady::now();
     co_await cdp::mouse_down(v.page, button, n);
-    co_await sleep_ms(hold);
+    co_await sleep_ms(hold - ms_since(pressed));
     co_await cdp::mouse_up(v.page, button, n);
     if (n < count) co_await v.pause(v.r.lognormal(90, 0.3));
   }

@@ -18,8 +18,9 @@ constexpr double fitts_a_ms = 100;
 constexpr double fitts_b_ms = 230;
 // Aimed movements are made of a large primary sub-movement that usually ends short of the
 // target, then corrective sub-movements (Meyer et al. 1988, Psychological Review 95; Woodworth
-// 1899). Primary: ~70 % of the movement time covering ~93 % of the distance; overshoot in ~15 %.
-constexpr double primary_time_share = 0.7;
+// 1899). Primary: ~80 % of the movement time covering ~93 % of the distance (corrections are
+// brief: most of the time goes to the primary sub-movement); overshoot in ~15 %.
+constexpr double primary_time_share = 0.8;
 constexpr double undershoot_mean = 0.93, undershoot_sd = 0.03;
 constexpr double overshoot_chance = 0.15;
 // One pointer sample per display frame: Chromium coalesces mousemove to animation frames.
@@ -91,7 +92,7 @@ std::vector<mouse_step> mouse_path(point from, point to, double target_width, do
   const double t1 = duration * primary_time_share;
   sub_movement(from, aim, t1, 0, bend1, r, out);
   // The corrective sub-movement starts after a short dwell near zero velocity.
-  const double t2 = std::max(80.0, duration - t1);
+  const double t2 = std::max(60.0, duration - t1);
   sub_movement(aim, to, t2, t1 + dwell, bend2, r, out);
   for (auto& s : out) s.at_ms *= pace;
   return out;
