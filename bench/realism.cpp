@@ -5,8 +5,8 @@
 // Each session is a real campaign session (engine::run_session: persona-driven clicks, typing,
 // scrolls, hovers) recorded through the storage writer; the scores come from the same records.
 //
-// usage: bench_realism [--sessions 6] [--concurrency 3] [--database-url URL] [--data-dir DIR]
-//                      [--json]
+// usage: bench_realism [--sessions 6] [--concurrency 3] [--device mixed|wheel|touchpad]
+//                      [--database-url URL] [--data-dir DIR] [--json]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -128,13 +128,14 @@ storage::persona bench_persona() {
 /// Runs `sessions` sessions of a fresh campaign at `pace`; returns their logs and scores.
 std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string& base,
                                        double pace, int sessions, int conc,
+                                       const std::string& device,
                                        engine::browser_pool& pool, cdp::io_thread& io,
                                        storage::writer& writer) {
   auto res = std::make_shared<pace_results>();
   storage::campaign camp;
   engine::campaign_settings settings;
   settings.pace = pace;
-  settings.input_device = "mixed";
+  settings.input_device = device;
   settings.typing_skill = "average";  // the references are the average typist of [D18]
   auto rows = std::make_shared<std::vector<storage::session_row>>();
   storage::persona p = bench_persona();
@@ -184,6 +185,7 @@ std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string
 
 int main(int argc, char** argv) {
   int sessions = 6, conc = 3;
+  std::string device = "mixed";
   std::string url, data_dir = "/var/lib/footfall/bench-pg-realism";
   bool as_json = false;
   for (int i = 1; i < argc; ++i) {
@@ -193,6 +195,8 @@ int main(int argc, char** argv) {
       sessions = std::stoi(val());
     else if (a == "--concurrency")
       conc = std::stoi(val());
+    else if (a == "--device")
+      device = val();
     else if (a == "--database-url")
       url = val();
     else if (a == "--data-dir")
@@ -201,7 +205,8 @@ int main(int argc, char** argv) {
       as_json = true;
     else {
       std::fprintf(stderr,
-                   "usage: bench_realism [--sessions N] [--concurrency N] [--database-url URL] "
+                   "usage: bench_realism [--sessions N] [--concurrency N] [--device D] "
+                   "[--database-url URL] "
                    "[--data-dir DIR] [--json]\n");
       return 2;
     }
@@ -245,8 +250,8 @@ int main(int argc, char** argv) {
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
   io.run(warm(&pool));
 
-  const auto slow = run_pace(url, base, 1.0, sessions, conc, pool, io, writer);
-  const auto fast = run_pace(url, base, 0.0, sessions, conc, pool, io, writer);
+  const auto slow = run_pace(url, base, 1.0, sessions, conc, device, pool, io, writer);
+  const auto fast = run_pace(url, base, 0.0, sessions, conc, device, pool, io, writer);
   writer.flush();
   io.run(stop(&pool));
   writer.close();
