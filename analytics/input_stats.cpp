@@ -18,14 +18,17 @@ void append_numbers(const json& j, const char* key, std::vector<double>& out) {
 }
 
 void add_click(const json& j, input_stats& s) {
-  if (j.contains("hold") && j["hold"].is_number()) s.click_holds_ms.push_back(j["hold"].get<double>());
+  if (j.contains("hold") && j["hold"].is_number())
+    s.click_holds_ms.push_back(j["hold"].get<double>());
   if (j.contains("fx") && j.contains("fy") && j["fx"].is_number() && j["fy"].is_number())
-    s.click_offsets.push_back(std::max(std::abs(j["fx"].get<double>() - 0.5),
-                                       std::abs(j["fy"].get<double>() - 0.5)));
+    s.click_offsets.push_back(
+        std::max(std::abs(j["fx"].get<double>() - 0.5), std::abs(j["fy"].get<double>() - 0.5)));
   if (!j.contains("path") || !j["path"].is_object()) return;
   const auto& p = j["path"];
-  if (p.contains("points") && p["points"].is_number()) s.path_points.push_back(p["points"].get<int>());
-  if (p.contains("ratio") && p["ratio"].is_number()) s.path_ratios.push_back(p["ratio"].get<double>());
+  if (p.contains("points") && p["points"].is_number())
+    s.path_points.push_back(p["points"].get<int>());
+  if (p.contains("ratio") && p["ratio"].is_number())
+    s.path_ratios.push_back(p["ratio"].get<double>());
 }
 
 }  // namespace

@@ -126,9 +126,8 @@ storage::persona bench_persona() {
 }
 
 /// Runs `sessions` sessions of a fresh campaign at `pace`; returns their logs and scores.
-std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string& base,
-                                       double pace, int sessions, int conc,
-                                       const std::string& device,
+std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string& base, double pace,
+                                       int sessions, int conc, const std::string& device,
                                        engine::browser_pool& pool, cdp::io_thread& io,
                                        storage::writer& writer) {
   auto res = std::make_shared<pace_results>();

@@ -40,8 +40,8 @@ asio::awaitable<void> rest_pointer(visitor& v) {
 }
 
 /// The keys [i, j) of a plan with times relative to the first event of the range.
-std::vector<planned_key> segment(const std::vector<planned_key>& keys, std::size_t i,
-                                 std::size_t j, double& first) {
+std::vector<planned_key> segment(const std::vector<planned_key>& keys, std::size_t i, std::size_t j,
+                                 double& first) {
   std::vector<planned_key> seg(keys.begin() + static_cast<long>(i),
                                keys.begin() + static_cast<long>(j));
   first = seg.front().shift_press ? seg.front().shift_down_ms : seg.front().down_ms;
@@ -57,9 +57,9 @@ std::vector<planned_key> segment(const std::vector<planned_key>& keys, std::size
 }  // namespace
 
 input_persona persona_of(const visitor& v) {
-  return input_persona_for(v.env->settings.input_device, v.env->settings.typing_skill,
-                           v.env->campaign.seed * 1000003ull +
-                               static_cast<std::uint64_t>(v.row.session_index));
+  return input_persona_for(
+      v.env->settings.input_device, v.env->settings.typing_skill,
+      v.env->campaign.seed * 1000003ull + static_cast<std::uint64_t>(v.row.session_index));
 }
 
 asio::awaitable<nlohmann::json> human_click(visitor& v, double x, double y, double width,
@@ -123,8 +123,8 @@ asio::awaitable<nlohmann::json> call_in_view(visitor& v, std::string call) {
       t = nlohmann::json{{"none", true}};
       co_return res;
     }
-    const auto timing = co_await human_scroll(v, t["scroll_by"][0].get<double>(),
-                                              t["scroll_by"][1].get<double>());
+    const auto timing =
+        co_await human_scroll(v, t["scroll_by"][0].get<double>(), t["scroll_by"][1].get<double>());
     auto& a = v.record(action_type::scroll_to_element, &t, at, t0);
     a.input_timing = timing.dump();
     co_await v.pause(v.r.lognormal(250, 0.4));  // finding the target again after the scroll
@@ -154,11 +154,10 @@ asio::awaitable<void> human_type(visitor& v, const nlohmann::json& target, std::
       co_await cdp::press_key(v.page, "Backspace");
     else
       co_await fast_type(v.page, run);
-    auto& a = v.record(keys[i].backspace ? action_type::key_press : action_type::type, &target,
-                       at, t0);
-    const bool secret =
-        redact || must_redact(target.value("type", ""), target.value("name", ""),
-                              target.value("autocomplete", ""), run);
+    auto& a =
+        v.record(keys[i].backspace ? action_type::key_press : action_type::type, &target, at, t0);
+    const bool secret = redact || must_redact(target.value("type", ""), target.value("name", ""),
+                                              target.value("autocomplete", ""), run);
     a.input_value = keys[i].backspace ? "Backspace" : secret ? std::string(redacted_value) : run;
     a.input_timing = typing_timing_json(seg).dump();
     i = j;

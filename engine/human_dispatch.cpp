@@ -22,7 +22,9 @@ input_persona input_persona_for(const std::string& device, const std::string& sk
   else if (skill == "expert")
     p.skill = typing_skill::expert;
   else if (skill == "mixed")
-    p.skill = u < 0.2 ? typing_skill::novice : u < 0.8 ? typing_skill::average : typing_skill::expert;
+    p.skill = u < 0.2   ? typing_skill::novice
+              : u < 0.8 ? typing_skill::average
+                        : typing_skill::expert;
   return p;
 }
 

@@ -27,8 +27,9 @@ struct finger_pos {
 };
 
 finger_pos finger_of(char c) {
-  static constexpr std::string_view cols[8] = {"qaz1!`~", "wsx2@",  "edc3#",  "rfvtgb45$%",
-                                               "yhnujm67^&", "ik,8*<", "ol.9(>", "p;/0)-['\"_={}:?+]\\|"};
+  static constexpr std::string_view cols[8] = {
+      "qaz1!`~",    "wsx2@",  "edc3#",  "rfvtgb45$%",
+      "yhnujm67^&", "ik,8*<", "ol.9(>", "p;/0)-['\"_={}:?+]\\|"};
   const char lc = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (int i = 0; i < 8; ++i)
     if (cols[i].find(lc) != std::string_view::npos) return {i < 4 ? 0 : 1, i < 4 ? i : 7 - i};
@@ -120,8 +121,8 @@ typing_profile profile_for(typing_skill s) {
   }
 }
 
-std::vector<planned_key> plan_typing(const std::string& text, const typing_profile& p,
-                                     double pace, rng& r) {
+std::vector<planned_key> plan_typing(const std::string& text, const typing_profile& p, double pace,
+                                     rng& r) {
   std::vector<planned_key> out;
   double t = 0;
   char prev = 0;
@@ -142,8 +143,8 @@ std::vector<planned_key> plan_typing(const std::string& text, const typing_profi
     const std::string ch = text.substr(i, len);
     const char c = len == 1 ? text[i] : 'x';
     const double factor = prev ? digraph_factor(prev, c) : 1.0;
-    const double gap = std::clamp(lognormal_mean_sd(r, p.iki_mean_ms, p.iki_sd_ms) * factor,
-                                  35.0, 2500.0);
+    const double gap =
+        std::clamp(lognormal_mean_sd(r, p.iki_mean_ms, p.iki_sd_ms) * factor, 35.0, 2500.0);
     if (r.chance(p.typo_rate) && len == 1 && std::isalpha(lead)) {
       press(std::string(1, neighbour(text[i], r)), false, gap);
       press("", true, r.lognormal(380, 0.35));  // noticing the error takes a moment

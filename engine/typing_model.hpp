@@ -28,9 +28,9 @@ typing_profile profile_for(typing_skill s);
 
 /// One key of a plan. Times in ms from the start of typing, already paced.
 struct planned_key {
-  std::string text;        ///< the character (UTF-8); empty for Backspace
-  bool backspace = false;  ///< a correction
-  bool shift = false;      ///< typed with Shift held
+  std::string text;            ///< the character (UTF-8); empty for Backspace
+  bool backspace = false;      ///< a correction
+  bool shift = false;          ///< typed with Shift held
   bool shift_press = false;    ///< Shift goes down at shift_down_ms before this key
   bool shift_release = false;  ///< Shift goes up at shift_up_ms after this key (a run of shifted
                                ///< keys holds Shift once, as people do)
@@ -41,8 +41,8 @@ struct planned_key {
 };
 
 /// The keys that type `text`. The net effect is always exactly `text`.
-std::vector<planned_key> plan_typing(const std::string& text, const typing_profile& p,
-                                     double pace, rng& r);
+std::vector<planned_key> plan_typing(const std::string& text, const typing_profile& p, double pace,
+                                     rng& r);
 
 /// Applies a plan to a string as a text field would (Backspace removes one code point).
 std::string apply_keys(const std::vector<planned_key>& keys);

@@ -26,8 +26,12 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
-double lo(const std::vector<double>& v) { return v.empty() ? NAN : *std::min_element(v.begin(), v.end()); }
-double hi(const std::vector<double>& v) { return v.empty() ? NAN : *std::max_element(v.begin(), v.end()); }
+double lo(const std::vector<double>& v) {
+  return v.empty() ? NAN : *std::min_element(v.begin(), v.end());
+}
+double hi(const std::vector<double>& v) {
+  return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
+}
 
 bool modifier(const std::string& k) {
   return k == "Shift" || k == "Control" || k == "Alt" || k == "Meta";
@@ -178,13 +182,15 @@ double auc(const std::vector<double>& higher, const std::vector<double>& lower) 
   double s = 0;
   for (double h : higher)
     for (double l : lower) s += h > l ? 1 : h == l ? 0.5 : 0;
-  return higher.empty() || lower.empty() ? NAN : s / static_cast<double>(higher.size() * lower.size());
+  return higher.empty() || lower.empty() ? NAN
+                                         : s / static_cast<double>(higher.size() * lower.size());
 }
 
 std::vector<std::vector<std::string>> rows_of(const page_measures& a, const page_measures& b) {
   auto devices = [](const page_measures& m) {
     std::string s;
-    for (const auto& [k, n] : m.devices) s += (s.empty() ? "" : ", ") + std::to_string(n) + "× " + k;
+    for (const auto& [k, n] : m.devices)
+      s += (s.empty() ? "" : ", ") + std::to_string(n) + "× " + k;
     return s;
   };
   auto both = [&](auto f) { return std::vector<std::string>{f(a), f(b)}; };
@@ -193,39 +199,50 @@ std::vector<std::vector<std::string>> rows_of(const page_measures& a, const page
     rows.push_back({std::move(name), std::move(ref), v[0], v[1]});
   };
   add("inter-key interval mean / SD", "≈ 239 / 112 ms (Dhakal et al. 2018, ≈ 52 WPM)",
-      both([](auto& m) { return fmt(mean(m.iki)) + " / " + fmt(sd(m.iki)) + " ms (n " +
-                                std::to_string(m.iki.size()) + ")"; }));
+      both([](auto& m) {
+        return fmt(mean(m.iki)) + " / " + fmt(sd(m.iki)) + " ms (n " +
+               std::to_string(m.iki.size()) + ")";
+      }));
   add("key hold (keydown→keyup) mean", "≈ 100 ms (Killourhy & Maxion 2009)",
       both([](auto& m) { return fmt(mean(m.key_holds), "%.1f") + " ms"; }));
   add("overlapping keys (rollover)", "common in fast typists (Dhakal et al. 2018)",
-      both([](auto& m) { return std::to_string(m.overlaps) + " of " + std::to_string(m.keydowns); }));
-  add("Shift→letter, Backspace→correction", "tens of ms; a normal gap",
-      both([](auto& m) { return fmt(mean(m.shift_gaps), "%.1f") + " ms, " +
-                                fmt(mean(m.backspace_gaps), "%.1f") + " ms"; }));
+      both([](auto& m) {
+        return std::to_string(m.overlaps) + " of " + std::to_string(m.keydowns);
+      }));
+  add("Shift→letter, Backspace→correction", "tens of ms; a normal gap", both([](auto& m) {
+        return fmt(mean(m.shift_gaps), "%.1f") + " ms, " + fmt(mean(m.backspace_gaps), "%.1f") +
+               " ms";
+      }));
   add("press→release of a click (mean)", "≈ 100 ms",
       both([](auto& m) { return fmt(mean(m.click_holds), "%.1f") + " ms"; }));
-  add("click point in the element", "centre-biased, unbounded",
-      both([](auto& m) { return "mean offset " + fmt(mean(m.click_offsets), "%.2f") +
-                                ", in 30–70 % box " + pct(m.in_box, static_cast<int>(m.click_offsets.size())); }));
-  add("wheel step", "100 px per notch (mouse); small deltas (touchpad)",
-      both([&](auto& m) { return std::to_string(m.wheel_values.size()) + " distinct |Δ| in " +
-                                 std::to_string(m.wheel_events) + " events; sessions: " + devices(m); }));
-  add("scrolls with no input behind them", "rare",
-      both([](auto& m) { return std::to_string(m.scrolls_without_input) + " of " +
-                                std::to_string(m.scroll_events) + " (median jump " +
-                                fmt(median(m.jumps)) + " px)"; }));
-  add("pointer at rest", "small jitter, drift",
-      both([](auto& m) { return fmt(m.sessions ? double(m.rest_moves) / m.sessions : NAN, "%.1f") +
-                                " drift moves/session"; }));
-  add("pointer path / straight line", "slightly curved, ≈ 1.0–1.3",
-      both([](auto& m) { return fmt(mean(m.path_ratios), "%.3f") + " (" + fmt(lo(m.path_ratios), "%.2f") +
-                                "–" + fmt(hi(m.path_ratios), "%.2f") + ", n " +
-                                std::to_string(m.path_ratios.size()) + ")"; }));
-  add("velocity: time to peak, peak/mean", "bell-shaped, early peak; min-jerk 0.5, 1.875 per sub-movement",
-      both([](auto& m) { return fmt(mean(m.peak_at), "%.2f") + ", " + fmt(mean(m.peak_over_mean), "%.2f"); }));
-  add("pauses > 300 ms between inputs", "heavy tail",
-      both([](auto& m) { return "median " + fmt(median(m.pauses)) + " ms, CV " +
-                                fmt(sd(m.pauses) / mean(m.pauses), "%.2f"); }));
+  add("click point in the element", "centre-biased, unbounded", both([](auto& m) {
+        return "mean offset " + fmt(mean(m.click_offsets), "%.2f") + ", in 30–70 % box " +
+               pct(m.in_box, static_cast<int>(m.click_offsets.size()));
+      }));
+  add("wheel step", "100 px per notch (mouse); small deltas (touchpad)", both([&](auto& m) {
+        return std::to_string(m.wheel_values.size()) + " distinct |Δ| in " +
+               std::to_string(m.wheel_events) + " events; sessions: " + devices(m);
+      }));
+  add("scrolls with no input behind them", "rare", both([](auto& m) {
+        return std::to_string(m.scrolls_without_input) + " of " + std::to_string(m.scroll_events) +
+               " (median jump " + fmt(median(m.jumps)) + " px)";
+      }));
+  add("pointer at rest", "small jitter, drift", both([](auto& m) {
+        return fmt(m.sessions ? double(m.rest_moves) / m.sessions : NAN, "%.1f") +
+               " drift moves/session";
+      }));
+  add("pointer path / straight line", "slightly curved, ≈ 1.0–1.3", both([](auto& m) {
+        return fmt(mean(m.path_ratios), "%.3f") + " (" + fmt(lo(m.path_ratios), "%.2f") + "–" +
+               fmt(hi(m.path_ratios), "%.2f") + ", n " + std::to_string(m.path_ratios.size()) + ")";
+      }));
+  add("velocity: time to peak, peak/mean",
+      "bell-shaped, early peak; min-jerk 0.5, 1.875 per sub-movement", both([](auto& m) {
+        return fmt(mean(m.peak_at), "%.2f") + ", " + fmt(mean(m.peak_over_mean), "%.2f");
+      }));
+  add("pauses > 300 ms between inputs", "heavy tail", both([](auto& m) {
+        return "median " + fmt(median(m.pauses)) + " ms, CV " +
+               fmt(sd(m.pauses) / mean(m.pauses), "%.2f");
+      }));
   return rows;
 }
 
@@ -260,8 +277,10 @@ score_separation separation(const std::vector<storage::session_analytics_row>& p
 }
 
 void print_table(const page_measures& p1, const page_measures& p0, int sessions) {
-  std::printf("bench/realism: %d sessions per pace against test/site/realism.html, measured from "
-              "the page (recorder.js)\n\n", sessions);
+  std::printf(
+      "bench/realism: %d sessions per pace against test/site/realism.html, measured from "
+      "the page (recorder.js)\n\n",
+      sessions);
   std::printf("| measure | people | footfall pace 1 | footfall pace 0 |\n|---|---|---|---|\n");
   for (const auto& r : rows_of(p1, p0))
     std::printf("| %s | %s | %s | %s |\n", r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str());
@@ -275,19 +294,23 @@ void print_scores(const score_separation& s) {
                 fmt(hi(a), "%.2f").c_str(), fmt(lo(b), "%.2f").c_str(), fmt(hi(b), "%.2f").c_str(),
                 auc_text.c_str());
   };
-  row("behaviour_risk_score", s.behaviour1, s.behaviour0, fmt(s.auc_behaviour, "%.2f") + " (pace 0 higher)");
+  row("behaviour_risk_score", s.behaviour1, s.behaviour0,
+      fmt(s.auc_behaviour, "%.2f") + " (pace 0 higher)");
   row("rhythm_score", s.rhythm1, s.rhythm0, fmt(s.auc_rhythm, "%.2f") + " (pace 1 higher)");
   row("environment_risk_score", s.environment1, s.environment0, "– (same browser)");
-  row("detection_risk_score", s.detection1, s.detection0, fmt(auc(s.detection0, s.detection1), "%.2f"));
+  row("detection_risk_score", s.detection1, s.detection0,
+      fmt(auc(s.detection0, s.detection1), "%.2f"));
 }
 
 json to_json(const page_measures& p1, const page_measures& p0, const score_separation& s) {
   json rows = json::array();
   for (const auto& r : rows_of(p1, p0))
     rows.push_back({{"measure", r[0]}, {"people", r[1]}, {"pace1", r[2]}, {"pace0", r[3]}});
-  return {{"bench", "realism"}, {"table", rows},
-          {"behaviour", {{"pace1", s.behaviour1}, {"pace0", s.behaviour0}, {"auc", s.auc_behaviour}}},
-          {"rhythm", {{"pace1", s.rhythm1}, {"pace0", s.rhythm0}, {"auc", s.auc_rhythm}}}};
+  return {
+      {"bench", "realism"},
+      {"table", rows},
+      {"behaviour", {{"pace1", s.behaviour1}, {"pace0", s.behaviour0}, {"auc", s.auc_behaviour}}},
+      {"rhythm", {{"pace1", s.rhythm1}, {"pace0", s.rhythm0}, {"auc", s.auc_rhythm}}}};
 }
 
 bool targets_met(const page_measures& m, const score_separation& s) {
@@ -307,8 +330,9 @@ bool targets_met(const page_measures& m, const score_separation& s) {
   const double pr = mean(m.path_ratios), pa = mean(m.peak_at), pm = mean(m.peak_over_mean);
   check("path/straight 1.0–1.3; time to peak 0.2–0.6; peak/mean 1.5–2.6",
         pr >= 1.0 && pr <= 1.3 && pa >= 0.2 && pa <= 0.6 && pm >= 1.5 && pm <= 2.6);
-  check("every pace-0 behaviour_risk ≥ every pace-1 one + 0.3",
-        !s.behaviour0.empty() && !s.behaviour1.empty() && lo(s.behaviour0) - hi(s.behaviour1) >= 0.3);
+  check(
+      "every pace-0 behaviour_risk ≥ every pace-1 one + 0.3",
+      !s.behaviour0.empty() && !s.behaviour1.empty() && lo(s.behaviour0) - hi(s.behaviour1) >= 0.3);
   check("every pace-1 rhythm_score ≥ every pace-0 one + 0.3",
         !s.rhythm0.empty() && !s.rhythm1.empty() && lo(s.rhythm1) - hi(s.rhythm0) >= 0.3);
   return all;

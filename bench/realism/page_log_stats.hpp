@@ -50,8 +50,7 @@ score_separation separation(const std::vector<storage::session_analytics_row>& p
 
 void print_table(const page_measures& p1, const page_measures& p0, int sessions);
 void print_scores(const score_separation& s);
-nlohmann::json to_json(const page_measures& p1, const page_measures& p0,
-                       const score_separation& s);
+nlohmann::json to_json(const page_measures& p1, const page_measures& p0, const score_separation& s);
 /// The targets; prints each with PASS/FAIL. True when all pass.
 bool targets_met(const page_measures& p1, const score_separation& s);
 

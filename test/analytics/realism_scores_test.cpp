@@ -44,8 +44,9 @@ storage::session_input session(bool human, unsigned seed) {
       a.input_timing = human ? R"({"device":"wheel","deltas":[100,100,100,100]})"
                              : R"({"device":"none","deltas":[737]})";
     } else {
-      a.input_timing = human ? R"({"hold":96,"fx":0.43,"fy":0.58,"path":{"points":41,"ratio":1.04}})"
-                             : R"({"hold":0,"fx":0.43,"fy":0.58,"path":{"points":1}})";
+      a.input_timing = human
+                           ? R"({"hold":96,"fx":0.43,"fy":0.58,"path":{"points":41,"ratio":1.04}})"
+                           : R"({"hold":0,"fx":0.43,"fy":0.58,"path":{"points":1}})";
     }
     in.actions.push_back(a);
   }
@@ -101,7 +102,7 @@ TEST_CASE("realism scores: input_timing pooling and the device-less wheel signal
   a[0].input_timing = R"({"holds":[90,0,110],"gaps":[200,10]})";
   a[1].type = action_type::scroll;
   a[1].input_timing = R"({"deltas":[-100,-200,12]})";  // notches and touchpad deltas: a device
-  a[2].type = action_type::scroll_to_element;            // no timing: an instant jump
+  a[2].type = action_type::scroll_to_element;          // no timing: an instant jump
   a[3].type = action_type::click;
   a[3].input_timing = "not json";
   const auto s = collect_input_stats(a);
@@ -117,6 +118,7 @@ TEST_CASE("realism scores: input_timing pooling and the device-less wheel signal
   CHECK(sig["deviceless_wheel_deltas"]["strength"] == 0.0);
   CHECK(sig["scrolls_without_input"]["strength"] == 1.0);
   a[1].input_timing = R"({"deltas":[737, 100]})";
-  CHECK(detection_risk_score({}, a, std::nullopt).to_json()["deviceless_wheel_deltas"]["strength"] ==
-        0.5);
+  CHECK(
+      detection_risk_score({}, a, std::nullopt).to_json()["deviceless_wheel_deltas"]["strength"] ==
+      0.5);
 }

@@ -68,7 +68,8 @@ TEST_CASE("human_input: pointer paths — Fitts time, sub-movements, path ratio,
     for (const auto& s : path) {
       const double d = std::hypot(s.at.x - prev.x, s.at.y - prev.y);
       len += d;
-      if (s.at_ms > prev_t && d / (s.at_ms - prev_t) > best) best = d / (s.at_ms - prev_t), best_t = s.at_ms;
+      if (s.at_ms > prev_t && d / (s.at_ms - prev_t) > best)
+        best = d / (s.at_ms - prev_t), best_t = s.at_ms;
       CHECK(s.at_ms - prev_t <= 200);  // frames ~16 ms apart; one dwell between sub-movements
       prev = s.at;
       prev_t = s.at_ms;
