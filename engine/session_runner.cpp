@@ -88,7 +88,16 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
 }
 
 action_context visitor::actions() {
-  return action_context{page, agent.get(), &recorder, &r, env->pace, env->slow_mo_ms};
+  const auto seed = env->campaign.seed * 1000003ull + static_cast<std::uint64_t>(row.session_index);
+  return action_context{page,
+                        agent.get(),
+                        &recorder,
+                        &r,
+                        env->pace,
+                        env->slow_mo_ms,
+                        input_persona_for(env->settings.input_device, env->settings.typing_skill,
+                                          seed),
+                        static_cast<std::uint64_t>(row.session_index) << 32};
 }
 
 void visitor::check_limits() const {

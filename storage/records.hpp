@@ -141,6 +141,9 @@ struct action_row {
   int duration_ms = 0;
   /// Timing fidelity: how much later than planned the timers pacing this action fired.
   std::optional<int> start_lag_ms;
+  /// Per-input timing as JSON text (migration 0040): a type action's key holds and gaps, a
+  /// click's hold, placement and pointer path, a scroll's wheel deltas (engine/human_dispatch.hpp).
+  std::optional<std::string> input_timing;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's

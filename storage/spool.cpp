@@ -105,6 +105,7 @@ json page_json(const page_record& p) {
     put(x, "x", a.x);
     put(x, "y", a.y);
     put(x, "input_value", a.input_value);
+    put(x, "input_timing", a.input_timing);
     acts.push_back(std::move(x));
   }
   return j;
@@ -144,6 +145,7 @@ page_record page_from(const json& j) {
     a.x = get<int>(x, "x");
     a.y = get<int>(x, "y");
     a.input_value = get<std::string>(x, "input_value");
+    a.input_timing = get<std::string>(x, "input_timing");
     p.actions.push_back(std::move(a));
   }
   return p;
