@@ -20,7 +20,7 @@ storage::campaign_analytics_row compute_campaign_analytics(
   }
   r.success_rate = r.total_sessions ? double(r.completed_sessions) / r.total_sessions : 0.0;
 
-  std::vector<double> duration, pages, actions, rhythm, pace, risk;
+  std::vector<double> duration, pages, actions, rhythm, pace, risk, behaviour, environment;
   for (const auto& s : sessions) {
     duration.push_back(static_cast<double>(s.total_duration_ms));
     pages.push_back(s.pages_visited);
@@ -28,6 +28,8 @@ storage::campaign_analytics_row compute_campaign_analytics(
     if (s.rhythm_score) rhythm.push_back(*s.rhythm_score);
     if (s.mean_interval_s) pace.push_back(*s.mean_interval_s);
     risk.push_back(s.detection_risk_score);
+    if (s.behaviour_risk_score) behaviour.push_back(*s.behaviour_risk_score);
+    if (s.environment_risk_score) environment.push_back(*s.environment_risk_score);
   }
   r.avg_session_duration_ms = mean(duration);
   if (auto m = mean(pages)) r.avg_pages_per_session = std::min(99.99, *m);
@@ -36,6 +38,8 @@ storage::campaign_analytics_row compute_campaign_analytics(
   r.avg_rhythm_score = mean(rhythm);
   if (pace.size() >= 2) r.behavioral_variance = std::min(999.999, *variance(pace));
   r.detection_risk_score = mean(risk);
+  r.behaviour_risk_score = mean(behaviour);
+  r.environment_risk_score = mean(environment);
   r.resources = resources;
   if (r.resources.avg_cpu_usage)
     r.resources.avg_cpu_usage = std::clamp(*r.resources.avg_cpu_usage, 0.0, 9.99);

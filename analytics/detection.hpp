@@ -1,6 +1,9 @@
 #pragma once
 /// detection_risk_score: how likely a bot detector would flag a session, 0 undetectable … 1
-/// obvious bot, from signals footfall can measure. Pure.
+/// obvious bot, from signals footfall can measure, in two parts: the environment (properties of
+/// the browser configuration: navigator.webdriver, a headless user agent) and the behaviour
+/// (timing, speed, pointer paths, click placement, key and click holds, scrolls). Pure. Every
+/// formula and its reference is in analytics/README.md.
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,9 +28,18 @@ struct risk_signal {
   double weight = 0;
 };
 
-/// The signals and their combination.
+/// Thresholds of the behaviour signals (analytics/README.md gives the references).
+inline constexpr double min_human_key_hold_ms = 40;    ///< keystroke holds rarely go below
+inline constexpr double min_human_key_gap_ms = 25;     ///< press-to-press, even with rollover
+inline constexpr double min_human_click_hold_ms = 40;  ///< mouse press→release
+inline constexpr double human_action_interval_ms = 400;  ///< median between actions: ≥ human
+inline constexpr double robotic_action_interval_ms = 50;  ///< … and ≤ this is machine speed
+
+/// The signals and their combination: score = 1 − (1 − behaviour)(1 − environment).
 struct detection_risk {
-  std::vector<risk_signal> signals;
+  std::vector<risk_signal> signals;  ///< environment signals first, then behaviour
+  double environment = 0;            ///< noisy-OR of the environment signals
+  double behaviour = 0;              ///< noisy-OR of the behaviour signals
   double score = 0;
   /// {"name": {"strength": s, "weight": w}, ...}, stored in session_analytics.risk_signals.
   nlohmann::json to_json() const;
@@ -45,13 +57,27 @@ std::optional<double> unprepared_click_fraction(const std::vector<storage::actio
 /// a type action of ≥ 2 chars taking 0 ms counts as superhuman. nullopt without type actions.
 std::optional<double> superhuman_typing_fraction(const std::vector<storage::action_sample>& a);
 
-/// Combines the signals as a noisy-OR, each one an independent chance that a detector flags the
-/// visitor:  risk = 1 − Π_i (1 − w_i · s_i). Weights:
+/// Machine speed from the median interval m between consecutive user actions:
+/// clamp((400 − m)/(400 − 50), 0, 1); nullopt with fewer than 2 user actions.
+std::optional<double> machine_speed(const std::vector<storage::action_sample>& a);
+
+/// Combines each part's signals as a noisy-OR, each one an independent chance that a detector
+/// flags the visitor: part = 1 − Π_i (1 − w_i · s_i). Environment:
 ///   navigator.webdriver true      w = 0.90  (one property read flags it: near-certain)
 ///   headless user agent           w = 0.80  (a header every server sees)
-///   unprepared clicks (fraction)  w = 0.50  (pointer-event forensics need client-side scripts)
-///   regular timing (1 − rhythm)   w = 0.60  (behavioural models score inter-event timing)
-///   superhuman typing (fraction)  w = 0.60
+/// Behaviour (fractions unless stated; strengths in [0, 1]):
+///   unprepared clicks             w = 0.50  (no pointer travel before the click)
+///   regular timing (1 − rhythm)   w = 0.60  (rhythm_score, which sees speed and keys too)
+///   superhuman typing             w = 0.60  (type actions above superhuman_chars_per_s)
+///   machine speed                 w = 0.60  (median action interval: 1 at ≤ 50 ms, 0 at ≥ 400)
+///   short key holds               w = 0.70  (holds < 40 ms)
+///   instant key gaps              w = 0.60  (press-to-press < 25 ms)
+///   short click holds             w = 0.60  (press→release < 40 ms)
+///   straight pointer paths        w = 0.40  (clicks reached in ≤ 2 samples or ratio < 1.001)
+///   dead-centre clicks            w = 0.30  (within 1 % of the element's centre on both axes)
+///   scrolls without input         w = 0.50  (targets scrolled into view with no wheel input)
+///   device-less wheel deltas      w = 0.40  (wheel events neither 100 px notches nor ≤ 50 px
+///                                            touchpad deltas)
 /// Unknown signals (nullopt) contribute nothing. webdriver alone gives 0.90; a clean session
 /// with a human rhythm gives ≈ 0.
 detection_risk detection_risk_score(const storage::session_signals& signals,

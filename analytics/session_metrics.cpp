@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analytics/detection.hpp"
+#include "analytics/input_stats.hpp"
 #include "analytics/stats.hpp"
 #include "analytics/timing.hpp"
 
@@ -61,6 +62,23 @@ std::int64_t total_duration(const session_input& in) {
 
 }  // namespace
 
+std::optional<double> session_rhythm_score(const std::vector<action_sample>& actions) {
+  const auto iv = action_intervals_ms(actions);
+  const auto shape = rhythm(iv);
+  if (!shape) return std::nullopt;
+  const double m = *quantile(iv, 0.5);
+  const double speed = std::clamp((m - 100.0) / (600.0 - 100.0), 0.0, 1.0);
+  const auto in = collect_input_stats(actions);
+  double keys = 1.0;
+  if (auto f = fraction_below(in.key_holds_ms, min_human_key_hold_ms)) keys *= 1.0 - *f;
+  if (in.key_gaps_ms.size() >= 3) {
+    const double mu = *mean(in.key_gaps_ms), sd = std::sqrt(*variance(in.key_gaps_ms));
+    keys *= std::clamp(mu > 0 ? sd / mu / 0.3 : 0.0, 0.0, 1.0);
+    keys *= 1.0 - *fraction_below(in.key_gaps_ms, min_human_key_gap_ms);
+  }
+  return std::clamp(shape->score * speed * keys, 0.0, 1.0);
+}
+
 session_input make_session_input(const session_row& session,
                                  const std::vector<page_record>& pages,
                                  const session_signals& signals) {
@@ -85,7 +103,7 @@ session_input make_session_input(const session_row& session,
     for (const auto& a : sorted[i]->actions)
       in.actions.push_back({a.type, epoch_ms(a.timestamp), a.duration_ms,
                             a.input_value ? static_cast<int>(a.input_value->size()) : 0,
-                            static_cast<int>(i), a.x, a.y});
+                            static_cast<int>(i), a.x, a.y, a.input_timing});
   }
   std::stable_sort(in.actions.begin(), in.actions.end(),
                    [](const auto& a, const auto& b) { return a.t_ms < b.t_ms; });
@@ -122,12 +140,13 @@ session_analytics_row compute_session_analytics(const session_input& in) {
   const auto intervals = action_intervals_ms(in.actions);
   if (auto v = action_variance_s2(intervals)) r.action_variance = std::min(999.999, *v);
   if (auto m = mean(intervals)) r.mean_interval_s = *m / 1000.0;
-  const auto rh = rhythm(intervals);
-  if (rh) r.rhythm_score = rh->score;
+  r.rhythm_score = session_rhythm_score(in.actions);
   r.pause_distribution = pause_histogram(action_pauses_ms(in.actions));
 
   const auto risk = detection_risk_score(in.signals, in.actions, r.rhythm_score);
   r.detection_risk_score = risk.score;
+  r.behaviour_risk_score = risk.behaviour;
+  r.environment_risk_score = risk.environment;
   r.risk_signals = risk.to_json();
   r.navigator_webdriver = in.signals.webdriver;
   return r;

@@ -1,6 +1,8 @@
 // Real input through the Input domain: the page receives isTrusted events.
 #include "cdp/input.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -73,8 +75,12 @@ asio::awaitable<void> press(page p, key_definition k, milliseconds hold) {
   const bool add_shift = k.needs_shift && !(p.keyboard().modifiers & modifier::shift);
   const auto shift_key = *find_key("Shift");
   if (add_shift) co_await send_key_down(p, shift_key);
+  // The hold counts from the moment the key down is sent, not from its acknowledgement.
+  const auto down_at = std::chrono::steady_clock::now();
   co_await send_key_down(p, k);
-  if (hold.count() > 0) co_await sleep_for(hold);
+  const auto left = hold - std::chrono::duration_cast<milliseconds>(
+                               std::chrono::steady_clock::now() - down_at);
+  if (left.count() > 0) co_await sleep_for(left);
   co_await send_key_up(p, k);
   if (add_shift) co_await send_key_up(p, shift_key);
 }
@@ -95,6 +101,42 @@ asio::awaitable<void> mouse_move_path(page p, std::vector<point> path, milliseco
   for (const auto& pt : path) {
     co_await move_to(p, pt);
     if (step_delay.count() > 0) co_await sleep_for(step_delay);
+  }
+}
+
+namespace {
+asio::awaitable<void> sleep_until(std::chrono::steady_clock::time_point at) {
+  if (at <= std::chrono::steady_clock::now()) co_return;
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  t.expires_at(at);
+  co_await t.async_wait(asio::use_awaitable);
+}
+std::chrono::steady_clock::time_point after(std::chrono::steady_clock::time_point start, double ms) {
+  return start + std::chrono::microseconds(static_cast<long long>(ms * 1000));
+}
+}  // namespace
+
+asio::awaitable<void> mouse_move_timed(page p, std::vector<timed_point> path) {
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& s : path) {
+    co_await sleep_until(after(start, s.at_ms));
+    co_await move_to(p, s.at);
+  }
+}
+
+asio::awaitable<void> play_key_events(page p, std::vector<timed_key_event> events) {
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+  const auto start = std::chrono::steady_clock::now();
+  for (auto& e : events) {
+    co_await sleep_until(after(start, e.at_ms));
+    if (e.insert) {
+      if (e.down) co_await insert_text(p, std::move(e.key));
+    } else if (e.down) {
+      co_await send_key_down(p, require_key(e.key));
+    } else {
+      co_await send_key_up(p, require_key(e.key));
+    }
   }
 }
 

@@ -17,6 +17,9 @@ asio::awaitable<void> mouse_move(page p, point to, int steps = 1);
 /// Moves the pointer through every point of `path` in order (a human-like curve from the engine).
 asio::awaitable<void> mouse_move_path(page p, std::vector<point> path,
                                       milliseconds step_delay = milliseconds{0});
+/// Moves the pointer through `path`, each sample sent at its own planned time (a human-like
+/// movement from the engine's model: the velocity profile is in the timing, not only the shape).
+asio::awaitable<void> mouse_move_timed(page p, std::vector<timed_point> path);
 /// Presses `button` at the current position.
 asio::awaitable<void> mouse_down(page p, mouse_button button = mouse_button::left,
                                  int click_count = 1);
@@ -67,6 +70,10 @@ asio::awaitable<void> press_key(page p, std::string key, milliseconds hold = mil
 /// Types `text` into the focused element: one key press per character a US key types
 /// (keyDown/char/keyUp with key, code, text, keyCode), Input.insertText for the others.
 asio::awaitable<void> type_text(page p, std::string text, milliseconds delay = milliseconds{0});
+/// Sends key events each at its planned time (a per-key typing plan: keyDown, hold, keyUp per
+/// key, Shift around shifted keys, overlaps where planned). Events are sent in time order; the
+/// schedule is absolute from the call, so round trips do not accumulate into drift.
+asio::awaitable<void> play_key_events(page p, std::vector<timed_key_event> events);
 /// Input.insertText: text as an IME would commit it (no key events).
 asio::awaitable<void> insert_text(page p, std::string text);
 

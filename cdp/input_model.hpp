@@ -61,6 +61,21 @@ struct keyboard_state {
   std::vector<std::string> pressed;  ///< codes of held keys, for autoRepeat
 };
 
+/// One key event of a typing burst at its planned time: each key is pressed and released at its
+/// own time, so holds and overlaps (rollover) are what the page sees.
+struct timed_key_event {
+  double at_ms = 0;     ///< from the start of the burst
+  bool down = true;     ///< keyDown (with text) or keyUp
+  std::string key;      ///< find_key name ("a", "A", "Shift", "Backspace"); or text to insert
+  bool insert = false;  ///< no US key types it: Input.insertText at `at_ms` (down only)
+};
+
+/// A pointer sample at its planned time (ms from the start of the movement).
+struct timed_point {
+  point at;
+  double at_ms = 0;
+};
+
 /// `steps` points from `from` (excluded) to `to` (included) on a straight line, evenly spaced.
 /// tween({100,100},{200,300},5) == {{120,140},{140,180},{160,220},{180,260},{200,300}}.
 std::vector<point> tween(point from, point to, int steps);

@@ -9,6 +9,9 @@
 #include "cdp/input_burst.hpp"
 #include "engine/behaviour.hpp"
 #include "engine/human_input.hpp"
+#include "engine/typing_model.hpp"
+
+#include <cmath>
 
 namespace footfall::engine {
 
@@ -21,7 +24,20 @@ asio::awaitable<void> run_actions(action_context c, std::vector<action> steps) {
 }
 
 asio::awaitable<void> pause(action_context c, double human_ms) {
-  const double ms = paced(human_ms, c.pace) + c.slow_mo_ms;
+  double ms = paced(human_ms, c.pace) + c.slow_mo_ms;
+  // A resting hand on the mouse is never dead still: small drifts while the visitor thinks
+  // (human_input.hpp idle_jitter). Not before the pointer has entered the page.
+  const auto rest = c.page.mouse().position;
+  if (c.pace > 0 && human_ms > 300 && (rest.x > 0 || rest.y > 0)) {
+    // Its own seeded stream: the journey's RNG is drawn the same way at every pace.
+    rng jr(static_cast<std::uint64_t>(human_ms * 1000) ^ c.jitter_seed);
+    auto drift = idle_jitter({rest.x, rest.y}, human_ms, c.pace, jr);
+    if (!drift.empty()) {
+      ms -= drift.back().at_ms;
+      co_await play_path(c.page, std::move(drift));
+      co_await cdp::mouse_move(c.page, rest, 1);  // back where it rests (the planned position)
+    }
+  }
   if (ms < 1) co_return;
   const auto due = std::chrono::steady_clock::now() + milliseconds(static_cast<long>(ms));
   co_await cdp::sleep_for(milliseconds(static_cast<long>(ms)));
@@ -31,49 +47,62 @@ asio::awaitable<void> pause(action_context c, double human_ms) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - due).count());
 }
 
-asio::awaitable<void> move_to(action_context c, cdp::point to, double width) {
-  const auto& m = c.page.mouse().position;
-  const auto path = mouse_path({m.x, m.y}, {to.x, to.y}, width, c.pace, *c.r);
-  std::vector<cdp::point> pts;
-  double total = 0;
-  for (const auto& s : path) {
-    pts.push_back({s.at.x, s.at.y});
-    total += s.delay_ms;
-  }
-  const auto step = milliseconds(static_cast<long>(pts.empty() ? 0 : total / pts.size()));
-  co_await cdp::mouse_move_path(c.page, std::move(pts), step);
-}
-
 namespace {
 
-asio::awaitable<void> aim(action_context c, cdp::point at, double width) {
-  if (c.fast()) {
-    co_await cdp::burst_move(c.page, at);
-  } else {
-    co_await move_to(c, at, width);
-    co_await pause(c, c.r->lognormal(80, 0.3));  // aim, then press
-  }
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-asio::awaitable<void> press_buttons(action_context c, cdp::mouse_button button, int count) {
+/// The movement to `to`: the human path played at its planned times (mouse_move_timed), or one
+/// burst event when fast. Returns the path (for input_timing).
+asio::awaitable<std::vector<mouse_step>> move_path(action_context c, cdp::point to, double width) {
+  const auto& m = c.page.mouse().position;
+  if (c.fast()) {
+    co_await cdp::burst_move(c.page, to);
+    co_return std::vector<mouse_step>{{{to.x, to.y}, 0}};
+  }
+  auto path = mouse_path({m.x, m.y}, {to.x, to.y}, width, c.pace, *c.r);
+  co_await play_path(c.page, path);
+  co_return path;
+}
+
+/// Presses `count` times with human holds (click_hold_ms); returns the first hold (0 when fast).
+asio::awaitable<double> press_buttons(action_context c, cdp::mouse_button button, int count) {
   if (c.fast()) {
     co_await cdp::burst_press(c.page, button, count);
-    co_return;
+    co_return 0.0;
   }
+  double first_hold = 0;
   for (int n = 1; n <= count; ++n) {
+    const double hold = paced(click_hold_ms(*c.r), c.pace) + c.slow_mo_ms;
+    if (n == 1) first_hold = hold;
+    // The release is scheduled from the moment the press is sent, so the press's round trip
+    // does not lengthen the hold.
+    const auto pressed = std::chrono::steady_clock::now();
     co_await cdp::mouse_down(c.page, button, n);
-    co_await pause(c, c.r->lognormal(60, 0.3));
+    const double left = hold - ms_since(pressed);
+    if (left >= 1) co_await cdp::sleep_for(milliseconds(static_cast<long>(left)));
     co_await cdp::mouse_up(c.page, button, n);
     if (n < count) co_await pause(c, c.r->lognormal(90, 0.3));
   }
+  co_return first_hold;
 }
 
 }  // namespace
 
+asio::awaitable<void> move_to(action_context c, cdp::point to, double width) {
+  co_await move_path(c, to, width);
+}
+
 asio::awaitable<element_target> press(action_context c, element_target t, cdp::mouse_button button,
                                       int count) {
+  const auto& m0 = c.page.mouse().position;
+  const point from{m0.x, m0.y};
+  std::vector<mouse_step> path;
   for (int attempt = 0;; ++attempt) {
-    co_await aim(c, t.at, t.width > 0 ? t.width : 20);
+    auto leg = co_await move_path(c, t.at, t.width > 0 ? t.width : 20);
+    path.insert(path.end(), leg.begin(), leg.end());
+    if (!c.fast()) co_await pause(c, c.r->lognormal(80, 0.3));  // aim, then press
     const auto h = co_await c.agent->check(c.page.mouse().position, 0.5, 0.5);
     if (h.ok) break;
     // The layout moved under the pointer (a list grew, a banner slid in): aim again at the
@@ -91,7 +120,11 @@ asio::awaitable<element_target> press(action_context c, element_target t, cdp::m
     }
     break;
   }
-  co_await press_buttons(c, button, count);
+  const double hold = co_await press_buttons(c, button, count);
+  // Where in the element the pointer landed, as fractions (the click-placement model's draw,
+  // as the page laid it out).
+  const point frac{t.aim.x, t.aim.y};
+  c.recorder->set_input_timing(click_timing_json(hold, frac, path, from).dump());
   co_return t;
 }
 
@@ -107,10 +140,32 @@ asio::awaitable<void> open_page(action_context c, std::string url, milliseconds 
   c.recorder->arrive(a, clock.elapsed_ms());
 }
 
+asio::awaitable<nlohmann::json> human_scroll(action_context c, double dx, double dy) {
+  const auto& m = c.page.mouse().position;
+  if (m.x <= 0 && m.y <= 0) co_await move_to(c, {320, 300}, 200);  // a hand over the content
+  auto deltas = nlohmann::json::array();
+  if (c.pace <= 0) {
+    // One wheel event: back-to-back notches would be coalesced by Blink into one DOM event.
+    co_await cdp::wheel(c.page, std::round(dx), std::round(dy));
+    if (std::abs(dy) >= 0.5) deltas.push_back(std::round(dy));
+    if (std::abs(dx) >= 0.5) deltas.push_back(std::round(dx));
+  } else {
+    for (int axis = 0; axis < 2; ++axis) {
+      const double d = axis == 0 ? dy : dx;
+      if (std::abs(d) < 1) continue;
+      const auto steps = wheel_steps(d, c.who.device, c.pace, *c.r);
+      for (const auto& s : steps) deltas.push_back(s.delta_y);
+      co_await play_wheel(c.page, steps, axis == 1);
+    }
+  }
+  c.agent->input_pending();
+  co_return nlohmann::json{{"device", c.pace <= 0 ? "none" : to_string(c.who.device)},
+                           {"deltas", std::move(deltas)}};
+}
+
 asio::awaitable<void> wheel(action_context c, double delta_y) {
   const action_clock clock;
-  co_await cdp::wheel(c.page, 0, delta_y);
-  c.agent->input_pending();
+  c.recorder->set_input_timing((co_await human_scroll(c, 0, delta_y)).dump());
   c.recorder->record_at(action_type::scroll, c.page.mouse().position, clock,
                         std::to_string(static_cast<int>(delta_y)));
 }
@@ -118,8 +173,10 @@ asio::awaitable<void> wheel(action_context c, double delta_y) {
 namespace {
 
 asio::awaitable<element_target> named(action_context c, std::string selector) {
-  auto t = co_await c.agent->target(selector, 0.5, 0.5);
+  const auto aim = click_fraction(*c.r);
+  auto t = co_await c.agent->target(selector, aim.x, aim.y);
   if (!t) throw cdp::element_not_found(selector);
+  t->aim = {aim.x, aim.y};
   co_return *t;
 }
 
@@ -151,17 +208,19 @@ asio::awaitable<void> type_into(action_context c, std::string selector, std::str
   const action_clock clock;
   if (c.fast()) {
     co_await cdp::burst_type(c.page, text);
-  } else {
-    co_await pause(c, c.r->lognormal(300, 0.4));
-    co_await cdp::type_text(c.page, text, milliseconds(static_cast<long>(paced(110, c.pace))));
+    c.recorder->record(action_type::type, &field, clock, text);
+    co_return;
   }
-  c.recorder->record(action_type::type, &field, clock, text);
+  co_await pause(c, c.r->lognormal(300, 0.4));
+  co_await type_keys(c, field, std::move(text));  // per-key timing (engine/typing_model.hpp)
 }
 
 asio::awaitable<void> follow(action_context c, std::string selector, milliseconds timeout) {
   const action_clock clock;
-  const auto dep = co_await c.agent->depart_to(selector, 0.5, 0.5);
+  const auto aim = click_fraction(*c.r);
+  auto dep = co_await c.agent->depart_to(selector, aim.x, aim.y);
   if (!dep.link) throw cdp::element_not_found(selector);
+  dep.link->aim = {aim.x, aim.y};
   note_scroll_into_view(c, *dep.link, clock);
   cdp::navigation_watch watch(c.page);
   const auto hit = co_await press(c, *dep.link);
@@ -174,10 +233,11 @@ asio::awaitable<void> follow(action_context c, std::string selector, millisecond
 asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexes,
                                   milliseconds timeout) {
   for (int attempt = 0; attempt < 3; ++attempt) {
-    const double u2 = c.r->uniform(), u3 = c.r->uniform();
+    const auto aim = click_fraction(*c.r);  // where in the link (human_input.hpp)
     const action_clock clock;
-    const auto dep = co_await c.agent->depart(link_indexes, u2, u3);
+    auto dep = co_await c.agent->depart(link_indexes, aim.x, aim.y);
     if (!dep.link) co_return false;
+    dep.link->aim = {aim.x, aim.y};
     note_scroll_into_view(c, *dep.link, clock);
     if (dep.link->dismiss) {
       // An overlay covered the links: close it with its own button, then try again.
@@ -199,33 +259,37 @@ asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexe
 }
 
 asio::awaitable<void> type_keys(action_context c, element_target field, std::string text) {
-  const auto strokes = typing_plan(text, c.pace, *c.r);
-  // Runs of plain keys become one `type` row each; a typo's Backspace is a `key_press` row, so
-  // the rows account for every key the page saw.
-  std::size_t i = 0;
-  while (i < strokes.size()) {
+  const auto keys = plan_typing(text, profile_for(c.who.skill), c.pace, *c.r);
+  const auto start = std::chrono::steady_clock::now();
+  // A correcting Backspace is its own key_press row, so the rows account for every key the page
+  // saw; each run of other keys is one `type` row, with its keys' holds and gaps.
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i + 1;
+    if (!keys[i].backspace)
+      while (j < keys.size() && !keys[j].backspace) ++j;
+    std::vector<planned_key> seg(keys.begin() + static_cast<long>(i),
+                                 keys.begin() + static_cast<long>(j));
+    const double first = seg.front().shift_press ? seg.front().shift_down_ms : seg.front().down_ms;
+    for (auto& k : seg) {
+      k.down_ms -= first;
+      k.up_ms -= first;
+      k.shift_down_ms -= first;
+      k.shift_up_ms -= first;
+    }
+    if (const double wait = first - ms_since(start); wait >= 1)
+      co_await cdp::sleep_for(milliseconds(static_cast<long>(wait)));
     const action_clock clock;
-    if (strokes[i].backspace) {
-      if (strokes[i].delay_ms > 0)
-        co_await cdp::sleep_for(milliseconds(static_cast<long>(strokes[i].delay_ms)));
-      co_await cdp::press_key(c.page, "Backspace");
-      c.recorder->record(action_type::key_press, &field, clock, std::string("Backspace"));
-      ++i;
-      continue;
-    }
     std::string run;
-    double delay = 0;
-    std::size_t j = i;
-    for (; j < strokes.size() && !strokes[j].backspace; ++j) {
-      run += strokes[j].text;
-      delay += strokes[j].delay_ms;
-    }
-    const auto per_key = milliseconds(static_cast<long>(delay / static_cast<double>(j - i)));
-    if (c.fast())
-      co_await cdp::burst_type(c.page, run);
+    for (const auto& k : seg) run += k.text;
+    if (!c.fast())
+      co_await cdp::play_key_events(c.page, key_events(seg));
+    else if (keys[i].backspace)
+      co_await cdp::press_key(c.page, "Backspace");
     else
-      co_await cdp::type_text(c.page, run, per_key);
-    c.recorder->record(action_type::type, &field, clock, run);
+      co_await cdp::burst_type(c.page, run);  // pace 0: the pipelined burst path
+    c.recorder->set_input_timing(typing_timing_json(seg).dump());
+    c.recorder->record(keys[i].backspace ? action_type::key_press : action_type::type, &field,
+                       clock, keys[i].backspace ? std::string("Backspace") : run);
     i = j;
   }
 }

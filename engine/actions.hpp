@@ -12,6 +12,7 @@
 
 #include "cdp/input_model.hpp"
 #include "cdp/page.hpp"
+#include "engine/human_dispatch.hpp"
 #include "engine/page_agent.hpp"
 #include "engine/popups.hpp"
 #include "engine/rng.hpp"
@@ -29,6 +30,8 @@ struct action_context {
   int slow_mo_ms = 0;  ///< added to every pause (watching a journey)
   popup_keeper* popups = nullptr;  ///< records the page's popups; none: they are closed
   std::chrono::milliseconds navigation_timeout{15000};  ///< a started navigation's load budget
+  input_persona who;   ///< scroll device and typing skill (engine/human_dispatch.hpp)
+  std::uint64_t jitter_seed = 0;  ///< idle jitter's own stream: the journey RNG is pace-independent
   bool fast() const { return pace <= 0 && slow_mo_ms == 0; }
 };
 
@@ -53,6 +56,9 @@ void note_scroll_into_view(action_context c, const element_target& t, const acti
 /// Loads `url`, waits for its load event and starts its visit.
 boost::asio::awaitable<void> open_page(action_context c, std::string url,
                                        std::chrono::milliseconds timeout);
+/// Scrolls by (dx, dy) with the session's device model (pace 0: one wheel event); returns
+/// {"device":…, "deltas":[…]} for actions.input_timing. Rests the pointer over the content first.
+boost::asio::awaitable<nlohmann::json> human_scroll(action_context c, double dx, double dy);
 /// One wheel gesture of `delta_y` px at the pointer (a scroll row).
 boost::asio::awaitable<void> wheel(action_context c, double delta_y);
 /// Moves over the named element (hover row). Throws element_not_found when not actionable.

@@ -178,6 +178,18 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
     else
       s.pace = v.get<double>();
   }
+  const auto one_of = [&r](const char* key, std::string& out, std::set<std::string> allowed) {
+    const auto v = r.text(key, false, 20, out);
+    if (!allowed.count(v)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
+      r.fail(key, "expected one of " + list);
+    } else {
+      out = v;
+    }
+  };
+  one_of("input_device", s.input_device, {"wheel", "touchpad", "mixed"});
+  one_of("typing_skill", s.typing_skill, {"novice", "average", "expert", "mixed"});
 }
 
 }  // namespace
@@ -210,6 +222,8 @@ nlohmann::json campaign_settings::to_json() const {
   j["navigation_timeout_ms"] = navigation_timeout_ms;
   j["lease_s"] = lease_s;
   j["max_attempts"] = max_attempts;
+  j["input_device"] = input_device;
+  j["typing_skill"] = typing_skill;
   return j;
 }
 

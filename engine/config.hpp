@@ -48,6 +48,11 @@ struct campaign_settings {
   int navigation_timeout_ms = 30000;
   int lease_s = 30;       ///< a claimed session's lease (renewed by heartbeat), seconds
   int max_attempts = 3;   ///< attempts before a session whose worker keeps getting lost fails
+  /// How visitors scroll: "wheel" (100 px notches), "touchpad" (small deltas with momentum) or
+  /// "mixed" (drawn per session, 70 % wheel). engine/human_dispatch.hpp.
+  std::string input_device = "mixed";
+  /// How visitors type: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
+  std::string typing_skill = "mixed";
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

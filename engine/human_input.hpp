@@ -1,7 +1,7 @@
 #pragma once
-/// Human-like input as data: mouse paths (cubic Bézier with jitter, Fitts's-law timing, occasional
-/// overshoot and correction), uneven wheel steps with pauses, and keystrokes with log-normal gaps
-/// and rare typo + Backspace. Pure; the session runner turns these into CDP input events.
+/// Human-like pointer, click and scroll input as data, calibrated to published measurements (the
+/// reference sits next to each constant in human_input.cpp). Pure and seeded; the session
+/// actions turn these plans into CDP input events. Typing lives in typing_model.hpp.
 #include <string>
 #include <vector>
 
@@ -15,47 +15,57 @@ struct point {
   double y = 0;
 };
 
-/// One mouse move: where, and how long after the previous move (ms, already paced).
+/// One pointer sample: where, and when (ms from the start of the movement, already paced).
 struct mouse_step {
   point at;
-  double delay_ms = 0;
+  double at_ms = 0;
 };
 
 /// Evenly spaced points from `from` to `to`, excluding `from` and including `to` (Puppeteer's
 /// Mouse.move tween).
 std::vector<point> linear_steps(point from, point to, int steps);
 
-/// Fitts's law movement time in ms (Shannon form, a = 50 ms, b = 150 ms/bit).
+/// Fitts's law movement time in ms, Shannon form MT = a + b·log2(D/W + 1) with a = 100 ms and
+/// b = 230 ms/bit (mouse; see human_input.cpp).
 double fitts_ms(double distance, double target_width);
 
-/// A human path from `from` to `to` for a target `target_width` wide. At pace 0 it is the
-/// shortest honest path (a few points, no delays); at pace 1 it is curved, jittered, timed by
-/// Fitts's law, and sometimes overshoots and corrects. The last step is exactly `to`.
+/// Minimum-jerk position profile (Flash & Hogan 1985): s(τ) = 10τ³ − 15τ⁴ + 6τ⁵, τ in [0, 1].
+double min_jerk(double tau);
+
+/// A human path from `from` to `to` for a target `target_width` wide: a primary sub-movement with
+/// a minimum-jerk velocity profile that lands short of (or, sometimes, past) the target, then
+/// one or two corrective sub-movements; slight curvature and tremor; total time by Fitts's law.
+/// Samples every ~16 ms (one per frame, as a mouse reports at 60 Hz+). At pace 0 the shortest
+/// honest path: one move, no delays. The last step is exactly `to`.
 std::vector<mouse_step> mouse_path(point from, point to, double target_width, double pace, rng& r);
 
-/// One wheel notch: the scroll delta and the pause before it (ms, paced).
+/// Small drifts of a resting hand on the mouse over `duration_ms` (paced): a sample every
+/// 100–400 ms, moving 0–2 px. Empty at pace 0.
+std::vector<mouse_step> idle_jitter(point at, double duration_ms, double pace, rng& r);
+
+/// Where in an element to click, as fractions of its width and height: each axis drawn from a
+/// normal N(0.5, 0.17) truncated to [0.05, 0.95] — centre-biased, never on the border.
+point click_fraction(rng& r);
+
+/// Press-to-release time of a mouse click in ms (unpaced): log-normal, median 95 ms.
+double click_hold_ms(rng& r);
+
+/// The input device a visitor scrolls with.
+enum class scroll_device { wheel, touchpad };
+/// "wheel", "touchpad".
+const char* to_string(scroll_device d);
+
+/// One wheel event: the delta and the time it is sent (ms from the gesture's start, paced).
 struct wheel_step {
   double delta_y = 0;
-  double delay_ms = 0;
+  double at_ms = 0;
 };
 
-/// Uneven wheel steps that add up to `total` pixels (sign gives direction), with short pauses and
-/// an occasional longer one, as a reader's wheel does.
-std::vector<wheel_step> wheel_steps(double total, double pace, rng& r);
-
-/// One key to press: a printable character or Backspace, and the pause before it (ms, paced).
-struct keystroke {
-  std::string text;  ///< the character (UTF-8); empty for Backspace
-  bool backspace = false;
-  double delay_ms = 0;
-};
-
-/// Keystrokes that type `text`: log-normal gaps (median ~110 ms at pace 1) and, for letters, a
-/// rare neighbouring-key typo followed by Backspace and the right key. The net effect of the
-/// strokes is always exactly `text`.
-std::vector<keystroke> typing_plan(const std::string& text, double pace, rng& r);
-
-/// Applies a typing plan to a string as a text field would (for tests and for recording).
-std::string apply_keystrokes(const std::vector<keystroke>& ks);
+/// The wheel events of one scroll gesture of about `total` pixels (sign gives direction).
+/// wheel: notches of exactly 100 px in flicks of 1–4 notches (30–60 ms apart), flicks 200–600 ms
+///        apart; the total is rounded to whole notches (at least one).
+/// touchpad: a stream of small integer deltas every 16 ms — a swipe that ramps up, then
+///        momentum decaying geometrically — summing exactly to round(total).
+std::vector<wheel_step> wheel_steps(double total, scroll_device device, double pace, rng& r);
 
 }  // namespace footfall::engine

@@ -24,6 +24,9 @@ struct element_target {
   std::string tag, type, name, autocomplete;
   cdp::point at;
   double width = 0, height = 0;
+  /// Where in the element `at` was aimed, as fractions (the engine's click-placement draw,
+  /// engine/human_input.hpp click_fraction; set by the caller that asked for the target).
+  cdp::point aim{0.5, 0.5};
   bool scrolled = false;  ///< the script scrolled it into view first
   bool dismiss = false;   ///< the close button of an overlay covering the wanted element
   bool secret = false;    ///< password / payment card / one-time-code field

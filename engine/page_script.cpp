@@ -213,8 +213,10 @@ const actionable = (el, u2, u3, avoidNav) => {
     off = offsetOf(el);
   }
   if (moving(el)) return { skip: 'moving' };
-  const lx = clamp(r.left + r.width * (0.3 + 0.4 * u2), 0, w.innerWidth - 1);
-  const ly = clamp(r.top + r.height * (0.3 + 0.4 * u3), 0, w.innerHeight - 1);
+  // u2/u3: where in the element, as fractions — the engine's click-placement model
+  // (engine/human_input.hpp click_fraction), 0.5/0.5 for the centre.
+  const lx = clamp(r.left + r.width * clamp(u2, 0, 1), 0, w.innerWidth - 1);
+  const ly = clamp(r.top + r.height * clamp(u3, 0, 1), 0, w.innerHeight - 1);
   const x = Math.round(lx + off.x), y = Math.round(ly + off.y);
   if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return { skip: 'outside viewport' };
   const hit = deepHit(x, y);

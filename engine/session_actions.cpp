@@ -3,6 +3,8 @@
 // after checking what is under the pointer, and records what was hit.
 #include "engine/session_actions.hpp"
 
+#include <cmath>
+
 #include <spdlog/spdlog.h>
 
 #include "cdp/errors.hpp"
@@ -10,6 +12,7 @@
 #include "engine/behaviour.hpp"
 #include "engine/click_outcome.hpp"
 #include "engine/human_input.hpp"
+#include "engine/typing_model.hpp"
 
 namespace footfall::engine {
 
@@ -44,9 +47,20 @@ std::string text_for_field(const std::string& type, const std::string& name,
 namespace {
 
 asio::awaitable<std::optional<element_target>> pick(action_context c, pick_kind kind) {
-  const double u1 = c.r->uniform(), u2 = c.r->uniform(), u3 = c.r->uniform();
-  co_return co_await c.agent->pick(kind, u1, u2, u3);
+  const double u1 = c.r->uniform();
+  const auto aim = click_fraction(*c.r);  // where in the element (human_input.hpp)
+  auto t = co_await c.agent->pick(kind, u1, aim.x, aim.y);
+  if (t) t->aim = {aim.x, aim.y};
+  co_return t;
 }
+
+/// A single key's hold, paced, from the session's typing profile (typing_model.hpp).
+double key_hold(action_context c) {
+  const auto p = profile_for(c.who.skill);
+  return paced(c.r->lognormal(p.hold_median_ms, p.hold_sigma), c.pace);
+}
+
+milliseconds ms(double v) { return milliseconds(static_cast<long>(v)); }
 
 asio::awaitable<void> do_scroll(action_context c) {
   const auto st = co_await c.agent->stats();
@@ -54,10 +68,6 @@ asio::awaitable<void> do_scroll(action_context c) {
   const bool at_top = st.scroll_y <= 0;
   const double dir = at_bottom ? -1 : (at_top ? 1 : (c.r->chance(0.85) ? 1 : -1));
   const double total = dir * c.r->between(300, 1200);
-  // At pace 0 one wheel event per scroll: back-to-back notches would be coalesced by Blink into
-  // one DOM event anyway (so at pace 0 each scroll row is exactly one wheel event the page sees).
-  auto steps = wheel_steps(total, c.pace, *c.r);
-  if (c.pace <= 0) steps = {{total, 0}};
   const auto& m = c.page.mouse().position;
   if (m.x <= 0 && m.y <= 0) {
     // The pointer starts at the corner; a reader's hand rests over the content.
@@ -65,13 +75,10 @@ asio::awaitable<void> do_scroll(action_context c) {
     co_await move_to(c, {vh > 0 ? 400.0 : 100.0, vh > 0 ? vh / 2.0 : 100.0}, 200);
   }
   // One scroll action per gesture (its notches are input events, not actions of their own):
-  // input_value holds the total delta, duration_ms the gesture's length.
+  // input_value holds the total delta, duration_ms the gesture's length, input_timing the
+  // device's deltas (human_scroll: the device model; one wheel event at pace 0).
   const action_clock clock;
-  for (const auto& s : steps) {
-    if (s.delay_ms > 0) co_await cdp::sleep_for(milliseconds(static_cast<long>(s.delay_ms)));
-    co_await cdp::wheel(c.page, 0, s.delta_y);
-    c.agent->input_pending();
-  }
+  c.recorder->set_input_timing((co_await human_scroll(c, 0, total)).dump());
   c.recorder->record_at(action_type::scroll, c.page.mouse().position, clock,
                         std::to_string(static_cast<int>(total)));
 }
@@ -149,10 +156,14 @@ asio::awaitable<bool> do_clear(action_context c) {
   const auto field = co_await focus(c, *target, focus_clock);
   if (!field) co_return true;
   const action_clock clock;
+  // Ctrl+A, Backspace, each key held as a person holds it (hold 0 only at pace 0).
+  const double h1 = key_hold(c), h2 = key_hold(c);
   co_await cdp::key_down(c.page, "Control");
-  co_await cdp::press_key(c.page, "a");
+  co_await cdp::press_key(c.page, "a", ms(h1));
   co_await cdp::key_up(c.page, "Control");
-  co_await cdp::press_key(c.page, "Backspace");
+  co_await cdp::press_key(c.page, "Backspace", ms(h2));
+  c.recorder->set_input_timing(
+      nlohmann::json{{"holds", {std::lround(h1), std::lround(h2)}}}.dump());
   c.recorder->record(action_type::clear, &*field, clock, std::string());
   co_return true;
 }
@@ -172,7 +183,9 @@ asio::awaitable<bool> do_select(action_context c) {
   for (int n = 0; n < std::abs(choice - current); ++n) {
     const action_clock key_clock;
     co_await pause(c, c.r->lognormal(150, 0.3));
-    co_await cdp::press_key(c.page, key);
+    const double hold = key_hold(c);
+    co_await cdp::press_key(c.page, key, ms(hold));
+    c.recorder->set_input_timing(nlohmann::json{{"holds", {std::lround(hold)}}}.dump());
     c.recorder->record(action_type::key_press, &*target, key_clock, key);
   }
   c.recorder->record(action_type::select, &*target, clock,
@@ -202,8 +215,9 @@ asio::awaitable<void> do_key_press(action_context c) {
   const action_clock clock;
   // Record where the key goes (the focused element), as the page will see it.
   const auto active = co_await c.agent->active();
-  co_await cdp::press_key(c.page, key,
-                          milliseconds(static_cast<long>(paced(c.r->lognormal(70, 0.3), c.pace))));
+  const double hold = key_hold(c);
+  co_await cdp::press_key(c.page, key, ms(hold));
+  c.recorder->set_input_timing(nlohmann::json{{"holds", {std::lround(hold)}}}.dump());
   c.agent->input_pending();  // PageDown, End, arrows may scroll
   element_target focused;
   focused.selector = active.selector;

@@ -90,6 +90,7 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
 }
 
 action_context visitor::actions() {
+  const auto seed = env->campaign.seed * 1000003ull + static_cast<std::uint64_t>(row.session_index);
   return action_context{page,
                         agent.get(),
                         &recorder,
@@ -97,7 +98,10 @@ action_context visitor::actions() {
                         env->pace,
                         env->slow_mo_ms,
                         &popups,
-                        std::chrono::milliseconds(env->settings.navigation_timeout_ms)};
+                        std::chrono::milliseconds(env->settings.navigation_timeout_ms),
+                        input_persona_for(env->settings.input_device, env->settings.typing_skill,
+                                          seed),
+                        static_cast<std::uint64_t>(row.session_index) << 32};
 }
 
 void visitor::check_limits() const {

@@ -78,6 +78,8 @@ storage::action_row& visit_recorder::append(action_type type, const action_clock
   a.duration_ms = clock.elapsed_ms();
   if (start_lag_ms_ > 0) a.start_lag_ms = static_cast<int>(std::lround(start_lag_ms_));
   start_lag_ms_ = 0;
+  a.input_timing = std::move(input_timing_);
+  input_timing_.reset();
   actions_.push_back(std::move(a));
   return actions_.back();
 }

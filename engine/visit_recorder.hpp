@@ -37,6 +37,9 @@ class visit_recorder {
   /// Lateness of a pause timer (issue 10); summed and charged to the next recorded action as
   /// start_lag_ms.
   void add_start_lag(double ms) { start_lag_ms_ += ms; }
+  /// actions.input_timing (migration 0040) of the input just sent; stored on the next recorded
+  /// action (the one that input performed).
+  void set_input_timing(std::string json) { input_timing_ = std::move(json); }
 
   /// Starts the visit of the page that just loaded and records its page_load (duration: the
   /// page's own load time, else `load_ms`). `kind`: how the visitor got there (navigation_kind:
@@ -80,6 +83,7 @@ class visit_recorder {
   int total_actions_ = 0;
   int attempt_ = 0;
   double start_lag_ms_ = 0;
+  std::optional<std::string> input_timing_;
   std::optional<bool> webdriver_;
 };
 

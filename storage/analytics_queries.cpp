@@ -72,7 +72,8 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
   // in the server.
   const auto actions = tx.exec(
       "SELECT v.k, a.action_type, " + epoch_ms("a.\"timestamp\"") +
-      ", a.duration_ms, COALESCE(length(a.input_value), 0), a.action_order FROM actions a "
+      ", a.duration_ms, COALESCE(length(a.input_value), 0), a.action_order, a.input_timing::text "
+      "FROM actions a "
       "JOIN analytics_visits v ON v.id = a.page_visit_id AND v.arrived_at = a.page_arrived_at");
   std::vector<std::vector<int>> orders(out.size());
   for (const auto& r : actions) {
@@ -81,7 +82,9 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
     const auto [session, visit] = visit_of_key[k];
     // Positions are left out: no formula reads them (the heatmap has its own query).
     out[session].actions.push_back({parse_action_type(r[1].c_str()).value_or(action_type::click),
-                                    to_double(r[2]), to_int(r[3]), to_int(r[4]), visit, {}, {}});
+                                    to_double(r[2]), to_int(r[3]), to_int(r[4]), visit, {}, {},
+                                    r[6].is_null() ? std::nullopt
+                                                   : std::optional<std::string>(r[6].c_str())});
     orders[session].push_back(to_int(r[5]));
   }
   for (std::size_t s = 0; s < out.size(); ++s) {
@@ -195,7 +198,8 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "session_id uuid, campaign_id uuid, persona_id uuid, total_duration_ms bigint, "
         "avg_dwell float8, median_dwell int, pages int, depth int, bounce float8, actions int, "
         "apg float8, ctr float8, scroll float8, variance float8, rhythm float8, pauses jsonb, "
-        "risk float8, signals jsonb, webdriver bool, mean_interval_ms float8) ON COMMIT DELETE ROWS");
+        "risk float8, signals jsonb, webdriver bool, mean_interval_ms float8, behaviour float8, "
+        "environment float8) ON COMMIT DELETE ROWS");
     {
       pqxx::stream_to s{tx, "session_analytics_in",
                         std::vector<std::string>{"session_id", "campaign_id", "persona_id",
@@ -203,7 +207,8 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
                                                  "pages", "depth", "bounce", "actions", "apg",
                                                  "ctr", "scroll", "variance", "rhythm", "pauses",
                                                  "risk", "signals", "webdriver",
-                                                 "mean_interval_ms"}};
+                                                 "mean_interval_ms", "behaviour",
+                                                 "environment"}};
       for (const auto& r : rows) {
         std::optional<double> mean_ms;
         if (r.mean_interval_s) mean_ms = *r.mean_interval_s * 1000.0;
@@ -213,7 +218,8 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
                              r.bounce_rate, r.total_actions, r.actions_per_page,
                              r.click_through_rate, r.scroll_engagement, r.action_variance,
                              r.rhythm_score, r.pause_distribution.dump(), r.detection_risk_score,
-                             r.risk_signals.dump(), r.navigator_webdriver, mean_ms);
+                             r.risk_signals.dump(), r.navigator_webdriver, mean_ms,
+                             r.behaviour_risk_score, r.environment_risk_score);
       }
       s.complete();
     }
@@ -224,10 +230,12 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "total_duration_ms, avg_page_dwell_time_ms, median_page_dwell_time_ms, pages_visited, "
         "navigation_depth, bounce_rate, total_actions, actions_per_page, click_through_rate, "
         "scroll_engagement, action_variance, rhythm_score, pause_distribution, "
-        "detection_risk_score, risk_signals, navigator_webdriver, mean_interval_ms) "
+        "detection_risk_score, risk_signals, navigator_webdriver, mean_interval_ms, "
+        "behaviour_risk_score, environment_risk_score) "
         "SELECT session_id, campaign_id, persona_id, LEAST(total_duration_ms, 2147483647), "
         "avg_dwell, median_dwell, pages, depth, bounce, actions, apg, ctr, scroll, variance, "
-        "rhythm, pauses, risk, signals, webdriver, mean_interval_ms FROM session_analytics_in "
+        "rhythm, pauses, risk, signals, webdriver, mean_interval_ms, behaviour, environment "
+        "FROM session_analytics_in "
         "ON CONFLICT (session_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, "
         "persona_id = EXCLUDED.persona_id, total_duration_ms = EXCLUDED.total_duration_ms, "
         "avg_page_dwell_time_ms = EXCLUDED.avg_page_dwell_time_ms, "
@@ -242,7 +250,9 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "detection_risk_score = EXCLUDED.detection_risk_score, "
         "risk_signals = EXCLUDED.risk_signals, "
         "navigator_webdriver = COALESCE(EXCLUDED.navigator_webdriver, t.navigator_webdriver), "
-        "mean_interval_ms = EXCLUDED.mean_interval_ms, updated_at = now()");
+        "mean_interval_ms = EXCLUDED.mean_interval_ms, "
+        "behaviour_risk_score = EXCLUDED.behaviour_risk_score, "
+        "environment_risk_score = EXCLUDED.environment_risk_score, updated_at = now()");
     tx.commit();
   } catch (...) {
     rethrow_as_storage_error("writing session_analytics");
@@ -261,7 +271,8 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         "failed_sessions, success_rate, avg_session_duration_ms, avg_pages_per_session, "
         "avg_actions_per_session, avg_rhythm_score, behavioral_variance, detection_risk_score, "
         "total_runtime_ms, avg_cpu_usage, peak_memory_mb, machine_memory_rise_mb, "
-        "machine_cpu_usage, footfall_memory_mb) VALUES (" +
+        "machine_cpu_usage, footfall_memory_mb, behaviour_risk_score, "
+        "environment_risk_score) VALUES (" +
         quoted(tx, r.campaign_id) + ", " + tx.quote(r.total_sessions) + ", " +
         tx.quote(r.completed_sessions) + ", " + tx.quote(r.failed_sessions) + ", " +
         tx.quote(r.success_rate) + ", " + q(r.avg_session_duration_ms) + ", " +
@@ -270,7 +281,8 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         q(r.detection_risk_score) + ", " + q(r.resources.total_runtime_ms) + ", " +
         q(r.resources.avg_cpu_usage) + ", " + q(r.resources.peak_memory_mb) + ", " +
         q(r.resources.machine_memory_rise_mb) + ", " + q(r.resources.machine_cpu_usage) + ", " +
-        q(r.resources.footfall_memory_mb) +
+        q(r.resources.footfall_memory_mb) + ", " + q(r.behaviour_risk_score) + ", " +
+        q(r.environment_risk_score) +
         ") ON CONFLICT (campaign_id) DO UPDATE SET total_sessions = EXCLUDED.total_sessions, "
         "completed_sessions = EXCLUDED.completed_sessions, "
         "failed_sessions = EXCLUDED.failed_sessions, success_rate = EXCLUDED.success_rate, "
@@ -280,6 +292,8 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         "avg_rhythm_score = EXCLUDED.avg_rhythm_score, "
         "behavioral_variance = EXCLUDED.behavioral_variance, "
         "detection_risk_score = EXCLUDED.detection_risk_score, "
+        "behaviour_risk_score = EXCLUDED.behaviour_risk_score, "
+        "environment_risk_score = EXCLUDED.environment_risk_score, "
         "total_runtime_ms = COALESCE(EXCLUDED.total_runtime_ms, t.total_runtime_ms), "
         "avg_cpu_usage = COALESCE(EXCLUDED.avg_cpu_usage, t.avg_cpu_usage), "
         "peak_memory_mb = COALESCE(EXCLUDED.peak_memory_mb, t.peak_memory_mb), "

@@ -23,6 +23,7 @@ struct action_sample {
   int visit_index = 0;    ///< 0-based index of its page visit within the session's visits
   std::optional<int> x;   ///< viewport CSS pixels
   std::optional<int> y;
+  std::optional<std::string> input_timing;  ///< actions.input_timing (JSON text)
 };
 
 /// One page visit reduced to what the formulas use.
@@ -79,6 +80,9 @@ struct session_analytics_row {
   nlohmann::json risk_signals = nlohmann::json::object();  ///< each signal's value and weight
   std::optional<bool> navigator_webdriver;
   std::optional<double> mean_interval_s;  ///< mean interval between actions (for campaign variance)
+  /// The two parts of detection_risk_score (migration 0040; analytics/detection.hpp).
+  std::optional<double> behaviour_risk_score;
+  std::optional<double> environment_risk_score;
 };
 
 /// Browser resource usage over a campaign, measured by the engine.
@@ -107,6 +111,8 @@ struct campaign_analytics_row {
   std::optional<double> avg_rhythm_score;
   std::optional<double> behavioral_variance;
   std::optional<double> detection_risk_score;
+  std::optional<double> behaviour_risk_score;    ///< mean of the sessions' (migration 0040)
+  std::optional<double> environment_risk_score;  ///< mean of the sessions'
   resource_usage resources;
 };
 

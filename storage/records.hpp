@@ -145,6 +145,9 @@ struct action_row {
   std::optional<int> start_lag_ms;
   /// What the action caused: none, same_document, cross_document, new_target (clicks).
   std::optional<std::string> navigation_kind;
+  /// Per-input timing as JSON text (migration 0040): a type action's key holds and gaps, a
+  /// click's hold, placement and pointer path, a scroll's wheel deltas (engine/human_dispatch.hpp).
+  std::optional<std::string> input_timing;
 };
 
 /// A finished page with all its actions: the unit the engine hands to the writer, so a page's

@@ -69,7 +69,8 @@ page_visit_row read_visit(const pqxx::row& r) {
 
 constexpr const char* action_cols =
     "a.id, a.page_visit_id, a.page_arrived_at, a.action_type, a.element_selector, a.element_text, "
-    "a.coordinates_x, a.coordinates_y, a.input_value, a.\"timestamp\", a.action_order, a.duration_ms";
+    "a.coordinates_x, a.coordinates_y, a.input_value, a.\"timestamp\", a.action_order, a.duration_ms, "
+    "a.input_timing::text";
 
 action_row read_action(const pqxx::row& r) {
   action_row a;
@@ -85,6 +86,7 @@ action_row read_action(const pqxx::row& r) {
   a.timestamp = parse_sql_time(r[9].c_str());
   a.action_order = r[10].as<int>();
   a.duration_ms = r[11].as<int>();
+  a.input_timing = opt_str(r[12]);
   return a;
 }
 

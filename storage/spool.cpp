@@ -107,6 +107,7 @@ json page_json(const page_record& p) {
     put(x, "y", a.y);
     put(x, "input_value", a.input_value);
     put(x, "navigation_kind", a.navigation_kind);
+    put(x, "input_timing", a.input_timing);
     acts.push_back(std::move(x));
   }
   return j;
@@ -148,6 +149,7 @@ page_record page_from(const json& j) {
     a.y = get<int>(x, "y");
     a.input_value = get<std::string>(x, "input_value");
     a.navigation_kind = get<std::string>(x, "navigation_kind");
+    a.input_timing = get<std::string>(x, "input_timing");
     p.actions.push_back(std::move(a));
   }
   return p;

@@ -32,7 +32,7 @@ const std::vector<std::string> visit_columns{
 const std::vector<std::string> action_columns{
     "id", "page_visit_id", "page_arrived_at", "action_type", "element_selector", "element_text",
     "coordinates_x", "coordinates_y", "input_value", "\"timestamp\"", "action_order", "duration_ms",
-    "start_lag_ms", "navigation_kind"};
+    "start_lag_ms", "navigation_kind", "input_timing"};
 
 constexpr const char* session_upsert_sql =
     "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
@@ -443,7 +443,7 @@ bool writer::state::commit(batch& b) {
           out << std::make_tuple(a.id.str(), visit_id, arrived, to_string(a.type).data(),
                                  a.element_selector, a.element_text, a.x, a.y, a.input_value,
                                  to_sql_time(a.timestamp), a.action_order, a.duration_ms,
-                                 a.start_lag_ms, a.navigation_kind);
+                                 a.start_lag_ms, a.navigation_kind, a.input_timing);
       }
     out.complete();
   }

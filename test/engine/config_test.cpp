@@ -86,3 +86,23 @@ TEST_CASE("config: a persona file's JSON syntax error names the file") {
       parse_persona(persona_to_json(parse_persona(json{{"name", "x"}}, "p.json")), "p.json");
   CHECK(p.name == "x");
 }
+
+TEST_CASE("config: input device and typing skill are validated and round-trip") {
+  auto j = good_campaign();
+  j["input_device"] = "trackball";
+  CHECK(error_of(j) ==
+        "campaign.json: input_device: expected one of \"mixed\", \"touchpad\", \"wheel\"");
+  j = good_campaign();
+  j["typing_skill"] = 3;
+  CHECK(error_of(j).find("campaign.json: typing_skill: expected a string") == 0);
+  j = good_campaign();
+  j["input_device"] = "touchpad";
+  j["typing_skill"] = "expert";
+  const auto f = parse_campaign(j, "campaign.json");
+  CHECK(f.settings.input_device == "touchpad");
+  CHECK(f.settings.typing_skill == "expert");
+  const auto back = campaign_settings::from_json(f.campaign.settings);
+  CHECK(back.input_device == "touchpad");
+  CHECK(back.typing_skill == "expert");
+  CHECK(campaign_settings{}.input_device == "mixed");
+}

@@ -69,7 +69,16 @@
       r.clientX = e.clientX; r.clientY = e.clientY; r.button = e.button; r.buttons = e.buttons;
       r.detail = e.detail;
     }
-    if (e.type === 'wheel') { r.deltaX = e.deltaX; r.deltaY = e.deltaY; }
+    if (e.type === 'wheel') { r.deltaX = e.deltaX; r.deltaY = e.deltaY; r.deltaMode = e.deltaMode; }
+    if (e.type === 'scroll') { r.scrollY = Math.round(scrollY); r.scrollX = Math.round(scrollX); }
+    // Where in its element a press landed (fractions of the box), for click-placement stats.
+    if (e.type === 'mousedown' && e.target && e.target.getBoundingClientRect) {
+      const b = e.target.getBoundingClientRect();
+      if (b.width > 0 && b.height > 0) {
+        r.fx = (e.clientX - b.left) / b.width; r.fy = (e.clientY - b.top) / b.height;
+        r.w = b.width; r.h = b.height;
+      }
+    }
     if (typeof e.key === 'string') {
       r.key = e.key; r.code = e.code; r.keyCode = e.keyCode;
       r.shiftKey = e.shiftKey; r.repeat = e.repeat;
@@ -81,8 +90,8 @@
     events.push(r);
     if (SINK && e.type === 'mousedown') report(r);
     if (events.length > MAX) events.splice(0, events.length - MAX);
-    // mousemove fires at high rate: its records are persisted lazily, everything else at once.
-    if (e.type === 'mousemove') {
+    // mousemove, wheel and scroll fire at high rate: persisted lazily, everything else at once.
+    if (e.type === 'mousemove' || e.type === 'wheel' || e.type === 'scroll') {
       if (!dirty) { dirty = true; setTimeout(save, 200); }
     } else {
       save();

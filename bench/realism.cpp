@@ -1,0 +1,269 @@
+// bench/realism: footfall's sessions at pace 1 and pace 0 against test/site/realism.html, measured
+// from the page's side (test/site/recorder.js logs every trusted input event with the page's own
+// clock), printed beside the published human figures the models imitate (issue 11), and the
+// scores' separation: min/max per pace and ranking AUC of behaviour_risk_score and rhythm_score.
+// Each session is a real campaign session (engine::run_session: persona-driven clicks, typing,
+// scrolls, hovers) recorded through the storage writer; the scores come from the same records.
+//
+// usage: bench_realism [--sessions 6] [--concurrency 3] [--device mixed|wheel|touchpad]
+//                      [--database-url URL] [--data-dir DIR] [--json]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "analytics/session_metrics.hpp"
+#include "bench/realism/page_log_stats.hpp"
+#include "cdp/io_thread.hpp"
+#include "engine/browser_pool.hpp"
+#include "engine/campaign_runner.hpp"
+#include "engine/config.hpp"
+#include "engine/session_runner.hpp"
+#include "storage/connection.hpp"
+#include "storage/embedded_server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/partitions.hpp"
+#include "storage/repositories.hpp"
+#include "storage/writer.hpp"
+
+namespace asio = boost::asio;
+using namespace footfall;
+using json = nlohmann::json;
+
+namespace {
+
+/// What one pace's sessions left behind: the page logs and the analytics rows.
+struct pace_results {
+  std::mutex m;
+  std::map<int, json> logs;  ///< session_index → recorder events
+  std::vector<storage::session_analytics_row> scores;
+};
+
+asio::awaitable<void> read_log(std::shared_ptr<pace_results> out, cdp::page p,
+                               storage::session_row row) {
+  auto events = co_await p.evaluate("window.__footfallRecorder.events()");
+  std::lock_guard lock(out->m);
+  out->logs[row.session_index] = std::move(events);
+}
+
+asio::awaitable<void> worker(std::shared_ptr<engine::session_env> env,
+                             std::shared_ptr<std::vector<storage::session_row>> rows,
+                             std::shared_ptr<std::size_t> next) {
+  while (*next < rows->size()) {
+    const auto row = (*rows)[(*next)++];
+    const auto out = co_await engine::run_session(env, row);
+    if (out.status != storage::session_status::completed)
+      spdlog::warn("session {}: {} {}", row.session_index, storage::to_string(out.status),
+                   out.error);
+  }
+}
+
+asio::awaitable<void> run_all(std::shared_ptr<engine::session_env> env,
+                              std::shared_ptr<std::vector<storage::session_row>> rows, int conc) {
+  auto ex = co_await asio::this_coro::executor;
+  auto left = std::make_shared<int>(conc);
+  auto next = std::make_shared<std::size_t>(0);
+  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+  for (int i = 0; i < conc; ++i)
+    asio::co_spawn(ex, worker(env, rows, next), [left, done](std::exception_ptr e) {
+      if (e) spdlog::error("bench worker failed");
+      if (--*left == 0) done->cancel();
+    });
+  while (*left > 0) {
+    boost::system::error_code ec;
+    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> warm(engine::browser_pool* pool) {
+  auto l = co_await pool->acquire();
+  pool->release(l);
+}
+asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
+
+int free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+/// The persona both paces use: one page, a dozen actions, plenty of typing, clicking, scrolling.
+storage::persona bench_persona() {
+  storage::persona p;
+  p.name = "bench-realism";
+  p.session_duration_min = 25;
+  p.session_duration_max = 45;
+  p.pages_min = 1;
+  p.pages_max = 1;
+  p.actions_per_page_min = 10;
+  p.actions_per_page_max = 14;
+  p.scroll_probability = 0.7;
+  p.click_probability = 0.7;
+  p.typing_probability = 0.5;
+  return p;
+}
+
+/// Runs `sessions` sessions of a fresh campaign at `pace`; returns their logs and scores.
+std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string& base, double pace,
+                                       int sessions, int conc, const std::string& device,
+                                       engine::browser_pool& pool, cdp::io_thread& io,
+                                       storage::writer& writer) {
+  auto res = std::make_shared<pace_results>();
+  storage::campaign camp;
+  engine::campaign_settings settings;
+  settings.pace = pace;
+  settings.input_device = device;
+  settings.typing_skill = "average";  // the references are the average typist of [D18]
+  auto rows = std::make_shared<std::vector<storage::session_row>>();
+  storage::persona p = bench_persona();
+  {
+    storage::connection c(url);
+    p = storage::persona_repository(c).upsert(p);
+    camp.name = std::string(pace > 0 ? "bench-realism-pace-1-" : "bench-realism-pace-0-") +
+                std::to_string(std::time(nullptr));
+    camp.target_url = base + "/realism.html";
+    camp.total_sessions = sessions;
+    camp.concurrent_sessions = conc;
+    camp.persona_id = p.id;
+    camp.rate_limit_delay_ms = 100;
+    camp.seed = 2018;  // the same journeys at both paces
+    camp.settings = settings.to_json();
+    camp = storage::campaign_repository(c).create(camp);
+    storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
+    engine::materialize_sessions(url, camp);
+    *rows = storage::session_repository(c).claim(camp.id, sessions, "bench-realism");
+  }
+  engine::rate_limiter limiter(std::chrono::milliseconds(0));
+  engine::run_counters counters;
+  auto env = std::make_shared<engine::session_env>();
+  env->campaign = camp;
+  env->settings = engine::campaign_settings::from_json(camp.settings);
+  env->persona = p;
+  env->pace = pace;
+  env->writer = &writer;
+  env->pool = &pool;
+  env->limiter = &limiter;
+  env->counters = &counters;
+  env->before_close = [res](cdp::page pg, storage::session_row row) {
+    return read_log(res, std::move(pg), std::move(row));
+  };
+  env->on_session_end = [res](const storage::session_row& row,
+                              std::vector<storage::page_record> pages,
+                              storage::session_signals sig) {
+    const auto in = analytics::make_session_input(row, pages, sig);
+    std::lock_guard lock(res->m);
+    res->scores.push_back(analytics::compute_session_analytics(in));
+  };
+  io.run(run_all(env, rows, conc));
+  return res;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int sessions = 6, conc = 3;
+  std::string device = "mixed";
+  std::string url, data_dir = "/var/lib/footfall/bench-pg-realism";
+  bool as_json = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--sessions")
+      sessions = std::stoi(val());
+    else if (a == "--concurrency")
+      conc = std::stoi(val());
+    else if (a == "--device")
+      device = val();
+    else if (a == "--database-url")
+      url = val();
+    else if (a == "--data-dir")
+      data_dir = val();
+    else if (a == "--json")
+      as_json = true;
+    else {
+      std::fprintf(stderr,
+                   "usage: bench_realism [--sessions N] [--concurrency N] [--device D] "
+                   "[--database-url URL] "
+                   "[--data-dir DIR] [--json]\n");
+      return 2;
+    }
+  }
+  spdlog::set_level(spdlog::level::warn);
+  if (url.empty()) {
+    storage::embedded_options eo;
+    eo.data_dir = data_dir;
+    storage::embedded_server srv(eo);
+    url = srv.ensure_running();
+  }
+  {
+    storage::connection c(url);
+    storage::migrate(c);
+    storage::ensure_partitions(c, storage::clock::now());
+  }
+  const int port = free_port();
+  const pid_t server = fork();
+  if (server == 0) {
+    const std::string p = std::to_string(port), site = FOOTFALL_SOURCE_DIR "/test/site";
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1",
+           "--directory", site.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  usleep(500000);  // the server binds
+
+  storage::writer_options wo;
+  wo.url = url;
+  storage::writer writer(wo);
+  asio::thread_pool blocking(2);
+  cdp::io_thread io;
+  engine::pool_options po;
+  po.browsers = 1;
+  po.contexts_per_browser = conc;
+  // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp).
+  po.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
+  io.run(warm(&pool));
+
+  const auto slow = run_pace(url, base, 1.0, sessions, conc, device, pool, io, writer);
+  const auto fast = run_pace(url, base, 0.0, sessions, conc, device, pool, io, writer);
+  writer.flush();
+  io.run(stop(&pool));
+  writer.close();
+  kill(server, SIGTERM);
+  waitpid(server, nullptr, 0);
+
+  const auto m1 = bench::measure(slow->logs), m0 = bench::measure(fast->logs);
+  const auto sep = bench::separation(slow->scores, fast->scores);
+  if (as_json) {
+    std::cout << "RESULT " << bench::to_json(m1, m0, sep).dump() << "\n";
+  } else {
+    bench::print_table(m1, m0, sessions);
+    bench::print_scores(sep);
+  }
+  return bench::targets_met(m1, sep) ? 0 : 1;
+}
