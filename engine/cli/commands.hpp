@@ -26,5 +26,6 @@ int cmd_db(const args& a);         // engine/cmd_db.cpp        — db migrate|st
 int cmd_analytics(const args& a);  // engine/cmd_report.cpp    — analytics recompute
 int cmd_report(const args& a);     // engine/cmd_report.cpp    — report CAMPAIGN
 int cmd_compare(const args& a);    // engine/cmd_report.cpp    — compare BASELINE CANDIDATE
+int cmd_replay(const args& a);     // engine/cmd_replay.cpp    — replay SESSION_ID
 
 }  // namespace footfall::cli

@@ -27,6 +27,7 @@ constexpr command commands[] = {
     {"analytics", footfall::cli::cmd_analytics, "analytics recompute CAMPAIGN"},
     {"report", footfall::cli::cmd_report, "report CAMPAIGN --format table|json|html|junit"},
     {"compare", footfall::cli::cmd_compare, "compare BASELINE CANDIDATE: regression verdict"},
+    {"replay", footfall::cli::cmd_replay, "replay SESSION_ID: perform a recorded session again"},
 };
 
 void usage(std::FILE* out) {
