@@ -26,8 +26,8 @@ action_context replayer::context() {
   c.agent = agent.get();
   c.recorder = &recorder;
   c.r = &r;
-  // Human paths and holds at the recording's pace scaled by --speed (pace 1 is a person's).
-  c.pace = o.speed > 0 ? 1.0 / o.speed : 0;
+  // Human paths and holds at a person's pace scaled by --speed; bursts when it was recorded so.
+  c.pace = bursts || o.speed <= 0 ? 0 : 1.0 / o.speed;
   c.slow_mo_ms = o.slow_mo_ms;
   c.navigation_timeout = o.navigation_timeout;
   c.jitter_seed = seed;
@@ -100,11 +100,13 @@ asio::awaitable<replay_result> replay_session(std::shared_ptr<cdp::browser> b,
 
   const auto seed = std::hash<std::string>{}(rec.session.id.str());
   replayer s(o, storage::uuid::v7(), seed);
+  s.bursts = recorded_in_bursts(rec);
   const auto ctx = co_await b->create_context();
   std::exception_ptr failure;
   try {
     co_await open_tab(&s, b, rec.session, ctx);
     auto last_start = std::chrono::steady_clock::now();
+    int overlay_visit = 0;  // the visit whose document last had the overlay placed
     for (const auto& st : steps) {
       if (st.action.type != storage::action_type::page_unload) {
         if (hooks.before_step) {
@@ -124,6 +126,10 @@ asio::awaitable<replay_result> replay_session(std::shared_ptr<cdp::browser> b,
       res.selector = st.action.element_selector.value_or("");
       const bool stop = co_await detail::perform_step(&s, st, &res);
       co_await check_console(&s, st, &res);
+      if (o.cursor_overlay && s.arrived_visit != overlay_visit && !stop) {
+        overlay_visit = s.arrived_visit;
+        co_await place_cursor_overlay(s.page);
+      }
       out.steps.push_back(res);
       if (!res.matched && !out.first_divergence) {
         out.first_divergence = static_cast<int>(out.steps.size()) - 1;

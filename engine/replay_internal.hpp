@@ -26,6 +26,7 @@ struct replayer {
   visit_recorder recorder;
   rng r;
   std::uint64_t seed;
+  bool bursts = false;  ///< recorded at pace 0 (recorded_in_bursts)
   int arrived_visit = 0;         ///< the recorded visit the tab is on now (0: none yet)
   int console_reported_visit = 0;  ///< the visit whose extra console errors were reported
 

@@ -32,6 +32,8 @@ constexpr const char* overlay_script = R"JS((() => {
     document.body.appendChild(el);
     place();
   };
+  // A new document has not seen the pointer yet: the engine says where it is (after arrival).
+  window.__footfallCursorAt = (x, y) => { last = { x, y }; ensure(); place(); };
   addEventListener('mousemove', (e) => { last = { x: e.clientX, y: e.clientY }; ensure(); place(); },
                    true);
   addEventListener('mousedown', () => {
@@ -51,6 +53,13 @@ boost::asio::awaitable<void> install_cursor_overlay(cdp::page p) {
   nlohmann::json params{{"source", overlay_script}};
   co_await p.session().send("Page.addScriptToEvaluateOnNewDocument", std::move(params),
                             std::chrono::seconds(5));
+}
+
+boost::asio::awaitable<void> place_cursor_overlay(cdp::page p) {
+  const auto at = p.mouse().position;
+  if (at.x <= 0 && at.y <= 0) co_return;  // the pointer has not entered the page yet
+  co_await p.evaluate("window.__footfallCursorAt && window.__footfallCursorAt(" +
+                      std::to_string(at.x) + "," + std::to_string(at.y) + ")");
 }
 
 boost::asio::awaitable<std::optional<cdp::point>> cursor_overlay_position(cdp::page p) {

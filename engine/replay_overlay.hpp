@@ -20,6 +20,10 @@ inline constexpr const char* cursor_overlay_id = "__footfall_cursor";
 /// Registers the overlay for every document `p` loads from now on (call before navigating).
 boost::asio::awaitable<void> install_cursor_overlay(cdp::page p);
 
+/// Draws the overlay where the pointer is: a document that just loaded has seen no mousemove
+/// yet, so without this the ring would wait for the next movement.
+boost::asio::awaitable<void> place_cursor_overlay(cdp::page p);
+
 /// Where the overlay is drawn now (its centre, viewport CSS px); nullopt when absent or not yet
 /// moved. For tests and the --step prompt.
 boost::asio::awaitable<std::optional<cdp::point>> cursor_overlay_position(cdp::page p);

@@ -53,6 +53,25 @@ std::vector<replay_step> plan_replay(const storage::recording& r, const std::str
   return out;
 }
 
+bool recorded_in_bursts(const storage::recording& r) {
+  int evidence = 0;
+  for (const auto& p : r.pages)
+    for (const auto& a : p.actions) {
+      if (!a.input_timing) continue;
+      const auto j = nlohmann::json::parse(*a.input_timing, nullptr, false);
+      if (!j.is_object()) continue;
+      if (a.type == storage::action_type::scroll && j.contains("device")) {
+        if (j["device"] != "none") return false;
+        ++evidence;
+      }
+      if (a.type == storage::action_type::click && j.contains("hold") && j["hold"].is_number()) {
+        if (j["hold"].get<double>() > 0) return false;
+        ++evidence;
+      }
+    }
+  return evidence > 0;
+}
+
 milliseconds replay_wait(milliseconds recorded_gap, double speed, milliseconds spent) {
   if (speed <= 0) return milliseconds(0);
   const auto scaled = milliseconds(static_cast<long>(recorded_gap.count() / speed));

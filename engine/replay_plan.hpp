@@ -34,6 +34,11 @@ struct replay_step {
 std::vector<replay_step> plan_replay(const storage::recording& r, const std::string& from_origin,
                                      const std::string& to_origin, int* skipped_visits = nullptr);
 
+/// True when the session was recorded at pace 0 (input in bursts, no human paths): its scrolls'
+/// input_timing name no device and its clicks held the button 0 ms. Replay then sends the same
+/// bursts — a human path would add wheel notches and pointer samples the recording never had.
+bool recorded_in_bursts(const storage::recording& r);
+
 /// `url` with its origin replaced when it is `from` (scheme://host[:port]); other URLs as they
 /// are. Origins compare as url_parts::origin() spells them.
 std::string rewrite_origin(std::string_view url, const std::string& from, const std::string& to);

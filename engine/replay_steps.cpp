@@ -130,9 +130,14 @@ asio::awaitable<bool> replay_page_load(replayer* s, replay_step st, step_result*
     co_await open_page(c, st.page_url, s->o.navigation_timeout);
   } else {
     const auto until = std::chrono::steady_clock::now() + s->o.navigation_timeout;
-    while (comparable_url(co_await s->page.url()) != st.page_url &&
-           std::chrono::steady_clock::now() < until)
+    while (std::chrono::steady_clock::now() < until) {
+      try {
+        if (comparable_url(co_await s->page.url()) == st.page_url) break;
+      } catch (const cdp::javascript_error&) {
+        // The document is being replaced: ask again.
+      }
       co_await cdp::sleep_for(milliseconds(100));
+    }
     try {
       co_await s->agent->loaded();
     } catch (const cdp::timeout_error&) {
