@@ -2,9 +2,9 @@
 // with the recorded gaps, a check after each, a PNG at the first divergence.
 #include "engine/replay.hpp"
 
-#include <fstream>
-
 #include <spdlog/spdlog.h>
+
+#include <fstream>
 
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
@@ -17,8 +17,8 @@
 namespace footfall::engine {
 
 namespace asio = boost::asio;
-using std::chrono::milliseconds;
 using detail::replayer;
+using std::chrono::milliseconds;
 
 action_context replayer::context() {
   action_context c;

@@ -7,14 +7,13 @@
 /// recorded point (within a tolerance) and carry the recorded text; a click must lead where the
 /// recorded one led; the page must not log more console errors than the recording did. The first
 /// divergence is photographed (PNG).
+#include <boost/asio/awaitable.hpp>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "cdp/browser.hpp"
 #include "engine/replay_plan.hpp"
@@ -24,12 +23,12 @@ namespace footfall::engine {
 
 /// How to replay.
 struct replay_options {
-  double speed = 1.0;            ///< recorded gaps and input timing divided by this
-  int slow_mo_ms = 0;            ///< added to every pause (watching)
-  bool cursor_overlay = false;   ///< draw the pointer in the page (engine/replay_overlay.hpp)
-  std::string target_origin;     ///< replay against this origin; empty: the recorded one
+  double speed = 1.0;           ///< recorded gaps and input timing divided by this
+  int slow_mo_ms = 0;           ///< added to every pause (watching)
+  bool cursor_overlay = false;  ///< draw the pointer in the page (engine/replay_overlay.hpp)
+  std::string target_origin;    ///< replay against this origin; empty: the recorded one
   std::filesystem::path screenshot_dir = ".";  ///< where the first divergence's PNG goes
-  double tolerance_px = 3;       ///< how far outside the element's box a recorded point may be
+  double tolerance_px = 3;  ///< how far outside the element's box a recorded point may be
   std::chrono::milliseconds navigation_timeout{15000};
 };
 
@@ -48,10 +47,10 @@ struct step_result {
 /// The whole replay.
 struct replay_result {
   std::vector<step_result> steps;
-  int total_steps = 0;                   ///< steps planned (a URL divergence stops early)
-  std::optional<int> first_divergence;   ///< index into steps
-  std::optional<std::string> screenshot; ///< PNG of the page at the first divergence
-  int skipped_visits = 0;                ///< popup / new-tab visits (not replayed)
+  int total_steps = 0;                    ///< steps planned (a URL divergence stops early)
+  std::optional<int> first_divergence;    ///< index into steps
+  std::optional<std::string> screenshot;  ///< PNG of the page at the first divergence
+  int skipped_visits = 0;                 ///< popup / new-tab visits (not replayed)
   bool reproduced() const { return !first_divergence; }
 };
 

@@ -1,10 +1,9 @@
 #pragma once
 // Internal to engine/replay*.cpp: the state one replay shares between its loop (replay.cpp) and
 // its per-action steps (replay_steps.cpp).
+#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "engine/actions.hpp"
 #include "engine/page_agent.hpp"
@@ -26,8 +25,8 @@ struct replayer {
   visit_recorder recorder;
   rng r;
   std::uint64_t seed;
-  bool bursts = false;  ///< recorded at pace 0 (recorded_in_bursts)
-  int arrived_visit = 0;         ///< the recorded visit the tab is on now (0: none yet)
+  bool bursts = false;             ///< recorded at pace 0 (recorded_in_bursts)
+  int arrived_visit = 0;           ///< the recorded visit the tab is on now (0: none yet)
   int console_reported_visit = 0;  ///< the visit whose extra console errors were reported
 
   action_context context();

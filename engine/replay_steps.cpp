@@ -2,9 +2,9 @@
 // names, check it against the recorded point and text, and send the same input through the
 // shared actions (engine/actions.hpp) — press() for clicks, move_to() for hovers, wheel() for
 // scrolls — so a replay's input is exactly as real as a run's.
-#include <cmath>
-
 #include <spdlog/spdlog.h>
+
+#include <cmath>
 
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
@@ -27,9 +27,7 @@ void diverge(step_result* res, divergence_kind kind, std::string detail) {
 
 namespace {
 
-std::string comparable_url(const std::string& url) {
-  return strip_credentials(url).substr(0, 500);
-}
+std::string comparable_url(const std::string& url) { return strip_credentials(url).substr(0, 500); }
 
 std::string fmt_point(cdp::point p) {
   return "(" + std::to_string(std::lround(p.x)) + "," + std::to_string(std::lround(p.y)) + ")";
@@ -43,13 +41,13 @@ asio::awaitable<std::optional<element_target>> locate(replayer* s, std::string s
                                                       step_result* res) {
   auto t = co_await s->agent->target(selector, 0.5, 0.5);
   if (!t) {
-    diverge(res, divergence_kind::element_missing, "no visible, enabled element matches " + selector);
+    diverge(res, divergence_kind::element_missing,
+            "no visible, enabled element matches " + selector);
     co_return std::nullopt;
   }
   if (t->selector != selector) {
     // The script offers an overlay's close button when something covers the element.
-    diverge(res, divergence_kind::different_element,
-            selector + " is covered by " + t->selector);
+    diverge(res, divergence_kind::different_element, selector + " is covered by " + t->selector);
     co_return std::nullopt;
   }
   const replay_box box{t->at.x - t->width / 2, t->at.y - t->height / 2, t->width, t->height};
@@ -102,8 +100,8 @@ asio::awaitable<bool> replay_click(replayer* s, replay_step st, step_result* res
     const auto now = comparable_url(co_await s->page.url());
     if (res->matched)
       diverge(res, divergence_kind::different_url,
-              "the click led to " + kind + " (now at " + now + "), recorded " +
-                  *a.navigation_kind + (st.next_url ? " to " + *st.next_url : std::string()));
+              "the click led to " + kind + " (now at " + now + "), recorded " + *a.navigation_kind +
+                  (st.next_url ? " to " + *st.next_url : std::string()));
     co_return true;
   }
   if (out.kind == cdp::navigation_kind::same_document ||
@@ -149,7 +147,8 @@ asio::awaitable<bool> replay_page_load(replayer* s, replay_step st, step_result*
   s->arrived_visit = st.visit_order;
   const auto now = comparable_url(co_await s->page.url());
   if (now != st.page_url) {
-    diverge(res, divergence_kind::different_url, "the tab is at " + now + ", recorded " + st.page_url);
+    diverge(res, divergence_kind::different_url,
+            "the tab is at " + now + ", recorded " + st.page_url);
     co_return true;
   }
   co_return false;
@@ -162,7 +161,8 @@ asio::awaitable<void> replay_type(replayer* s, replay_step st, step_result* res)
   const auto want = a.element_selector.value_or("");
   if (!want.empty() && focused.selector != want) {
     diverge(res, divergence_kind::different_element,
-            "keys would go to " + (focused.selector.empty() ? std::string("nothing") : focused.selector) +
+            "keys would go to " +
+                (focused.selector.empty() ? std::string("nothing") : focused.selector) +
                 ", recorded " + want);
     co_return;
   }

@@ -2,7 +2,6 @@
 #include "storage/replay_queries.hpp"
 
 #include <map>
-
 #include <pqxx/pqxx>
 
 #include "storage/connection_impl.hpp"

@@ -1,12 +1,7 @@
 // footfall replay SESSION_ID: performs a recorded session again (engine/replay.hpp) and reports
 // each step; exit 0 reproduced, 1 diverged (naming the step), 2 bad input, 3 runtime failure.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
-
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <iostream>
-#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,7 +10,11 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
 
 #include "cdp/browser.hpp"
 #include "cdp/launcher.hpp"
@@ -76,15 +75,17 @@ std::optional<replay_flags> parse(const args& a) {
       "where the PNG of the first divergence goes (default .)")(
       "tolerance", po::value(&f.tolerance)->value_name("PX"),
       "how far outside the element a recorded point may lie (default 3)")(
-      "timeout-ms", po::value(&f.timeout_ms)->value_name("MS"), "navigation budget (default 15000)")(
-      "chromium", po::value(&f.chromium)->value_name("PATH"), "Chromium executable");
+      "timeout-ms", po::value(&f.timeout_ms)->value_name("MS"),
+      "navigation budget (default 15000)")("chromium", po::value(&f.chromium)->value_name("PATH"),
+                                           "Chromium executable");
   po::positional_options_description pos;
   pos.add("session", 1);
   po::variables_map vm;
   if (!parse_flags(a, d, pos, vm, synopsis)) return std::nullopt;
   if (!storage::uuid::parse(f.session))
     throw usage_error("SESSION_ID: expected a session id (UUID), got '" + f.session + "'");
-  if (!(f.speed > 0) || f.speed > 1000) throw usage_error("--speed: expected a number in (0, 1000]");
+  if (!(f.speed > 0) || f.speed > 1000)
+    throw usage_error("--speed: expected a number in (0, 1000]");
   if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
   if (f.tolerance < 0) throw usage_error("--tolerance: expected pixels >= 0");
   if (f.timeout_ms <= 0) throw usage_error("--timeout-ms: expected a positive number of ms");
@@ -127,8 +128,8 @@ asio::awaitable<void> wait_enter(stepper* s, int total, engine::replay_step st) 
   std::fflush(stderr);
   if (s->in) {
     boost::system::error_code ec;
-    const auto n = co_await asio::async_read_until(
-        *s->in, asio::dynamic_buffer(s->buf), '\n', asio::redirect_error(asio::use_awaitable, ec));
+    const auto n = co_await asio::async_read_until(*s->in, asio::dynamic_buffer(s->buf), '\n',
+                                                   asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       s->on = false;
       spdlog::info("replay --step: stdin closed; going on without stepping");
@@ -154,9 +155,9 @@ asio::awaitable<void> print_after(int total, cdp::page, engine::step_result r) {
 }
 
 nlohmann::ordered_json step_json(const engine::step_result& r) {
-  nlohmann::ordered_json j{{"step", r.number},          {"visit", r.visit_order},
-                           {"action", r.action},        {"selector", r.selector},
-                           {"matched", r.matched},      {"placeholder", r.placeholder}};
+  nlohmann::ordered_json j{{"step", r.number},     {"visit", r.visit_order},
+                           {"action", r.action},   {"selector", r.selector},
+                           {"matched", r.matched}, {"placeholder", r.placeholder}};
   j["divergence"] = r.kind ? nlohmann::ordered_json(std::string(engine::to_string(*r.kind)))
                            : nlohmann::ordered_json();
   j["detail"] = r.detail;

@@ -1,6 +1,8 @@
 // footfall replay: the pure plan (no browser), then a session recorded by a real run on the
 // fixture site replayed in a real Chromium — proven from the page's side (recorder.js) — and
 // the CLI's exit codes against the unchanged site, a changed one and a bad id.
+#include "engine/replay.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,7 +14,6 @@
 #include "cdp/io_thread.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/engine_fixture.hpp"
-#include "engine/replay.hpp"
 #include "engine/replay_overlay.hpp"
 #include "support/http_server.hpp"
 
@@ -50,7 +51,8 @@ TEST_CASE("engine/replay: plan, origin rewrite, waits and the point-in-box check
   r.pages = {p1, popup, p2};
 
   int skipped = -1;
-  const auto steps = engine::plan_replay(r, "http://127.0.0.1:8000", "http://localhost:9", &skipped);
+  const auto steps =
+      engine::plan_replay(r, "http://127.0.0.1:8000", "http://localhost:9", &skipped);
   CHECK(skipped == 1);  // the popup's visit stays out
   REQUIRE(steps.size() == 6);
   for (int i = 0; i < 6; ++i) CHECK(steps[static_cast<std::size_t>(i)].number == i + 1);
@@ -167,8 +169,9 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("engine/replay: a recorded session replays with the same page-side events; the "
-          "cursor overlay follows the pointer") {
+TEST_CASE(
+    "engine/replay: a recorded session replays with the same page-side events; the "
+    "cursor overlay follows the pointer") {
   test::fresh_database db;
   test::http_server site;
   const auto [id, recorded] = record_session(db, site, 42);
@@ -226,8 +229,9 @@ TEST_CASE("engine/replay: a recorded session replays with the same page-side eve
   }
 }
 
-TEST_CASE("engine/replay: the CLI exits 0 on the unchanged site (stepping through a pipe), 1 "
-          "naming the step when a clicked button is gone, 2 for a bad session id") {
+TEST_CASE(
+    "engine/replay: the CLI exits 0 on the unchanged site (stepping through a pipe), 1 "
+    "naming the step when a clicked button is gone, 2 for a bad session id") {
   test::fresh_database db;
   test::http_server site;
   const auto [id, recorded] = record_session(db, site, 42);
@@ -235,9 +239,8 @@ TEST_CASE("engine/replay: the CLI exits 0 on the unchanged site (stepping throug
   REQUIRE(step > 0);
 
   {  // --step: each action waits for a line; three lines, then stdin ends and the replay goes on
-    const std::string cmd = "printf '\\n\\n\\n' | '" + std::string(FOOTFALL_BINARY) +
-                            "' replay " + id + " --database-url '" + db.url() +
-                            "' --speed 4 --step";
+    const std::string cmd = "printf '\\n\\n\\n' | '" + std::string(FOOTFALL_BINARY) + "' replay " +
+                            id + " --database-url '" + db.url() + "' --speed 4 --step";
     auto p = test::spawn({"/bin/sh", "-c", cmd});
     const auto r = test::wait(p, std::chrono::seconds(180));
     CAPTURE(r.out);
@@ -256,10 +259,14 @@ TEST_CASE("engine/replay: the CLI exits 0 on the unchanged site (stepping throug
     CHECK(prompts_before == 4);
   }
   {  // the clicked element replaced by an empty box of its size: element missing at that step
-    const auto path = engine::parse_url(db.scalar(
-        "SELECT pv.url FROM page_visits pv JOIN actions a ON a.page_visit_id = pv.id WHERE "
-        "pv.session_id='" + id + "' AND a.element_selector = '" + selector +
-        "' ORDER BY pv.visit_order LIMIT 1"))->path;
+    const auto path =
+        engine::parse_url(
+            db.scalar(
+                "SELECT pv.url FROM page_visits pv JOIN actions a ON a.page_visit_id = pv.id WHERE "
+                "pv.session_id='" +
+                id + "' AND a.element_selector = '" + selector +
+                "' ORDER BY pv.visit_order LIMIT 1"))
+            ->path;
     const auto file = test::http_server::default_root() / path.substr(1, path.find('?') - 1);
     const auto original = slurp(file);
     const std::string remove =
@@ -276,8 +283,8 @@ TEST_CASE("engine/replay: the CLI exits 0 on the unchanged site (stepping throug
       return resp;
     });
     const auto shots = std::filesystem::temp_directory_path() / ("ffe-replay-" + id);
-    auto p = test::spawn({FOOTFALL_BINARY, "replay", id, "--database-url", db.url(), "--speed",
-                          "4", "--json", "--screenshot-dir", shots.string()});
+    auto p = test::spawn({FOOTFALL_BINARY, "replay", id, "--database-url", db.url(), "--speed", "4",
+                          "--json", "--screenshot-dir", shots.string()});
     const auto r = test::wait(p, std::chrono::seconds(180));
     CAPTURE(r.err.substr(0, 3000));
     CAPTURE(selector);
@@ -293,8 +300,8 @@ TEST_CASE("engine/replay: the CLI exits 0 on the unchanged site (stepping throug
     std::filesystem::remove_all(shots);
   }
   {  // unknown and malformed ids
-    auto p = test::spawn({FOOTFALL_BINARY, "replay", storage::uuid::v7().str(), "--database-url",
-                          db.url()});
+    auto p = test::spawn(
+        {FOOTFALL_BINARY, "replay", storage::uuid::v7().str(), "--database-url", db.url()});
     const auto r = test::wait(p, std::chrono::seconds(60));
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no session") != std::string::npos);
