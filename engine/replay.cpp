@@ -97,6 +97,7 @@ asio::awaitable<replay_result> replay_session(std::shared_ptr<cdp::browser> b,
   const std::string to_origin = o.target_origin.empty() ? from_origin : o.target_origin;
   const auto steps = plan_replay(rec, from_origin, to_origin, &out.skipped_visits);
   out.total_steps = static_cast<int>(steps.size());
+  for (const auto& st : steps) out.recorded += st.gap;
 
   const auto seed = std::hash<std::string>{}(rec.session.id.str());
   replayer s(o, storage::uuid::v7(), seed);
@@ -106,6 +107,7 @@ asio::awaitable<replay_result> replay_session(std::shared_ptr<cdp::browser> b,
   try {
     co_await open_tab(&s, b, rec.session, ctx);
     auto last_start = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> first_start;
     int overlay_visit = 0;  // the visit whose document last had the overlay placed
     for (const auto& st : steps) {
       if (st.action.type != storage::action_type::page_unload) {
@@ -119,6 +121,8 @@ asio::awaitable<replay_result> replay_session(std::shared_ptr<cdp::browser> b,
         }
       }
       last_start = std::chrono::steady_clock::now();
+      if (!first_start) first_start = last_start;
+      out.replayed = std::chrono::duration_cast<milliseconds>(last_start - *first_start);
       step_result res;
       res.number = st.number;
       res.visit_order = st.visit_order;

@@ -51,6 +51,8 @@ struct replay_result {
   std::optional<int> first_divergence;    ///< index into steps
   std::optional<std::string> screenshot;  ///< PNG of the page at the first divergence
   int skipped_visits = 0;                 ///< popup / new-tab visits (not replayed)
+  std::chrono::milliseconds recorded{0};  ///< first to last recorded step start
+  std::chrono::milliseconds replayed{0};  ///< first to last replayed step start
   bool reproduced() const { return !first_divergence; }
 };
 

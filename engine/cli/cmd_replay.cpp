@@ -172,6 +172,8 @@ int report(const replay_flags& f, const engine::replay_result& res) {
                              {"reproduced", res.reproduced()},
                              {"total_steps", res.total_steps},
                              {"steps_replayed", res.steps.size()},
+                             {"recorded_ms", res.recorded.count()},
+                             {"replayed_ms", res.replayed.count()},
                              {"skipped_popup_visits", res.skipped_visits}};
     j["first_divergence"] = first ? step_json(*first) : nlohmann::ordered_json();
     j["screenshot"] = res.screenshot ? nlohmann::ordered_json(*res.screenshot) : nullptr;
@@ -189,7 +191,8 @@ int report(const replay_flags& f, const engine::replay_result& res) {
                   first->selector.c_str(), std::string(engine::to_string(*first->kind)).c_str(),
                   first->detail.c_str());
     else
-      std::printf("reproduced: %d steps matched\n", res.total_steps);
+      std::printf("reproduced: %d steps matched in %.1f s (recorded: %.1f s)\n", res.total_steps,
+                  res.replayed.count() / 1000.0, res.recorded.count() / 1000.0);
   }
   return first ? verdict_failed : ok;
 }

@@ -258,6 +258,19 @@ TEST_CASE(
       ++prompts_before;
     CHECK(prompts_before == 4);
   }
+  {  // --target-url: the same site on another origin (localhost instead of 127.0.0.1)
+    const auto other = "http://localhost:" + std::to_string(site.port());
+    auto p = test::spawn({FOOTFALL_BINARY, "replay", id, "--database-url", db.url(), "--speed", "4",
+                          "--json", "--target-url", other});
+    const auto r = test::wait(p, std::chrono::seconds(180));
+    CAPTURE(r.err.substr(0, 3000));
+    CHECK(r.exit_code == 0);
+    const auto j = json::parse(r.out);
+    CAPTURE(j["first_divergence"].dump());
+    CHECK(j["reproduced"] == true);
+    MESSAGE("replay of " << j["total_steps"] << " steps at --speed 4: " << j["replayed_ms"]
+                         << " ms (recorded at pace 0: " << j["recorded_ms"] << " ms)");
+  }
   {  // the clicked element replaced by an empty box of its size: element missing at that step
     const auto path =
         engine::parse_url(
@@ -298,6 +311,11 @@ TEST_CASE(
     REQUIRE(j["screenshot"].is_string());
     CHECK(slurp(j["screenshot"].get<std::string>()).substr(1, 3) == "PNG");
     std::filesystem::remove_all(shots);
+  }
+  {  // a browser that cannot start is a runtime failure
+    auto p = test::spawn({FOOTFALL_BINARY, "replay", id, "--database-url", db.url(), "--chromium",
+                          "/nonexistent/chromium"});
+    CHECK(test::wait(p, std::chrono::seconds(60)).exit_code == 3);
   }
   {  // unknown and malformed ids
     auto p = test::spawn(
