@@ -230,8 +230,9 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "engine/replay: the CLI exits 0 on the unchanged site (stepping through a pipe), 1 "
-    "naming the step when a clicked button is gone, 2 for a bad session id") {
+    "engine/replay: the CLI exits 0 on the unchanged site (stepping through a pipe, or on another "
+    "origin), 1 naming the step when a clicked button is gone or a new console error shows, 2 "
+    "for a bad session id, 3 when the browser cannot start") {
   test::fresh_database db;
   test::http_server site;
   const auto [id, recorded] = record_session(db, site, 42);
@@ -310,6 +311,31 @@ TEST_CASE(
     CHECK(j["first_divergence"]["selector"] == selector);
     REQUIRE(j["screenshot"].is_string());
     CHECK(slurp(j["screenshot"].get<std::string>()).substr(1, 3) == "PNG");
+
+    // The same page, unchanged but for one more console error as it loads: a console_error
+    // divergence at the step that arrived on it (its page_load).
+    auto noisy = original;
+    noisy.replace(noisy.rfind("</body>"), 7,
+                  "<script>console.error('replay test: a new error')</script></body>");
+    site.handle(path.substr(0, path.find('?')), [noisy](const test::http_request&) {
+      test::http_response resp;
+      resp.body = noisy;
+      return resp;
+    });
+    const auto visit = std::stoi(db.scalar(
+        "SELECT min(pv.visit_order) FROM page_visits pv JOIN actions a ON a.page_visit_id = pv.id "
+        "WHERE pv.session_id='" +
+        id + "' AND a.element_selector = '" + selector + "'"));
+    auto q = test::spawn({FOOTFALL_BINARY, "replay", id, "--database-url", db.url(), "--speed", "4",
+                          "--json", "--screenshot-dir", shots.string()});
+    const auto rq = test::wait(q, std::chrono::seconds(180));
+    CAPTURE(rq.err.substr(0, 3000));
+    CHECK(rq.exit_code == 1);
+    const auto jq = json::parse(rq.out);
+    REQUIRE(jq["first_divergence"].is_object());
+    CHECK(jq["first_divergence"]["divergence"] == "console_error");
+    CHECK(jq["first_divergence"]["visit"] == visit);
+    CHECK(jq["first_divergence"]["action"] == "page_load");
     std::filesystem::remove_all(shots);
   }
   {  // a browser that cannot start is a runtime failure
