@@ -242,6 +242,27 @@ asio::awaitable<void> replay_scroll(replayer* s, replay_step st) {
     const cdp::point at{static_cast<double>(*a.x), static_cast<double>(*a.y)};
     if (!(s->page.mouse().position == at)) co_await move_to(c, at, 200);
   }
+  // The device's recorded notches (input_timing.deltas), spread over the recorded gesture's
+  // length: the page sees as many wheel events with the same deltas. Rows without them (older
+  // recordings) get one gesture of the total through the shared wheel action.
+  std::vector<double> deltas;
+  if (a.input_timing) {
+    const auto j = nlohmann::json::parse(*a.input_timing, nullptr, false);
+    if (j.is_object() && j.contains("deltas") && j["deltas"].is_array())
+      for (const auto& d : j["deltas"])
+        if (d.is_number()) deltas.push_back(d.get<double>());
+  }
+  if (!deltas.empty()) {
+    const double each = deltas.size() > 1 && s->o.speed > 0
+                            ? a.duration_ms / s->o.speed / static_cast<double>(deltas.size() - 1)
+                            : 0;
+    for (std::size_t i = 0; i < deltas.size(); ++i) {
+      if (i > 0 && each >= 1) co_await cdp::sleep_for(milliseconds(static_cast<long>(each)));
+      co_await cdp::wheel(s->page, 0, deltas[i]);
+    }
+    s->agent->input_pending();
+    co_return;
+  }
   int delta = 0;
   try {
     delta = std::stoi(a.input_value.value_or("0"));

@@ -127,11 +127,12 @@ boost::asio::awaitable<void> read_overlay(cdp::page p, engine::step_result r,
 
 /// Records one session of the busy persona on `site` and returns its id and its page events.
 std::pair<std::string, json> record_session(test::fresh_database& db, test::http_server& site,
-                                            std::uint64_t seed) {
+                                            std::uint64_t seed, double pace = 0) {
   const auto camp = test::make_campaign(db.url(), test::busy_persona("replayed"),
                                         site.url("/journey/index.html"), 1, 1, seed);
   test::recorder_log log;
   auto o = test::test_run_options(db.url(), 1);
+  o.pace = pace;
   o.before_close = test::read_recorder(&log);
   const auto summary = engine::run_campaign(camp.id, o, true);
   REQUIRE(summary.campaign_status == storage::campaign_status::completed);
@@ -169,12 +170,14 @@ std::string slurp(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE(
-    "engine/replay: a recorded session replays with the same page-side events; the "
-    "cursor overlay follows the pointer") {
+namespace {
+
+/// Records a session at `pace`, replays it in process with the cursor overlay on, and checks
+/// every step matched, the page saw the same input and the overlay followed the pointer.
+void record_and_replay(double pace, std::uint64_t seed) {
   test::fresh_database db;
   test::http_server site;
-  const auto [id, recorded] = record_session(db, site, 42);
+  const auto [id, recorded] = record_session(db, site, seed, pace);
   const auto want = page_events(recorded);
   REQUIRE(want.size() >= 3);
 
@@ -227,6 +230,20 @@ TEST_CASE(
     CHECK(drawn.x == doctest::Approx(pointer.x).epsilon(0.01));
     CHECK(drawn.y == doctest::Approx(pointer.y).epsilon(0.01));
   }
+}
+
+}  // namespace
+
+TEST_CASE(
+    "engine/replay: a recorded session replays with the same page-side events; the "
+    "cursor overlay follows the pointer") {
+  record_and_replay(0, 42);
+}
+
+TEST_CASE(
+    "engine/replay: a session recorded at a person's pace (human paths, wheel notches, "
+    "key timing) replays with the same page-side events") {
+  record_and_replay(1, 42);
 }
 
 TEST_CASE(
