@@ -235,7 +235,7 @@ void record_and_replay(double pace, std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE(
-    "engine/replay: a recorded session replays with the same page-side events; the "
+    "engine/replay: a recorded session replays with the same page-side events, and the "
     "cursor overlay follows the pointer") {
   record_and_replay(0, 42);
 }
