@@ -92,8 +92,15 @@ asio::awaitable<double> press_buttons(action_context c, cdp::mouse_button button
 
 }  // namespace
 
-asio::awaitable<void> move_to(action_context c, cdp::point to, double width) {
-  co_await move_path(c, to, width);
+asio::awaitable<std::vector<mouse_step>> move_to(action_context c, cdp::point to, double width) {
+  co_return co_await move_path(c, to, width);
+}
+
+asio::awaitable<void> hover_over(action_context c, element_target t) {
+  const auto& m = c.page.mouse().position;
+  const point from{m.x, m.y};
+  const auto path = co_await move_path(c, t.at, t.width > 0 ? t.width : 20);
+  c.recorder->set_input_timing(pointer_timing_json({t.aim.x, t.aim.y}, path, from).dump());
 }
 
 asio::awaitable<element_target> press(action_context c, element_target t, cdp::mouse_button button,
@@ -245,7 +252,7 @@ asio::awaitable<element_target> click_named(action_context c, std::string select
 asio::awaitable<void> hover(action_context c, std::string selector) {
   const auto t = co_await named(c, selector);
   const action_clock clock;
-  co_await move_to(c, t.at, t.width);
+  co_await hover_over(c, t);
   c.recorder->record(action_type::hover, &t, clock);
 }
 

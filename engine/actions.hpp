@@ -43,7 +43,12 @@ boost::asio::awaitable<void> run_actions(action_context c, std::vector<action> s
 /// Sleeps a paced human duration (plus slow-mo).
 boost::asio::awaitable<void> pause(action_context c, double human_ms);
 /// Moves the pointer to `to` along a human path for a target `width` wide (one event at pace 0).
-boost::asio::awaitable<void> move_to(action_context c, cdp::point to, double width);
+/// Returns the path (for actions.input_timing).
+boost::asio::awaitable<std::vector<mouse_step>> move_to(action_context c, cdp::point to,
+                                                        double width);
+/// Moves over `t` and sets the hover row's input_timing: where in the element and the path
+/// (human_dispatch.hpp pointer_timing_json), as a click's has.
+boost::asio::awaitable<void> hover_over(action_context c, element_target t);
 /// Aim, then check: moves to the target, asks the page what is under the pointer, re-aims when
 /// the layout moved the element (twice at most), then presses `count` times. Returns the
 /// element that was really under the pointer at press time, which is what must be recorded.

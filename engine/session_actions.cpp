@@ -122,7 +122,7 @@ asio::awaitable<bool> do_hover(action_context c) {
     const auto hit = co_await press(c, *target);
     c.recorder->record(action_type::click, &hit, clock);
   } else {
-    co_await move_to(c, target->at, target->width);
+    co_await hover_over(c, *target);
     c.recorder->record(action_type::hover, &*target, clock);
   }
   co_await pause(c, c.r->lognormal(400, 0.5));  // lingering is what makes it a hover
@@ -196,11 +196,24 @@ asio::awaitable<bool> do_drag(action_context c) {
   const auto target = co_await pick(c, pick_kind::drag);
   if (!target || target->dismiss || !target->drag_to) co_return false;
   const action_clock clock;
-  co_await move_to(c, target->at, target->width);
+  const auto& m = c.page.mouse().position;
+  const point from{m.x, m.y};
+  const auto path = co_await move_to(c, target->at, target->width);
   cdp::drag_options o;
   o.steps = c.pace > 0 ? 12 : 3;
   o.step_delay = milliseconds(static_cast<long>(paced(25, c.pace)));
+  const auto pressed = std::chrono::steady_clock::now();
   co_await cdp::drag(c.page, target->at, *target->drag_to, o);
+  // Like a click's: the approach path and where in the element; "hold" is press to release (the
+  // drag itself), "drag" its moves and distance.
+  const double hold =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pressed).count();
+  auto timing = click_timing_json(hold, {target->aim.x, target->aim.y}, path, from);
+  timing["drag"] = {{"steps", o.steps},
+                    {"step_ms", o.step_delay.count()},
+                    {"distance", std::lround(std::hypot(target->drag_to->x - target->at.x,
+                                                        target->drag_to->y - target->at.y))}};
+  c.recorder->set_input_timing(timing.dump());
   c.recorder->record(action_type::drag_and_drop, &*target, clock, target->drop_selector);
   co_return true;
 }

@@ -279,6 +279,18 @@ TEST_CASE("actions: drag and drop reaches a real HTML5 drop zone and moves a ran
     if (a.type == storage::action_type::drag_and_drop) drops.insert(a.input_value.value_or(""));
   CHECK(drops.count("#dropzone") == 1);
   CHECK(drops.count("#volume") == 1);
+  // Each drag row carries its input timing like a click: placement, approach path, press to
+  // release, and the drag's own moves.
+  for (const auto& a : rows) {
+    if (a.type != storage::action_type::drag_and_drop) continue;
+    REQUIRE(a.input_timing);
+    const auto t = json::parse(*a.input_timing);
+    CHECK(t["hold"].get<long>() >= 0);
+    CHECK(t["fx"].get<double>() > 0);
+    CHECK(t["path"]["points"].get<int>() >= 1);
+    CHECK(t["drag"]["steps"] == 3);
+    CHECK(t["drag"]["distance"].get<long>() > 0);
+  }
   const json dropped = l.eval("__footfallRecorder.events('drop')");
   REQUIRE(!dropped.empty());
   for (const auto& e : dropped) CHECK(e["isTrusted"] == true);
@@ -372,4 +384,21 @@ TEST_CASE("actions: a target that no wheel can bring into view fails clearly, af
   CHECK(std::count_if(rows.begin(), rows.end(), [](const auto& a) {
           return a.type == storage::action_type::scroll_to_element;
         }) == engine::max_reveal_gestures);
+}
+
+TEST_CASE("actions: a hover row carries its input timing (placement and pointer path)") {
+  layer l("/scrollers.html");
+  l.run(engine::hover(l.ctx(), "#title"));
+  const auto rows = l.finish();
+  const auto hover = std::find_if(rows.begin(), rows.end(), [](const auto& a) {
+    return a.type == storage::action_type::hover;
+  });
+  REQUIRE(hover != rows.end());
+  REQUIRE(hover->input_timing);
+  const auto t = json::parse(*hover->input_timing);
+  CHECK(t["fx"].get<double>() > 0);
+  CHECK(t["fx"].get<double>() < 1);
+  CHECK(t["path"]["points"] == 1);  // pace 0: one move
+  CHECK(!t.contains("hold"));
+  CHECK(l.eval("__footfallRecorder.count('mousemove')").get<int>() >= 1);
 }
