@@ -168,7 +168,11 @@ asio::awaitable<revealed> reveal(action_context c, target_query ask) {
       co_return revealed{std::nullopt, true};
     }
     co_await wheel_towards(c, *t);
-    if (!c.fast()) co_await pause(c, c.r->lognormal(250, 0.4));  // finding it again
+    // Finding it again: the hand is still on the wheel, so no resting drift (pause()'s jitter)
+    // between the gesture and the move to the target.
+    if (!c.fast())
+      co_await cdp::sleep_for(
+          milliseconds(static_cast<long>(paced(c.r->lognormal(250, 0.4), c.pace) + c.slow_mo_ms)));
   }
 }
 
