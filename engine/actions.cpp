@@ -13,6 +13,8 @@
 
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 namespace footfall::engine {
 
 namespace asio = boost::asio;
@@ -90,8 +92,15 @@ asio::awaitable<double> press_buttons(action_context c, cdp::mouse_button button
 
 }  // namespace
 
-asio::awaitable<void> move_to(action_context c, cdp::point to, double width) {
-  co_await move_path(c, to, width);
+asio::awaitable<std::vector<mouse_step>> move_to(action_context c, cdp::point to, double width) {
+  co_return co_await move_path(c, to, width);
+}
+
+asio::awaitable<void> hover_over(action_context c, element_target t) {
+  const auto& m = c.page.mouse().position;
+  const point from{m.x, m.y};
+  const auto path = co_await move_path(c, t.at, t.width > 0 ? t.width : 20);
+  c.recorder->set_input_timing(pointer_timing_json({t.aim.x, t.aim.y}, path, from).dump());
 }
 
 asio::awaitable<element_target> press(action_context c, element_target t, cdp::mouse_button button,
@@ -128,9 +137,43 @@ asio::awaitable<element_target> press(action_context c, element_target t, cdp::m
   co_return t;
 }
 
-void note_scroll_into_view(action_context c, const element_target& t, const action_clock& clock) {
-  if (t.scrolled && !t.selector.empty())
-    c.recorder->record(action_type::scroll_to_element, &t, clock);
+namespace {
+
+/// One wheel gesture towards an out-of-view target: the pointer goes over the container that
+/// must scroll (a hand moves to a list before wheeling it), then the device's wheel events.
+asio::awaitable<void> wheel_towards(action_context c, const element_target t) {
+  const action_clock clock;
+  const auto& m = c.page.mouse().position;
+  if (t.wheel_at && std::hypot(t.wheel_at->x - m.x, t.wheel_at->y - m.y) > 3)
+    co_await move_to(c, *t.wheel_at, 100);
+  const auto by = *t.scroll_by;
+  c.recorder->set_input_timing((co_await human_scroll(c, by.x, by.y)).dump());
+  // The row names the element scrolled to; x/y are where the wheel was (what the page saw) and
+  // input_value the vertical delta, like a scroll row's (a number: nothing to redact, even when
+  // the element is a secret field).
+  auto& row = c.recorder->record_at(action_type::scroll_to_element, c.page.mouse().position, clock,
+                                    std::to_string(static_cast<int>(std::round(by.y))));
+  row.element_selector = t.selector;
+  if (!t.secret) row.element_text = t.text;
+}
+
+}  // namespace
+
+asio::awaitable<revealed> reveal(action_context c, target_query ask) {
+  for (int gestures = 0;; ++gestures) {
+    auto t = co_await ask();
+    if (!t || !t->scroll_by) co_return revealed{std::move(t), false};
+    if (gestures == max_reveal_gestures) {
+      spdlog::debug("{}: still out of view after {} wheel gestures", t->selector, gestures);
+      co_return revealed{std::nullopt, true};
+    }
+    co_await wheel_towards(c, *t);
+    // Finding it again: the hand is still on the wheel, so no resting drift (pause()'s jitter)
+    // between the gesture and the move to the target.
+    if (!c.fast())
+      co_await cdp::sleep_for(
+          milliseconds(static_cast<long>(paced(c.r->lognormal(250, 0.4), c.pace) + c.slow_mo_ms)));
+  }
 }
 
 asio::awaitable<void> open_page(action_context c, std::string url, milliseconds timeout) {
@@ -172,18 +215,37 @@ asio::awaitable<void> wheel(action_context c, double delta_y) {
 
 namespace {
 
+/// A target that names a selector; throws element_not_found (saying why) when there is none.
+element_target found(revealed r, const std::string& selector) {
+  if (r.out_of_reach)
+    throw cdp::element_not_found(selector + " (still out of view after " +
+                                 std::to_string(max_reveal_gestures) + " wheel gestures)");
+  if (!r.target) throw cdp::element_not_found(selector);
+  return std::move(*r.target);
+}
+
 asio::awaitable<element_target> named(action_context c, std::string selector) {
   const auto aim = click_fraction(*c.r);
-  auto t = co_await c.agent->target(selector, aim.x, aim.y);
-  if (!t) throw cdp::element_not_found(selector);
-  t->aim = {aim.x, aim.y};
-  co_return *t;
+  page_agent* agent = c.agent;
+  // A named query, not a temporary in the co_await expression: g++ 12 destroys such a lambda
+  // temporary twice (GCC bug 100611).
+  target_query ask = [agent, selector, aim] { return agent->target(selector, aim.x, aim.y); };
+  auto t = found(co_await reveal(c, std::move(ask)), selector);
+  t.aim = {aim.x, aim.y};
+  co_return t;
+}
+
+/// depart/depart_to as a target query: the link, with the page's facts kept in `facts`.
+asio::awaitable<std::optional<element_target>> link_of(boost::asio::awaitable<departure> d,
+                                                       page_facts* facts) {
+  auto dep = co_await std::move(d);
+  *facts = std::move(dep.facts);
+  co_return std::move(dep.link);
 }
 
 asio::awaitable<element_target> click_named(action_context c, std::string selector) {
-  const action_clock clock;
   auto t = co_await named(c, selector);
-  note_scroll_into_view(c, t, clock);
+  const action_clock clock;
   const auto hit = co_await press(c, t);
   c.recorder->record(action_type::click, &hit, clock);
   co_return hit;
@@ -192,10 +254,9 @@ asio::awaitable<element_target> click_named(action_context c, std::string select
 }  // namespace
 
 asio::awaitable<void> hover(action_context c, std::string selector) {
-  const action_clock clock;
   const auto t = co_await named(c, selector);
-  note_scroll_into_view(c, t, clock);
-  co_await move_to(c, t.at, t.width);
+  const action_clock clock;
+  co_await hover_over(c, t);
   c.recorder->record(action_type::hover, &t, clock);
 }
 
@@ -216,43 +277,50 @@ asio::awaitable<void> type_into(action_context c, std::string selector, std::str
 }
 
 asio::awaitable<void> follow(action_context c, std::string selector, milliseconds timeout) {
-  const action_clock clock;
   const auto aim = click_fraction(*c.r);
-  auto dep = co_await c.agent->depart_to(selector, aim.x, aim.y);
-  if (!dep.link) throw cdp::element_not_found(selector);
-  dep.link->aim = {aim.x, aim.y};
-  note_scroll_into_view(c, *dep.link, clock);
+  page_agent* agent = c.agent;
+  page_facts facts;
+  target_query ask = [agent, selector, aim, &facts] {
+    return link_of(agent->depart_to(selector, aim.x, aim.y), &facts);
+  };
+  auto link = found(co_await reveal(c, std::move(ask)), selector);
+  link.aim = {aim.x, aim.y};
+  const action_clock clock;
   cdp::navigation_watch watch(c.page);
-  const auto hit = co_await press(c, *dep.link);
+  const auto hit = co_await press(c, link);
   c.recorder->record(action_type::click, &hit, clock);
   c.navigation_timeout = timeout;
   const auto out = co_await settle_click(c, std::move(watch));
-  co_await follow_outcome(c, out, &dep.facts);
+  co_await follow_outcome(c, out, &facts);
 }
 
 asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexes,
                                   milliseconds timeout) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     const auto aim = click_fraction(*c.r);  // where in the link (human_input.hpp)
+    page_agent* agent = c.agent;
+    page_facts facts;
+    target_query ask = [agent, link_indexes, aim, &facts] {
+      return link_of(agent->depart(link_indexes, aim.x, aim.y), &facts);
+    };
+    auto link = (co_await reveal(c, std::move(ask))).target;
+    if (!link) co_return false;
+    link->aim = {aim.x, aim.y};
     const action_clock clock;
-    auto dep = co_await c.agent->depart(link_indexes, aim.x, aim.y);
-    if (!dep.link) co_return false;
-    dep.link->aim = {aim.x, aim.y};
-    note_scroll_into_view(c, *dep.link, clock);
-    if (dep.link->dismiss) {
+    if (link->dismiss) {
       // An overlay covered the links: close it with its own button, then try again.
-      const auto hit = co_await press(c, *dep.link);
+      const auto hit = co_await press(c, *link);
       c.recorder->record(action_type::click, &hit, clock);
       continue;
     }
     cdp::navigation_watch watch(c.page);
-    const auto hit = co_await press(c, *dep.link);
+    const auto hit = co_await press(c, *link);
     c.recorder->record(action_type::click, &hit, clock);
     // A link may not navigate (a script cancels it, an SPA routes it, it opens a tab, the list
     // moved under the pointer, the server hangs): whatever it did, the session goes on.
     c.navigation_timeout = timeout;
     const auto out = co_await settle_click(c, std::move(watch));
-    co_await follow_outcome(c, out, &dep.facts);
+    co_await follow_outcome(c, out, &facts);
     co_return true;
   }
   co_return false;

@@ -43,15 +43,32 @@ boost::asio::awaitable<void> run_actions(action_context c, std::vector<action> s
 /// Sleeps a paced human duration (plus slow-mo).
 boost::asio::awaitable<void> pause(action_context c, double human_ms);
 /// Moves the pointer to `to` along a human path for a target `width` wide (one event at pace 0).
-boost::asio::awaitable<void> move_to(action_context c, cdp::point to, double width);
+/// Returns the path (for actions.input_timing).
+boost::asio::awaitable<std::vector<mouse_step>> move_to(action_context c, cdp::point to,
+                                                        double width);
+/// Moves over `t` and sets the hover row's input_timing: where in the element and the path
+/// (human_dispatch.hpp pointer_timing_json), as a click's has.
+boost::asio::awaitable<void> hover_over(action_context c, element_target t);
 /// Aim, then check: moves to the target, asks the page what is under the pointer, re-aims when
 /// the layout moved the element (twice at most), then presses `count` times. Returns the
 /// element that was really under the pointer at press time, which is what must be recorded.
 boost::asio::awaitable<element_target> press(action_context c, element_target t,
                                              cdp::mouse_button button = cdp::mouse_button::left,
                                              int count = 1);
-/// Records scroll_to_element when the script had to scroll `t` into view first.
-void note_scroll_into_view(action_context c, const element_target& t, const action_clock& clock);
+/// A question to the page agent for one target (pick, target, depart...), asked again after
+/// each scroll.
+using target_query = std::function<boost::asio::awaitable<std::optional<element_target>>()>;
+/// What reveal found: the target in view, none, or one still out of view after the last gesture.
+struct revealed {
+  std::optional<element_target> target;
+  bool out_of_reach = false;  ///< still out of view after max_reveal_gestures
+};
+inline constexpr int max_reveal_gestures = 5;
+/// Asks `ask`; while the answer is out of view (element_target::scroll_by), moves the pointer
+/// over the scroll container, wheels it with the session's device (one wheel event at pace 0),
+/// records a scroll_to_element row (input_timing: device and deltas) and asks again — at most
+/// max_reveal_gestures times. The page script never scrolls by itself (issue 11).
+boost::asio::awaitable<revealed> reveal(action_context c, target_query ask);
 
 /// Loads `url`, waits for its load event and starts its visit.
 boost::asio::awaitable<void> open_page(action_context c, std::string url,

@@ -109,6 +109,25 @@ bool valid_http_url(const std::string& u) {
          u[scheme_end + 3] != '/';
 }
 
+/// A string field with a fixed set of values; absent leaves `out` as it is.
+void one_of(reader& r, const char* key, std::string& out, const std::set<std::string>& allowed) {
+  if (!r.has(key)) {
+    r.mark(key);
+    return;
+  }
+  const auto v = r.text(key, false, 20, out);
+  if (!allowed.count(v)) {
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
+    r.fail(key, "expected one of " + list);
+  } else {
+    out = v;
+  }
+}
+
+const std::set<std::string> input_devices{"wheel", "touchpad", "mixed"};
+const std::set<std::string> typing_skills{"novice", "average", "expert", "mixed"};
+
 storage::persona read_persona(reader& r) {
   storage::persona p;
   p.name = r.text("name", true, 100);
@@ -127,6 +146,9 @@ storage::persona read_persona(reader& r) {
   p.scroll_probability = r.probability("scroll_probability", p.scroll_probability);
   p.click_probability = r.probability("click_probability", p.click_probability);
   p.typing_probability = r.probability("typing_probability", p.typing_probability);
+  // The visitor's hardware and skill (engine/human_dispatch.hpp); a campaign may override them.
+  one_of(r, "input_device", p.input_device, input_devices);
+  one_of(r, "typing_skill", p.typing_skill, typing_skills);
   r.mark("id");
   return p;
 }
@@ -178,18 +200,9 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
     else
       s.pace = v.get<double>();
   }
-  const auto one_of = [&r](const char* key, std::string& out, std::set<std::string> allowed) {
-    const auto v = r.text(key, false, 20, out);
-    if (!allowed.count(v)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
-      r.fail(key, "expected one of " + list);
-    } else {
-      out = v;
-    }
-  };
-  one_of("input_device", s.input_device, {"wheel", "touchpad", "mixed"});
-  one_of("typing_skill", s.typing_skill, {"novice", "average", "expert", "mixed"});
+  // Overrides of the persona's input_device / typing_skill (absent: the persona's).
+  one_of(r, "input_device", s.input_device, input_devices);
+  one_of(r, "typing_skill", s.typing_skill, typing_skills);
 }
 
 }  // namespace
@@ -222,8 +235,8 @@ nlohmann::json campaign_settings::to_json() const {
   j["navigation_timeout_ms"] = navigation_timeout_ms;
   j["lease_s"] = lease_s;
   j["max_attempts"] = max_attempts;
-  j["input_device"] = input_device;
-  j["typing_skill"] = typing_skill;
+  if (!input_device.empty()) j["input_device"] = input_device;
+  if (!typing_skill.empty()) j["typing_skill"] = typing_skill;
   return j;
 }
 
@@ -348,7 +361,9 @@ json persona_to_json(const storage::persona& p) {
          {"actions_per_page_max", p.actions_per_page_max},
          {"scroll_probability", p.scroll_probability},
          {"click_probability", p.click_probability},
-         {"typing_probability", p.typing_probability}};
+         {"typing_probability", p.typing_probability},
+         {"input_device", p.input_device},
+         {"typing_skill", p.typing_skill}};
   if (!p.id.is_nil()) j["id"] = p.id.str();
   return j;
 }

@@ -48,11 +48,17 @@ struct campaign_settings {
   int navigation_timeout_ms = 30000;
   int lease_s = 30;       ///< a claimed session's lease (renewed by heartbeat), seconds
   int max_attempts = 3;   ///< attempts before a session whose worker keeps getting lost fails
-  /// How visitors scroll: "wheel" (100 px notches), "touchpad" (small deltas with momentum) or
-  /// "mixed" (drawn per session, 70 % wheel). engine/human_dispatch.hpp.
-  std::string input_device = "mixed";
-  /// How visitors type: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
-  std::string typing_skill = "mixed";
+  /// Overrides the persona's input_device / typing_skill (same values) for every session;
+  /// empty: each persona's own.
+  std::string input_device;
+  std::string typing_skill;
+  /// What a session of persona `p` scrolls with and how it types.
+  std::string device_for(const storage::persona& p) const {
+    return input_device.empty() ? p.input_device : input_device;
+  }
+  std::string skill_for(const storage::persona& p) const {
+    return typing_skill.empty() ? p.typing_skill : typing_skill;
+  }
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

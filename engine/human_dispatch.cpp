@@ -72,6 +72,13 @@ nlohmann::json typing_timing_json(const std::vector<planned_key>& keys) {
 
 nlohmann::json click_timing_json(double hold_ms, point fraction,
                                  const std::vector<mouse_step>& path, point from) {
+  auto j = pointer_timing_json(fraction, path, from);
+  j["hold"] = std::lround(hold_ms);
+  return j;
+}
+
+nlohmann::json pointer_timing_json(point fraction, const std::vector<mouse_step>& path,
+                                   point from) {
   double len = 0;
   point prev = from;
   for (const auto& s : path) {
@@ -81,8 +88,7 @@ nlohmann::json click_timing_json(double hold_ms, point fraction,
   const double straight = std::hypot(prev.x - from.x, prev.y - from.y);
   nlohmann::json path_j = {{"points", path.size()}};
   if (straight >= 1) path_j["ratio"] = std::round(len / straight * 1000) / 1000;
-  return {{"hold", std::lround(hold_ms)},
-          {"fx", std::round(fraction.x * 1000) / 1000},
+  return {{"fx", std::round(fraction.x * 1000) / 1000},
           {"fy", std::round(fraction.y * 1000) / 1000},
           {"path", path_j}};
 }

@@ -42,6 +42,10 @@ boost::asio::awaitable<void> play_wheel(cdp::page p, std::vector<wheel_step> ste
 /// actions.input_timing of a typing burst: {"holds":[ms...],"gaps":[ms...]}.
 nlohmann::json typing_timing_json(const std::vector<planned_key>& keys);
 
+/// actions.input_timing of a pointer movement onto an element (a hover):
+/// {"fx":f,"fy":f,"path":{"points":n,"ratio":r}}.
+nlohmann::json pointer_timing_json(point fraction, const std::vector<mouse_step>& path, point from);
+
 /// actions.input_timing of a click: {"hold":ms,"fx":f,"fy":f,"path":{"points":n,"ratio":r}}
 /// (fx/fy: where in the element, as fractions; ratio: path length / straight distance).
 nlohmann::json click_timing_json(double hold_ms, point fraction,

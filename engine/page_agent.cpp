@@ -47,7 +47,8 @@ std::optional<element_target> parse_target(const json& j) {
   t.at = {j["x"].get<double>(), j.value("y", 0.0)};
   t.width = j.value("w", 0.0);
   t.height = j.value("h", 0.0);
-  t.scrolled = j.value("scrolled", false);
+  t.scroll_by = point_of(j.value("scroll_by", json()));
+  t.wheel_at = point_of(j.value("over", json()));
   t.dismiss = j.value("dismiss", false);
   t.secret = j.value("secret", false);
   t.in_frame = j.value("frame", false);
@@ -59,6 +60,12 @@ std::optional<element_target> parse_target(const json& j) {
     t.drag_to = cdp::point{(*to)[0].get<double>(), (*to)[1].get<double>()};
   t.drop_selector = str(j, "toSelector");
   return t;
+}
+
+std::optional<cdp::point> point_of(const json& j) {
+  if (!j.is_array() || j.size() != 2 || !j[0].is_number() || !j[1].is_number())
+    return std::nullopt;
+  return cdp::point{j[0].get<double>(), j[1].get<double>()};
 }
 
 const char* kind_name(pick_kind k) {
@@ -92,12 +99,15 @@ asio::awaitable<long> context_of(std::shared_ptr<frame_world> w) {
 }
 
 asio::awaitable<json> call_in(std::shared_ptr<frame_world> w, const char* method, json args,
-                              bool settle) {
-  const std::string fn = settle
-                             ? std::string("function(...a){return __ff.settle().then(() => __ff.") +
-                                   method + "(...a))}"
-                             : std::string("function(...a){return __ff.") + method + "(...a)}";
+                              bool settle, std::optional<cdp::point> pointer) {
+  const std::string fn = settle ? std::string("function(p,...a){__ff.pointer(p);return "
+                                              "__ff.settle().then(() => __ff.") +
+                                      method + "(...a))}"
+                                : std::string("function(p,...a){__ff.pointer(p);return __ff.") +
+                                      method + "(...a)}";
   json arguments = json::array();
+  arguments.push_back(pointer ? json{{"value", json::array({pointer->x, pointer->y})}}
+                              : json{{"value", nullptr}});
   for (auto& v : args) arguments.push_back(json{{"value", std::move(v)}});
   for (int attempt = 0;; ++attempt) {
     const long ctx = co_await context_of(w);
@@ -236,6 +246,7 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
   std::shared_ptr<page_agent> a(new page_agent(p));
   const auto& s = p.session();
   a->state_->main.session = s;
+  a->state_->page = p;
   // A page target's main frame has the target's id (Chromium uses the frame's DevTools token for
   // both), so no Page.getFrameTree round trip is needed.
   a->state_->main.frame_id = p.target().value;
@@ -251,8 +262,9 @@ asio::awaitable<json> page_agent::call(const char* method, json args) {
   auto st = state_;
   st->last_world.reset();
   const bool settle = std::exchange(settle_, false);
+  const auto& m = page_.mouse().position;
   co_return co_await call_in(std::shared_ptr<frame_world>(st, &st->main), method, std::move(args),
-                             settle);
+                             settle, cdp::point{m.x, m.y});
 }
 
 asio::awaitable<arrival> page_agent::arrive() {

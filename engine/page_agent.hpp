@@ -27,7 +27,10 @@ struct element_target {
   /// Where in the element `at` was aimed, as fractions (the engine's click-placement draw,
   /// engine/human_input.hpp click_fraction; set by the caller that asked for the target).
   cdp::point aim{0.5, 0.5};
-  bool scrolled = false;  ///< the script scrolled it into view first
+  /// Out of view: how far to scroll (CSS px) for it to show, and where the wheel must be for
+  /// that scroll to happen (over the right scroll container). The script never scrolls; the
+  /// engine wheels (engine/actions.hpp reveal) and asks again.
+  std::optional<cdp::point> scroll_by, wheel_at;
   bool dismiss = false;   ///< the close button of an overlay covering the wanted element
   bool secret = false;    ///< password / payment card / one-time-code field
   bool in_frame = false, in_shadow = false;
@@ -112,7 +115,7 @@ class page_agent {
 
  private:
   explicit page_agent(cdp::page p);
-  /// Calls __ff.<method>(...args) in the main frame's world.
+  /// Calls __ff.<method>(...args) in the main frame's world (telling it where the pointer is).
   boost::asio::awaitable<nlohmann::json> call(const char* method, nlohmann::json args);
   // Out-of-process iframes (page_agent_frames.cpp).
   boost::asio::awaitable<std::optional<element_target>> pick_across_frames(pick_kind kind,

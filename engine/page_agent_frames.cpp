@@ -47,21 +47,45 @@ asio::awaitable<std::optional<frame_box>> box_of(std::shared_ptr<page_agent::sta
     const long ctx = co_await context_of(std::shared_ptr<frame_world>(st, &st->main));
     json resolve{{"backendNodeId", owner.at("backendNodeId")}, {"executionContextId", ctx}};
     const json node = co_await s.send("DOM.resolveNode", std::move(resolve));
-    json call{{"functionDeclaration", "function(){return __ff.frameBox(this)}"},
+    const auto& m = st->main_pointer();
+    json call{{"functionDeclaration", "function(p){__ff.pointer(p);return __ff.frameBox(this)}"},
               {"objectId", node.at("object").at("objectId")},
+              {"arguments", json::array({json{{"value", json::array({m.x, m.y})}}})},
               {"returnByValue", true}};
     json r = co_await s.send("Runtime.callFunctionOn", std::move(call));
     const json b = result_value(r);
-    co_return frame_box{b.value("selector", std::string()), {b.value("x", 0.0), b.value("y", 0.0)}};
+    co_return frame_box{b.value("selector", std::string()),
+                        {b.value("x", 0.0), b.value("y", 0.0)},
+                        point_of(b.value("scroll_by", json())),
+                        point_of(b.value("over", json()))};
   } catch (const cdp::error& e) {
     spdlog::debug("out-of-process frame {}: no box: {}", w->frame_id, e.what());
     co_return std::nullopt;
   }
 }
 
+/// The iframe itself as the target while it is out of view: the engine wheels it in first.
+std::optional<element_target> frame_out_of_view(const frame_box& box) {
+  if (!box.scroll_by) return std::nullopt;
+  element_target t;
+  t.selector = box.selector;
+  t.tag = "iframe";
+  t.at = box.offset;
+  t.scroll_by = box.scroll_by;
+  t.wheel_at = box.wheel_at;
+  return t;
+}
+
+/// The pointer in an out-of-process frame's own viewport.
+cdp::point pointer_in(const page_agent::state& st, const frame_box& box) {
+  const auto& m = st.main_pointer();
+  return {m.x - box.offset.x, m.y - box.offset.y};
+}
+
 /// A target an out-of-process frame's script chose, in top-viewport terms.
 void place_in_page(element_target& t, const frame_box& box) {
   t.at = {t.at.x + box.offset.x, t.at.y + box.offset.y};
+  if (t.wheel_at) t.wheel_at = cdp::point{t.wheel_at->x + box.offset.x, t.wheel_at->y + box.offset.y};
   if (t.drag_to) t.drag_to = cdp::point{t.drag_to->x + box.offset.x, t.drag_to->y + box.offset.y};
   t.selector = box.selector + " >>frame>> " + t.selector;
   if (!t.drop_selector.empty()) t.drop_selector = box.selector + " >>frame>> " + t.drop_selector;
@@ -99,9 +123,11 @@ asio::awaitable<std::optional<element_target>> page_agent::pick_across_frames(pi
     }
     const auto box = co_await box_of(st, worlds[i]);
     if (!box) break;
+    if (auto away = frame_out_of_view(*box)) co_return away;
     const double u = (static_cast<double>(k - in_main) + 0.5) / static_cast<double>(counts[i]);
     json args = json::array({kind_name(kind), u, u2, u3});
-    auto t = parse_target(co_await call_in(worlds[i], "pick", std::move(args), false));
+    auto t = parse_target(
+        co_await call_in(worlds[i], "pick", std::move(args), false, pointer_in(*st, *box)));
     if (!t) break;
     place_in_page(*t, *box);
     st->last_world = worlds[i];
@@ -121,8 +147,10 @@ asio::awaitable<std::optional<element_target>> page_agent::target_in_frames(std:
     const auto box = co_await box_of(st, w);
     const auto prefix = box ? box->selector + " >>frame>> " : std::string();
     if (!box || !selector.starts_with(prefix)) continue;
+    if (auto away = frame_out_of_view(*box)) co_return away;
     json args = json::array({selector.substr(prefix.size()), u2, u3, avoid_nav});
-    auto t = parse_target(co_await call_in(w, "target", std::move(args), false));
+    auto t = parse_target(
+        co_await call_in(w, "target", std::move(args), false, pointer_in(*st, *box)));
     if (!t) co_return t;
     place_in_page(*t, *box);
     st->last_world = w;
@@ -138,7 +166,7 @@ asio::awaitable<hit_check> page_agent::check_in_frame(cdp::point at, double u2, 
   const auto w = st->last_world;
   const auto box = st->last_box;
   json args = json::array({at.x - box.offset.x, at.y - box.offset.y, u2, u3});
-  const json j = co_await call_in(w, "check", std::move(args), false);
+  const json j = co_await call_in(w, "check", std::move(args), false, pointer_in(*st, box));
   hit_check h;
   h.ok = j.value("ok", false);
   h.hit = parse_target(j.value("hit", json()));

@@ -27,6 +27,7 @@ struct frame_world {
 struct frame_box {
   std::string selector;
   cdp::point offset;
+  std::optional<cdp::point> scroll_by, wheel_at;  ///< out of view: where and how far to wheel
 };
 
 /// A target of the script as a struct (nullopt for none).
@@ -38,9 +39,13 @@ nlohmann::json result_value(nlohmann::json& r);
 /// The world's execution context (Page.createIsolatedWorld when not known).
 boost::asio::awaitable<long> context_of(std::shared_ptr<frame_world> w);
 /// Calls __ff.<method>(...args) in world `w` (after two animation frames when `settle`),
-/// installing the script there first when the world has none.
+/// installing the script there first when the world has none. `pointer`: where the engine's
+/// pointer is in that world's viewport (the script wheels from there when it can).
 boost::asio::awaitable<nlohmann::json> call_in(std::shared_ptr<frame_world> w, const char* method,
-                                               nlohmann::json args, bool settle);
+                                               nlohmann::json args, bool settle,
+                                               std::optional<cdp::point> pointer = std::nullopt);
+/// A point of the script's ([x, y]), when `j` is one.
+std::optional<cdp::point> point_of(const nlohmann::json& j);
 
 }  // namespace agent_detail
 
@@ -57,6 +62,9 @@ struct page_agent::state {
   int console_errors = 0;
   int failed_requests = 0;
   std::string document_url;  ///< the main frame's current document
+  /// Where the engine's pointer is (top viewport).
+  const cdp::point& main_pointer() const { return page.mouse().position; }
+  cdp::page page;
   std::vector<cdp::subscription> subscriptions;
 };
 

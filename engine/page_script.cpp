@@ -15,7 +15,7 @@ namespace {
 // every choice comes from the numbers the engine passes in (its seeded RNG).
 constexpr std::string_view script = R"JS((() => {
 if (globalThis.__ff) return;
-const st = { depth: 0, last: null };
+const st = { depth: 0, last: null, ptr: null };
 const top = window === window.top;
 const docHeight = () => Math.max(document.documentElement.scrollHeight,
   document.body ? document.body.scrollHeight : 0);
@@ -176,9 +176,9 @@ const hits = (el, hit) => within(el, hit) || (el.control && el.control === hit) 
   (hit.tagName === 'LABEL' && hit.control === el);
 const DISMISS = /^(×|✕|✖|x|close|dismiss|accept|accept all|ok|okay|got it|no thanks|agree|i agree|continue)$/i;
 
-const describe = (el, x, y, r, scrolled, extra) => Object.assign({
+const describe = (el, x, y, r, extra) => Object.assign({
   selector: selectorOf(el), text: secret(el) ? '' : textOf(el), tag: el.tagName.toLowerCase(),
-  x: Math.round(x), y: Math.round(y), w: Math.round(r.width), h: Math.round(r.height), scrolled,
+  x: Math.round(x), y: Math.round(y), w: Math.round(r.width), h: Math.round(r.height),
   type: (el.getAttribute('type') || '').toLowerCase(), name: el.getAttribute('name') || el.id || '',
   autocomplete: el.getAttribute('autocomplete') || '', secret: secret(el),
   frame: hopsOf(el).some(h => h.frame), shadow: hopsOf(el).some(h => !h.frame)
@@ -198,32 +198,129 @@ const dismissFor = hit => {
 };
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-// Actionability: visible, enabled, scrolled into view, not moving, and really the element at
-// the chosen point. Returns {ok}, {covered: hit} or {skip}.
+
+// Scrolling (issue 11): the script never scrolls — a person's scroll has input behind it. For a
+// target out of view it says how far to scroll and where the wheel must be sent, the engine
+// wheels there (engine/actions.cpp reveal) and asks again. Boxes are top-viewport CSS px.
+const box = (left, top, w, h) => ({ left, top, right: left + w, bottom: top + h });
+const clip = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+  right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
+const SCROLLS = /(auto|scroll|overlay)/;
+const scroller = el => {
+  const cs = viewOf(el).getComputedStyle(el);
+  return (SCROLLS.test(cs.overflowY) && el.scrollHeight > el.clientHeight + 1) ||
+    (SCROLLS.test(cs.overflowX) && el.scrollWidth > el.clientWidth + 1);
+};
+const clientBox = el => {
+  const r = el.getBoundingClientRect(), o = offsetOf(el);
+  return box(o.x + r.left + el.clientLeft, o.y + r.top + el.clientTop, el.clientWidth, el.clientHeight);
+};
+// What scrolls around `n`, innermost first: scrollable elements (across shadow roots), the
+// viewports of same-origin frames ({frame}), and last this window's viewport ({el: null}).
+const containersOf = n => {
+  const out = [];
+  for (let i = 0; n && i < 500; i++) {
+    let p = n.parentElement;
+    if (!p) { const root = n.getRootNode(); if (isShadow(root)) p = root.host; }
+    if (p) {
+      const d = p.ownerDocument;
+      if (p !== d.documentElement && p !== d.body && scroller(p)) out.push({ el: p, box: clientBox(p) });
+      n = p;
+      continue;
+    }
+    const v = n.ownerDocument && n.ownerDocument.defaultView;
+    let fe = null;
+    try { fe = v && v.frameElement; } catch (e) { fe = null; }
+    if (!fe) break;
+    const o = offsetOf(fe), c = contentOffset(fe);
+    out.push({ el: fe, frame: true, box: box(o.x + c.x, o.y + c.y, v.innerWidth, v.innerHeight) });
+    n = fe;
+  }
+  out.push({ el: null, box: box(0, 0, innerWidth, innerHeight) });
+  return out;
+};
+// Can container `c` still scroll in the direction of (dx, dy)? (Chromium latches a wheel gesture
+// to the innermost scroller under the pointer that can; https://crbug.com/526463.)
+const canScroll = (c, dx, dy) => {
+  if (!c.el) return true;
+  const s = c.frame ? (frameDoc(c.el) || {}).scrollingElement : c.el;
+  if (!s) return false;
+  return (dy > 0 && s.scrollTop + s.clientHeight < s.scrollHeight - 1) || (dy < 0 && s.scrollTop > 0) ||
+    (dx > 0 && s.scrollLeft + s.clientWidth < s.scrollWidth - 1) || (dx < 0 && s.scrollLeft > 0);
+};
+// Does a wheel at (x, y) scroll container `c`? Not when something inside it that can scroll
+// that way, a cross-origin frame (its own process) or an overlay is under the point instead.
+const wheelsAt = (c, x, y, dx, dy) => {
+  const hit = deepHit(x, y);
+  if (!hit || hit.tagName === 'IFRAME' || hit.tagName === 'FRAME') return false;
+  for (const k of containersOf(hit)) if (k.el === c.el || canScroll(k, dx, dy)) return k.el === c.el;
+  return false;
+};
+// Where to wheel container `c` (visible part `vis`): the pointer if it is already a good place
+// (a hand does not move for nothing), else the middle, else a grid over the visible part.
+const wheelPoint = (c, vis, dx, dy) => {
+  const pts = [];
+  if (st.ptr) pts.push(st.ptr);
+  for (const f of [0.5, 0.3, 0.7, 0.15, 0.85])
+    for (const g of [0.5, 0.3, 0.7, 0.15, 0.85])
+      pts.push([vis.left + (vis.right - vis.left) * g, vis.top + (vis.bottom - vis.top) * f]);
+  const inside = p => p[0] >= vis.left + 2 && p[0] <= vis.right - 2 && p[1] >= vis.top + 2 && p[1] <= vis.bottom - 2;
+  const p = pts.find(p => inside(p) && wheelsAt(c, p[0], p[1], dx, dy)) || pts[1];
+  return [Math.round(p[0]), Math.round(p[1])];
+};
+// Per axis: a subject that fits (<= 80 % of the container) must be inside it; a bigger one must
+// have the aim point `a` inside. need: how far to scroll to bring it to the middle.
+const shows = (lo, hi, slo, shi, a) => shi - slo <= (hi - lo) * 0.8 ? slo >= lo && shi <= hi : a >= lo + 4 && a <= hi - 4;
+const need = (lo, hi, slo, shi, a) => shows(lo, hi, slo, shi, a) ? 0 :
+  Math.round((shi - slo <= (hi - lo) * 0.8 ? (slo + shi) / 2 : a) - (lo + hi) / 2);
+// null when `el` (aimed at (ax, ay)) is in view through every container; otherwise
+// {scroll_by: [dx, dy], over: [x, y]}: the innermost container hiding it that the pointer can
+// reach (its visible part at least 10 px each way), or the viewport. A container out of view
+// becomes the subject of the next one out, so the outer scroll brings the container in first.
+const reveal = (el, ax, ay) => {
+  const cs = containersOf(el), r = el.getBoundingClientRect(), o = offsetOf(el);
+  let s = box(o.x + r.left, o.y + r.top, r.width, r.height);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i], b = c.box;
+    const dx = need(b.left, b.right, s.left, s.right, ax), dy = need(b.top, b.bottom, s.top, s.bottom, ay);
+    if (!dx && !dy) continue;
+    let vis = b;
+    for (let j = i + 1; j < cs.length; j++) vis = clip(vis, cs[j].box);
+    if (!c.el || (vis.right - vis.left >= 10 && vis.bottom - vis.top >= 10))
+      return { scroll_by: [dx, dy], over: wheelPoint(c, vis, dx, dy) };
+    s = b;
+    ax = clamp(ax, b.left, b.right);
+    ay = clamp(ay, b.top, b.bottom);
+  }
+  return null;
+};
+
+// Actionability: visible, enabled, in view, not moving, and really the element at the chosen
+// point (u2/u3: where in the element, as fractions — the engine's click-placement model,
+// engine/human_input.hpp click_fraction; 0.5/0.5 for the centre). Returns {ok}, {covered: hit},
+// {skip} or, out of view, {offscreen: {scroll_by, over}} (see reveal).
 const actionable = (el, u2, u3, avoidNav) => {
   if (!visible(el) || !enabled(el)) return { skip: 'hidden or disabled' };
   const w = viewOf(el);
-  let r = el.getBoundingClientRect(), off = offsetOf(el), scrolled = false;
-  const outside = () => !inView(r, w) || off.x + r.left < 0 || off.y + r.top < 0 ||
-    off.x + r.right > innerWidth || off.y + r.bottom > innerHeight;
-  if (outside()) {
-    el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
-    scrolled = true;
-    r = el.getBoundingClientRect();
-    off = offsetOf(el);
-  }
+  const r = el.getBoundingClientRect(), off = offsetOf(el);
+  const ax = off.x + r.left + r.width * clamp(u2, 0, 1), ay = off.y + r.top + r.height * clamp(u3, 0, 1);
+  const away = reveal(el, ax, ay);
+  if (away) return { offscreen: away };
   if (moving(el)) return { skip: 'moving' };
-  // u2/u3: where in the element, as fractions — the engine's click-placement model
-  // (engine/human_input.hpp click_fraction), 0.5/0.5 for the centre.
   const lx = clamp(r.left + r.width * clamp(u2, 0, 1), 0, w.innerWidth - 1);
   const ly = clamp(r.top + r.height * clamp(u3, 0, 1), 0, w.innerHeight - 1);
   const x = Math.round(lx + off.x), y = Math.round(ly + off.y);
   if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return { skip: 'outside viewport' };
   const hit = deepHit(x, y);
   if (!hit) return { skip: 'outside viewport' };
-  if (!hits(el, hit)) return { covered: hit, scrolled };
+  if (!hits(el, hit)) return { covered: hit };
   if (avoidNav && hit.closest(NAV)) return { skip: 'would navigate' };
-  return { ok: true, x, y, r, scrolled };
+  return { ok: true, x, y, r };
+};
+// A target out of view: the element, and where and how far to wheel.
+const away = (el, a, extra) => {
+  const r = el.getBoundingClientRect(), o = offsetOf(el);
+  return describe(el, o.x + r.left + r.width / 2, o.y + r.top + r.height / 2, r, Object.assign({}, extra || {}, a));
 };
 
 // Tries the candidates from index floor(u1*n) on, wrapping; the first actionable one wins. An
@@ -233,24 +330,23 @@ const choose = (list, u1, u2, u3, avoidNav, extra) => {
   const n = list.length;
   if (!n) return null;
   const start = Math.min(n - 1, Math.floor(u1 * n));
-  let scrolledAny = false;
   for (let i = 0; i < Math.min(n, 40); i++) {
     const el = list[(start + i) % n];
     const a = actionable(el, u2, u3, avoidNav);
-    scrolledAny = scrolledAny || !!a.scrolled;
-    if (a.ok) { st.last = el; return describe(el, a.x, a.y, a.r, a.scrolled, extra ? extra(el) : null); }
+    if (a.offscreen) return away(el, a.offscreen);
+    if (a.ok) { st.last = el; return describe(el, a.x, a.y, a.r, extra ? extra(el) : null); }
     if (a.covered) {
       const b = dismissFor(a.covered);
       if (b) {
         const d = actionable(b, 0.5, 0.5, false);
         if (d.ok) {
           st.last = b;
-          return describe(b, d.x, d.y, d.r, d.scrolled || a.scrolled, { dismiss: true, covered: selectorOf(el) });
+          return describe(b, d.x, d.y, d.r, { dismiss: true, covered: selectorOf(el) });
         }
       }
     }
   }
-  return { none: true, scrolled: scrolledAny };
+  return { none: true };
 };
 
 const CLICK = 'button, input[type=button], input[type=checkbox], input[type=radio], input[type=reset], [role=button], summary, label, [data-ff-click], p, h1, h2, h3';
@@ -310,14 +406,15 @@ const api = {
         });
       case 'drag': return choose(deepAll(DRAG), u1, u2, u3, true, el => dragTo(el, u1));
       case 'scroll_to': {
-        const list = deepAll('h1, h2, h3, section, img, footer, form').filter(visible);
-        const out = list.filter(e => !inView(e.getBoundingClientRect(), viewOf(e)));
-        const pickFrom = out.length ? out : list;
-        if (!pickFrom.length) return null;
-        const el = pickFrom[Math.min(pickFrom.length - 1, Math.floor(u1 * pickFrom.length))];
-        el.scrollIntoView({ block: 'center', behavior: 'instant' });
-        const r = el.getBoundingClientRect(), off = offsetOf(el);
-        return describe(el, off.x + r.left + r.width / 2, off.y + r.top + r.height / 2, r, true);
+        // Somewhere further on the page: one of the landmarks out of view (the engine wheels
+        // there; none out of view: nothing to do).
+        const out = deepAll('h1, h2, h3, section, img, footer, form').filter(e => visible(e) &&
+          !inView(e.getBoundingClientRect(), viewOf(e)));
+        if (!out.length) return null;
+        const el = out[Math.min(out.length - 1, Math.floor(u1 * out.length))];
+        const r = el.getBoundingClientRect(), o = offsetOf(el);
+        const a = reveal(el, o.x + r.left + r.width / 2, o.y + r.top + r.height / 2);
+        return a ? away(el, a) : null;
       }
     }
     return null;
@@ -333,6 +430,9 @@ const api = {
   // The page's final facts and a named link to leave by, in one call.
   departTo: (sel, u2, u3) => Object.assign(pagestats(), { target: choose(resolve(sel).slice(0, 1), 0, u2, u3, false) }),
   stats: pagestats,
+  // Where the engine's pointer is now (top-viewport px of this world's window, or null): the
+  // first place reveal tries to wheel at.
+  pointer: p => { st.ptr = p; },
   // Resolves once the document's load event has fired.
   loaded: () => document.readyState === 'complete' ||
     new Promise(r => addEventListener('load', () => r(true), { once: true })),
@@ -344,11 +444,11 @@ const api = {
     const out = { ok: false };
     if (hit) {
       const r = hit.getBoundingClientRect();
-      out.hit = describe(hit, x, y, r, false);
+      out.hit = describe(hit, x, y, r);
     }
     if (el && el.isConnected) {
       const a = actionable(el, u2, u3, false);
-      if (a.ok) out.again = describe(el, a.x, a.y, a.r, a.scrolled);
+      if (a.ok) out.again = describe(el, a.x, a.y, a.r);
     }
     return out;
   },
@@ -358,13 +458,12 @@ const api = {
     const lists = { click: CLICK, hover: HOVER, type: TEXT, clear: TEXT, select: 'select:not([multiple])', drag: DRAG };
     return lists[kind] ? deepAll(lists[kind]).length : 0;
   },
-  // An (out-of-process) iframe element: its selector and where its viewport starts in the top
-  // viewport, after scrolling it into view when it is not.
+  // An (out-of-process) iframe element: its selector, where its viewport starts in the top
+  // viewport and, when it is not in view, where and how far to wheel (reveal).
   frameBox: f => {
-    if (!inView(f.getBoundingClientRect(), viewOf(f)))
-      f.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
-    const off = offsetOf(f), o = contentOffset(f);
-    return { selector: selectorOf(f), x: off.x + o.x, y: off.y + o.y };
+    const off = offsetOf(f), o = contentOffset(f), r = f.getBoundingClientRect();
+    const a = reveal(f, off.x + r.left + r.width / 2, off.y + r.top + r.height / 2);
+    return Object.assign({ selector: selectorOf(f), x: off.x + o.x, y: off.y + o.y }, a || {});
   },
   // The element keys go to now (for recording a key press), through frames and shadow roots.
   active: () => {

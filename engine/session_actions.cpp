@@ -46,10 +46,15 @@ std::string text_for_field(const std::string& type, const std::string& name,
 
 namespace {
 
+/// A target of `kind`, brought into view by wheel input first when it is not (actions.hpp
+/// reveal: scroll_to_element rows).
 asio::awaitable<std::optional<element_target>> pick(action_context c, pick_kind kind) {
   const double u1 = c.r->uniform();
   const auto aim = click_fraction(*c.r);  // where in the element (human_input.hpp)
-  auto t = co_await c.agent->pick(kind, u1, aim.x, aim.y);
+  page_agent* agent = c.agent;
+  // Named, not a temporary in the co_await expression (GCC bug 100611, actions.cpp).
+  target_query ask = [agent, kind, u1, aim] { return agent->pick(kind, u1, aim.x, aim.y); };
+  auto t = (co_await reveal(c, std::move(ask))).target;
   if (t) t->aim = {aim.x, aim.y};
   co_return t;
 }
@@ -84,10 +89,9 @@ asio::awaitable<void> do_scroll(action_context c) {
 }
 
 asio::awaitable<bool> do_click(action_context c, action_type t) {
-  const action_clock clock;
   const auto target = co_await pick(c, pick_kind::click);
   if (!target) co_return false;
-  note_scroll_into_view(c, *target, clock);
+  const action_clock clock;
   auto button = cdp::mouse_button::left;
   int count = 1;
   if (t == action_type::right_click && !target->dismiss) {
@@ -111,15 +115,14 @@ asio::awaitable<bool> do_click(action_context c, action_type t) {
 }
 
 asio::awaitable<bool> do_hover(action_context c) {
-  const action_clock clock;
   const auto target = co_await pick(c, pick_kind::hover);
   if (!target) co_return false;
-  note_scroll_into_view(c, *target, clock);
+  const action_clock clock;
   if (target->dismiss) {
     const auto hit = co_await press(c, *target);
     c.recorder->record(action_type::click, &hit, clock);
   } else {
-    co_await move_to(c, target->at, target->width);
+    co_await hover_over(c, *target);
     c.recorder->record(action_type::hover, &*target, clock);
   }
   co_await pause(c, c.r->lognormal(400, 0.5));  // lingering is what makes it a hover
@@ -128,9 +131,8 @@ asio::awaitable<bool> do_hover(action_context c) {
 
 /// Clicks a field to focus it; records the click. The field, or nullopt when the click went to
 /// an overlay's close button or to something else that was under the pointer.
-asio::awaitable<std::optional<element_target>> focus(action_context c, element_target target,
-                                                     action_clock clock) {
-  note_scroll_into_view(c, target, clock);
+asio::awaitable<std::optional<element_target>> focus(action_context c, element_target target) {
+  const action_clock clock;
   const auto hit = co_await press(c, target);
   c.recorder->record(action_type::click, &hit, clock);
   if (target.dismiss || hit.selector != target.selector) co_return std::nullopt;
@@ -138,10 +140,9 @@ asio::awaitable<std::optional<element_target>> focus(action_context c, element_t
 }
 
 asio::awaitable<bool> do_type(action_context c) {
-  const action_clock clock;
   const auto target = co_await pick(c, pick_kind::type);
   if (!target) co_return false;
-  const auto field = co_await focus(c, *target, clock);
+  const auto field = co_await focus(c, *target);
   if (!field) co_return true;
   const std::string text = text_for_field(field->type, field->name, field->autocomplete, *c.r);
   co_await pause(c, c.r->lognormal(300, 0.4));
@@ -150,10 +151,9 @@ asio::awaitable<bool> do_type(action_context c) {
 }
 
 asio::awaitable<bool> do_clear(action_context c) {
-  const action_clock focus_clock;
   const auto target = co_await pick(c, pick_kind::clear);
   if (!target) co_return false;
-  const auto field = co_await focus(c, *target, focus_clock);
+  const auto field = co_await focus(c, *target);
   if (!field) co_return true;
   const action_clock clock;
   // Ctrl+A, Backspace, each key held as a person holds it (hold 0 only at pace 0).
@@ -169,13 +169,12 @@ asio::awaitable<bool> do_clear(action_context c) {
 }
 
 asio::awaitable<bool> do_select(action_context c) {
-  const action_clock clock;
   const auto target = co_await pick(c, pick_kind::select);
   if (!target || target->dismiss || target->options.size() < 2) co_return false;
+  const action_clock clock;
   const int current = target->selected;
   int choice = c.r->between(0, static_cast<int>(target->options.size()) - 2);
   if (choice >= current) ++choice;  // a different option than the one shown
-  note_scroll_into_view(c, *target, clock);
   co_await move_to(c, target->at, target->width);
   // The picker focused the select; each arrow key is its own key_press row, so the rows
   // account for every key the page saw, and the select row holds the outcome.
@@ -194,15 +193,27 @@ asio::awaitable<bool> do_select(action_context c) {
 }
 
 asio::awaitable<bool> do_drag(action_context c) {
-  const action_clock clock;
   const auto target = co_await pick(c, pick_kind::drag);
   if (!target || target->dismiss || !target->drag_to) co_return false;
-  note_scroll_into_view(c, *target, clock);
-  co_await move_to(c, target->at, target->width);
+  const action_clock clock;
+  const auto& m = c.page.mouse().position;
+  const point from{m.x, m.y};
+  const auto path = co_await move_to(c, target->at, target->width);
   cdp::drag_options o;
   o.steps = c.pace > 0 ? 12 : 3;
   o.step_delay = milliseconds(static_cast<long>(paced(25, c.pace)));
+  const auto pressed = std::chrono::steady_clock::now();
   co_await cdp::drag(c.page, target->at, *target->drag_to, o);
+  // Like a click's: the approach path and where in the element; "hold" is press to release (the
+  // drag itself), "drag" its moves and distance.
+  const double hold =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pressed).count();
+  auto timing = click_timing_json(hold, {target->aim.x, target->aim.y}, path, from);
+  timing["drag"] = {{"steps", o.steps},
+                    {"step_ms", o.step_delay.count()},
+                    {"distance", std::lround(std::hypot(target->drag_to->x - target->at.x,
+                                                        target->drag_to->y - target->at.y))}};
+  c.recorder->set_input_timing(timing.dump());
   c.recorder->record(action_type::drag_and_drop, &*target, clock, target->drop_selector);
   co_return true;
 }
@@ -227,12 +238,26 @@ asio::awaitable<void> do_key_press(action_context c) {
   a.y.reset();
 }
 
+/// The landmark first chosen, then the same element by its selector (the choice among landmarks
+/// out of view changes as the page scrolls).
+asio::awaitable<std::optional<element_target>> landmark(page_agent* agent,
+                                                        std::optional<element_target>* first,
+                                                        std::string selector) {
+  if (*first) co_return std::exchange(*first, std::nullopt);
+  co_return co_await agent->target(selector, 0.5, 0.5);
+}
+
+/// Scrolls a landmark further down (or up) the page into view with wheel gestures (reveal: one
+/// scroll_to_element row each). False when every landmark is in view already.
 asio::awaitable<bool> do_scroll_to_element(action_context c) {
-  const action_clock clock;
   const double u1 = c.r->uniform();
-  const auto target = co_await c.agent->pick(pick_kind::scroll_to, u1, 0, 0);
-  if (!target) co_return false;
-  c.recorder->record(action_type::scroll_to_element, &*target, clock);
+  page_agent* agent = c.agent;
+  std::optional<element_target> first = co_await agent->pick(pick_kind::scroll_to, u1, 0.5, 0.5);
+  if (!first || !first->scroll_by) co_return false;
+  const std::string selector = first->selector;
+  target_query ask = [agent, &first, selector] { return landmark(agent, &first, selector); };
+  const auto r = co_await reveal(c, std::move(ask));
+  if (r.out_of_reach) spdlog::debug("scroll_to_element: {} still out of view", selector);
   co_return true;
 }
 

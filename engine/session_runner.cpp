@@ -99,8 +99,8 @@ action_context visitor::actions() {
                         env->slow_mo_ms,
                         &popups,
                         std::chrono::milliseconds(env->settings.navigation_timeout_ms),
-                        input_persona_for(env->settings.input_device, env->settings.typing_skill,
-                                          seed),
+                        input_persona_for(env->settings.device_for(env->persona),
+                                          env->settings.skill_for(env->persona), seed),
                         static_cast<std::uint64_t>(row.session_index) << 32};
 }
 

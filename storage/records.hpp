@@ -51,6 +51,11 @@ struct persona {
   double scroll_probability = 0.8;
   double click_probability = 0.6;
   double typing_probability = 0.1;
+  /// How this visitor scrolls: "wheel" (100 px notches), "touchpad" (small deltas with momentum)
+  /// or "mixed" (drawn per session, 70 % wheel). engine/human_dispatch.hpp.
+  std::string input_device = "mixed";
+  /// How this visitor types: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
+  std::string typing_skill = "mixed";
 };
 
 /// A campaign: how many sessions of which persona against which site.

@@ -14,7 +14,7 @@ using namespace detail;
 constexpr const char* persona_cols =
     "id, name, coalesce(description, ''), session_duration_min, session_duration_max, pages_min, "
     "pages_max, actions_per_page_min, actions_per_page_max, scroll_probability::float8, "
-    "click_probability::float8, typing_probability::float8";
+    "click_probability::float8, typing_probability::float8, input_device, typing_skill";
 
 persona read_persona(const pqxx::row& r) {
   persona p;
@@ -30,6 +30,8 @@ persona read_persona(const pqxx::row& r) {
   p.scroll_probability = r[9].as<double>();
   p.click_probability = r[10].as<double>();
   p.typing_probability = r[11].as<double>();
+  p.input_device = r[12].as<std::string>();
+  p.typing_skill = r[13].as<std::string>();
   return p;
 }
 
@@ -71,10 +73,12 @@ persona persona_repository::create(persona p) {
     tx.exec_params(
         "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
         "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        "click_probability, typing_probability, input_device, typing_skill) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
         p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
         p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
-        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability);
+        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
+        p.input_device, p.typing_skill);
     tx.commit();
   } catch (...) {
     rethrow_as_storage_error("persona \"" + p.name + "\"");
@@ -92,7 +96,8 @@ persona persona_repository::upsert(persona p) {
     const auto r = tx.exec_params1(
         "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
         "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+        "click_probability, typing_probability, input_device, typing_skill) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
         "ON CONFLICT ON CONSTRAINT personas_name_key DO UPDATE SET "
         "description = EXCLUDED.description, "
         "session_duration_min = EXCLUDED.session_duration_min, "
@@ -101,10 +106,13 @@ persona persona_repository::upsert(persona p) {
         "actions_per_page_max = EXCLUDED.actions_per_page_max, "
         "scroll_probability = EXCLUDED.scroll_probability, "
         "click_probability = EXCLUDED.click_probability, "
-        "typing_probability = EXCLUDED.typing_probability, updated_at = now() RETURNING id::text",
+        "typing_probability = EXCLUDED.typing_probability, "
+        "input_device = EXCLUDED.input_device, typing_skill = EXCLUDED.typing_skill, "
+        "updated_at = now() RETURNING id::text",
         p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
         p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
-        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability);
+        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
+        p.input_device, p.typing_skill);
     p.id = *uuid::parse(r[0].c_str());
     tx.commit();
   } catch (...) {

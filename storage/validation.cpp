@@ -31,6 +31,14 @@ class problems {
   void probability(const char* field, double p) {
     if (!(p >= 0.0 && p <= 1.0)) add(std::string(field) + " (" + v(p) + ") must be between 0 and 1");
   }
+  void one_of(const char* field, const std::string& s, std::initializer_list<const char*> allowed) {
+    std::string list;
+    for (const char* a : allowed) {
+      if (s == a) return;
+      list += (list.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+    }
+    add(std::string(field) + " (\"" + s + "\") must be one of " + list);
+  }
   void length(const char* field, const std::string& s, std::size_t max, bool required = true) {
     if (required && s.find_first_not_of(" \t\r\n") == std::string::npos)
       add(std::string(field) + " is required");
@@ -70,6 +78,8 @@ std::vector<std::string> validate(const persona& p) {
   e.probability("scroll_probability", p.scroll_probability);
   e.probability("click_probability", p.click_probability);
   e.probability("typing_probability", p.typing_probability);
+  e.one_of("input_device", p.input_device, {"wheel", "touchpad", "mixed"});
+  e.one_of("typing_skill", p.typing_skill, {"novice", "average", "expert", "mixed"});
   return e.take();
 }
 

@@ -104,5 +104,36 @@ TEST_CASE("config: input device and typing skill are validated and round-trip") 
   const auto back = campaign_settings::from_json(f.campaign.settings);
   CHECK(back.input_device == "touchpad");
   CHECK(back.typing_skill == "expert");
-  CHECK(campaign_settings{}.input_device == "mixed");
+  // Unset in the campaign: each persona's own (default "mixed"); set: it overrides the persona's.
+  footfall::storage::persona who;
+  CHECK(campaign_settings{}.input_device.empty());
+  CHECK(campaign_settings{}.device_for(who) == "mixed");
+  who.input_device = "wheel";
+  who.typing_skill = "novice";
+  CHECK(campaign_settings{}.device_for(who) == "wheel");
+  CHECK(campaign_settings{}.skill_for(who) == "novice");
+  CHECK(back.device_for(who) == "touchpad");
+  CHECK(back.skill_for(who) == "expert");
+  CHECK(!campaign_settings{}.to_json().contains("input_device"));
+}
+
+TEST_CASE("config: a persona's input device and typing skill are validated and round-trip") {
+  json j{{"name", "p"}, {"input_device", "trackball"}};
+  CHECK_THROWS_WITH_AS(parse_persona(j, "p.json"),
+                       "p.json: input_device: expected one of \"mixed\", \"touchpad\", \"wheel\"",
+                       config_error);
+  j = json{{"name", "p"}, {"typing_skill", "fast"}};
+  CHECK_THROWS_WITH_AS(
+      parse_persona(j, "p.json"),
+      "p.json: typing_skill: expected one of \"average\", \"expert\", \"mixed\", \"novice\"",
+      config_error);
+  j = json{{"name", "p"}, {"input_device", "touchpad"}, {"typing_skill", "expert"}};
+  const auto p = parse_persona(persona_to_json(parse_persona(j, "p.json")), "p.json");
+  CHECK(p.input_device == "touchpad");
+  CHECK(p.typing_skill == "expert");
+  CHECK(parse_persona(json{{"name", "q"}}, "p.json").input_device == "mixed");
+  // Inline in a campaign, the field is named with its path.
+  auto c = good_campaign();
+  c["persona"] = json{{"name", "inline"}, {"typing_skill", 2}};
+  CHECK(error_of(c).find("campaign.json: persona.typing_skill: expected a string") == 0);
 }

@@ -279,7 +279,126 @@ TEST_CASE("actions: drag and drop reaches a real HTML5 drop zone and moves a ran
     if (a.type == storage::action_type::drag_and_drop) drops.insert(a.input_value.value_or(""));
   CHECK(drops.count("#dropzone") == 1);
   CHECK(drops.count("#volume") == 1);
+  // Each drag row carries its input timing like a click: placement, approach path, press to
+  // release, and the drag's own moves.
+  for (const auto& a : rows) {
+    if (a.type != storage::action_type::drag_and_drop) continue;
+    REQUIRE(a.input_timing);
+    const auto t = json::parse(*a.input_timing);
+    CHECK(t["hold"].get<long>() >= 0);
+    CHECK(t["fx"].get<double>() > 0);
+    CHECK(t["path"]["points"].get<int>() >= 1);
+    CHECK(t["drag"]["steps"] == 3);
+    CHECK(t["drag"]["distance"].get<long>() > 0);
+  }
   const json dropped = l.eval("__footfallRecorder.events('drop')");
   REQUIRE(!dropped.empty());
   for (const auto& e : dropped) CHECK(e["isTrusted"] == true);
+}
+
+namespace {
+
+/// Every scroll the page saw came from a wheel event sent at most 1 s before it (issue 11).
+void check_scrolls_have_input(const json& events) {
+  std::optional<double> last_wheel;
+  int scrolls = 0;
+  for (const auto& e : events) {
+    if (e["type"] == "wheel") {
+      CHECK(e["isTrusted"] == true);
+      last_wheel = e["t"].get<double>();
+    }
+    if (e["type"] != "scroll") continue;
+    ++scrolls;
+    CAPTURE(e.dump());
+    REQUIRE(last_wheel);
+    CHECK(e["t"].get<double>() - *last_wheel < 1000);
+  }
+  CHECK(scrolls > 0);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "actions: a target inside a scroll container below the fold is wheeled into view — the page, "
+    "then the container — and never jumped to") {
+  layer l("/scrollers.html");
+  l.run(engine::click(l.ctx(), "#deep"));
+  const auto rows = l.finish();
+  const json ev = l.eval("__footfallRecorder.events()");
+  check_scrolls_have_input(ev);
+  // The page scrolled, and so did the box under the pointer.
+  std::set<std::string> scrolled;
+  std::vector<json> wheels, downs;
+  for (const auto& e : ev) {
+    if (e["type"] == "scroll") scrolled.insert(e["target"].get<std::string>());
+    if (e["type"] == "wheel") wheels.push_back(e);
+    if (e["type"] == "mousedown") downs.push_back(e);
+  }
+  CHECK(scrolled.count("#document") == 1);
+  CHECK(scrolled.count("div#box") == 1);
+  REQUIRE(downs.size() == 1);
+  CHECK(downs[0]["target"] == "button#deep");
+  // One scroll_to_element row per wheel event (pace 0), naming the target, at the wheel's point.
+  std::vector<const storage::action_row*> reveals;
+  for (const auto& a : rows)
+    if (a.type == storage::action_type::scroll_to_element) reveals.push_back(&a);
+  REQUIRE(reveals.size() == wheels.size());
+  CHECK(reveals.size() >= 2);
+  for (std::size_t i = 0; i < reveals.size(); ++i) {
+    CHECK(reveals[i]->element_selector == "#deep");
+    CHECK(std::abs(wheels[i]["clientX"].get<double>() - *reveals[i]->x) <= 1);
+    CHECK(std::abs(wheels[i]["clientY"].get<double>() - *reveals[i]->y) <= 1);
+    CHECK(wheels[i]["deltaY"].get<double>() == doctest::Approx(std::stod(*reveals[i]->input_value)));
+    REQUIRE(reveals[i]->input_timing);
+    CHECK(json::parse(*reveals[i]->input_timing)["deltas"].size() == 1);
+  }
+  // The last wheel went to the box: the pointer was over it.
+  CHECK(wheels.back()["target"].get<std::string>() != "html");
+}
+
+TEST_CASE("actions: a button far down a same-origin frame's own document is wheeled into view") {
+  layer l("/scrollers.html");
+  l.run(engine::click(l.ctx(), "iframe#f >>frame>> #inner"));
+  const auto rows = l.finish();
+  check_scrolls_have_input(l.eval("__footfallRecorder.events()"));
+  const json inner = l.eval(
+      "document.getElementById('f').contentWindow.__footfallRecorder.events()");
+  check_scrolls_have_input(inner);
+  std::vector<json> downs;
+  for (const auto& e : inner)
+    if (e["type"] == "mousedown") downs.push_back(e);
+  REQUIRE(downs.size() == 1);
+  CHECK(downs[0]["target"] == "button#inner");
+  CHECK(std::count_if(rows.begin(), rows.end(), [](const auto& a) {
+          return a.type == storage::action_type::scroll_to_element;
+        }) >= 2);
+}
+
+TEST_CASE("actions: a target that no wheel can bring into view fails clearly, after bounded tries") {
+  layer l("/scrollers.html");
+  // Scrolling is switched off: the wheel moves nothing, so the target stays out of view.
+  l.eval("document.documentElement.style.overflow = 'hidden'; 1");
+  CHECK_THROWS_WITH_AS(l.run(engine::click(l.ctx(), "iframe#f")),
+                       doctest::Contains("still out of view after"), cdp::element_not_found);
+  const auto rows = l.finish();
+  CHECK(std::count_if(rows.begin(), rows.end(), [](const auto& a) {
+          return a.type == storage::action_type::scroll_to_element;
+        }) == engine::max_reveal_gestures);
+}
+
+TEST_CASE("actions: a hover row carries its input timing (placement and pointer path)") {
+  layer l("/scrollers.html");
+  l.run(engine::hover(l.ctx(), "#title"));
+  const auto rows = l.finish();
+  const auto hover = std::find_if(rows.begin(), rows.end(), [](const auto& a) {
+    return a.type == storage::action_type::hover;
+  });
+  REQUIRE(hover != rows.end());
+  REQUIRE(hover->input_timing);
+  const auto t = json::parse(*hover->input_timing);
+  CHECK(t["fx"].get<double>() > 0);
+  CHECK(t["fx"].get<double>() < 1);
+  CHECK(t["path"]["points"] == 1);  // pace 0: one move
+  CHECK(!t.contains("hold"));
+  CHECK(l.eval("__footfallRecorder.count('mousemove')").get<int>() >= 1);
 }

@@ -30,6 +30,19 @@ TEST_CASE("personas: stored - read back - unique by name with a clear error") {
   p.pages_max = 9;
   CHECK(repo.upsert(p).pages_max == 9);
   CHECK(repo.list().size() == 1);
+  // Input device and typing skill (migration 0080): stored, read back, and only known values.
+  CHECK(repo.find_by_name("casual")->input_device == "mixed");
+  p.input_device = "touchpad";
+  p.typing_skill = "novice";
+  const auto updated = repo.upsert(p);
+  CHECK(updated.input_device == "touchpad");
+  CHECK(updated.typing_skill == "novice");
+  p.input_device = "trackball";
+  CHECK_THROWS_WITH_AS(repo.upsert(p), doctest::Contains("input_device (\"trackball\") must be one of"),
+                       validation_error);
+  CHECK_THROWS_WITH_AS(c.execute("UPDATE personas SET typing_skill = 'fast'"),
+                       doctest::Contains("typing_skill is novice, average, expert or mixed"),
+                       constraint_error);
 }
 
 TEST_CASE("constraint violations that bypass validation are refused with the rule named") {
