@@ -65,6 +65,8 @@ class visit_recorder {
   const storage::page_visit_row& visit() const { return visit_; }
   const std::vector<link_candidate>& links() const { return links_; }
   int pages() const { return pages_; }
+  /// Actions recorded on the current visit so far (the order of the last one).
+  int visit_actions() const { return static_cast<int>(actions_.size()); }
   int total_actions() const { return total_actions_; }
   /// navigator.webdriver as the last page reported it.
   std::optional<bool> webdriver() const { return webdriver_; }
