@@ -43,7 +43,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em} dt{color:#66
 background:rgba(230,40,40,.85);color:#fff;font:bold 11px/18px sans-serif;text-align:center;
 box-shadow:0 0 0 2px #fff}
 .noframe{flex:none;width:320px;color:#888;font-style:italic}
-table{border-collapse:collapse;width:100%} td{padding:.15em .4em;vertical-align:top;font-size:13px}
+table{border-collapse:collapse;width:100%;align-self:flex-start} td{padding:.15em .4em;vertical-align:top;font-size:13px}
 td.t{color:#666;white-space:nowrap;text-align:right} tr.err td{background:#fdecec;color:#900}
 .sel{font-family:monospace;font-size:12px;word-break:break-all}
 </style>
@@ -114,12 +114,17 @@ std::string error_row(const trace_error& e, time_point t0) {
          "</td></tr>\n";
 }
 
-std::string step_html(const step& st, const traced_session& s, time_point t0) {
+std::string step_html(const step& st, const traced_session& s, const session_trace* t,
+                      time_point t0) {
   if (!st.frame && st.actions.empty() && st.errors.empty()) return {};
   std::string h = "<div class=\"step\">";
+  // Without --trace the only frame is the one taken when the session failed.
+  const bool full = t && t->mode == "full";
   h += st.frame ? frame_html(st, s)
-                : "<div class=\"noframe\">(no frame before these actions" +
-                      std::string(st.actions.empty() ? "" : ": frames are taken with --trace") +
+                : std::string("<div class=\"noframe\">(") +
+                      (full ? "before the first frame"
+                            : "no frame of these actions: a frame per action is taken with "
+                              "--trace") +
                       ")</div>";
   // Actions and errors merged by time.
   std::vector<std::pair<time_point, std::string>> rows;
@@ -191,7 +196,7 @@ std::string render_session_page(const traced_session& s, const session_trace* t)
                   header_html(s, t);
   h += "<h2>Timeline</h2>\n<p>Each frame shows the page after the action it names; the numbered "
        "points are where the actions listed beside it happened on that page.</p>\n";
-  for (const auto& st : steps) h += step_html(st, s, t0);
+  for (const auto& st : steps) h += step_html(st, s, t, t0);
   return h + "</body></html>\n";
 }
 

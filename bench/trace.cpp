@@ -70,7 +70,7 @@ sample run_once(const options& o, const std::string& target, engine::trace_mode 
   camp.total_sessions = o.sessions;
   camp.concurrent_sessions = o.concurrency;
   camp.persona_id = storage::persona_repository(c).upsert(persona()).id;
-  camp.rate_limit_delay_ms = 0;
+  camp.rate_limit_delay_ms = 100;  // the smallest allowed; navigations are spaced by it
   camp.seed = static_cast<std::uint64_t>(seed);  // the same journeys in every mode
   engine::campaign_settings s;
   s.pace = 0;

@@ -41,7 +41,7 @@ TEST_CASE("analytics/session page: actions are drawn over the frame they were pe
   CHECK(html.find("navigation &lt;timeout&gt;") != std::string::npos);
   CHECK(html.find("footfall replay " + s.row.id.str()) != std::string::npos);
   // The page_load came before the frame: listed without one; the click and the error after it.
-  const auto no_frame = html.find("no frame before these actions");
+  const auto no_frame = html.find("no frame of these actions");
   const auto frame = html.find("class=\"frame\"");
   REQUIRE(no_frame != std::string::npos);
   REQUIRE(frame != std::string::npos);
