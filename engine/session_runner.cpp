@@ -140,6 +140,8 @@ asio::awaitable<void> visitor::arrive(double load_ms) {
 }
 
 asio::awaitable<void> visitor::trace_frame() {
+  // Nothing secret stored: a frame would show what was typed into a card-number field.
+  if (recorder.secret_typed()) co_return;
   co_await tracer.after_action(page, recorder.visit().visit_order, recorder.visit_actions());
 }
 
@@ -276,7 +278,9 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     }
   }
   if (out.status != session_status::completed) {
-    co_await v.tracer.at_failure(v.page, v.recorder.visit().visit_order, v.recorder.visit_actions());
+    if (!v.recorder.secret_typed())
+      co_await v.tracer.at_failure(v.page, v.recorder.visit().visit_order,
+                                   v.recorder.visit_actions());
     if (auto shot = co_await screenshot(v.page, env->screenshot_dir, row.id.str()))
       row.screenshot_path = *shot;
     // Whatever the visitor did on the page it was on is kept.

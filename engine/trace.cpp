@@ -131,6 +131,9 @@ std::optional<storage::session_trace> session_tracer::finish(const storage::sess
   for (auto& s : subs_) s.reset();
   const bool failed = row.status != storage::session_status::completed;
   if (mode_ == trace_mode::off || (mode_ == trace_mode::failures && !failed)) return std::nullopt;
+  // A session that failed before its page existed has nothing to show.
+  const auto& b = st_->buffer;
+  if (b.frames().empty() && b.errors().empty() && b.frames_dropped() == 0) return std::nullopt;
   return st_->buffer.take(row.id, row.attempt, mode_ == trace_mode::full ? "full" : "failure");
 }
 
