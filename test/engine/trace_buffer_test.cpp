@@ -1,5 +1,7 @@
-// Unit: the bounds of a session's trace (engine/trace_buffer.hpp), without a browser.
+// Unit: the bounds of a session's trace (engine/trace_buffer.hpp) and the no-secret-frames rule,
+// without a browser.
 #include "engine/trace_buffer.hpp"
+#include "engine/visit_recorder.hpp"
 
 #include <doctest/doctest.h>
 
@@ -57,4 +59,26 @@ TEST_CASE("engine/trace: errors are a ring of the newest, their text cut on a ch
   CHECK(b.errors().front().text == "two");
   CHECK(b.errors().back().text == "abcd…");
   CHECK(b.errors_dropped() == 1);
+}
+
+TEST_CASE("engine/trace: a visit where a value was redacted takes no more frames until the next") {
+  engine::visit_recorder rec(storage::uuid::v7(), [](storage::page_record) {});
+  engine::arrival a;
+  a.facts.url = "http://127.0.0.1:8080/secrets.html";
+  rec.arrive(a, 10);
+  engine::element_target notes, card;
+  notes.tag = card.tag = "input";
+  notes.name = "notes";
+  card.autocomplete = "cc-number";
+  card.secret = true;
+  const engine::action_clock clock;
+  rec.record(storage::action_type::type, &notes, clock, std::string("hello"));
+  CHECK_FALSE(rec.secret_typed());
+  rec.record(storage::action_type::type, &card, clock, std::string("4111 1111 1111 1111"));
+  CHECK(rec.secret_typed());  // the session runner takes no frame of this page from now on
+  rec.record(storage::action_type::scroll, &notes, clock);
+  CHECK(rec.secret_typed());
+  rec.leave(nullptr);
+  rec.arrive(a, 10);  // a new document: frames again
+  CHECK_FALSE(rec.secret_typed());
 }
