@@ -1,9 +1,9 @@
 // Unit: the bounds of a session's trace (engine/trace_buffer.hpp) and the no-secret-frames rule,
 // without a browser.
+#include <doctest/doctest.h>
+
 #include "engine/trace_buffer.hpp"
 #include "engine/visit_recorder.hpp"
-
-#include <doctest/doctest.h>
 
 using namespace footfall;
 
