@@ -1,9 +1,8 @@
 // Unit: the session page (analytics/session_page.hpp) and the JUnit links to it, pure.
-#include "analytics/session_page.hpp"
-
 #include <doctest/doctest.h>
 
 #include "analytics/report.hpp"
+#include "analytics/session_page.hpp"
 
 using namespace footfall;
 
