@@ -1,4 +1,5 @@
 #include "analytics/report.hpp"
+#include "analytics/session_page.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -265,6 +266,19 @@ nlohmann::json render_json(const campaign_report& r) {
   return j;
 }
 
+namespace {
+
+/// What a failed test case links to (issue 13): its trace's session page and its replay.
+std::string debug_links(const campaign_report& r, const std::string& session_id) {
+  const bool traced = std::find(r.traced_sessions.begin(), r.traced_sessions.end(), session_id) !=
+                      r.traced_sessions.end();
+  return (traced ? "trace: " + session_page_command(r.data.info.id.str(), session_id)
+                 : std::string("trace: none stored")) +
+         "\nreplay: " + replay_command(session_id);
+}
+
+}  // namespace
+
 std::string render_junit(const campaign_report& r) {
   int failures = 0, skipped = 0;
   double total_s = 0;
@@ -281,9 +295,12 @@ std::string render_junit(const campaign_report& r) {
     if (st == session_status::failed || st == session_status::timeout) {
       ++failures;
       const std::string msg = s.row.error_message.value_or(std::string(to_string(st)));
+      const auto links = debug_links(r, s.row.id.str());
       cases += ">\n      <failure message=\"" + xml_escape(msg) + "\" type=\"" +
                std::string(to_string(st)) + "\">" + xml_escape(msg) + "\nstart_url: " +
-               xml_escape(s.row.start_url) + "</failure>\n    </testcase>\n";
+               xml_escape(s.row.start_url) + "\n" + xml_escape(links) +
+               "</failure>\n      <system-out>" + xml_escape(links) +
+               "</system-out>\n    </testcase>\n";
     } else if (st == session_status::pending || st == session_status::running) {
       ++skipped;
       cases += ">\n      <skipped message=\"session " + std::string(to_string(st)) +

@@ -33,6 +33,9 @@ struct campaign_report {
   int failed_requests = 0;
   int saturated_visits = 0;       ///< over every page visit
   std::string generated_at;       ///< ISO-8601 UTC, set by build_report
+  /// Sessions with a stored trace (storage/traces.hpp); set by the caller. JUnit names their
+  /// session page command.
+  std::vector<std::string> traced_sessions;
 };
 
 /// The path of a URL: what follows scheme://host[:port], without query or fragment; "/" if empty.
@@ -49,7 +52,8 @@ nlohmann::json render_json(const campaign_report& r);
 /// network. When every chart has drawn, the page sets <body data-charts="ok N"> (tests read it).
 std::string render_html(const campaign_report& r);
 /// JUnit XML: one <testcase> per session; failed and timed-out sessions carry a <failure> with
-/// their error_message, pending/running ones are <skipped/>.
+/// their error_message, the command that renders their trace's session page (when one is stored)
+/// and the replay command (also in <system-out>); pending/running ones are <skipped/>.
 std::string render_junit(const campaign_report& r);
 
 /// Escapes &, <, >, " and ' for XML/HTML text and attributes; drops characters XML 1.0 forbids.

@@ -30,6 +30,7 @@
 #include "storage/errors.hpp"
 #include "storage/leases.hpp"
 #include "storage/repositories.hpp"
+#include "storage/traces.hpp"
 #include "storage/writer.hpp"
 
 namespace footfall::engine {
@@ -301,6 +302,19 @@ finish_result finish_if_done(storage::connection& conn, const storage::uuid& id)
   }
 }
 
+/// Hands a session's trace to the database thread (the io thread never waits on it).
+void store_trace(campaign_db* db, storage::session_trace t) {
+  asio::post(db->executor(), [db, t = std::move(t)] {
+    try {
+      if (!storage::insert_trace(db->connection_on_db_thread(), t))
+        spdlog::warn("trace of session {} attempt {} dropped: the attempt lost its lease",
+                     t.session_id.str(), t.attempt);
+    } catch (const std::exception& e) {
+      spdlog::warn("trace of session {}: {}", t.session_id.str(), e.what());
+    }
+  });
+}
+
 std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& campaign,
                                       const storage::persona& persona, storage::writer& writer,
                                       browser_pool& pool, rate_limiter& limiter) {
@@ -319,6 +333,9 @@ std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& ca
   env->counters = &st.counters;
   env->abort = &st.abort;
   env->before_close = st.o.before_close;
+  env->trace = st.o.trace;
+  env->trace_bounds = st.o.trace_bounds;
+  env->on_trace = [db = st.db](storage::session_trace t) { store_trace(db, std::move(t)); };
   if (st.o.record_analytics) {
     // Best effort, no retry: finish_campaign recomputes every session's analytics at the end.
     auto* db = st.db;

@@ -47,6 +47,9 @@ struct run_options {
   /// How long database steps are retried through an outage (--outage-budget-s).
   outage_policy outage;
   metrics* export_metrics = nullptr;  ///< --metrics-addr: sees the writer (engine/metrics.hpp)
+  /// --trace: a frame after every action of every session (engine/trace.hpp); else failures only.
+  trace_mode trace = trace_mode::failures;
+  trace_limits trace_bounds;
 };
 
 /// What this process saw of leases.

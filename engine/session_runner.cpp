@@ -83,7 +83,8 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
       row(std::move(rw)),
       r(rng::for_session(env->campaign.seed, row.session_index)),
       recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }),
-      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id) {
+      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id),
+      tracer(env->trace, env->trace_bounds) {
   recorder.set_attempt(row.attempt);  // the writer's fencing token (storage/leases.hpp)
   plan = plan_session(env->persona, r);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
@@ -136,6 +137,12 @@ asio::awaitable<void> visitor::arrive(double load_ms) {
   const auto a = co_await agent->arrive();
   recorder.arrive(a, load_ms);
   visit_nav_seq = nav_seq;
+}
+
+asio::awaitable<void> visitor::trace_frame() {
+  // Nothing secret stored: a frame would show what was typed into a card-number field.
+  if (recorder.secret_typed()) co_return;
+  co_await tracer.after_action(page, recorder.visit().visit_order, recorder.visit_actions());
 }
 
 asio::awaitable<void> visitor::ensure_robots() {
@@ -192,6 +199,7 @@ asio::awaitable<void> run_journey(visitor& v) {
   co_await v.page.navigate(v.row.start_url,
                            std::chrono::milliseconds(env.settings.navigation_timeout_ms));
   co_await v.arrive(ms_since(nav_t0));
+  co_await v.trace_frame();
   for (int page_no = 1;; ++page_no) {
     const int n = actions_on_page(env.persona, v.r);
     for (int i = 0; i < n; ++i) {
@@ -206,6 +214,7 @@ asio::awaitable<void> run_journey(visitor& v) {
         co_await v.page.session().send("Page.crash", json::object(), std::chrono::seconds(5));
       }
       if (v.nav_seq != v.visit_nav_seq) co_await v.follow_unexpected_navigation();
+      co_await v.trace_frame();
     }
     const bool out_of_time =
         env.pace > 0 &&
@@ -216,6 +225,7 @@ asio::awaitable<void> run_journey(visitor& v) {
     v.check_limits();
     co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
+    co_await v.trace_frame();
   }
   const auto last = co_await v.agent->stats();
   v.recorder.leave(&last);
@@ -248,6 +258,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     nav_sub = v.page.session().subscribe("Page.frameNavigated", [&v](const json& p) {
       if (!p.contains("frame") || !p["frame"].contains("parentId")) ++v.nav_seq;
     });
+    v.tracer.attach(v.page.session());
     co_await v.page.session().send("Inspector.enable");
     v.agent = co_await page_agent::install(v.page);
     co_await run_journey(v);
@@ -267,6 +278,9 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     }
   }
   if (out.status != session_status::completed) {
+    if (!v.recorder.secret_typed())
+      co_await v.tracer.at_failure(v.page, v.recorder.visit().visit_order,
+                                   v.recorder.visit_actions());
     if (auto shot = co_await screenshot(v.page, env->screenshot_dir, row.id.str()))
       row.screenshot_path = *shot;
     // Whatever the visitor did on the page it was on is kept.
@@ -310,6 +324,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   if (!out.error.empty()) row.error_message = strip_credentials(out.error).substr(0, 2000);
   row.start_url = strip_credentials(row.start_url);
   env->writer->write(row);
+  if (auto trace = v.tracer.finish(row); trace && env->on_trace) env->on_trace(std::move(*trace));
   if (env->on_session_end)
     env->on_session_end(row, std::move(v.finished), {v.recorder.webdriver(), row.user_agent});
   if (env->counters) {

@@ -18,6 +18,7 @@
 #include "engine/browser_pool.hpp"
 #include "engine/config.hpp"
 #include "engine/links.hpp"
+#include "engine/trace.hpp"
 #include "storage/analytics_rows.hpp"
 #include "storage/records.hpp"
 #include "storage/writer.hpp"
@@ -82,6 +83,11 @@ struct session_env {
   std::function<void(const storage::session_row&, std::vector<storage::page_record>,
                      storage::session_signals)>
       on_session_end;
+  /// Traces (engine/trace.hpp): frames after every action (full) or only errors and a frame at
+  /// failure (failures). on_trace gets each trace to store, on the io thread: must not block.
+  trace_mode trace = trace_mode::failures;
+  trace_limits trace_bounds;
+  std::function<void(storage::session_trace)> on_trace;
 };
 
 /// What became of a session.

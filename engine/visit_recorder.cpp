@@ -25,6 +25,7 @@ void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) 
   const action_clock clock;
   visit_ = {};
   actions_.clear();
+  secret_typed_ = false;
   visit_.id = storage::uuid::v7();
   visit_.session_id = session_id_;
   visit_.url = strip_credentials(a.facts.url).substr(0, 500);
@@ -104,6 +105,7 @@ storage::action_row& visit_recorder::record(action_type type, const element_targ
                                                            target->autocomplete, *input)));
     a.input_value =
         secret || must_redact("", "", "", *input) ? std::string(redacted_value) : std::move(*input);
+    if (a.input_value == redacted_value) secret_typed_ = true;
   }
   if (observer_) observer_(a);
   return a;

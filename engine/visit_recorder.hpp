@@ -65,6 +65,10 @@ class visit_recorder {
   const storage::page_visit_row& visit() const { return visit_; }
   const std::vector<link_candidate>& links() const { return links_; }
   int pages() const { return pages_; }
+  /// Actions recorded on the current visit so far (the order of the last one).
+  int visit_actions() const { return static_cast<int>(actions_.size()); }
+  /// A value was redacted on the current visit: the page now shows a secret (no trace frame).
+  bool secret_typed() const { return secret_typed_; }
   int total_actions() const { return total_actions_; }
   /// navigator.webdriver as the last page reported it.
   std::optional<bool> webdriver() const { return webdriver_; }
@@ -79,6 +83,7 @@ class visit_recorder {
   std::vector<storage::action_row> actions_;
   std::vector<link_candidate> links_;
   bool in_visit_ = false;
+  bool secret_typed_ = false;
   int pages_ = 0;
   int total_actions_ = 0;
   int attempt_ = 0;

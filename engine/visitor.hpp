@@ -16,6 +16,7 @@
 #include "engine/popups.hpp"
 #include "engine/rng.hpp"
 #include "engine/session_runner.hpp"
+#include "engine/trace.hpp"
 #include "engine/visit_recorder.hpp"
 
 namespace footfall::engine {
@@ -47,6 +48,7 @@ class visitor {
   visit_recorder recorder;
   popup_keeper popups;  ///< records and closes the page's popups, beside the journey
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
+  session_tracer tracer;  ///< the session's trace (engine/trace.hpp)
 
   int actions_done = 0;  ///< user actions performed (for fault injection)
   long nav_seq = 0;      ///< main-frame navigations seen (Page.frameNavigated)
@@ -64,6 +66,8 @@ class visitor {
   boost::asio::awaitable<bool> navigate_by_link();
   /// A page navigated by itself (form, script): close the old visit and start the new one.
   boost::asio::awaitable<void> follow_unexpected_navigation();
+  /// A trace frame of the page now (full trace mode only), tagged with the last recorded action.
+  boost::asio::awaitable<void> trace_frame();
 
  private:
   /// The writer (and the run's counters) get each finished page.

@@ -92,6 +92,14 @@ retention_report run_retention(connection& c, time_point now, const retention_po
         sql.push_back(delete_sql(part.name, part.table, expired));
       }
     }
+    // Session traces (migration 0070) are detail rows too: they go with the session's pages.
+    const auto traces = tx.exec1("SELECT count(*) FROM session_traces t JOIN sessions s ON s.id = "
+                                 "t.session_id WHERE " + expired)[0].as<std::int64_t>();
+    if (traces > 0) {
+      report.steps.push_back({retention_step::kind::delete_rows, "session_traces", traces});
+      sql.push_back("DELETE FROM session_traces t USING sessions s WHERE s.id = t.session_id AND " +
+                    expired);
+    }
     const auto ledger_cut = tx.quote(to_sql_time(now - std::chrono::days{30}));
     const auto old = tx.exec1("SELECT count(*) FROM writer_batches WHERE committed_at < " +
                               ledger_cut)[0].as<std::int64_t>();

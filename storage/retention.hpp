@@ -1,9 +1,9 @@
 #pragma once
-/// Retention of detail rows (page_visits, actions), per the spec's data lifecycle: detail of
-/// completed sessions is kept 90 days, of failed/timed-out sessions 30 days, of pending/running
-/// sessions indefinitely; session rows and analytics are kept forever. A daily partition whose
-/// rows have all expired is dropped (or detached) as a whole; rows of partly expired partitions
-/// are deleted. Also prunes the writer's batch ledger after 30 days.
+/// Retention of detail rows (page_visits, actions, session_traces), per the spec's data lifecycle:
+/// detail of completed sessions is kept 90 days, of failed/timed-out sessions 30 days, of
+/// pending/running sessions indefinitely; session rows and analytics are kept forever. A daily
+/// partition whose rows have all expired is dropped (or detached) as a whole; rows of partly
+/// expired partitions are deleted. Also prunes the writer's batch ledger after 30 days.
 #include <chrono>
 #include <cstdint>
 #include <string>

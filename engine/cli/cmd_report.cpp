@@ -11,11 +11,13 @@
 #include "analytics/compare.hpp"
 #include "analytics/recompute.hpp"
 #include "analytics/report.hpp"
+#include "analytics/session_page.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/database.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/errors.hpp"
+#include "storage/traces.hpp"
 
 namespace po = boost::program_options;
 
@@ -39,6 +41,25 @@ void write_output(const std::string& text, const std::string& file) {
   out << text;
   if (!out.flush()) throw std::runtime_error("-o: writing '" + file + "' failed");
   spdlog::info("report written: file={} bytes={}", file, text.size());
+}
+
+/// The session page of one session of the campaign (issue 13): its trace and its actions.
+std::string session_page(storage::connection& c, const storage::uuid& campaign,
+                         const std::string& session) {
+  const auto id = storage::uuid::parse(session);
+  if (!id) throw usage_error("--session: '" + session + "' is not a session id (a UUID)");
+  storage::traced_session s;
+  try {
+    s = storage::load_traced_session(c, *id);
+  } catch (const storage::not_found_error&) {
+    throw usage_error("--session: no session " + session);
+  }
+  if (s.row.campaign_id != campaign)
+    throw usage_error("--session: session " + session + " belongs to campaign " +
+                      s.row.campaign_id.str() + ", not " + campaign.str());
+  const auto trace = storage::load_trace(c, *id);
+  if (!trace) spdlog::warn("session {} has no stored trace: its actions only", session);
+  return analytics::render_session_page(s, trace ? &*trace : nullptr);
 }
 
 int analytics_recompute(const args& a) {
@@ -120,14 +141,16 @@ int cmd_analytics(const args& a) {
 
 int cmd_report(const args& a) {
   engine::database_options db;
-  std::string campaign, format = "table", output;
+  std::string campaign, format = "table", output, session;
   bool recompute = false;
   po::options_description desc("options");
   desc.add_options()("campaign", po::value(&campaign)->required(),
                      "campaign id or name (a reused name means the latest)")(
       "format,f", po::value(&format)->default_value("table"), "table, json, html or junit")(
       "output,o", po::value(&output), "write to FILE instead of stdout")(
-      "recompute", po::bool_switch(&recompute), "recompute the analytics first");
+      "recompute", po::bool_switch(&recompute), "recompute the analytics first")(
+      "session", po::value(&session)->value_name("ID"),
+      "with --format html: the session page of one session (its trace and actions)");
   engine::add_database_flags(desc, db);
   po::positional_options_description pos;
   pos.add("campaign", 1);
@@ -135,14 +158,27 @@ int cmd_report(const args& a) {
   if (!parse_flags(
           a, desc, pos, vm,
           "usage: footfall report CAMPAIGN [--format table|json|html|junit] [-o FILE]\n"
+          "       footfall report CAMPAIGN --format html --session ID [-o FILE]\n"
           "Reports a campaign. html is one self-contained page (no network) with charts;\n"
           "junit has one testcase per session, failed/timed-out sessions failing with their\n"
-          "error message. Analytics are computed first if they never were."))
+          "error message, the command for their session page and `footfall replay ID`.\n"
+          "--session: one session's page: its filmstrip (stored for failed sessions and for\n"
+          "--trace runs), each action over the frame it happened on, page errors inline.\n"
+          "Analytics are computed first if they never were."))
     return ok;
   if (format != "table" && format != "json" && format != "html" && format != "junit")
     throw usage_error("--format: '" + format + "' is not one of table, json, html, junit");
+  if (!session.empty() && format != "html")
+    throw usage_error("--session: needs --format html (the session page is HTML)");
   storage::connection c(engine::open_database(db));
-  const auto report = load_report(c, campaign_ref(c, campaign), recompute);
+  if (!session.empty()) {
+    write_output(session_page(c, campaign_ref(c, campaign), session), output);
+    return ok;
+  }
+  auto report = load_report(c, campaign_ref(c, campaign), recompute);
+  if (format == "junit")
+    for (const auto& id : storage::traced_sessions(c, report.data.info.id))
+      report.traced_sessions.push_back(id.str());
   std::string text;
   if (format == "table")
     text = analytics::render_table(report);

@@ -33,6 +33,7 @@ struct run_flags {
   std::string screenshot_dir;
   bool json = false;
   bool no_progress = false;
+  bool trace = false;
   double lease_s = 0;
   double outage_budget_s = 300;
   std::string campaign_file;
@@ -52,6 +53,9 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")(
       "json", po::bool_switch(&f.json), "print the summary as JSON")(
       "no-progress", po::bool_switch(&f.no_progress), "no progress line / progress logs")(
+      "trace", po::bool_switch(&f.trace),
+      "store every session's trace: a frame after each action (<= 40 frames, 1 MiB) and its "
+      "page errors; without it only failed sessions' traces (errors + last frame) are stored")(
       "lease-s", po::value(&f.lease_s)->value_name("S"),
       "lease of each claimed session, renewed by heartbeat; a worker silent this long loses its "
       "sessions to the others (default: the campaign's lease_s, 30)")(
@@ -81,6 +85,7 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
     throw usage_error("--outage-budget-s: expected seconds between 0 and 86400");
   o.outage.budget = std::chrono::milliseconds(static_cast<long>(f.outage_budget_s * 1000));
   o.slow_mo_ms = f.slow_mo;
+  if (f.trace) o.trace = engine::trace_mode::full;
   o.pool.launch.headed = f.headed;
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
   // state the same for the same input (a journey depends on where things are).
