@@ -22,8 +22,35 @@ struct pool_options {
   cdp::launch_options launch;
 };
 
-/// Defaults from the machine: one browser per 2 cores (at least 1), 4 contexts each, fewer when
-/// memory is short (~250 MiB per context).
+/// What one human-paced (pace 1) visitor costs, measured by bench/capacity (README "Capacity";
+/// figures of the run in its commit message): CPU seconds per visitor-minute of footfall and its
+/// browsers together, PSS per visitor beyond a browser's own, and a browser's own PSS.
+struct visitor_costs {
+  double cpu_s_per_visitor_minute = 4.6;
+  double mib_per_visitor = 80;
+  double mib_per_browser = 400;
+  /// Share of the cores and of the available memory the visitors may use: the rest keeps the
+  /// action start lag and the page load times at fidelity (bench/capacity's rule).
+  double cpu_headroom = 0.7;
+  double memory_headroom = 0.5;
+  int max_contexts_per_browser = 16;  ///< beyond this one browser process's io thread binds
+};
+
+/// The machine a pool is sized for.
+struct machine_resources {
+  unsigned cores = 1;
+  double available_mib = 0;  ///< MemAvailable
+};
+
+/// Pool size for human-paced visitors on `m`: as many as the cores hold at `c`'s CPU per
+/// visitor-minute and the memory holds at its PSS per visitor (the lower), spread over the
+/// fewest browsers that keep each within max_contexts_per_browser. Pure; at least 1 × 1.
+pool_options size_pool(const machine_resources& m, const visitor_costs& c = {});
+
+/// The machine now: hardware_concurrency and /proc/meminfo's MemAvailable.
+machine_resources this_machine();
+
+/// Defaults from the machine: size_pool(this_machine()).
 pool_options default_pool_options();
 
 /// What a session holds while it uses a browser.
