@@ -8,20 +8,19 @@
 // step. Prints a row per step and tool, then per tool: most visitors held, PSS per visitor, CPU
 // per visitor-minute, and the binding limit.
 //
-// usage: bench_capacity [--steps 1,2,4,8,12,16,24] [--warm-s 8] [--hold-s 30] [--browsers 1]
+// usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
 //                       [--tools footfall,playwright] [--flag F]... [--label TEXT]
 //                       [--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]
 // --flag adds a Chromium flag for both tools (lever experiments); --browsers spreads footfall's
 // contexts over that many browsers.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <sstream>
 
 #include "bench/capacity/footfall_step.hpp"
 #include "bench/capacity/playwright_step.hpp"
@@ -37,7 +36,7 @@ using nlohmann::json;
 namespace {
 
 struct options {
-  std::vector<int> steps{1, 2, 4, 8, 12, 16, 24};
+  std::vector<int> steps{1, 2, 4, 8, 12};  // a default run stays within ~10 min
   double warm_s = 8, hold_s = 30;
   int browsers = 1;
   std::vector<std::string> tools{"footfall", "playwright"};
@@ -111,24 +110,33 @@ double per_visitor_minute(const bench::step_result& r) {
 }
 
 void print_row(const options& o, const bench::step_result& r, const std::string& verdict) {
-  std::printf("| %s | %d | %s | %d/%d | %ld | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | %.0f%% | %s |\n",
-              o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions,
-              r.actions, r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib,
-              r.peak_pss_mib / r.visitors, per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s, r.machine_busy * 100,
-              verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
+  std::printf(
+      "| %s | %d | %s | %d/%d | %ld | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | %.0f%% | "
+      "%s |\n",
+      o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions, r.actions,
+      r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib, r.peak_pss_mib / r.visitors,
+      per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s, r.machine_busy * 100,
+      verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
   std::fflush(stdout);
 }
 
 json to_json(const options& o, const bench::step_result& r, const std::string& verdict) {
-  return {{"label", o.label},          {"tool", r.tool},
-          {"visitors", r.visitors},    {"sessions", r.sessions},
-          {"failed", r.failed},        {"actions", r.actions},
-          {"lag_p50_ms", r.lag_p50_ms}, {"lag_p95_ms", r.lag_p95_ms},
-          {"load_p50_ms", r.load_p50_ms}, {"peak_pss_mib", r.peak_pss_mib},
-          {"cpu_s", r.cpu_s},          {"driver_cpu_s", r.driver_cpu_s},
+  return {{"label", o.label},
+          {"tool", r.tool},
+          {"visitors", r.visitors},
+          {"sessions", r.sessions},
+          {"failed", r.failed},
+          {"actions", r.actions},
+          {"lag_p50_ms", r.lag_p50_ms},
+          {"lag_p95_ms", r.lag_p95_ms},
+          {"load_p50_ms", r.load_p50_ms},
+          {"peak_pss_mib", r.peak_pss_mib},
+          {"cpu_s", r.cpu_s},
+          {"driver_cpu_s", r.driver_cpu_s},
           {"window_s", r.window_s},
           {"cpu_s_per_visitor_min", per_visitor_minute(r)},
-          {"machine_busy", r.machine_busy}, {"breaks", verdict}};
+          {"machine_busy", r.machine_busy},
+          {"breaks", verdict}};
 }
 
 /// Per tool: the last step that held and why the next one broke.
@@ -140,17 +148,17 @@ struct tool_state {
 };
 
 void print_summary(const options& o, const std::map<std::string, tool_state>& st) {
-  std::printf("\n| label | tool | most visitors held | PSS MiB / visitor | CPU s / visitor-min | "
-              "binding limit |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "\n| label | tool | most visitors held | PSS MiB / visitor | CPU s / visitor-min | "
+      "binding limit |\n|---|---|---|---|---|---|\n");
   for (const auto& [tool, s] : st) {
     if (!s.held) {
-      std::printf("| %s | %s | 0 | - | - | %s |\n", o.label.c_str(), tool.c_str(),
-                  s.limit.c_str());
+      std::printf("| %s | %s | 0 | - | - | %s |\n", o.label.c_str(), tool.c_str(), s.limit.c_str());
       continue;
     }
     const auto& h = *s.held;
-    std::printf("| %s | %s | %d | %.0f | %.2f | %s |\n", o.label.c_str(), tool.c_str(),
-                h.visitors, h.peak_pss_mib / h.visitors, per_visitor_minute(h), s.limit.c_str());
+    std::printf("| %s | %s | %d | %.0f | %.2f | %s |\n", o.label.c_str(), tool.c_str(), h.visitors,
+                h.peak_pss_mib / h.visitors, per_visitor_minute(h), s.limit.c_str());
   }
 }
 
@@ -189,12 +197,15 @@ int main(int argc, char** argv) {
 
   const double mem_total = bench::mem_total_mib();
   if (!o.json) {
-    std::printf("bench/capacity: pace-1 visitors on test/site/journey, warm %.0f s + hold %.0f s "
-                "per step, footfall on %d browser(s); %u cores, %.0f MiB\n\n",
-                o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
-    std::printf("| label | visitors | tool | sessions ok | paced actions | lag p50 ms | lag p95 ms | "
-                "load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | driver share | machine busy | "
-                "fidelity |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    std::printf(
+        "bench/capacity: pace-1 visitors on test/site/journey, warm %.0f s + hold %.0f s "
+        "per step, footfall on %d browser(s); %u cores, %.0f MiB\n\n",
+        o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
+    std::printf(
+        "| label | visitors | tool | sessions ok | paced actions | lag p50 ms | lag p95 ms | "
+        "load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | driver share | machine busy "
+        "| "
+        "fidelity |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   std::map<std::string, tool_state> st;
   for (const int n : o.steps) {

@@ -22,18 +22,21 @@ struct pool_options {
   cdp::launch_options launch;
 };
 
-/// What one human-paced (pace 1) visitor costs, measured by bench/capacity (README "Capacity";
-/// figures of the run in its commit message): CPU seconds per visitor-minute of footfall and its
-/// browsers together, PSS per visitor beyond a browser's own, and a browser's own PSS.
+/// What one human-paced (pace 1) visitor costs, measured by bench/capacity on the 2-core dev VM
+/// (README "Capacity"): at 6 visitors in one browser, footfall + Chromium used 4.6–7.2 CPU s per
+/// visitor-minute (median 6.7 over 4 interleaved runs; the machine was shared) and 871–902 MiB
+/// PSS against 454 MiB for one visitor: ~90 MiB per visitor beyond a browser's own ~370 MiB.
 struct visitor_costs {
-  double cpu_s_per_visitor_minute = 4.6;
-  double mib_per_visitor = 80;
-  double mib_per_browser = 400;
+  double cpu_s_per_visitor_minute = 6.7;
+  double mib_per_visitor = 90;
+  double mib_per_browser = 370;
   /// Share of the cores and of the available memory the visitors may use: the rest keeps the
   /// action start lag and the page load times at fidelity (bench/capacity's rule).
   double cpu_headroom = 0.7;
   double memory_headroom = 0.5;
-  int max_contexts_per_browser = 16;  ///< beyond this one browser process's io thread binds
+  /// Contexts are packed into as few browsers as this allows: the same 6 visitors on 2 browsers
+  /// instead of 1 cost 190 MiB more PSS and held no better (bench/capacity --browsers 2).
+  int max_contexts_per_browser = 16;
 };
 
 /// The machine a pool is sized for.

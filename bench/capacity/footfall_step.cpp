@@ -1,14 +1,14 @@
 #include "bench/capacity/footfall_step.hpp"
 
-#include <ctime>
-#include <mutex>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <ctime>
+#include <mutex>
 
 #include "cdp/io_thread.hpp"
 #include "engine/browser_pool.hpp"
@@ -74,8 +74,8 @@ std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::s
   const int per_visitor = static_cast<int>((plan.warm_s + plan.hold_s) / 20.0) + 3;
   storage::connection c(url);
   p = storage::persona_repository(c).upsert(capacity_persona());
-  camp.name = "bench-capacity-" + std::to_string(plan.visitors) + "-" +
-              std::to_string(std::time(nullptr));
+  camp.name =
+      "bench-capacity-" + std::to_string(plan.visitors) + "-" + std::to_string(std::time(nullptr));
   camp.target_url = plan.base + "/journey/index.html";
   camp.total_sessions = plan.visitors * per_visitor;
   camp.concurrent_sessions = plan.visitors;

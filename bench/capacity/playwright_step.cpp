@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 namespace footfall::bench {
@@ -75,8 +74,8 @@ step_result run_playwright_step(const step_plan& plan, const playwright_setup& s
   r.tool = "playwright";
   r.visitors = plan.visitors;
   node_child node({"node", setup.script, "--visitors", std::to_string(plan.visitors), "--warm-s",
-                   std::to_string(plan.warm_s), "--hold-s", std::to_string(plan.hold_s),
-                   "--base", plan.base, "--chrome", setup.chrome, "--flags",
+                   std::to_string(plan.warm_s), "--hold-s", std::to_string(plan.hold_s), "--base",
+                   plan.base, "--chrome", setup.chrome, "--flags",
                    nlohmann::json(setup.flags).dump(), "--seed", std::to_string(plan.seed),
                    "--node-modules", setup.node_modules});
   std::vector<pid_t> browsers;

@@ -11,9 +11,9 @@ namespace footfall::bench {
 
 /// Where the script and its packages are and how Chromium starts.
 struct playwright_setup {
-  std::string script;        ///< bench/capacity_playwright.js
-  std::string node_modules;  ///< holds playwright-core (../shared/bench/anchors/README.md)
-  std::string chrome;        ///< the same binary footfall launches
+  std::string script;              ///< bench/capacity_playwright.js
+  std::string node_modules;        ///< holds playwright-core (../shared/bench/anchors/README.md)
+  std::string chrome;              ///< the same binary footfall launches
   std::vector<std::string> flags;  ///< the same flags footfall passes
 };
 

@@ -78,7 +78,10 @@ double usage_probe::pss_mib() const {
 }
 
 peak_sampler::peak_sampler(usage_probe p)
-    : probe_(std::move(p)), cpu0_(probe_.cpu_s()), driver0_(probe_.driver_cpu_s()), t0_(std::chrono::steady_clock::now()) {
+    : probe_(std::move(p)),
+      cpu0_(probe_.cpu_s()),
+      driver0_(probe_.driver_cpu_s()),
+      t0_(std::chrono::steady_clock::now()) {
   const auto m = cdp::read_machine_usage();
   busy0_ = m.busy_ticks;
   total0_ = m.total_ticks;

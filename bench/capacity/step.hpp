@@ -33,17 +33,17 @@ storage::persona capacity_persona();
 struct step_result {
   std::string tool;
   int visitors = 0;
-  int sessions = 0, failed = 0;  ///< sessions that ended during the step (any time)
-  long actions = 0;              ///< actions started inside the window
+  int sessions = 0, failed = 0;               ///< sessions that ended during the step (any time)
+  long actions = 0;                           ///< actions started inside the window
   double lag_p50_ms = NAN, lag_p95_ms = NAN;  ///< start lag of actions in the window
   double load_p50_ms = NAN;                   ///< page's own load time of pages arrived in it
-  double cpu_s = NAN;       ///< driver + browsers' CPU over the window
-  double driver_cpu_s = NAN;  ///< … of which the driver's (footfall, or Node + Playwright)
-  double window_s = NAN;    ///< its length
-  double peak_pss_mib = NAN;  ///< driver + browsers, peak over the window
+  double cpu_s = NAN;                         ///< driver + browsers' CPU over the window
+  double driver_cpu_s = NAN;       ///< … of which the driver's (footfall, or Node + Playwright)
+  double window_s = NAN;           ///< its length
+  double peak_pss_mib = NAN;       ///< driver + browsers, peak over the window
   double mem_available_mib = NAN;  ///< the machine's MemAvailable at the window's end
-  double machine_busy = NAN;  ///< busy share of all cores over the window (every process)
-  std::string error;        ///< set when the step could not run
+  double machine_busy = NAN;       ///< busy share of all cores over the window (every process)
+  std::string error;               ///< set when the step could not run
 };
 
 /// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, load p50 > 1.5×

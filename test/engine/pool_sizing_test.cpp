@@ -11,7 +11,7 @@ namespace {
 
 visitor_costs costs() {
   visitor_costs c;
-  c.cpu_s_per_visitor_minute = 6;  // 10 visitors per core, with 0.5 of it as headroom: 5
+  c.cpu_s_per_visitor_minute = 6;  // 10 visitors per core at full use, 5 with the headroom
   c.cpu_headroom = 0.5;
   c.mib_per_visitor = 100;
   c.mib_per_browser = 300;
