@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cdp/process_stats.hpp"
 #include "engine/offload.hpp"
 #include "engine/run_events.hpp"
 
@@ -25,21 +26,34 @@ struct browser_pool::slot {
   int generation = 0;
 };
 
-pool_options default_pool_options() {
-  pool_options o;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  o.browsers = std::max(1u, cores / 2);
-  o.contexts_per_browser = 4;
-  // A context with a simple page costs Chromium ~150–250 MiB; keep half the memory free.
-  long pages = sysconf(_SC_AVPHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages > 0 && page_size > 0) {
-    const long mib = pages / 1024 * page_size / 1024;
-    const long fit = std::max(1L, mib / 2 / 250);
-    while (o.browsers * o.contexts_per_browser > fit && o.contexts_per_browser > 1)
-      --o.contexts_per_browser;
+pool_options size_pool(const machine_resources& m, const visitor_costs& c) {
+  const double cpu_fit = std::max(1u, m.cores) * 60.0 * c.cpu_headroom /
+                         std::max(0.01, c.cpu_s_per_visitor_minute);
+  int visitors = std::max(1, static_cast<int>(cpu_fit));
+  // Memory: each browser's own share plus each visitor's, within the headroom.
+  const double budget = m.available_mib * c.memory_headroom;
+  while (visitors > 1) {
+    const int browsers = (visitors + c.max_contexts_per_browser - 1) / c.max_contexts_per_browser;
+    if (browsers * c.mib_per_browser + visitors * c.mib_per_visitor <= budget) break;
+    --visitors;
   }
+  pool_options o;
+  o.browsers = (visitors + c.max_contexts_per_browser - 1) / c.max_contexts_per_browser;
+  o.contexts_per_browser = (visitors + o.browsers - 1) / o.browsers;
   return o;
 }
+
+machine_resources this_machine() {
+  machine_resources m;
+  m.cores = std::max(1u, std::thread::hardware_concurrency());
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  const double total_mib =
+      static_cast<double>(pages) * static_cast<double>(page_size) / (1024.0 * 1024.0);
+  m.available_mib = std::max(0.0, total_mib - cdp::read_machine_usage().used_mib);
+  return m;
+}
+
+pool_options default_pool_options() { return size_pool(this_machine()); }
 
 browser_pool::browser_pool(asio::any_io_executor io, asio::any_io_executor blocking, pool_options o)
     : io_(io), blocking_(blocking), opts_(std::move(o)), changed_(io) {

@@ -22,8 +22,38 @@ struct pool_options {
   cdp::launch_options launch;
 };
 
-/// Defaults from the machine: one browser per 2 cores (at least 1), 4 contexts each, fewer when
-/// memory is short (~250 MiB per context).
+/// What one human-paced (pace 1) visitor costs, measured by bench/capacity on the 2-core dev VM
+/// (README "Capacity"): at 6 visitors in one browser, footfall + Chromium used 4.6–7.2 CPU s per
+/// visitor-minute (median 6.7 over 4 interleaved runs; the machine was shared) and 871–902 MiB
+/// PSS against 454 MiB for one visitor: ~90 MiB per visitor beyond a browser's own ~370 MiB.
+struct visitor_costs {
+  double cpu_s_per_visitor_minute = 6.7;
+  double mib_per_visitor = 90;
+  double mib_per_browser = 370;
+  /// Share of the cores and of the available memory the visitors may use: the rest keeps the
+  /// action start lag and the page load times at fidelity (bench/capacity's rule).
+  double cpu_headroom = 0.7;
+  double memory_headroom = 0.5;
+  /// Contexts are packed into as few browsers as this allows: the same 6 visitors on 2 browsers
+  /// instead of 1 cost 190 MiB more PSS and held no better (bench/capacity --browsers 2).
+  int max_contexts_per_browser = 16;
+};
+
+/// The machine a pool is sized for.
+struct machine_resources {
+  unsigned cores = 1;
+  double available_mib = 0;  ///< MemAvailable
+};
+
+/// Pool size for human-paced visitors on `m`: as many as the cores hold at `c`'s CPU per
+/// visitor-minute and the memory holds at its PSS per visitor (the lower), spread over the
+/// fewest browsers that keep each within max_contexts_per_browser. Pure; at least 1 × 1.
+pool_options size_pool(const machine_resources& m, const visitor_costs& c = {});
+
+/// The machine now: hardware_concurrency and /proc/meminfo's MemAvailable.
+machine_resources this_machine();
+
+/// Defaults from the machine: size_pool(this_machine()).
 pool_options default_pool_options();
 
 /// What a session holds while it uses a browser.

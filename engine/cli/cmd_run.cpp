@@ -1,4 +1,5 @@
 // footfall run CAMPAIGN.json|CAMPAIGN_ID, footfall worker CAMPAIGN_ID
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -40,11 +41,27 @@ struct run_flags {
   metrics_flags metrics;
 };
 
+/// The pool defaults of this machine, explained for --help (engine::size_pool).
+std::string pool_default_text(bool browsers) {
+  const auto m = engine::this_machine();
+  const auto p = engine::size_pool(m);
+  const engine::visitor_costs c;
+  char buf[400];
+  std::snprintf(buf, sizeof buf,
+                "(default here: %d, sized for human-paced visitors from %u cores and %.1f GiB "
+                "available at %.1f CPU s per visitor-minute and %.0f MiB per visitor, measured "
+                "by bench/capacity)",
+                browsers ? p.browsers : p.contexts_per_browser, m.cores, m.available_mib / 1024,
+                c.cpu_s_per_visitor_minute, c.mib_per_visitor);
+  return buf;
+}
+
 void add_run_flags(po::options_description& d, run_flags& f) {
-  d.add_options()("browsers", po::value(&f.browsers)->value_name("N"),
-                  "Chromium processes (default: cores/2)")(
-      "contexts-per-browser", po::value(&f.contexts)->value_name("N"),
-      "isolated browser contexts per process (default 4, fewer when memory is short)")(
+  static const std::string browsers_help = "Chromium processes " + pool_default_text(true);
+  static const std::string contexts_help =
+      "isolated browser contexts (visitors) per process " + pool_default_text(false);
+  d.add_options()("browsers", po::value(&f.browsers)->value_name("N"), browsers_help.c_str())(
+      "contexts-per-browser", po::value(&f.contexts)->value_name("N"), contexts_help.c_str())(
       "pace", po::value(&f.pace)->value_name("X"),
       "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")(
       "headed", po::bool_switch(&f.headed), "show the browser windows (needs DISPLAY)")(

@@ -1,0 +1,248 @@
+// bench/capacity: how many human-paced (pace 1) visitors one machine holds at fidelity, footfall
+// beside Playwright (issue 12 item 3). Ramps concurrent visitors step by step on the fixture site
+// (test/site/journey, served here on 127.0.0.1); at each step every visitor runs sessions back to
+// back for a warm-up plus a measured hold window, footfall's step then Playwright's at the same
+// count (interleaved, so both see the same load from the rest of the machine). A step holds while
+// the action start lag p95 <= 250 ms and the page-load p50 <= 1.5x the tool's own 1-visitor
+// value (and < 5 % failed sessions, >= 10 % memory left); a tool's ramp stops at its first broken
+// step. Prints a row per step and tool, then per tool: most visitors held, PSS per visitor, CPU
+// per visitor-minute, and the binding limit.
+//
+// usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
+//                       [--tools footfall,playwright] [--flag F]... [--label TEXT]
+//                       [--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]
+// --flag adds a Chromium flag for both tools (lever experiments); --browsers spreads footfall's
+// contexts over that many browsers.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bench/capacity/footfall_step.hpp"
+#include "bench/capacity/playwright_step.hpp"
+#include "storage/connection.hpp"
+#include "storage/embedded_server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/partitions.hpp"
+#include "support/http_server.hpp"
+
+using namespace footfall;
+using nlohmann::json;
+
+namespace {
+
+struct options {
+  std::vector<int> steps{1, 2, 4, 8, 12};  // a default run stays within ~10 min
+  double warm_s = 8, hold_s = 30;
+  int browsers = 1;
+  std::vector<std::string> tools{"footfall", "playwright"};
+  std::vector<std::string> flags;
+  std::string label = "-";
+  std::string node_modules = "/tmp/footfall-anchors/node_modules";
+  std::string database_url, data_dir = "/var/lib/footfall/bench-pg-capacity";
+  bool json = false;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string x; std::getline(in, x, ',');)
+    if (!x.empty()) out.push_back(x);
+  return out;
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--steps") {
+      o.steps.clear();
+      for (const auto& s : split(val())) o.steps.push_back(std::stoi(s));
+    } else if (a == "--warm-s") {
+      o.warm_s = std::stod(val());
+    } else if (a == "--hold-s") {
+      o.hold_s = std::stod(val());
+    } else if (a == "--browsers") {
+      o.browsers = std::stoi(val());
+    } else if (a == "--tools") {
+      o.tools = split(val());
+    } else if (a == "--flag") {
+      o.flags.push_back(val());
+    } else if (a == "--label") {
+      o.label = val();
+    } else if (a == "--node-modules") {
+      o.node_modules = val();
+    } else if (a == "--database-url") {
+      o.database_url = val();
+    } else if (a == "--data-dir") {
+      o.data_dir = val();
+    } else if (a == "--json") {
+      o.json = true;
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_capacity [--steps 1,2,4,...] [--warm-s S] [--hold-s S] "
+                   "[--browsers N] [--tools footfall,playwright] [--flag F]... [--label T] "
+                   "[--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]\n");
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+/// Footfall's flags as `footfall run` passes them, for Playwright to launch the same way.
+std::vector<std::string> shared_flags(const cdp::launch_options& l) {
+  std::vector<std::string> out;
+  const auto all = cdp::chromium_args(l, "/unused");
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (all[i].rfind("--user-data-dir=", 0) != 0 && all[i].rfind("--remote-debugging", 0) != 0 &&
+        all[i] != "about:blank")
+      out.push_back(all[i]);
+  return out;
+}
+
+double per_visitor_minute(const bench::step_result& r) {
+  return r.cpu_s / (r.visitors * r.window_s / 60.0);
+}
+
+void print_row(const options& o, const bench::step_result& r, const std::string& verdict) {
+  std::printf(
+      "| %s | %d | %s | %d/%d | %ld | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | %.0f%% | "
+      "%s |\n",
+      o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions, r.actions,
+      r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib, r.peak_pss_mib / r.visitors,
+      per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s, r.machine_busy * 100,
+      verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
+  std::fflush(stdout);
+}
+
+json to_json(const options& o, const bench::step_result& r, const std::string& verdict) {
+  return {{"label", o.label},
+          {"tool", r.tool},
+          {"visitors", r.visitors},
+          {"sessions", r.sessions},
+          {"failed", r.failed},
+          {"actions", r.actions},
+          {"lag_p50_ms", r.lag_p50_ms},
+          {"lag_p95_ms", r.lag_p95_ms},
+          {"load_p50_ms", r.load_p50_ms},
+          {"peak_pss_mib", r.peak_pss_mib},
+          {"cpu_s", r.cpu_s},
+          {"driver_cpu_s", r.driver_cpu_s},
+          {"window_s", r.window_s},
+          {"cpu_s_per_visitor_min", per_visitor_minute(r)},
+          {"machine_busy", r.machine_busy},
+          {"breaks", verdict}};
+}
+
+/// Per tool: the last step that held and why the next one broke.
+struct tool_state {
+  double unloaded_load_ms = NAN;
+  bool broken = false;
+  std::string limit = "none within the steps";
+  std::optional<bench::step_result> held;
+};
+
+void print_summary(const options& o, const std::map<std::string, tool_state>& st) {
+  std::printf(
+      "\n| label | tool | most visitors held | PSS MiB / visitor | CPU s / visitor-min | "
+      "binding limit |\n|---|---|---|---|---|---|\n");
+  for (const auto& [tool, s] : st) {
+    if (!s.held) {
+      std::printf("| %s | %s | 0 | - | - | %s |\n", o.label.c_str(), tool.c_str(), s.limit.c_str());
+      continue;
+    }
+    const auto& h = *s.held;
+    std::printf("| %s | %s | %d | %.0f | %.2f | %s |\n", o.label.c_str(), tool.c_str(), h.visitors,
+                h.peak_pss_mib / h.visitors, per_visitor_minute(h), s.limit.c_str());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto o = parse(argc, argv);
+  spdlog::set_level(spdlog::level::err);
+  std::string url = o.database_url;
+  if (url.empty()) {
+    storage::embedded_options eo;
+    eo.data_dir = o.data_dir;
+    storage::embedded_server srv(eo);
+    url = srv.ensure_running();
+  }
+  {
+    storage::connection c(url);
+    storage::migrate(c);
+    storage::ensure_partitions(c, storage::clock::now());
+  }
+  test::http_server site(FOOTFALL_SOURCE_DIR "/test/site");
+  storage::writer_options wo;
+  wo.url = url;
+  storage::writer writer(wo);
+
+  bench::footfall_setup fs;
+  fs.database_url = url;
+  fs.writer = &writer;
+  fs.browsers = o.browsers;
+  // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp), plus the experiment's flags.
+  fs.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  fs.launch.extra_args.insert(fs.launch.extra_args.end(), o.flags.begin(), o.flags.end());
+  if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) fs.launch.executable = bin;
+  bench::playwright_setup ps{FOOTFALL_SOURCE_DIR "/bench/capacity_playwright.js", o.node_modules,
+                             fs.launch.executable, shared_flags(fs.launch)};
+
+  const double mem_total = bench::mem_total_mib();
+  if (!o.json) {
+    std::printf(
+        "bench/capacity: pace-1 visitors on test/site/journey, warm %.0f s + hold %.0f s "
+        "per step, footfall on %d browser(s); %u cores, %.0f MiB\n\n",
+        o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
+    std::printf(
+        "| label | visitors | tool | sessions ok | paced actions | lag p50 ms | lag p95 ms | "
+        "load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | driver share | machine busy "
+        "| "
+        "fidelity |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  }
+  std::map<std::string, tool_state> st;
+  for (const int n : o.steps) {
+    for (const auto& tool : o.tools) {
+      auto& s = st[tool];
+      if (s.broken) continue;
+      // The unloaded (first) step is held twice as long: its load p50 is every later step's bar.
+      const double hold = &n == &o.steps.front() ? 2 * o.hold_s : o.hold_s;
+      const bench::step_plan plan{n, o.warm_s, hold, site.url(""), 12};
+      bench::step_result r;
+      try {
+        r = tool == "footfall" ? bench::run_footfall_step(plan, fs)
+                               : bench::run_playwright_step(plan, ps);
+      } catch (const std::exception& e) {
+        r.tool = tool;
+        r.visitors = n;
+        r.error = e.what();
+        spdlog::error("{} step {}: {}", tool, n, e.what());
+      }
+      if (std::isnan(s.unloaded_load_ms)) s.unloaded_load_ms = r.load_p50_ms;
+      const auto verdict = bench::fidelity_break(r, s.unloaded_load_ms, mem_total);
+      if (o.json)
+        std::cout << "RESULT " << to_json(o, r, verdict).dump() << std::endl;
+      else
+        print_row(o, r, verdict);
+      if (verdict.empty()) {
+        s.held = r;
+      } else {
+        s.broken = true;
+        s.limit = verdict;
+      }
+    }
+    bool all_broken = true;
+    for (const auto& tool : o.tools) all_broken = all_broken && st[tool].broken;
+    if (all_broken) break;
+  }
+  writer.close();
+  if (!o.json) print_summary(o, st);
+  return 0;
+}

@@ -1,0 +1,170 @@
+#include "bench/capacity/footfall_step.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <ctime>
+#include <mutex>
+
+#include "cdp/io_thread.hpp"
+#include "engine/browser_pool.hpp"
+#include "engine/campaign_runner.hpp"
+#include "engine/session_runner.hpp"
+#include "storage/connection.hpp"
+#include "storage/repositories.hpp"
+
+namespace footfall::bench {
+
+namespace asio = boost::asio;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+/// What the step's sessions left behind (filled from the io thread, read after it).
+struct collected {
+  std::mutex m;
+  std::vector<storage::page_record> pages;
+  int sessions = 0, failed = 0;
+};
+
+struct step_state {
+  std::shared_ptr<engine::session_env> env;
+  std::vector<storage::session_row> rows;
+  std::size_t next = 0;
+  steady::time_point hold_end;
+};
+
+asio::awaitable<void> visitor(std::shared_ptr<step_state> st) {
+  while (steady::now() < st->hold_end && st->next < st->rows.size())
+    co_await engine::run_session(st->env, st->rows[st->next++]);
+}
+
+asio::awaitable<void> run_visitors(std::shared_ptr<step_state> st, int n) {
+  auto ex = co_await asio::this_coro::executor;
+  auto left = std::make_shared<int>(n);
+  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+  for (int i = 0; i < n; ++i)
+    asio::co_spawn(ex, visitor(st), [left, done](std::exception_ptr e) {
+      if (e) spdlog::error("capacity visitor failed");
+      if (--*left == 0) done->cancel();
+    });
+  while (*left > 0) {
+    boost::system::error_code ec;
+    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+/// Launches every browser of the pool before the clock starts (a lease per context slot).
+asio::awaitable<std::vector<int>> warm(engine::browser_pool* pool) {
+  std::vector<engine::browser_lease> leases;
+  for (int i = 0; i < pool->capacity(); ++i) leases.push_back(co_await pool->acquire());
+  for (const auto& l : leases) pool->release(l);
+  co_return pool->pids();
+}
+
+asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
+
+/// A fresh campaign for the step, its sessions materialized and claimed by this process.
+std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::string& url,
+                                             storage::campaign& camp, storage::persona& p) {
+  const int per_visitor = static_cast<int>((plan.warm_s + plan.hold_s) / 20.0) + 3;
+  storage::connection c(url);
+  p = storage::persona_repository(c).upsert(capacity_persona());
+  camp.name =
+      "bench-capacity-" + std::to_string(plan.visitors) + "-" + std::to_string(std::time(nullptr));
+  camp.target_url = plan.base + "/journey/index.html";
+  camp.total_sessions = plan.visitors * per_visitor;
+  camp.concurrent_sessions = plan.visitors;
+  camp.persona_id = p.id;
+  camp.rate_limit_delay_ms = 100;  // the validated minimum; the step's own limiter spaces nothing
+  camp.respect_robots_txt = false;
+  camp.seed = plan.seed;
+  camp.settings = engine::campaign_settings{}.to_json();
+  camp = storage::campaign_repository(c).create(camp);
+  storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
+  engine::materialize_sessions(url, camp);
+  return storage::session_repository(c).claim(camp.id, camp.total_sessions, "bench-capacity");
+}
+
+/// Start lag of the actions and load time of the pages that fall inside the window.
+void fidelity(const collected& got, storage::time_point from, storage::time_point to,
+              step_result& r) {
+  std::vector<double> lags, loads;
+  for (const auto& p : got.pages) {
+    if (p.visit.arrived_at >= from && p.visit.arrived_at < to && p.visit.load_ms)
+      loads.push_back(*p.visit.load_ms);
+    for (const auto& a : p.actions)
+      if (a.timestamp >= from && a.timestamp < to && a.start_lag_ms)
+        lags.push_back(*a.start_lag_ms);
+  }
+  r.actions = static_cast<long>(lags.size());  // paced actions, as the Playwright side counts
+  r.lag_p50_ms = percentile(lags, 0.50);
+  r.lag_p95_ms = percentile(lags, 0.95);
+  r.load_p50_ms = percentile(loads, 0.50);
+}
+
+}  // namespace
+
+step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup) {
+  step_result r;
+  r.tool = "footfall";
+  r.visitors = plan.visitors;
+  auto st = std::make_shared<step_state>();
+  auto got = std::make_shared<collected>();
+  storage::campaign camp;
+  storage::persona persona;
+  st->rows = claim_rows(plan, setup.database_url, camp, persona);
+
+  asio::thread_pool blocking(2);
+  cdp::io_thread io;
+  engine::pool_options po;
+  po.browsers = std::max(1, std::min(setup.browsers, plan.visitors));
+  po.contexts_per_browser = (plan.visitors + po.browsers - 1) / po.browsers;
+  po.launch = setup.launch;
+  engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
+  engine::rate_limiter limiter(std::chrono::milliseconds(0));
+  engine::run_counters counters;
+  auto env = std::make_shared<engine::session_env>();
+  env->campaign = camp;
+  env->settings = engine::campaign_settings::from_json(camp.settings);
+  env->persona = persona;
+  env->pace = 1.0;
+  env->writer = setup.writer;
+  env->pool = &pool;
+  env->limiter = &limiter;
+  env->counters = &counters;
+  env->on_session_end = [got](const storage::session_row& row,
+                              std::vector<storage::page_record> pages, storage::session_signals) {
+    std::lock_guard lock(got->m);
+    ++got->sessions;
+    if (row.status != storage::session_status::completed) ++got->failed;
+    for (auto& p : pages) got->pages.push_back(std::move(p));
+  };
+  st->env = env;
+  const auto pids = io.run(warm(&pool));
+
+  const auto start = steady::now();
+  const auto sys_start = std::chrono::system_clock::now();
+  const auto warm_d = std::chrono::milliseconds(static_cast<long>(plan.warm_s * 1000));
+  const auto hold_d = std::chrono::milliseconds(static_cast<long>(plan.hold_s * 1000));
+  st->hold_end = start + warm_d + hold_d;
+  auto done = io.spawn(run_visitors(st, plan.visitors));
+  std::this_thread::sleep_until(start + warm_d);
+  {
+    peak_sampler sampler(usage_probe(std::nullopt, {pids.begin(), pids.end()}));
+    std::this_thread::sleep_until(st->hold_end);
+    sampler.finish(r);
+  }
+  done.get();
+  io.run(stop(&pool));
+  r.sessions = got->sessions;
+  r.failed = got->failed;
+  fidelity(*got, sys_start + warm_d, sys_start + warm_d + hold_d, r);
+  return r;
+}
+
+}  // namespace footfall::bench

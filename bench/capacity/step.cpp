@@ -1,0 +1,117 @@
+#include "bench/capacity/step.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "cdp/process_stats.hpp"
+
+namespace footfall::bench {
+
+storage::persona capacity_persona() {
+  storage::persona p;
+  p.name = "bench-capacity";
+  p.description = "human-paced reader: short visits, a few pages, scrolls, hovers, clicks, types";
+  p.session_duration_min = 20;
+  p.session_duration_max = 30;
+  p.pages_min = 2;
+  p.pages_max = 3;
+  p.actions_per_page_min = 3;
+  p.actions_per_page_max = 5;
+  p.scroll_probability = 0.7;
+  p.click_probability = 0.5;
+  p.typing_probability = 0.15;
+  return p;
+}
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+std::string fidelity_break(const step_result& r, double unloaded_load_ms, double mem_total) {
+  if (!r.error.empty()) return "error";
+  if (!(r.lag_p95_ms <= 250)) return "lag";
+  if (!(r.load_p50_ms <= 1.5 * unloaded_load_ms)) return "load time";
+  if (r.sessions > 0 && r.failed * 20 > r.sessions) return "failures";
+  if (r.mem_available_mib < 0.10 * mem_total) return "memory";
+  return "";
+}
+
+double mem_total_mib() {
+  const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return static_cast<double>(pages) * static_cast<double>(size) / (1024.0 * 1024.0);
+}
+
+usage_probe::usage_probe(std::optional<pid_t> driver_pgid, std::vector<pid_t> browser_pgids)
+    : driver_(driver_pgid), browsers_(std::move(browser_pgids)) {}
+
+double usage_probe::cpu_s() const {
+  double total = driver_cpu_s();
+  for (const auto& [pgid, u] : cdp::process_group_usage(browsers_)) total += u.cpu_seconds;
+  return total;
+}
+
+double usage_probe::driver_cpu_s() const {
+  if (driver_) {
+    const auto u = cdp::process_group_usage({*driver_});
+    return u.empty() ? 0.0 : u.begin()->second.cpu_seconds;
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double usage_probe::pss_mib() const {
+  auto groups = browsers_;
+  if (driver_) groups.push_back(*driver_);
+  double total = 0;
+  for (const auto& [pgid, u] : cdp::process_group_usage(groups)) total += u.pss_mib;
+  if (!driver_) total += cdp::process_pss_mib(getpid()).value_or(0.0);
+  return total;
+}
+
+peak_sampler::peak_sampler(usage_probe p)
+    : probe_(std::move(p)),
+      cpu0_(probe_.cpu_s()),
+      driver0_(probe_.driver_cpu_s()),
+      t0_(std::chrono::steady_clock::now()) {
+  const auto m = cdp::read_machine_usage();
+  busy0_ = m.busy_ticks;
+  total0_ = m.total_ticks;
+  thread_ = std::thread([this] {
+    while (!stop_) {
+      const double now = probe_.pss_mib();
+      if (now > peak_) peak_ = now;
+      for (int i = 0; i < 10 && !stop_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+}
+
+peak_sampler::~peak_sampler() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void peak_sampler::finish(step_result& r) {
+  r.cpu_s = probe_.cpu_s() - cpu0_;
+  r.driver_cpu_s = probe_.driver_cpu_s() - driver0_;
+  r.window_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  r.peak_pss_mib = std::max(peak_.load(), probe_.pss_mib());
+  const auto m = cdp::read_machine_usage();
+  r.machine_busy = m.total_ticks > total0_ ? static_cast<double>(m.busy_ticks - busy0_) /
+                                                 static_cast<double>(m.total_ticks - total0_)
+                                           : NAN;
+  r.mem_available_mib = mem_total_mib() - m.used_mib;
+}
+
+}  // namespace footfall::bench

@@ -1,0 +1,94 @@
+#pragma once
+/// bench/capacity's shared parts: the human-paced workload both tools run, one step's figures,
+/// the fidelity rule and the resource probe (CPU and PSS of a driver process + its browsers,
+/// through cdp/process_stats, the one owner of /proc parsing).
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/records.hpp"
+
+namespace footfall::bench {
+
+/// One step of the ramp: how many visitors, how long, on which site.
+struct step_plan {
+  int visitors = 1;
+  double warm_s = 15;  ///< ramp-in, not measured (context launches, first loads)
+  double hold_s = 45;  ///< measured window after warm_s
+  std::string base;    ///< http://127.0.0.1:PORT of the fixture site
+  std::uint64_t seed = 12;
+};
+
+/// The human-paced persona both tools imitate (bench/capacity_playwright.js draws the same
+/// plan: 20–30 s sessions, 2–3 pages, 3–5 actions a page, think time per engine/behaviour).
+storage::persona capacity_persona();
+
+/// What one tool did at one step, measured over the hold window.
+struct step_result {
+  std::string tool;
+  int visitors = 0;
+  int sessions = 0, failed = 0;               ///< sessions that ended during the step (any time)
+  long actions = 0;                           ///< actions started inside the window
+  double lag_p50_ms = NAN, lag_p95_ms = NAN;  ///< start lag of actions in the window
+  double load_p50_ms = NAN;                   ///< page's own load time of pages arrived in it
+  double cpu_s = NAN;                         ///< driver + browsers' CPU over the window
+  double driver_cpu_s = NAN;       ///< … of which the driver's (footfall, or Node + Playwright)
+  double window_s = NAN;           ///< its length
+  double peak_pss_mib = NAN;       ///< driver + browsers, peak over the window
+  double mem_available_mib = NAN;  ///< the machine's MemAvailable at the window's end
+  double machine_busy = NAN;       ///< busy share of all cores over the window (every process)
+  std::string error;               ///< set when the step could not run
+};
+
+/// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, load p50 > 1.5×
+/// `unloaded_load_ms`, failed sessions > 5 %, or less than 10 % of memory left.
+std::string fidelity_break(const step_result& r, double unloaded_load_ms, double mem_total_mib);
+
+/// Linear-interpolated percentile (q in 0..1) of `v` (sorted in place); NAN when empty.
+double percentile(std::vector<double> v, double q);
+
+/// CPU seconds and PSS of a driver and the browsers it started. The driver is this process
+/// (`driver_pgid` empty: getrusage + smaps_rollup) or a process group (Node + Playwright).
+class usage_probe {
+ public:
+  usage_probe(std::optional<pid_t> driver_pgid, std::vector<pid_t> browser_pgids);
+  double cpu_s() const;
+  double driver_cpu_s() const;
+  double pss_mib() const;
+
+ private:
+  std::optional<pid_t> driver_;
+  std::vector<pid_t> browsers_;
+};
+
+/// Samples a probe's PSS once a second on its own thread (smaps_rollup of a big process costs
+/// milliseconds: not on an io thread) and keeps the peak; also the machine's busy share.
+class peak_sampler {
+ public:
+  explicit peak_sampler(usage_probe p);
+  ~peak_sampler();
+  peak_sampler(const peak_sampler&) = delete;
+  peak_sampler& operator=(const peak_sampler&) = delete;
+  /// Stops sampling; fills the window's CPU, peak PSS, machine figures into `r`.
+  void finish(step_result& r);
+
+ private:
+  usage_probe probe_;
+  double cpu0_, driver0_;
+  std::chrono::steady_clock::time_point t0_;
+  unsigned long long busy0_, total0_;
+  std::atomic<double> peak_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+/// MemTotal of this machine in MiB.
+double mem_total_mib();
+
+}  // namespace footfall::bench

@@ -1,0 +1,214 @@
+'use strict';
+// bench/capacity's workload driven by Playwright: N human-paced visitors on the fixture site
+// (test/site/journey, served by bench_capacity), each running sessions back to back until the
+// hold window ends, one Chromium with one context per session (Playwright's own model), launched
+// with the same binary and the same flags as footfall (bench_capacity passes them).
+//
+// The journey imitates footfall's pace-1 persona (bench/capacity/step.cpp capacity_persona and
+// engine/behaviour.cpp): a session plans 20-30 s and 2-3 pages, 3-5 actions a page; the think
+// time before each action is log-normal (sigma 0.5) around duration / (pages x (mean actions +
+// 1)), capped at 5x; actions are drawn with the persona's weights (scroll 0.7, click 0.5,
+// typing 0.15 as in action_weights, rarer types folded into the nearest common one). Input is
+// human-like the way a Playwright user writes it: pointer moves in timed steps, wheel notches
+// 100 px apart in time, clicks with a hold, keys with a delay.
+//
+// Fidelity, measured as footfall measures it: start lag = how late the timer pacing an action
+// fired against its plan; page load = the page's own loadEventEnd (Navigation Timing).
+//
+// Protocol with bench_capacity (stdout lines): "READY <chromium pid>", "WINDOW_START",
+// "WINDOW_END", "RESULT <json>". Installed as ../shared/bench/anchors/README.md says
+// (npm install playwright-core@1.65.1 in /tmp/footfall-anchors, or NODE_MODULES_DIR).
+//
+// usage: node capacity_playwright.js --visitors N --warm-s S --hold-s S --base URL
+//        [--chrome /usr/bin/chromium] [--flags JSON_ARRAY] [--seed N] [--node-modules DIR]
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+function args() {
+  const a = {};
+  const v = process.argv.slice(2);
+  for (let i = 0; i < v.length; i += 2) a[v[i].replace(/^--/, '')] = v[i + 1];
+  return a;
+}
+const A = args();
+const N = Number(A.visitors || 1), WARM_S = Number(A['warm-s'] || 15), HOLD_S = Number(A['hold-s'] || 45);
+const BASE = A.base, CHROME = A.chrome || process.env.CHROME_BIN || '/usr/bin/chromium';
+const FLAGS = JSON.parse(A.flags || '[]');
+const MODULES = A['node-modules'] || process.env.NODE_MODULES_DIR || '/tmp/footfall-anchors/node_modules';
+const { chromium } = require(path.join(MODULES, 'playwright-core'));
+
+// Seeded RNG (mulberry32) so the same visitors do the same things run after run.
+function rng(seed) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const between = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  return { next, between, lognormal: (median, sigma) => median * Math.exp(sigma * normal()) };
+}
+
+const now = () => performance.now();
+const sleep = ms => new Promise(r => setTimeout(r, Math.max(0, ms)));
+const lags = [], loads = [];
+let windowFrom = Infinity, windowTo = Infinity, sessions = 0, failed = 0, actions = 0;
+const inWindow = t => t >= windowFrom && t < windowTo;
+
+// Waits `ms` as planned and records how late the timer fired (footfall: engine/actions.cpp pause).
+async function pause(ms) {
+  const due = now() + ms;
+  await sleep(ms);
+  const t = now();
+  if (inWindow(t)) { lags.push(t - due); actions++; }
+}
+
+async function recordLoad(page) {
+  const t = now();
+  const ms = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return n && n.loadEventEnd > 0 ? n.loadEventEnd : null;
+  });
+  if (ms !== null && inWindow(t)) loads.push(ms);
+}
+
+// A pointer path of ~16 ms steps (60 Hz) over 250-600 ms, as human paths are played.
+async function moveTo(page, pos, x, y, r) {
+  const steps = Math.max(4, Math.round(r.between(250, 600) / 16));
+  for (let i = 1; i <= steps; i++) {
+    const f = i / steps;
+    await page.mouse.move(pos.x + (x - pos.x) * f, pos.y + (y - pos.y) * f);
+    await sleep(16);
+  }
+  pos.x = x; pos.y = y;
+}
+
+async function pointAt(page, selector, r) {
+  const boxes = await page.$$eval(selector, els => els.map(e => {
+    const b = e.getBoundingClientRect();
+    return b.width > 0 && b.height > 0 && b.top >= 0 && b.bottom <= innerHeight ? [b.x, b.y, b.width, b.height] : null;
+  }).filter(Boolean));
+  if (!boxes.length) return null;
+  const [x, y, w, h] = boxes[r.between(0, boxes.length - 1)];
+  return { x: x + w * (0.3 + 0.4 * r.next()), y: y + h * (0.3 + 0.4 * r.next()) };
+}
+
+const ACTIONS = [['scroll', 0.7 * 1.08], ['click', 0.5 * 0.59], ['hover', 0.5 * 0.36], ['type', 0.15 * 1.55]];
+function nextAction(r) {
+  const total = ACTIONS.reduce((s, a) => s + a[1], 0);
+  let x = r.next() * total;
+  for (const [name, w] of ACTIONS) if ((x -= w) < 0) return name;
+  return 'scroll';
+}
+
+async function act(page, pos, kind, r) {
+  if (kind === 'scroll') {
+    const notches = r.between(2, 5);
+    for (let k = 0; k < notches; k++) { await page.mouse.wheel(0, 100); await sleep(r.between(40, 120)); }
+    return;
+  }
+  if (kind === 'type') {
+    const at = await pointAt(page, 'input[type=text], textarea', r);
+    if (at) {
+      await moveTo(page, pos, at.x, at.y, r);
+      await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
+      await page.keyboard.type('hello there', { delay: r.between(120, 220) });
+      return;
+    }
+    kind = 'click';
+  }
+  const at = await pointAt(page, kind === 'hover' ? 'a, button' : 'p, h1, h2, button:not([type=submit])', r);
+  if (!at) return;
+  await moveTo(page, pos, at.x, at.y, r);
+  if (kind === 'click') await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
+}
+
+// Follows a same-site link (as footfall's navigate_by_link: http(s), same host, not a download).
+async function followLink(page, pos, r) {
+  const links = await page.$$eval('a[href]', as => as.filter(a => {
+    const u = new URL(a.href, location.href), b = a.getBoundingClientRect();
+    return u.host === location.host && /\.html$/.test(u.pathname) && !a.hasAttribute('download') &&
+      !u.pathname.includes('/private/') && b.width > 0 && b.top >= 0 && b.bottom <= innerHeight;
+  }).map(a => { const b = a.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; }));
+  if (!links.length) return false;
+  const [x, y] = links[r.between(0, links.length - 1)];
+  await moveTo(page, pos, x, y, r);
+  await Promise.all([page.waitForEvent('load'), page.mouse.click(x, y, { delay: r.between(60, 120) })]);
+  await recordLoad(page);
+  return true;
+}
+
+async function session(browser, r) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await ctx.newPage();
+    const duration = r.between(20000, 30000), pages = r.between(2, 3);
+    const median = Math.min(15000, Math.max(150, duration / (pages * 5)));
+    const think = () => Math.min(r.lognormal(median, 0.5), median * 5);
+    const pos = { x: 0, y: 0 }, t0 = now();
+    await page.goto(`${BASE}/journey/index.html`, { waitUntil: 'load' });
+    await recordLoad(page);
+    for (let p = 1; ; p++) {
+      const n = r.between(3, 5);
+      for (let i = 0; i < n; i++) { await pause(think()); await act(page, pos, nextAction(r), r); }
+      if (p >= pages || (now() - t0 > duration && p >= 2)) break;
+      await pause(think());
+      if (!await followLink(page, pos, r)) break;
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function visitor(browser, index, holdEnd) {
+  for (let k = 0; now() < holdEnd; k++) {
+    const r = rng(Number(A.seed || 12) * 1000003 + index * 7919 + k);
+    try { await session(browser, r); } catch (e) { failed++; process.stderr.write(`session failed: ${e.message}\n`); }
+    sessions++;
+  }
+}
+
+function childPid() {
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) return Number(d);
+    } catch { /* ended meanwhile */ }
+  }
+  return 0;
+}
+
+function pct(v, q) {
+  if (!v.length) return null;
+  const s = [...v].sort((a, b) => a - b), pos = q * (s.length - 1), lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+}
+
+async function main() {
+  const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'capacity-pw-'));
+  // ignoreDefaultArgs: Playwright adds nothing, so the pipe and profile are passed here.
+  const browser = await chromium.launch({
+    executablePath: CHROME, ignoreDefaultArgs: true,
+    args: [...FLAGS, `--user-data-dir=${udd}`, '--remote-debugging-pipe', 'about:blank'],
+  });
+  console.log(`READY ${childPid()}`);
+  const start = now();
+  windowFrom = start + WARM_S * 1000;
+  windowTo = windowFrom + HOLD_S * 1000;
+  setTimeout(() => console.log('WINDOW_START'), windowFrom - now());
+  setTimeout(() => console.log('WINDOW_END'), windowTo - now());
+  await Promise.all(Array.from({ length: N }, (_, i) => visitor(browser, i, windowTo)));
+  await browser.close();
+  fs.rmSync(udd, { recursive: true, force: true });
+  console.log('RESULT ' + JSON.stringify({
+    sessions, failed, actions, lag_p50_ms: pct(lags, 0.5), lag_p95_ms: pct(lags, 0.95),
+    load_p50_ms: pct(loads, 0.5),
+  }));
+}
+
+main().catch(e => { console.error(e); process.exit(3); });
