@@ -131,6 +131,16 @@ storage::persona read_persona(reader& r) {
   return p;
 }
 
+void read_arrivals(reader& r, const json& j, campaign_settings& s) {
+  r.mark("arrivals");
+  if (r.has("arrivals"))
+    for (auto& [field, rule] : parse_arrival_phases(j.at("arrivals"), s.arrivals))
+      r.fail(field, rule);
+  s.max_lateness_s = r.integer("max_lateness_s", false, s.max_lateness_s, 0);
+  if (s.max_lateness_s > max_lease_s)
+    r.fail("max_lateness_s", "must be <= " + std::to_string(max_lease_s));
+}
+
 void read_settings(reader& r, const json& j, campaign_settings& s) {
   r.mark("user_agents");
   if (j.contains("user_agents")) {
@@ -190,6 +200,7 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
   };
   one_of("input_device", s.input_device, {"wheel", "touchpad", "mixed"});
   one_of("typing_skill", s.typing_skill, {"novice", "average", "expert", "mixed"});
+  read_arrivals(r, j, s);
 }
 
 }  // namespace
@@ -224,6 +235,8 @@ nlohmann::json campaign_settings::to_json() const {
   j["max_attempts"] = max_attempts;
   j["input_device"] = input_device;
   j["typing_skill"] = typing_skill;
+  if (!arrivals.empty()) j["arrivals"] = arrival_phases_to_json(arrivals);
+  j["max_lateness_s"] = max_lateness_s;
   return j;
 }
 
