@@ -30,7 +30,8 @@ std::string summary_line(const storage::arrival_stats& a) {
 std::string render_arrivals_table(const campaign_report& r) {
   const auto& a = r.data.arrivals;
   if (!a) return "";
-  std::string out = "\narrivals   " + summary_line(*a) + "\n  minute   planned   started   dropped\n";
+  std::string out =
+      "\narrivals   " + summary_line(*a) + "\n  minute   planned   started   dropped\n";
   char b[96];
   for (const auto& m : r.data.arrival_minutes) {
     std::snprintf(b, sizeof b, "  %6d %9lld %9lld %9lld\n", m.minute,

@@ -73,7 +73,8 @@ void print_table(const std::string& url, const storage::uuid& id, double wall_s)
   pqxx::work tx{c};
   std::vector<double> planned, actual, late;
   for (const auto& r : tx.exec_params(
-           "SELECT s.planned_offset_ms, extract(epoch FROM s.started_at - c.arrivals_epoch) * 1000, "
+           "SELECT s.planned_offset_ms, extract(epoch FROM s.started_at - c.arrivals_epoch) * "
+           "1000, "
            "s.start_lateness_ms FROM sessions s JOIN campaigns c ON c.id = s.campaign_id "
            "WHERE s.campaign_id = $1 ORDER BY s.session_index",
            id.str())) {
@@ -83,11 +84,12 @@ void print_table(const std::string& url, const storage::uuid& id, double wall_s)
   }
   const double mean = rate_per_min / 60.0 * window_s;
   const auto [lo, hi] = poisson_bounds(mean, 0.01);
-  std::printf("\n%-10s %8s %8s %14s %6s\n", "window s", "planned", "started", "Poisson 99%",
-              "ok");
+  std::printf("\n%-10s %8s %8s %14s %6s\n", "window s", "planned", "started", "Poisson 99%", "ok");
   int ok = 0, windows = phase_s / window_s;
   for (int w = 0; w < windows; ++w) {
-    const auto in = [&](double t) { return t >= w * window_s * 1000.0 && t < (w + 1) * window_s * 1000.0; };
+    const auto in = [&](double t) {
+      return t >= w * window_s * 1000.0 && t < (w + 1) * window_s * 1000.0;
+    };
     const auto np = std::count_if(planned.begin(), planned.end(), in);
     const auto na = std::count_if(actual.begin(), actual.end(), in);
     const bool good = na >= lo && na <= hi;
@@ -95,9 +97,12 @@ void print_table(const std::string& url, const storage::uuid& id, double wall_s)
     std::printf("%3d-%-6d %8ld %8ld %8d..%-5d %6s\n", w * window_s, (w + 1) * window_s, np, na, lo,
                 hi, good ? "yes" : "NO");
   }
-  const auto first_s = std::count_if(actual.begin(), actual.end(), [](double t) { return t >= 0 && t < 1000; });
+  const auto first_s =
+      std::count_if(actual.begin(), actual.end(), [](double t) { return t >= 0 && t < 1000; });
   std::sort(late.begin(), late.end());
-  const auto q = [&](double p) { return late.empty() ? NAN : late[static_cast<std::size_t>(p * (late.size() - 1))]; };
+  const auto q = [&](double p) {
+    return late.empty() ? NAN : late[static_cast<std::size_t>(p * (late.size() - 1))];
+  };
   std::printf("\nwindows within bounds  %d/%d (mean %.0f per window)\n", ok, windows, mean);
   std::printf("starts in the first second  %ld (planned %ld; a closed model starts %d)\n", first_s,
               std::count_if(planned.begin(), planned.end(), [](double t) { return t < 1000; }), 4);
@@ -127,8 +132,8 @@ int main(int argc, char** argv) {
   o.pool.browsers = 1;
   o.pool.contexts_per_browser = 4;
   o.handle_signals = false;
-  std::printf("bench_arrivals: %d s at %d/min, %d sessions, cap 4, pace %.1f, seed %llu\n",
-              phase_s, rate_per_min, sessions, pace, static_cast<unsigned long long>(seed));
+  std::printf("bench_arrivals: %d s at %d/min, %d sessions, cap 4, pace %.1f, seed %llu\n", phase_s,
+              rate_per_min, sessions, pace, static_cast<unsigned long long>(seed));
   const auto summary = engine::run_campaign(camp.id, o, true);
   print_table(url, camp.id, summary.wall_s);
   return 0;

@@ -19,8 +19,8 @@ bool read_rate(const json& o, const char* key, const std::string& f, double& out
                std::vector<std::pair<std::string, std::string>>& issues) {
   const auto& v = o.at(key);
   if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > max_rate_per_min) {
-    issues.emplace_back(f + "." + key, "expected a number between 0 and 1000000 (got " + num(v) +
-                                           ")");
+    issues.emplace_back(f + "." + key,
+                        "expected a number between 0 and 1000000 (got " + num(v) + ")");
     return false;
   }
   out = v.get<double>();
@@ -69,12 +69,11 @@ std::vector<std::pair<std::string, std::string>> parse_arrival_phases(
     arrival_phase p;
     if (!o.contains("duration_s")) {
       issues.emplace_back(f + ".duration_s", "is required (seconds, an integer > 0)");
-    } else if (const auto& d = o["duration_s"]; !d.is_number_integer() ||
-                                                d.get<long long>() <= 0 ||
+    } else if (const auto& d = o["duration_s"]; !d.is_number_integer() || d.get<long long>() <= 0 ||
                                                 d.get<long long>() > max_phase_s) {
-      issues.emplace_back(f + ".duration_s", "must be an integer > 0 and <= " +
-                                                 std::to_string(max_phase_s) + " (got " + num(d) +
-                                                 ")");
+      issues.emplace_back(
+          f + ".duration_s",
+          "must be an integer > 0 and <= " + std::to_string(max_phase_s) + " (got " + num(d) + ")");
     } else {
       p.duration_s = d.get<int>();
     }
@@ -83,7 +82,8 @@ std::vector<std::pair<std::string, std::string>> parse_arrival_phases(
     else
       read_rate(o, "rate_per_min", f, p.rate_per_min, issues);
     p.ramp_to_per_min = p.rate_per_min;
-    if (o.contains("ramp_to_per_min")) read_rate(o, "ramp_to_per_min", f, p.ramp_to_per_min, issues);
+    if (o.contains("ramp_to_per_min"))
+      read_rate(o, "ramp_to_per_min", f, p.ramp_to_per_min, issues);
     for (const auto& [k, unused] : o.items())
       if (k != "duration_s" && k != "rate_per_min" && k != "ramp_to_per_min")
         issues.emplace_back(f + "." + k, "unknown field");
@@ -134,8 +134,8 @@ std::vector<std::int64_t> plan_arrivals(const std::vector<arrival_phase>& phases
   out.reserve(static_cast<std::size_t>(count));
   rng r(seed ^ 0xA11A'1A15'0000'0012ull);  // its own stream: not any session's
   const double tail_rate = phases.back().ramp_to_per_min / 60.0;
-  double s = 0;          // unit-rate arrival time
-  std::size_t i = 0;     // current phase
+  double s = 0;                       // unit-rate arrival time
+  std::size_t i = 0;                  // current phase
   double mass_before = 0, start = 0;  // Λ and t at the start of phase i
   for (int k = 0; k < count; ++k) {
     s += -std::log(1.0 - r.uniform());  // Exp(1): 1 - u is in (0, 1]

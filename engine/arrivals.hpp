@@ -22,8 +22,9 @@ struct arrival_phase {
   bool operator==(const arrival_phase&) const = default;
 };
 
-/// Reads an "arrivals" array; appends (field, rule) for every broken rule ("arrivals[1].duration_s",
-/// "must be > 0 (got 0)"). Phases are kept only when the whole list is valid.
+/// Reads an "arrivals" array; appends (field, rule) for every broken rule
+/// ("arrivals[1].duration_s", "must be > 0 (got 0)"). Phases are kept only when the whole list is
+/// valid.
 std::vector<std::pair<std::string, std::string>> parse_arrival_phases(
     const nlohmann::json& v, std::vector<arrival_phase>& out);
 /// The JSON form accepted by parse_arrival_phases.

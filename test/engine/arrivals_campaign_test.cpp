@@ -133,8 +133,8 @@ TEST_CASE("engine: two worker processes follow one arrival schedule from the dat
   test::fresh_database db;
   test::http_server site;
   const auto file = write_campaign(site, "two");
-  auto create = test::spawn({FOOTFALL_BINARY, "campaign", "create", file, "--database-url",
-                             db.url()});
+  auto create =
+      test::spawn({FOOTFALL_BINARY, "campaign", "create", file, "--database-url", db.url()});
   const auto c = test::wait(create, std::chrono::seconds(60));
   REQUIRE(c.exit_code == 0);
   const auto id = db.scalar("SELECT id FROM campaigns");

@@ -44,7 +44,8 @@ std::pair<int, int> poisson_bounds(double mean, double alpha) {
 std::vector<int> per_window(const std::vector<std::int64_t>& plan, int window_s, int windows) {
   std::vector<int> n(static_cast<std::size_t>(windows), 0);
   for (auto ms : plan)
-    if (ms < std::int64_t{window_s} * 1000 * windows) ++n[static_cast<std::size_t>(ms / 1000 / window_s)];
+    if (ms < std::int64_t{window_s} * 1000 * windows)
+      ++n[static_cast<std::size_t>(ms / 1000 / window_s)];
   return n;
 }
 

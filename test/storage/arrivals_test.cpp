@@ -54,7 +54,8 @@ TEST_CASE("storage: open-model claims follow the planned starts, in order, under
   CHECK(first.claimed[1].session_index == 1);
   CHECK(first.claimed[0].start_lateness_ms.value() >= 0);
   CHECK(first.claimed[0].start_lateness_ms.value() < 1000);
-  const auto epoch = db.scalar("SELECT arrivals_epoch FROM campaigns WHERE id = '" + k.id.str() + "'");
+  const auto epoch =
+      db.scalar("SELECT arrivals_epoch FROM campaigns WHERE id = '" + k.id.str() + "'");
   CHECK_FALSE(epoch.empty());
   const auto none = leases.claim(open_request(k, 4, 4, 30s));
   CHECK(none.claimed.empty());
@@ -119,7 +120,8 @@ TEST_CASE("storage: an arrival that finds the cap full starts late, then is drop
   db.exec("SELECT rollup_rebuild_campaign('" + k.id.str() + "')");
   CHECK(db.scalar("SELECT sum(arrivals_planned) || ' ' || sum(arrivals_dropped) || ' ' || "
                   "sum(sessions_started) FROM traffic_rollups WHERE granularity = 'minute' AND "
-                  "campaign_id = '" + k.id.str() + "' AND url_path = ''") == "3 1 2");
+                  "campaign_id = '" +
+                  k.id.str() + "' AND url_path = ''") == "3 1 2");
 }
 
 TEST_CASE("storage: closed-model claims ignore arrivals (no epoch, no drops)") {
