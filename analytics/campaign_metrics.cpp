@@ -13,7 +13,11 @@ storage::campaign_analytics_row compute_campaign_analytics(
   using storage::session_status;
   storage::campaign_analytics_row r;
   r.campaign_id = campaign_id;
-  r.total_sessions = static_cast<int>(statuses.size());
+  // A dropped arrival never ran (issue 12: the load generator's cap, not the site): it is not a
+  // session of the success rate; the report and `campaign show` count drops apart.
+  r.total_sessions = static_cast<int>(
+      std::count_if(statuses.begin(), statuses.end(),
+                    [](auto s) { return s != session_status::dropped; }));
   for (auto s : statuses) {
     if (s == session_status::completed) ++r.completed_sessions;
     if (s == session_status::failed || s == session_status::timeout) ++r.failed_sessions;

@@ -1,5 +1,6 @@
 #include "analytics/report.hpp"
 #include "analytics/session_page.hpp"
+#include "analytics/report_arrivals.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -136,10 +137,13 @@ std::string render_table(const campaign_report& r) {
   };
   put("campaign   %s  (%s)\n", c.name.c_str(), c.id.str().c_str());
   put("target     %s\nstatus     %s\n", c.target_url.c_str(), std::string(to_string(c.status)).c_str());
-  int by_status[5] = {};
+  int by_status[6] = {};
   for (const auto& s : r.data.sessions) ++by_status[static_cast<int>(s.row.status)];
-  put("sessions   %zu total: %d completed, %d failed, %d timeout, %d pending/running\n",
+  put("sessions   %zu total: %d completed, %d failed, %d timeout, %d pending/running",
       r.data.sessions.size(), by_status[2], by_status[3], by_status[4], by_status[0] + by_status[1]);
+  if (by_status[5] > 0) put(", %d dropped arrivals", by_status[5]);
+  out += '\n';
+  out += render_arrivals_table(r);
   if (const auto& a = r.data.analytics) {
     put("\nanalytics\n");
     put("  success rate            %s\n", opt(a->success_rate).c_str());
@@ -260,6 +264,7 @@ nlohmann::json render_json(const campaign_report& r) {
   j["console_errors"] = r.console_errors;
   j["failed_requests"] = r.failed_requests;
   j["saturated_visits"] = r.saturated_visits;
+  j["arrivals"] = render_arrivals_json(r);
   j["timing_fidelity"] = {{"start_lag_p50_ms", jopt(r.data.start_lag_p50_ms)},
                           {"start_lag_p95_ms", jopt(r.data.start_lag_p95_ms)},
                           {"actions", r.data.start_lag_samples}};
@@ -301,7 +306,8 @@ std::string render_junit(const campaign_report& r) {
                xml_escape(s.row.start_url) + "\n" + xml_escape(links) +
                "</failure>\n      <system-out>" + xml_escape(links) +
                "</system-out>\n    </testcase>\n";
-    } else if (st == session_status::pending || st == session_status::running) {
+    } else if (st == session_status::pending || st == session_status::running ||
+               st == session_status::dropped) {
       ++skipped;
       cases += ">\n      <skipped message=\"session " + std::string(to_string(st)) +
                "\"/>\n    </testcase>\n";

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "analytics/report.hpp"
+#include "analytics/report_arrivals.hpp"
 #include "analytics/timing.hpp"
 
 namespace footfall::analytics {
@@ -294,6 +295,7 @@ std::string render_html(const campaign_report& r) {
        "</h1><div class=\"sub\">" + xml_escape(c.target_url) + " · campaign " + c.id.str() +
        " · " + std::string(to_string(c.status)) + " · " + std::to_string(r.data.sessions.size()) +
        " sessions · generated " + r.generated_at + "</div></header>\n<main>\n";
+  h += render_arrivals_html(r);
   h += R"(<section class="card wide"><h2>Scores</h2><div class="kpis" id="kpis"></div>
 <p class="note">Rhythm: how human the intervals between actions look (coefficient of variation, burstiness and local variation against human ranges). Detection risk: noisy-OR of navigator.webdriver, headless user agent, clicks without pointer movement, regular timing and superhuman typing.</p></section>
 <section class="card wide"><h2>Sessions timeline</h2><canvas id="timeline"></canvas><p class="note">One bar per session, from start to end; green completed, red failed, amber timeout.</p></section>

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "analytics/stats.hpp"
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
+#include "engine/arrivals.hpp"
 #include "engine/campaign_db.hpp"
 #include "engine/metrics.hpp"
 #include "engine/run_events.hpp"
@@ -85,6 +87,9 @@ struct run_state {
   std::atomic<bool> abort{false};
   run_counters counters;
   lease_counters leases;
+  /// Open model: drop arrivals this late (claim_request::max_lateness); none: closed model.
+  std::optional<milliseconds> max_lateness;
+  long dropped_here = 0;  ///< arrivals this process's claims dropped
   std::shared_ptr<void> keepalive;  ///< the signal handler
   resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
   std::shared_ptr<saturation_log> saturation =  ///< when footfall itself was saturated
@@ -104,6 +109,25 @@ void note_reclaims(run_state& st, const storage::reclaim_result& r) {
       r.requeued + r.failed, r.requeued, r.failed, st.max_attempts);
 }
 
+/// How long a worker that claimed nothing waits before it asks again. At the cap, or waiting on
+/// live leases, it polls (a slot frees when any worker's session ends). With room but no arrival
+/// due, it sleeps until the next planned start the database named — at most 2 s, so a pause or a
+/// signal is still seen.
+long idle_wait_ms(const run_state& st, const storage::claim_outcome& got) {
+  const bool room = got.running < st.env->campaign.concurrent_sessions;
+  if (st.max_lateness && got.next_due && room)
+    return std::clamp<long>(static_cast<long>(got.next_due->count()), 5, 2000);
+  return got.pending > 0 ? 200 : 500;
+}
+
+void note_drops(run_state& st, const storage::claim_outcome& got) {
+  if (got.dropped == 0) return;
+  st.dropped_here += got.dropped;
+  spdlog::warn("dropped {} arrival(s) not started within max_lateness_s ({} s) of their planned "
+               "start (the concurrent_sessions cap of {} was full)",
+               got.dropped, st.max_lateness->count() / 1000, st.env->campaign.concurrent_sessions);
+}
+
 /// Claims one session at a time and runs it, until every session of the campaign has ended.
 /// Nothing claimable is not the end while leases are live: one of them may yet be lost.
 asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
@@ -119,6 +143,7 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
     req.cap = st->env->campaign.concurrent_sessions;
     req.lease = st->lease;
     req.max_attempts = st->max_attempts;
+    req.max_lateness = st->max_lateness;
     for (const auto& [id, h] : st->held_sessions) req.alive.push_back(id);
     std::function<storage::claim_outcome(storage::connection&)> claim = [req](auto& c) {
       return storage::lease_repository(c).claim(req);
@@ -126,9 +151,10 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
     const auto got =
         co_await st->db->run<storage::claim_outcome>("claiming sessions", std::move(claim));
     note_reclaims(*st, got.reclaimed);
+    note_drops(*st, got);
     if (got.claimed.empty()) {
       if (got.pending == 0 && got.running == 0) break;  // every session has ended
-      co_await sleep_ms(got.pending > 0 ? 200 : 500);   // at the cap, or waiting on live leases
+      co_await sleep_ms(idle_wait_ms(*st, got));
       continue;
     }
     const auto row = got.claimed.front();
@@ -204,11 +230,14 @@ asio::awaitable<void> monitor_loop(std::shared_ptr<run_state> st) {
     const auto id = st->campaign_id;
     try {
       using state_t = std::pair<campaign_status, storage::session_counts>;
-      std::function<state_t(storage::connection&)> read = [id](auto& conn) {
+      const bool open_model = st->max_lateness.has_value();
+      std::function<state_t(storage::connection&)> read = [id, open_model](auto& conn) {
         storage::campaign_repository campaigns(conn);
         storage::session_repository sessions(conn);
         auto c = campaigns.find(id);
-        return std::make_pair(c ? c->status : campaign_status::failed, sessions.counts(id));
+        auto counts = sessions.counts(id);
+        if (open_model) counts.arrivals = storage::load_arrival_stats(conn, id);
+        return std::make_pair(c ? c->status : campaign_status::failed, std::move(counts));
       };
       const state_t got = co_await st->db->run<state_t>("checking the campaign", std::move(read));
       const auto& [status, counts] = got;
@@ -434,6 +463,8 @@ std::size_t materialize_sessions(const std::string& url, const storage::campaign
   const auto settings = campaign_settings::from_json(c.settings);
   std::vector<storage::session_row> rows;
   rows.reserve(static_cast<std::size_t>(c.total_sessions));
+  // Open model: each session's planned start, from the campaign seed (engine/arrivals.hpp).
+  const auto plan = plan_arrivals(settings.arrivals, c.total_sessions, c.seed);
   for (int i = 0; i < c.total_sessions; ++i) {
     storage::session_row s;
     s.id = storage::uuid::v7();
@@ -441,6 +472,7 @@ std::size_t materialize_sessions(const std::string& url, const storage::campaign
     s.persona_id = c.persona_id;
     s.session_index = i;
     s.start_url = c.target_url;
+    if (!plan.empty()) s.planned_offset_ms = plan[static_cast<std::size_t>(i)];
     assign_identity(c, settings, s);
     rows.push_back(std::move(s));
   }
@@ -462,6 +494,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   st->db = &db;
   st->lease = o.lease.value_or(milliseconds(settings.lease_s * 1000L));
   st->max_attempts = settings.max_attempts;
+  if (!settings.arrivals.empty()) st->max_lateness = milliseconds(settings.max_lateness_s * 1000L);
   st->status =
       campaign.status == campaign_status::pending ? campaign_status::running : campaign.status;
   if (std::getenv("FOOTFALL_WORKER_NAME")) {
@@ -522,15 +555,19 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
         s.saturated_intervals, s.intervals, 100 * st->saturation->limits().cpu_busy,
         st->saturation->limits().lag_ms, s.lag_p50_ms, s.lag_p95_ms);
   const auto fin = end_run(db, *st, resources);
-  const auto counts = db.run_blocking<storage::session_counts>(
-      "counting sessions",
-      [&](auto& conn) { return storage::session_repository(conn).counts(campaign_id); });
+  const auto counts = db.run_blocking<storage::session_counts>("counting sessions", [&](auto& conn) {
+    auto counts = storage::session_repository(conn).counts(campaign_id);
+    if (st->max_lateness) counts.arrivals = storage::load_arrival_stats(conn, campaign_id);
+    return counts;
+  });
   if (st->o.progress) st->o.progress(counts, st->counters, fin.status, st->stopping, true);
   db_pool.join();
   writer.close();
   out.campaign_status = fin.status;
   out.finished_here = fin.finished_here;
   for (const auto& [s, n] : counts.by_status) out.campaign_sessions[s] = static_cast<long>(n);
+  out.arrivals = counts.arrivals;
+  out.dropped_here = st->dropped_here;
   add_counters(out, *st, writer.stats());
   out.outage_s = db.outage_seconds();
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

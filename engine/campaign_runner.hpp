@@ -81,6 +81,9 @@ struct run_summary {
   double outage_s = 0;       ///< time the run spent without its database
   long batches_spooled = 0;  ///< writer batches that went to the spool file
   long fenced_items = 0;     ///< rows the writer dropped as a lost attempt's
+  /// Open-model arrivals of the campaign (all workers), when it has arrival phases.
+  std::optional<storage::arrival_stats> arrivals;
+  long dropped_here = 0;  ///< arrivals this process's claims dropped
 };
 
 /// Runs the campaign's sessions until every one has ended, in any worker (or a signal / cancel

@@ -153,6 +153,16 @@ storage::persona read_persona(reader& r) {
   return p;
 }
 
+void read_arrivals(reader& r, const json& j, campaign_settings& s) {
+  r.mark("arrivals");
+  if (r.has("arrivals"))
+    for (auto& [field, rule] : parse_arrival_phases(j.at("arrivals"), s.arrivals))
+      r.fail(field, rule);
+  s.max_lateness_s = r.integer("max_lateness_s", false, s.max_lateness_s, 0);
+  if (s.max_lateness_s > max_lease_s)
+    r.fail("max_lateness_s", "must be <= " + std::to_string(max_lease_s));
+}
+
 void read_settings(reader& r, const json& j, campaign_settings& s) {
   r.mark("user_agents");
   if (j.contains("user_agents")) {
@@ -203,6 +213,7 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
   // Overrides of the persona's input_device / typing_skill (absent: the persona's).
   one_of(r, "input_device", s.input_device, input_devices);
   one_of(r, "typing_skill", s.typing_skill, typing_skills);
+  read_arrivals(r, j, s);
 }
 
 }  // namespace
@@ -237,6 +248,8 @@ nlohmann::json campaign_settings::to_json() const {
   j["max_attempts"] = max_attempts;
   if (!input_device.empty()) j["input_device"] = input_device;
   if (!typing_skill.empty()) j["typing_skill"] = typing_skill;
+  if (!arrivals.empty()) j["arrivals"] = arrival_phases_to_json(arrivals);
+  j["max_lateness_s"] = max_lateness_s;
   return j;
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/arrivals.hpp"
 #include "storage/records.hpp"
 
 namespace footfall::engine {
@@ -59,6 +60,12 @@ struct campaign_settings {
   std::string skill_for(const storage::persona& p) const {
     return typing_skill.empty() ? p.typing_skill : typing_skill;
   }
+  /// Open-model arrivals (engine/arrivals.hpp); empty: the closed model (concurrent_sessions
+  /// visitors at once, each slot refilled as its session ends).
+  std::vector<arrival_phase> arrivals;
+  /// An arrival that cannot start on time (the concurrent_sessions cap is full) waits and starts
+  /// late, up to this many seconds past its planned start; later, it is dropped (README, Arrivals).
+  int max_lateness_s = 30;
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

@@ -44,7 +44,7 @@ namespace {
 /// The statuses exported even at zero, so a dashboard's series exist from the first scrape.
 constexpr session_status all_statuses[] = {session_status::pending, session_status::running,
                                            session_status::completed, session_status::failed,
-                                           session_status::timeout};
+                                           session_status::timeout, session_status::dropped};
 
 pm::MetricFamily family(std::string name, std::string help, pm::MetricType type) {
   pm::MetricFamily f;

@@ -7,6 +7,24 @@ namespace footfall::engine {
 
 using storage::session_status;
 
+/// Open model: planned, started, late, dropped arrivals and lateness percentiles ("" otherwise).
+std::string format_arrivals(const run_summary& s) {
+  if (!s.arrivals) return "";
+  const auto& a = *s.arrivals;
+  const auto ms = [](const std::optional<double>& v) {
+    return v ? std::to_string(static_cast<long>(*v)) : std::string("-");
+  };
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "arrivals        %lld planned, %lld started, %lld late (>= %lld ms after plan), "
+                "%lld dropped (%ld by this run); lateness p50 %s ms, p95 %s ms, max %s ms\n",
+                static_cast<long long>(a.planned), static_cast<long long>(a.started),
+                static_cast<long long>(a.late), static_cast<long long>(storage::late_after_ms),
+                static_cast<long long>(a.dropped), s.dropped_here, ms(a.lateness_p50_ms).c_str(),
+                ms(a.lateness_p95_ms).c_str(), ms(a.lateness_max_ms).c_str());
+  return line;
+}
+
 std::string format_summary(const run_summary& s) {
   std::string out;
   char line[256];
@@ -17,7 +35,7 @@ std::string format_summary(const run_summary& s) {
   out += line;
   out += "\nsessions        campaign   this run\n";
   for (auto st : {session_status::completed, session_status::failed, session_status::timeout,
-                  session_status::running, session_status::pending}) {
+                  session_status::dropped, session_status::running, session_status::pending}) {
     const auto c = s.campaign_sessions.count(st) ? s.campaign_sessions.at(st) : 0;
     const auto r = s.run_sessions.count(st) ? s.run_sessions.at(st) : 0;
     std::snprintf(line, sizeof line, "  %-12s %9ld %10ld\n",
@@ -46,6 +64,7 @@ std::string format_summary(const run_summary& s) {
                   s.leases.reclaimed, s.leases.failed_lost, s.leases.lost_here);
     out += line;
   }
+  out += format_arrivals(s);
   if (s.outage_s > 0 || s.batches_spooled > 0) {
     std::snprintf(line, sizeof line, "database outage %.1f s waited out, %ld batch(es) spooled\n",
                   s.outage_s, s.batches_spooled);
@@ -81,6 +100,18 @@ nlohmann::json summary_json(const run_summary& s) {
   j["outage_s"] = s.outage_s;
   j["batches_spooled"] = s.batches_spooled;
   j["fenced_items"] = s.fenced_items;
+  if (s.arrivals) {
+    const auto& a = *s.arrivals;
+    const auto opt = [](const std::optional<double>& v) {
+      return v ? nlohmann::json(*v) : nlohmann::json();
+    };
+    j["arrivals"] = {{"planned", a.planned},         {"started", a.started},
+                     {"late", a.late},               {"dropped", a.dropped},
+                     {"dropped_here", s.dropped_here}, {"late_after_ms", storage::late_after_ms},
+                     {"lateness_p50_ms", opt(a.lateness_p50_ms)},
+                     {"lateness_p95_ms", opt(a.lateness_p95_ms)},
+                     {"lateness_max_ms", opt(a.lateness_max_ms)}};
+  }
   return j;
 }
 

@@ -158,6 +158,8 @@ campaign_dataset load_campaign_dataset(connection& c, const uuid& campaign_id,
     load_actions(tx, campaign_id, max_clicks, d);
     tx.commit();
     d.analytics = load_campaign_analytics(c, campaign_id);
+    d.arrivals = load_arrival_stats(c, campaign_id);
+    if (d.arrivals) d.arrival_minutes = load_arrivals_per_minute(c, campaign_id);
     return d;
   } catch (const not_found_error&) {
     throw;

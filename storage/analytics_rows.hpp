@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/arrivals.hpp"
 #include "storage/records.hpp"
 
 namespace footfall::storage {
@@ -153,6 +154,9 @@ struct campaign_dataset {
   std::optional<double> start_lag_p50_ms;
   std::optional<double> start_lag_p95_ms;
   std::int64_t start_lag_samples = 0;
+  /// Open-model arrivals (storage/arrivals.hpp); none for a closed-model campaign.
+  std::optional<arrival_stats> arrivals;
+  std::vector<arrival_minute> arrival_minutes;  ///< planned vs started per minute
 };
 
 }  // namespace footfall::storage

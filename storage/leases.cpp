@@ -79,6 +79,63 @@ void lock_campaign_claims(pqxx::work& tx, const uuid& campaign) {
 
 }  // namespace
 
+namespace {
+
+// Claims up to n pending sessions: lowest session_index first (closed model, elapsed_ms none),
+// or those planned at or before elapsed_ms, in planned order (open model).
+void take(pqxx::work& tx, const claim_request& r, std::int64_t n, claim_outcome& out,
+          std::optional<std::int64_t> elapsed_ms) {
+  if (n <= 0) return;
+  // The open model records how late each arrival left pending: its first start only (a session
+  // reclaimed from a lost worker and re-run keeps the lateness of its arrival).
+  const std::string lateness =
+      elapsed_ms ? ", start_lateness_ms = coalesce(start_lateness_ms, $5 - planned_offset_ms)" : "";
+  const std::string which = elapsed_ms ? "AND planned_offset_ms <= $5 ORDER BY planned_offset_ms, "
+                                         "session_index"
+                                       : "AND $5::bigint IS NULL ORDER BY session_index";
+  const auto rows = tx.exec_params(
+      "UPDATE sessions SET status = 'running', started_at = now(), completed_at = NULL, "
+      "claimed_by = $3, lease_expires_at = now() + $4 * interval '1 millisecond'" + lateness +
+          " WHERE id IN (SELECT id FROM sessions WHERE campaign_id = $1 AND status = 'pending' " +
+          which + " LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING " + detail::session_columns,
+      r.campaign_id.str(), static_cast<int>(n), r.worker, static_cast<long long>(r.lease.count()),
+      elapsed_ms);
+  for (const auto& row : rows) out.claimed.push_back(detail::read_session_row(row));
+  out.running += static_cast<std::int64_t>(out.claimed.size());
+  out.pending -= static_cast<std::int64_t>(out.claimed.size());
+}
+
+// The open model's clock: milliseconds since the campaign's arrival epoch, which the first claim
+// sets (now() is the transaction's start, the same instant the claim writes as started_at).
+std::int64_t arrivals_elapsed_ms(pqxx::work& tx, const uuid& campaign) {
+  // Written once (the row is not rewritten by every claim); read under the claim lock.
+  tx.exec_params(
+      "UPDATE campaigns SET arrivals_epoch = now() WHERE id = $1 AND arrivals_epoch IS NULL",
+      campaign.str());
+  return tx
+      .exec_params1(
+          "SELECT floor(extract(epoch FROM now() - arrivals_epoch) * 1000)::bigint FROM campaigns "
+          "WHERE id = $1",
+          campaign.str())[0]
+      .as<std::int64_t>();
+}
+
+// Arrivals never started whose planned start is more than max_lateness ago end as `dropped`.
+std::int64_t drop_overdue(pqxx::work& tx, const claim_request& r, std::int64_t elapsed_ms) {
+  return static_cast<std::int64_t>(
+      tx.exec_params("UPDATE sessions SET status = 'dropped', completed_at = now(), "
+                     "start_lateness_ms = $2 - planned_offset_ms, error_message = format('arrival "
+                     "dropped: not started within max_lateness_s (%s s) of its planned start', "
+                     "$3::bigint / 1000) "
+                     "WHERE campaign_id = $1 AND status = 'pending' AND start_lateness_ms IS NULL "
+                     "AND planned_offset_ms < $2 - $3::bigint",
+                     r.campaign_id.str(), elapsed_ms,
+                     static_cast<long long>(r.max_lateness->count()))
+          .affected_rows());
+}
+
+}  // namespace
+
 claim_outcome lease_repository::claim(const claim_request& r) {
   claim_outcome out;
   try {
@@ -88,28 +145,26 @@ claim_outcome lease_repository::claim(const claim_request& r) {
     for (const auto& id : r.alive) alive.push_back(id.str());
     out.reclaimed = reclaim(tx, reclaim_sql(expired_except_alive), r.campaign_id, r.max_attempts,
                             uuid_array(alive));
+    std::optional<std::int64_t> elapsed;
+    if (r.max_lateness) {
+      elapsed = arrivals_elapsed_ms(tx, r.campaign_id);
+      out.dropped = drop_overdue(tx, r, *elapsed);
+    }
+    // due: pending sessions a claim may take now (all of them in the closed model); next: the
+    // earliest pending planned start, ms after the epoch.
     const auto counts = tx.exec_params1(
         "SELECT count(*) FILTER (WHERE status = 'running'), "
-        "count(*) FILTER (WHERE status = 'pending') FROM sessions WHERE campaign_id = $1",
-        r.campaign_id.str());
+        "count(*) FILTER (WHERE status = 'pending'), "
+        "count(*) FILTER (WHERE status = 'pending' AND ($2::bigint IS NULL OR "
+        "planned_offset_ms <= $2)), min(planned_offset_ms) FILTER (WHERE status = 'pending') "
+        "FROM sessions WHERE campaign_id = $1",
+        r.campaign_id.str(), elapsed);
     out.running = counts[0].as<std::int64_t>();
     out.pending = counts[1].as<std::int64_t>();
-    const auto n = std::min<std::int64_t>({r.want, r.cap - out.running, out.pending});
-    if (n > 0) {
-      const auto rows = tx.exec_params(
-          std::string("UPDATE sessions SET status = 'running', started_at = now(), "
-                      "completed_at = NULL, claimed_by = $3, "
-                      "lease_expires_at = now() + $4 * interval '1 millisecond' "
-                      "WHERE id IN (SELECT id FROM sessions WHERE campaign_id = $1 AND "
-                      "status = 'pending' ORDER BY session_index LIMIT $2 FOR UPDATE SKIP LOCKED) "
-                      "RETURNING ") +
-              detail::session_columns,
-          r.campaign_id.str(), static_cast<int>(n), r.worker,
-          static_cast<long long>(r.lease.count()));
-      for (const auto& row : rows) out.claimed.push_back(detail::read_session_row(row));
-      out.running += static_cast<std::int64_t>(out.claimed.size());
-      out.pending -= static_cast<std::int64_t>(out.claimed.size());
-    }
+    if (elapsed && !counts[3].is_null())
+      out.next_due = std::chrono::milliseconds(counts[3].as<std::int64_t>() - *elapsed);
+    take(tx, r, std::min<std::int64_t>({r.want, r.cap - out.running, counts[2].as<std::int64_t>()}),
+         out, elapsed);
     tx.commit();
   } catch (...) {
     rethrow_as_storage_error("claiming sessions");

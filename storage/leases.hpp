@@ -8,8 +8,15 @@
 /// The campaign's concurrent_sessions cap is enforced inside the claim transaction, which holds a
 /// per-campaign advisory lock: reclaim, count of live leases and claim see each other's commits,
 /// so the cap holds across every worker process (no count-then-claim race).
+///
+/// Open-model arrivals (migration 0050, claim_request::max_lateness set): the first claim sets the
+/// campaign's arrival epoch; a claim then takes only sessions whose planned start (epoch +
+/// planned_offset_ms) has come, in planned order, and drops (status `dropped`) those never started
+/// whose planned start is more than max_lateness ago. It says when the next planned start is
+/// due, so an idle worker sleeps until then instead of polling.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +39,8 @@ struct claim_request {
   /// during a database outage. Any other expired lease is reclaimed — its own name's included (a
   /// claim whose commit outcome was lost with the connection).
   std::vector<uuid> alive;
+  /// Set for a campaign with arrival phases: claim by planned start, drop arrivals this late.
+  std::optional<std::chrono::milliseconds> max_lateness;
 };
 
 /// Sessions reclaimed from lost workers by one statement.
@@ -46,6 +55,10 @@ struct claim_outcome {
   reclaim_result reclaimed;
   std::int64_t pending = 0;  ///< left pending after this claim
   std::int64_t running = 0;  ///< running with a live lease after this claim (all workers)
+  std::int64_t dropped = 0;  ///< arrivals this claim dropped as too late
+  /// Open model: time until the earliest pending planned start (<= 0: one is due now, and only
+  /// the cap held it back); none when nothing is pending.
+  std::optional<std::chrono::milliseconds> next_due;
 };
 
 /// A session held by this worker, as the heartbeat names it.

@@ -8,8 +8,8 @@ namespace {
 constexpr std::array<std::string_view, action_type_count> action_names{
     "click", "double_click", "right_click", "scroll", "scroll_to_element", "type", "clear",
     "select", "hover", "drag_and_drop", "key_press", "page_load", "page_unload"};
-constexpr std::array<std::string_view, 5> session_names{"pending", "running", "completed", "failed",
-                                                        "timeout"};
+constexpr std::array<std::string_view, 6> session_names{"pending", "running", "completed", "failed",
+                                                        "timeout", "dropped"};
 constexpr std::array<std::string_view, 5> campaign_names{"pending", "running", "paused",
                                                          "completed", "failed"};
 

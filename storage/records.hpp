@@ -27,7 +27,8 @@ inline constexpr int action_type_count = 13;
 std::string_view to_string(action_type t);
 std::optional<action_type> parse_action_type(std::string_view s);
 
-enum class session_status { pending, running, completed, failed, timeout };
+/// dropped (migration 0050): an open-model arrival not started within max_lateness_s of its plan.
+enum class session_status { pending, running, completed, failed, timeout, dropped };
 std::string_view to_string(session_status s);
 std::optional<session_status> parse_session_status(std::string_view s);
 
@@ -104,6 +105,11 @@ struct session_row {
   int attempt = 0;
   std::optional<std::string> claimed_by;        ///< read back only (the claim sets it)
   std::optional<time_point> lease_expires_at;  ///< read back only (claims and heartbeats set it)
+  /// Open-model arrivals (migration 0050): planned start, ms after the campaign's arrival epoch
+  /// (set at materialization; none in the closed model), and how late the session left pending
+  /// (read back only; the claim or the drop sets it).
+  std::optional<std::int64_t> planned_offset_ms;
+  std::optional<std::int64_t> start_lateness_ms;
 };
 
 /// One page within a session; written when the page is left (left_at known).

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/arrivals.hpp"
 #include "storage/connection.hpp"
 #include "storage/records.hpp"
 
@@ -63,6 +64,8 @@ struct session_counts {
   /// Of the running ones, those whose lease has expired: their worker is lost, and the next
   /// claim reclaims them.
   std::int64_t lost = 0;
+  /// Open-model arrivals (storage/arrivals.hpp): filled by callers that ask for them.
+  std::optional<arrival_stats> arrivals;
   std::int64_t total() const;
   std::int64_t of(session_status s) const;
 };

@@ -17,7 +17,8 @@ using namespace detail;
 constexpr const char* session_cols =
     "id, campaign_id, persona_id, session_index, status, start_url, user_agent, viewport_width, "
     "viewport_height, session_duration_ms, pages_visited, total_actions, error_message, "
-    "screenshot_path, created_at, started_at, completed_at, attempt, claimed_by, lease_expires_at";
+    "screenshot_path, created_at, started_at, completed_at, attempt, claimed_by, lease_expires_at, "
+    "planned_offset_ms, start_lateness_ms";
 
 session_row read_session(const pqxx::row& r) {
   session_row s;
@@ -41,6 +42,8 @@ session_row read_session(const pqxx::row& r) {
   s.attempt = r[17].as<int>();
   s.claimed_by = opt_str(r[18]);
   s.lease_expires_at = parse_sql_time_opt(r[19]);
+  s.planned_offset_ms = opt<std::int64_t>(r[20]);
+  s.start_lateness_ms = opt<std::int64_t>(r[21]);
   return s;
 }
 
@@ -122,10 +125,12 @@ std::size_t session_repository::materialize(const std::vector<session_row>& pend
     for (const auto& s : pending) {
       const auto r = tx.exec_params(
           "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
-          "user_agent, viewport_width, viewport_height) VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8) "
+          "user_agent, viewport_width, viewport_height, planned_offset_ms) "
+          "VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9) "
           "ON CONFLICT (campaign_id, session_index) DO NOTHING",
           (s.id.is_nil() ? uuid::v7() : s.id).str(), s.campaign_id.str(), s.persona_id.str(),
-          s.session_index, s.start_url, s.user_agent, s.viewport_width, s.viewport_height);
+          s.session_index, s.start_url, s.user_agent, s.viewport_width, s.viewport_height,
+          s.planned_offset_ms);
       inserted += r.affected_rows();
     }
     tx.commit();

@@ -214,6 +214,14 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   for (const auto& [s, n] : counts.by_status) j["sessions"][std::string(storage::to_string(s))] = n;
   // Running with an expired lease: the worker is gone; the next claim by any worker reclaims them.
   j["sessions_lost"] = counts.lost;
+  // Open model (issue 12): planned, started, late and dropped arrivals, lateness percentiles.
+  if (const auto a = storage::load_arrival_stats(c, id)) {
+    const auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(); };
+    j["arrivals"] = {{"planned", a->planned}, {"due", a->due}, {"started", a->started},
+                     {"late", a->late}, {"late_after_ms", storage::late_after_ms},
+                     {"dropped", a->dropped}, {"lateness_p50_ms", opt(a->lateness_p50_ms)},
+                     {"lateness_p95_ms", opt(a->lateness_p95_ms)}};
+  }
   if (f.json || sub == "show") {
     std::cout << j.dump(2) << "\n";
   } else {

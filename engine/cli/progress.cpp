@@ -19,7 +19,7 @@ std::string progress_reporter::line(const storage::session_counts& c, run_counte
   const long failed = c.of(session_status::failed) + c.of(session_status::timeout);
   const long running = c.of(session_status::running);
   const long pending = c.of(session_status::pending);
-  const long ended = done + failed;
+  const long ended = done + failed + c.of(session_status::dropped);
   if (start_ended_ < 0) start_ended_ = ended;
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -38,6 +38,21 @@ std::string progress_reporter::line(const storage::session_counts& c, run_counte
                 "%s [%s%s] done %ld/%d  failed %ld  running %ld  %.1f actions/s  ETA %s",
                 campaign_.c_str(), std::string(storage::to_string(status)).c_str(),
                 stopping ? ", stopping" : "", done, total_, failed, running, aps, eta.c_str());
+  return buf + arrivals_part(c);
+}
+
+std::string progress_reporter::arrivals_part(const storage::session_counts& c) {
+  if (!c.arrivals) return "";
+  const auto& a = *c.arrivals;
+  const auto ms = [](const std::optional<double>& v) {
+    return v ? std::to_string(static_cast<long>(*v)) : std::string("-");
+  };
+  char buf[192];
+  std::snprintf(buf, sizeof buf, "  arrivals %lld/%lld due  late %lld  dropped %lld  lateness "
+                "p50 %s p95 %s ms",
+                static_cast<long long>(a.started), static_cast<long long>(a.due),
+                static_cast<long long>(a.late), static_cast<long long>(a.dropped),
+                ms(a.lateness_p50_ms).c_str(), ms(a.lateness_p95_ms).c_str());
   return buf;
 }
 

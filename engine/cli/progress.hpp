@@ -22,6 +22,8 @@ class progress_reporter {
  private:
   std::string line(const storage::session_counts& c, run_counters& rc,
                    storage::campaign_status status, bool stopping);
+  /// Open model: arrivals started of those due, late, dropped, lateness p50/p95.
+  static std::string arrivals_part(const storage::session_counts& c);
   std::string campaign_;
   int total_;
   bool tty_;
