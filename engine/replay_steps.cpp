@@ -272,6 +272,27 @@ asio::awaitable<void> replay_scroll(replayer* s, replay_step st) {
   if (delta != 0) co_await wheel(c, delta);
 }
 
+/// A scroll_to_element row is the wheel gesture that brought its element into view (the page
+/// script never scrolls: actions' reveal()): x/y where the wheel was, input_timing its deltas.
+/// The element must still exist; where it sits before the wheel is not checked (it was out of
+/// view), the press or hover that follows checks it against its own recorded point.
+asio::awaitable<void> replay_reveal(replayer* s, replay_step st, step_result* res) {
+  const auto& a = st.action;
+  const bool wheeled = a.input_timing && a.input_timing->find("deltas") != std::string::npos;
+  if (!wheeled) {  // recorded before reveal() wheeled: the element was all there was to check
+    co_await locate(s, a.element_selector.value_or(""), a, res);
+    co_return;
+  }
+  const auto selector = a.element_selector.value_or("");
+  const auto there = co_await s->agent->target(selector, 0.5, 0.5);
+  if (!there) {
+    diverge(res, divergence_kind::element_missing,
+            "no visible, enabled element matches " + selector);
+    co_return;
+  }
+  co_await replay_scroll(s, st);
+}
+
 asio::awaitable<void> replay_drag(replayer* s, replay_step st, step_result* res) {
   const auto& a = st.action;
   const auto from = co_await locate(s, a.element_selector.value_or(""), a, res);
@@ -309,9 +330,10 @@ asio::awaitable<bool> perform_step(replayer* s, replay_step st, step_result* res
       co_return false;
     }
     case action_type::scroll_to_element:
+      co_await replay_reveal(s, st, res);
+      co_return false;
     case action_type::select:
-      // The element is found and scrolled into view as the recording's was; a select's
-      // choice was made by the key_press rows before it.
+      // A select's choice was made by the key_press rows before it.
       co_await locate(s, a.element_selector.value_or(""), a, res);
       co_return false;
     case action_type::type:
