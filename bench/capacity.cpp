@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/launch_flags.hpp"
 #include "bench/capacity/footfall_step.hpp"
 #include "bench/capacity/playwright_step.hpp"
 #include "storage/connection.hpp"
@@ -189,7 +190,7 @@ int main(int argc, char** argv) {
   fs.writer = &writer;
   fs.browsers = o.browsers;
   // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp), plus the experiment's flags.
-  fs.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  fs.launch.extra_args = engine::session_launch_args();
   fs.launch.extra_args.insert(fs.launch.extra_args.end(), o.flags.begin(), o.flags.end());
   if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) fs.launch.executable = bin;
   bench::playwright_setup ps{FOOTFALL_SOURCE_DIR "/bench/capacity_playwright.js", o.node_modules,

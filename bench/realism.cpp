@@ -31,6 +31,7 @@
 #include "analytics/session_metrics.hpp"
 #include "bench/realism/page_log_stats.hpp"
 #include "cdp/io_thread.hpp"
+#include "engine/launch_flags.hpp"
 #include "engine/browser_pool.hpp"
 #include "engine/campaign_runner.hpp"
 #include "engine/config.hpp"
@@ -245,7 +246,7 @@ int main(int argc, char** argv) {
   po.browsers = 1;
   po.contexts_per_browser = conc;
   // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp).
-  po.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  po.launch.extra_args = engine::session_launch_args();
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
   io.run(warm(&pool));
 

@@ -40,6 +40,7 @@
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/process_stats.hpp"
+#include "engine/launch_flags.hpp"
 #include "engine/browser_pool.hpp"
 #include "engine/campaign_runner.hpp"
 #include "engine/actions.hpp"
@@ -312,7 +313,7 @@ int main(int argc, char** argv) {
   engine::pool_options po;
   po.browsers = 1;
   po.contexts_per_browser = conc;
-  po.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  po.launch.extra_args = engine::session_launch_args();
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
   engine::rate_limiter limiter(std::chrono::milliseconds(0));
   engine::run_counters counters;

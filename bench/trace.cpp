@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/launch_flags.hpp"
 #include "engine/campaign_runner.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
@@ -83,7 +84,7 @@ sample run_once(const options& o, const std::string& target, engine::trace_mode 
   ro.database_url = o.database_url;
   ro.pool.browsers = 1;
   ro.pool.contexts_per_browser = o.concurrency;
-  ro.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  ro.pool.launch.extra_args = engine::session_launch_args();
   ro.pace = 0;
   ro.handle_signals = false;
   ro.record_analytics = false;

@@ -18,6 +18,7 @@
 
 #include "cdp/browser.hpp"
 #include "cdp/launcher.hpp"
+#include "engine/launch_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/database.hpp"
 #include "engine/links.hpp"
@@ -232,9 +233,9 @@ int cmd_replay(const args& a) {
   if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin && f.chromium == "/usr/bin/chromium")
     lo.executable = bin;
   lo.headed = f.headed;
-  // The flags `footfall run` launches with (engine/cli/cmd_run.cpp): layout and scrolling must be
+  // The flags `footfall run` launches with (engine/launch_flags.hpp): layout and scrolling must be
   // the recording's for the recorded points to mean the same elements.
-  lo.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  lo.extra_args = engine::session_launch_args();
   cdp::browser_process proc(lo);
 
   asio::io_context io(1);

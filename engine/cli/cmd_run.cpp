@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/launch_flags.hpp"
 #include "engine/campaign_runner.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/metrics_flags.hpp"
@@ -106,7 +107,7 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   o.pool.launch.headed = f.headed;
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
   // state the same for the same input (a journey depends on where things are).
-  o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  o.pool.launch.extra_args = engine::session_launch_args();
   if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) o.pool.launch.executable = bin;
   const char* tmp = std::getenv("TMPDIR");
   o.screenshot_dir = f.screenshot_dir.empty()
