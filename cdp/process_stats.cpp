@@ -12,16 +12,34 @@
 
 namespace footfall::cdp {
 
-std::optional<double> process_pss_mib(pid_t pid) {
+std::optional<process_pss> read_process_pss(pid_t pid) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/smaps_rollup", static_cast<int>(pid));
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path, "r"), std::fclose);
   if (!f) return std::nullopt;
+  process_pss out;
+  bool seen = false;
   char line[256];
   while (std::fgets(line, sizeof line, f.get())) {
     unsigned long long kib = 0;
-    if (std::sscanf(line, "Pss: %llu kB", &kib) == 1) return static_cast<double>(kib) / 1024.0;
+    const auto mib = [&kib] { return static_cast<double>(kib) / 1024.0; };
+    if (std::sscanf(line, "Pss: %llu kB", &kib) == 1) {
+      out.total = mib();
+      seen = true;
+    } else if (std::sscanf(line, "Pss_Anon: %llu kB", &kib) == 1) {
+      out.anon = mib();
+    } else if (std::sscanf(line, "Pss_File: %llu kB", &kib) == 1) {
+      out.file = mib();
+    } else if (std::sscanf(line, "Pss_Shmem: %llu kB", &kib) == 1) {
+      out.shmem = mib();
+    }
   }
+  if (!seen) return std::nullopt;
+  return out;
+}
+
+std::optional<double> process_pss_mib(pid_t pid) {
+  if (const auto p = read_process_pss(pid)) return p->total;
   return std::nullopt;
 }
 
@@ -84,7 +102,10 @@ std::map<pid_t, group_usage> process_group_usage(const std::vector<pid_t>& pgids
     u.cpu_seconds += static_cast<double>(utime + stime + cutime + cstime) / tick;
     u.rss_mib += static_cast<double>(rss) * page_mib;
     // A process that ended since its stat was read adds nothing: it holds no memory any more.
-    u.pss_mib += process_pss_mib(static_cast<pid_t>(std::atoi(e->d_name))).value_or(0.0);
+    if (const auto p = read_process_pss(static_cast<pid_t>(std::atoi(e->d_name)))) {
+      u.pss_mib += p->total;
+      u.pss_anon_shmem_mib += p->anon + p->shmem;
+    }
   }
   return out;
 }

@@ -20,10 +20,26 @@ struct group_usage {
   /// Proportional set size (/proc/PID/smaps_rollup): each shared page divided among the
   /// processes that map it, so sums over processes add up to real memory.
   double pss_mib = 0;
+  /// The part of pss_mib in anonymous and shared-memory pages (Pss_Anon + Pss_Shmem): what the
+  /// group takes from the machine. The rest is file-backed (the Chromium binary, libraries,
+  /// fonts): page cache the kernel counts as available and can drop, so a run's rise in used
+  /// memory (MemTotal − MemAvailable) does not include it.
+  double pss_anon_shmem_mib = 0;
 };
 
-/// Proportional set size of one process in MiB; nullopt when unreadable (ended, or no
-/// smaps_rollup: Linux < 4.14).
+/// One process's proportional set size in MiB, whole and by kind of page.
+struct process_pss {
+  double total = 0;
+  double anon = 0;
+  double file = 0;
+  double shmem = 0;
+};
+
+/// smaps_rollup of one process; nullopt when unreadable (ended, or no smaps_rollup: Linux <
+/// 4.14). The split needs Linux 5.9+; before it, anon/file/shmem stay 0.
+std::optional<process_pss> read_process_pss(pid_t pid);
+
+/// Proportional set size of one process in MiB (read_process_pss's total).
 std::optional<double> process_pss_mib(pid_t pid);
 
 /// The whole machine now: memory in use and cumulative CPU ticks (/proc/meminfo, /proc/stat).

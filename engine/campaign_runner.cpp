@@ -91,7 +91,8 @@ struct run_state {
   std::optional<milliseconds> max_lateness;
   long dropped_here = 0;  ///< arrivals this process's claims dropped
   std::shared_ptr<void> keepalive;  ///< the signal handler
-  resource_meter meter;             ///< browsers' CPU and memory, for campaign_analytics
+  /// Browsers' CPU and memory, for campaign_analytics; the first sample before any browser starts.
+  resource_sampler resources;
   std::shared_ptr<saturation_log> saturation =  ///< when footfall itself was saturated
       std::make_shared<saturation_log>(saturation_limits::from_env());
 };
@@ -282,7 +283,7 @@ asio::awaitable<void> supervise(std::shared_ptr<run_state> st, browser_pool* poo
     if (e) spdlog::warn("saturation watch stopped early");
   });
   while (st->workers_left > 0) {
-    st->meter.sample(pool->pids());
+    st->resources.watch(pool->pids());
     boost::system::error_code ec;
     st->changed->expires_after(std::chrono::seconds(1));
     co_await st->changed->async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -488,7 +489,6 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto settings = campaign_settings::from_json(campaign.settings);
 
   auto st = std::make_shared<run_state>();
-  st->meter.sample({});  // the machine's memory and CPU before any browser starts (issue 10)
   st->o = o;
   st->campaign_id = campaign_id;
   st->db = &db;
@@ -546,7 +546,7 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   out.browser_replacements = pool.replacements();
   const auto wall_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  const auto resources = st->meter.result(wall_ms);
+  const auto resources = st->resources.finish(wall_ms);
   if (const auto s = st->saturation->summarize(); s.saturated_intervals > 0)
     spdlog::warn(
         "footfall was saturated for {} of {} s (machine CPU >= {:.0f} % or io-thread lag >= {:.0f} "

@@ -31,9 +31,10 @@ void resource_meter::sample(const std::vector<pid_t>& browser_pgids) {
   for (const auto& [pgid, u] : cdp::process_group_usage(browser_pgids)) {
     // Cumulative per group: a later sample replaces the earlier one.
     cpu_seconds_[pgid] = std::max(cpu_seconds_[pgid], u.cpu_seconds);
-    pss += u.pss_mib;
+    pss += u.pss_anon_shmem_mib;
   }
-  const double own = cdp::process_pss_mib(getpid()).value_or(0.0);
+  const auto mine = cdp::read_process_pss(getpid());
+  const double own = mine ? mine->anon + mine->shmem : 0.0;
   peak_own_pss_mib_ = std::max(peak_own_pss_mib_, own);
   peak_pss_mib_ = std::max(peak_pss_mib_, pss + own);
   own_cpu_s_ = own_cpu_seconds();
@@ -58,4 +59,47 @@ storage::resource_usage resource_meter::result(long long wall_ms) const {
   return r;
 }
 
+resource_sampler::resource_sampler(std::chrono::milliseconds period) : period_(period) {
+  meter_.sample({});
+  thread_ = std::thread([this] { loop(); });
+}
+
+resource_sampler::~resource_sampler() {
+  {
+    std::lock_guard lock(m_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void resource_sampler::watch(std::vector<pid_t> browser_pgids) {
+  std::lock_guard lock(m_);
+  pgids_ = std::move(browser_pgids);
+}
+
+void resource_sampler::loop() {
+  std::unique_lock lock(m_);
+  while (!wake_.wait_for(lock, period_, [this] { return stop_; })) {
+    const auto pgids = pgids_;
+    lock.unlock();
+    meter_.sample(pgids);
+    lock.lock();
+  }
+}
+
+storage::resource_usage resource_sampler::finish(long long wall_ms) {
+  std::vector<pid_t> pgids;
+  {
+    std::lock_guard lock(m_);
+    stop_ = true;
+    pgids = pgids_;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (!pgids.empty()) meter_.sample(pgids);
+  return meter_.result(wall_ms);
+}
+
 }  // namespace footfall::engine
+
