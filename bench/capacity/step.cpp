@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <algorithm>
 
 #include "cdp/process_stats.hpp"
@@ -89,6 +91,9 @@ peak_sampler::peak_sampler(usage_probe p)
     while (!stop_) {
       const double now = probe_.pss_mib();
       if (now > peak_) peak_ = now;
+      timespec ts{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      own_cpu_s_ = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
       for (int i = 0; i < 10 && !stop_; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -101,11 +106,12 @@ peak_sampler::~peak_sampler() {
 }
 
 void peak_sampler::finish(step_result& r) {
-  r.cpu_s = probe_.cpu_s() - cpu0_;
-  r.driver_cpu_s = probe_.driver_cpu_s() - driver0_;
-  r.window_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  const double sampling = probe_.in_this_process() ? own_cpu_s_.load() : 0.0;
+  r.cpu_s = probe_.cpu_s() - cpu0_ - sampling;
+  r.driver_cpu_s = probe_.driver_cpu_s() - driver0_ - sampling;
+  r.window_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   r.peak_pss_mib = std::max(peak_.load(), probe_.pss_mib());
   const auto m = cdp::read_machine_usage();
   r.machine_busy = m.total_ticks > total0_ ? static_cast<double>(m.busy_ticks - busy0_) /

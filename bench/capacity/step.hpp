@@ -61,6 +61,8 @@ class usage_probe {
   double cpu_s() const;
   double driver_cpu_s() const;
   double pss_mib() const;
+  /// The driver is this process (its CPU is read with getrusage).
+  bool in_this_process() const { return !driver_; }
 
  private:
   std::optional<pid_t> driver_;
@@ -68,7 +70,9 @@ class usage_probe {
 };
 
 /// Samples a probe's PSS once a second on its own thread (smaps_rollup of a big process costs
-/// milliseconds: not on an io thread) and keeps the peak; also the machine's busy share.
+/// milliseconds: not on an io thread) and keeps the peak; also the machine's busy share. Its own
+/// CPU is the bench's, not the driver's: when the driver is this process (footfall), the sampling
+/// thread's CPU time is taken out of the driver's figure, as it is outside Node's for Playwright.
 class peak_sampler {
  public:
   explicit peak_sampler(usage_probe p);
@@ -84,6 +88,7 @@ class peak_sampler {
   std::chrono::steady_clock::time_point t0_;
   unsigned long long busy0_, total0_;
   std::atomic<double> peak_{0};
+  std::atomic<double> own_cpu_s_{0};  ///< the sampling thread's CPU time
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
