@@ -55,7 +55,7 @@ struct thresholds {
   int bootstrap_resamples = 4000;
   std::uint64_t seed = 1;    ///< of the bootstrap: the same inputs give the same verdict
   double success_rate_drop = 0.05;  ///< absolute, 0…1
-  double load_p50_increase_pct = 10;
+  double load_p50_increase_pct = 5;
   double load_p50_increase_ms = 20;
   double load_p95_increase_pct = 20;
   double load_p95_increase_ms = 50;

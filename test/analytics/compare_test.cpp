@@ -155,6 +155,28 @@ TEST_CASE("compare: success rate, errors and scores regress only beyond noise an
   }
 }
 
+TEST_CASE("compare: a regression is a change beyond the limit at the family's confidence") {
+  // +24 ms on a 120 ms page, 400 visits a side: the interval clears zero and the estimate is over
+  // the 20 ms limit, but the interval reaches below the limit: not a regression (bench_verdicts'
+  // unchanged-site false alarm was +62 [+10, +122] against a 20 ms limit).
+  const auto b = campaign(1, 100, 4);
+  auto k = campaign(2, 100, 4);
+  for (auto& v : k.load_ms["/p1"]) v += 24;
+  const auto& r = row(compare(b, k, {}), "load_p50_ms", "/p1");
+  REQUIRE(r.ci);
+  REQUIRE(r.change);
+  CHECK(r.ci->lo > 0);
+  CHECK(r.ci->lo < 20);
+  CHECK(*r.change > 20);
+  CHECK(r.status == verdict::ok);
+  CHECK(*r.detectable > 20);  // the limit plus what the samples can resolve
+  // The same samples against a 10 ms limit: now the whole interval is beyond it.
+  thresholds t;
+  t.load_p50_increase_ms = 10;
+  t.load_p50_increase_pct = 1;
+  CHECK(row(compare(b, k, t), "load_p50_ms", "/p1").status == verdict::regressed);
+}
+
 TEST_CASE("compare: visits measured while saturated never make a load regression") {
   const auto b = campaign(1, 10);
   auto k = campaign(2, 10, 2, 3000);
@@ -200,7 +222,7 @@ TEST_CASE("compare: thresholds from JSON with errors naming the field") {
   CHECK(t.success_rate_drop == 0.2);
   CHECK(t.confidence == 0.95);
   CHECK(t.seed == 9);
-  CHECK(t.load_p50_increase_pct == 10);  // default kept
+  CHECK(t.load_p50_increase_pct == 5);  // default kept
   CHECK(thresholds::from_json(t.to_json()).to_json() == t.to_json());
   CHECK_THROWS_WITH(thresholds::from_json({{"succes_rate_drop", 0.2}}),
                     doctest::Contains("unknown field 'succes_rate_drop'"));
