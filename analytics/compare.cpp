@@ -45,6 +45,20 @@ verdict judge_interval(interval ci, double worse, double limit) {
 /// one-sided bound.
 double two_sided(double alpha) { return 1 - 2 * alpha; }
 
+/// The judge of a rank row: Hodges–Lehmann shift of the candidate's values against the
+/// baseline's with the Mann–Whitney interval at the row's level, and its detectable change.
+std::function<void(diff_row&, double)> shift_judge(std::vector<double> b, std::vector<double> c,
+                                                  double worse, double limit, double power) {
+  return [b = std::move(b), c = std::move(c), worse, limit, power](diff_row& r, double alpha) {
+    const auto s = hodges_lehmann(b, c, two_sided(alpha));
+    r.change = s.estimate;
+    r.ci = s.ci;
+    const double sd = (robust_sd(b) + robust_sd(c)) / 2;
+    r.detectable = limit + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, power);
+    r.status = judge_interval(s.ci, worse, limit);
+  };
+}
+
 /// A per-session score (rhythm, detection risk): Hodges–Lehmann over the sessions' values.
 pending score_row(const char* metric, std::vector<double> b, std::vector<double> c, double worse,
                   double limit, const thresholds& t) {
@@ -58,14 +72,7 @@ pending score_row(const char* metric, std::vector<double> b, std::vector<double>
   p.row.limit = (worse > 0 ? "increase <= " : "drop <= ") + fmt("%.2f", limit);
   if (std::min(b.size(), c.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = mann_whitney_min_p(p.row.n_baseline, p.row.n_candidate);
-  p.judge = [b = std::move(b), c = std::move(c), worse, limit, t](diff_row& r, double alpha) {
-    const auto s = hodges_lehmann(b, c, two_sided(alpha));
-    r.change = s.estimate;
-    r.ci = s.ci;
-    const double sd = (robust_sd(b) + robust_sd(c)) / 2;
-    r.detectable = limit + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, t.power);
-    r.status = judge_interval(s.ci, worse, limit);
-  };
+  p.judge = shift_judge(std::move(b), std::move(c), worse, limit, t.power);
   return p;
 }
 
@@ -142,14 +149,7 @@ pending p50_row(const std::string& path, const std::vector<double>& b,
   p.min_p = mann_whitney_min_p(p.row.n_baseline, p.row.n_candidate);
   const double limit =
       std::max(t.load_p50_increase_ms, *p.row.baseline * t.load_p50_increase_pct / 100);
-  p.judge = [b, c, limit, t](diff_row& r, double alpha) {
-    const auto s = hodges_lehmann(b, c, two_sided(alpha));
-    r.change = s.estimate;
-    r.ci = s.ci;
-    const double sd = (robust_sd(b) + robust_sd(c)) / 2;
-    r.detectable = limit + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, t.power);
-    r.status = judge_interval(s.ci, +1, limit);
-  };
+  p.judge = shift_judge(b, c, +1, limit, t.power);
   return p;
 }
 
