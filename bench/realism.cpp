@@ -7,11 +7,8 @@
 //
 // usage: bench_realism [--sessions 6] [--concurrency 3] [--device mixed|wheel|touchpad]
 //                      [--database-url URL] [--data-dir DIR] [--json]
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,14 +18,12 @@
 #include <map>
 #include <mutex>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "analytics/session_metrics.hpp"
+#include "bench/common/harness.hpp"
 #include "bench/realism/page_log_stats.hpp"
 #include "cdp/io_thread.hpp"
 #include "engine/launch_flags.hpp"
@@ -75,40 +70,6 @@ asio::awaitable<void> worker(std::shared_ptr<engine::session_env> env,
   }
 }
 
-asio::awaitable<void> run_all(std::shared_ptr<engine::session_env> env,
-                              std::shared_ptr<std::vector<storage::session_row>> rows, int conc) {
-  auto ex = co_await asio::this_coro::executor;
-  auto left = std::make_shared<int>(conc);
-  auto next = std::make_shared<std::size_t>(0);
-  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  for (int i = 0; i < conc; ++i)
-    asio::co_spawn(ex, worker(env, rows, next), [left, done](std::exception_ptr e) {
-      if (e) spdlog::error("bench worker failed");
-      if (--*left == 0) done->cancel();
-    });
-  while (*left > 0) {
-    boost::system::error_code ec;
-    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-}
-
-asio::awaitable<void> warm(engine::browser_pool* pool) {
-  auto l = co_await pool->acquire();
-  pool->release(l);
-}
-asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
-
-int free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  close(s);
-  return ntohs(a.sin_port);
-}
 
 /// The persona both paces use: one page, a dozen actions, plenty of typing, clicking, scrolling.
 storage::persona bench_persona() {
@@ -177,7 +138,8 @@ std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string
     std::lock_guard lock(res->m);
     res->scores.push_back(analytics::compute_session_analytics(in));
   };
-  io.run(run_all(env, rows, conc));
+  auto next = std::make_shared<std::size_t>(0);
+  io.run(bench::run_concurrently(conc, [env, rows, next](int) { return worker(env, rows, next); }));
   return res;
 }
 
@@ -223,7 +185,7 @@ int main(int argc, char** argv) {
     storage::migrate(c);
     storage::ensure_partitions(c, storage::clock::now());
   }
-  const int port = free_port();
+  const int port = bench::free_port();
   const pid_t server = fork();
   if (server == 0) {
     const std::string p = std::to_string(port), site = FOOTFALL_SOURCE_DIR "/test/site";
@@ -248,12 +210,12 @@ int main(int argc, char** argv) {
   // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp).
   po.launch.extra_args = engine::session_launch_args();
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
-  io.run(warm(&pool));
+  io.run(bench::warm_pool(&pool));
 
   const auto slow = run_pace(url, base, 1.0, sessions, conc, device, pool, io, writer);
   const auto fast = run_pace(url, base, 0.0, sessions, conc, device, pool, io, writer);
   writer.flush();
-  io.run(stop(&pool));
+  io.run(bench::stop_pool(&pool));
   writer.close();
   kill(server, SIGTERM);
   waitpid(server, nullptr, 0);

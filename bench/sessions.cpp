@@ -9,11 +9,8 @@
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
 //                       [--data-dir DIR] [--settle-ms 3000] [--json]
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
@@ -29,13 +26,11 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bench/common/harness.hpp"
 #include "cdp/command_stats.hpp"
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
@@ -191,40 +186,6 @@ asio::awaitable<void> worker(std::shared_ptr<shared> sh, std::vector<storage::se
   }
 }
 
-asio::awaitable<void> run_all(std::shared_ptr<shared> sh, std::vector<storage::session_row>* rows,
-                              int conc) {
-  auto ex = co_await asio::this_coro::executor;
-  auto left = std::make_shared<int>(conc);
-  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  for (int i = 0; i < conc; ++i)
-    asio::co_spawn(ex, worker(sh, rows), [left, done](std::exception_ptr) {
-      if (--*left == 0) done->cancel();
-    });
-  while (*left > 0) {
-    boost::system::error_code ec;
-    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-}
-
-asio::awaitable<void> warm(engine::browser_pool* pool) {
-  auto l = co_await pool->acquire();
-  pool->release(l);
-}
-
-asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
-
-int free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  close(s);
-  return ntohs(a.sin_port);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -271,7 +232,7 @@ int main(int argc, char** argv) {
     storage::ensure_partitions(c, storage::clock::now());
   }
   // The fixture site, served the way the anchors serve it.
-  const int port = free_port();
+  const int port = bench::free_port();
   const pid_t server = fork();
   if (server == 0) {
     const std::string p = std::to_string(port);
@@ -330,7 +291,7 @@ int main(int argc, char** argv) {
   sh->base = base;
   sh->total = static_cast<int>(rows.size());
 
-  io.run(warm(&pool));
+  io.run(bench::warm_pool(&pool));
   const int chrome = pool.pids().at(0);
   const double idle0 = group_cpu_s(chrome);
   std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
@@ -345,7 +306,7 @@ int main(int argc, char** argv) {
   const double f0 = self_cpu_s();
   const auto cmd0 = cdp::global_command_stats().snapshot().count;
   const auto t0 = std::chrono::steady_clock::now();
-  io.run(run_all(sh, &rows, conc));
+  io.run(bench::run_concurrently(conc, [sh, &rows](int) { return worker(sh, &rows); }));
   writer.flush();  // recording is part of the work: every row committed
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double f1 = self_cpu_s();
@@ -354,7 +315,7 @@ int main(int argc, char** argv) {
   const double c1 = group_cpu_s(chrome, &chrome_rss), pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
   const double measure_cpu = (f0 - m0) + (self_cpu_s() - f1);
   const auto ws = writer.stats();
-  io.run(stop(&pool));
+  io.run(bench::stop_pool(&pool));
   writer.close();
   kill(server, SIGTERM);
   waitpid(server, nullptr, 0);

@@ -2,14 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <ctime>
 #include <mutex>
 
+#include "bench/common/harness.hpp"
 #include "cdp/io_thread.hpp"
 #include "engine/browser_pool.hpp"
 #include "engine/campaign_runner.hpp"
@@ -42,31 +40,6 @@ asio::awaitable<void> visitor(std::shared_ptr<step_state> st) {
   while (steady::now() < st->hold_end && st->next < st->rows.size())
     co_await engine::run_session(st->env, st->rows[st->next++]);
 }
-
-asio::awaitable<void> run_visitors(std::shared_ptr<step_state> st, int n) {
-  auto ex = co_await asio::this_coro::executor;
-  auto left = std::make_shared<int>(n);
-  auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
-  for (int i = 0; i < n; ++i)
-    asio::co_spawn(ex, visitor(st), [left, done](std::exception_ptr e) {
-      if (e) spdlog::error("capacity visitor failed");
-      if (--*left == 0) done->cancel();
-    });
-  while (*left > 0) {
-    boost::system::error_code ec;
-    co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-}
-
-/// Launches every browser of the pool before the clock starts (a lease per context slot).
-asio::awaitable<std::vector<int>> warm(engine::browser_pool* pool) {
-  std::vector<engine::browser_lease> leases;
-  for (int i = 0; i < pool->capacity(); ++i) leases.push_back(co_await pool->acquire());
-  for (const auto& l : leases) pool->release(l);
-  co_return pool->pids();
-}
-
-asio::awaitable<void> stop(engine::browser_pool* pool) { co_await pool->shutdown(); }
 
 /// A fresh campaign for the step, its sessions materialized and claimed by this process.
 std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::string& url,
@@ -145,14 +118,14 @@ step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup
     for (auto& p : pages) got->pages.push_back(std::move(p));
   };
   st->env = env;
-  const auto pids = io.run(warm(&pool));
+  const auto pids = io.run(warm_pool(&pool, pool.capacity()));  // every browser, before the clock
 
   const auto start = steady::now();
   const auto sys_start = std::chrono::system_clock::now();
   const auto warm_d = std::chrono::milliseconds(static_cast<long>(plan.warm_s * 1000));
   const auto hold_d = std::chrono::milliseconds(static_cast<long>(plan.hold_s * 1000));
   st->hold_end = start + warm_d + hold_d;
-  auto done = io.spawn(run_visitors(st, plan.visitors));
+  auto done = io.spawn(run_concurrently(plan.visitors, [st](int) { return visitor(st); }));
   std::this_thread::sleep_until(start + warm_d);
   {
     peak_sampler sampler(usage_probe(std::nullopt, {pids.begin(), pids.end()}));
@@ -160,7 +133,7 @@ step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup
     sampler.finish(r);
   }
   done.get();
-  io.run(stop(&pool));
+  io.run(stop_pool(&pool));
   r.sessions = got->sessions;
   r.failed = got->failed;
   fidelity(*got, sys_start + warm_d, sys_start + warm_d + hold_d, r);

@@ -1,0 +1,29 @@
+#pragma once
+/// What the in-process benchmarks (bench/sessions, bench/realism, bench/capacity) share: running
+/// N copies of a coroutine at once and waiting for all, warming and stopping a browser pool, and
+/// a free port for a fixture server. Kept out of the engine: only benchmarks need them.
+#include <functional>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "engine/browser_pool.hpp"
+
+namespace footfall::bench {
+
+/// Runs `n` coroutines made by `make(i)` at once on the current executor and returns when every
+/// one has ended; one that throws is logged and the others go on.
+boost::asio::awaitable<void> run_concurrently(
+    int n, std::function<boost::asio::awaitable<void>(int i)> make);
+
+/// Launches the pool's browsers before the clock starts: `leases` context slots are taken and
+/// given back (1: the first browser only). Returns the browsers' pids.
+boost::asio::awaitable<std::vector<int>> warm_pool(engine::browser_pool* pool, int leases = 1);
+
+/// Closes every browser of the pool.
+boost::asio::awaitable<void> stop_pool(engine::browser_pool* pool);
+
+/// A TCP port on 127.0.0.1 free at the time of the call.
+int free_port();
+
+}  // namespace footfall::bench
