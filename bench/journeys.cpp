@@ -161,6 +161,18 @@ void reports(const options& o, const std::string& url, const outcome& r,
   }
 }
 
+/// What the pages reported, one JSON line per event (no key, no value: the probe sends none).
+std::string page_log(const std::vector<bench::page_event>& events) {
+  std::string out;
+  for (const auto& e : events)
+    out += json{{"type", e.type},     {"trusted", e.trusted},       {"top", e.top},
+                {"frame", e.frame},   {"cross_site", e.cross_site}, {"shadow", e.shadow},
+                {"secret", e.secret}, {"target", e.target}}
+               .dump() +
+           "\n";
+  return out;
+}
+
 outcome run_journey(const options& o, const std::string& url, const journey& j,
                     test::http_server& site, bench::page_probe& probe, const std::string& tag,
                     std::vector<bench::scanned>& texts) {
@@ -179,6 +191,7 @@ outcome run_journey(const options& o, const std::string& url, const journey& j,
   write_file(log, run.out + run.err);
   texts.push_back({"run logs", log.filename().string(), bench::scan(run.out + run.err)});
   const auto events = probe.events();
+  write_file(fs::path(o.out) / (j.name + ".page.jsonl"), page_log(events));
   r.page = bench::tally(events);
   r.db = bench::read_db_figures(url, r.id, j.cross_site_frames, events);
   reports(o, url, r, texts);

@@ -96,10 +96,14 @@ db_figures read_db_figures(const std::string& url, const std::string& id,
   pqxx::connection c{url};
   pqxx::work tx{c};
   read_sessions(tx, id, f);
-  std::set<std::string> pressed;
+  std::map<std::string, std::string> pressed;  // selector -> the first row that names it
   for (const auto& r : tx.exec_params(
            "SELECT a.action_type::text, coalesce(a.element_selector, ''), "
-           "coalesce(a.input_value, ''), coalesce(a.navigation_kind::text, '') "
+           "coalesce(a.input_value, ''), coalesce(a.navigation_kind::text, ''), "
+           "'session ' || s.id || ' visit ' || pv.visit_order || ' action ' || a.action_order || "
+           "' ' || a.action_type || ' at (' || coalesce(a.coordinates_x, -1) || ',' || "
+           "coalesce(a.coordinates_y, -1) || ') outcome ' || coalesce(a.navigation_kind::text, "
+           "'-') "
            "FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
            "AND pv.arrived_at = a.page_arrived_at JOIN sessions s ON s.id = pv.session_id "
            "WHERE s.campaign_id = $1",
@@ -110,11 +114,11 @@ db_figures read_db_figures(const std::string& url, const std::string& id,
     // its iframe's id.
     const auto hop = sel.find(frame_hop);
     if (presses(type) && !last_id(sel).empty() && (hop == std::string::npos || sel[0] == '#'))
-      pressed.insert(sel);
+      pressed.emplace(sel, r[4].as<std::string>());
   }
-  for (const auto& sel : pressed) {
+  for (const auto& [sel, row] : pressed) {
     ++f.checked_targets;
-    if (!page_saw(page, sel)) f.unseen_targets.push_back(sel);
+    if (!page_saw(page, sel)) f.unseen_targets.push_back(sel + "` (e.g. " + row + ")");
   }
   f.popup_visits = tx.exec_params1(
                          "SELECT count(*) FROM page_visits pv JOIN sessions s ON s.id = "

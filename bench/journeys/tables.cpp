@@ -63,7 +63,7 @@ void page_table(const std::vector<campaign_result>& results) {
   }
   for (const auto& r : results)
     for (const auto& s : r.db.unseen_targets)
-      std::printf("  %s: the database names a press on `%s`; the page reported none there\n",
+      std::printf("  %s: the database names a press on `%s; the page reported none there\n",
                   r.name.c_str(), s.c_str());
 }
 
