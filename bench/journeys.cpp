@@ -30,6 +30,8 @@
 // usage: bench_journeys [--sessions N] [--pace P] [--concurrency C] [--only NAME,...]
 //                       [--database-url URL] [--data-dir DIR] [--out DIR]
 //                       [--log-level LEVEL] [--keep-database]
+// A fresh database per run on the embedded server (--data-dir), dropped at the end, and the server
+// stopped when the bench started it; --keep-database keeps both for inspection.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -231,14 +233,16 @@ int refusal_checks(const options& o, const std::string& url, const test::http_se
   return failed;
 }
 
-/// A fresh database on the embedded server (or the given URL as is); the URL to use.
+/// A fresh database on the embedded server (or the given URL as is); the URL to use. `started`:
+/// the bench started the server (and stops it at the end, unless --keep-database).
 std::string open_db(options& o, std::unique_ptr<storage::embedded_server>& pg, std::string& created,
-                    const std::string& tag) {
+                    bool& started, const std::string& tag) {
   if (!o.database_url.empty()) return engine::open_database({o.database_url, "", true});
   storage::embedded_options eo;
   eo.data_dir = o.data_dir;
   eo.fsync = false;  // throwaway data
   pg = std::make_unique<storage::embedded_server>(eo);
+  started = !pg->status().running;
   const auto admin = pg->ensure_running();
   created = "journeys_" + tag;
   pqxx::connection c{admin};
@@ -274,7 +278,8 @@ int run_all(options o) {
   fs::create_directories(o.out);
   std::unique_ptr<storage::embedded_server> pg;
   std::string created;
-  const auto url = open_db(o, pg, created, tag);
+  bool started = false;
+  const auto url = open_db(o, pg, created, started, tag);
   test::http_server site;
   bench::page_probe probe(site, journeys_dir() / "probe.js");
   std::vector<bench::scanned> texts;
@@ -304,6 +309,7 @@ int run_all(options o) {
     pqxx::connection c{pg->url()};
     pqxx::nontransaction tx{c};
     tx.exec0("DROP DATABASE " + created + " WITH (FORCE)");
+    if (started) pg->stop();
   }
   const int found = bench::total_hits(texts);
   return found > 0 || not_refused > 0 ? 1 : 0;

@@ -25,18 +25,18 @@ std::string last_id(const std::string& selector) {
   return last;
 }
 
-/// Did the page report a trusted press on the element the database names? Frames are matched by
+/// Trusted presses the page reported on the element the database names. Frames are matched by
 /// their iframe's id, which is the frame's window.name on the fixture pages (frames.html).
-bool page_saw(const std::vector<page_event>& page, const std::string& selector) {
+int page_presses(const std::vector<page_event>& page, const std::string& selector) {
   const auto id = last_id(selector);
   const bool in_frame = selector.find(frame_hop) != std::string::npos;
   const bool in_shadow = selector.find(shadow_hop) != std::string::npos;
   const auto frame = in_frame ? selector.substr(1, selector.find(frame_hop) - 1) : std::string();
+  int n = 0;
   for (const auto& e : page)
-    if (e.type == "mousedown" && e.trusted && e.top == !in_frame && e.frame == frame &&
-        e.shadow == in_shadow && e.target.ends_with(id))
-      return true;
-  return false;
+    n += e.type == "mousedown" && e.trusted && e.top == !in_frame && e.frame == frame &&
+         e.shadow == in_shadow && e.target.ends_with(id);
+  return n;
 }
 
 void read_sessions(pqxx::work& tx, const std::string& id, db_figures& f) {
@@ -96,7 +96,8 @@ db_figures read_db_figures(const std::string& url, const std::string& id,
   pqxx::connection c{url};
   pqxx::work tx{c};
   read_sessions(tx, id, f);
-  std::map<std::string, std::string> pressed;  // selector -> the first row that names it
+  // selector -> mousedowns its rows imply (a double click is two), and the first row naming it
+  std::map<std::string, std::pair<int, std::string>> pressed;
   for (const auto& r : tx.exec_params(
            "SELECT a.action_type::text, coalesce(a.element_selector, ''), "
            "coalesce(a.input_value, ''), coalesce(a.navigation_kind::text, ''), "
@@ -113,12 +114,18 @@ db_figures read_db_figures(const std::string& url, const std::string& id,
     // Checked where the page's report can name the same element: an id, and a frame named by
     // its iframe's id.
     const auto hop = sel.find(frame_hop);
-    if (presses(type) && !last_id(sel).empty() && (hop == std::string::npos || sel[0] == '#'))
-      pressed.emplace(sel, r[4].as<std::string>());
+    if (presses(type) && !last_id(sel).empty() && (hop == std::string::npos || sel[0] == '#')) {
+      auto& p = pressed.emplace(sel, std::pair{0, r[4].as<std::string>()}).first->second;
+      p.first += type == "double_click" ? 2 : 1;
+    }
   }
-  for (const auto& [sel, row] : pressed) {
+  // A page may see more presses than the press rows imply (a field is clicked to focus it before
+  // typing), never fewer.
+  for (const auto& [sel, p] : pressed) {
     ++f.checked_targets;
-    if (!page_saw(page, sel)) f.unseen_targets.push_back(sel + "` (e.g. " + row + ")");
+    if (const int seen = page_presses(page, sel); seen < p.first)
+      f.unseen_targets.push_back(sel + "`: " + std::to_string(p.first) + " in the database, " +
+                                 std::to_string(seen) + " on the page (first: " + p.second + ")");
   }
   f.popup_visits = tx.exec_params1(
                          "SELECT count(*) FROM page_visits pv JOIN sessions s ON s.id = "

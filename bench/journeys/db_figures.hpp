@@ -26,8 +26,8 @@ struct db_figures {
   int popup_visits = 0;                         ///< page visits reached as a new target
   int redacted = 0;                ///< actions whose input_value is stored as [redacted]
   int typed_in_secret_fields = 0;  ///< type rows redacted (the typing the page also saw)
-  /// Pressed targets (id selectors, frames named by id) the page never reported a trusted press
-  /// on, each with the first row that names it.
+  /// Pressed targets (id selectors, frames named by id) on which the page reported fewer trusted
+  /// presses than the database's rows imply, each with the counts and the first row naming it.
   std::vector<std::string> unseen_targets;
   int checked_targets = 0;
 };

@@ -52,7 +52,7 @@ void page_table(const std::vector<campaign_result>& results) {
       "database's pressing actions (click, double/right click, drag)\n"
       "| campaign | presses | in frames: page / db (cross-site page) | in shadow roots: "
       "page / db | drops | range changes | keys (in secret fields) | untrusted | "
-      "pressed targets the page saw |\n|---|---|---|---|---|---|---|---|---|\n");
+      "pressed targets whose presses the page saw |\n|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : results) {
     const auto& p = r.page;
     const auto& d = r.db;
@@ -63,8 +63,7 @@ void page_table(const std::vector<campaign_result>& results) {
   }
   for (const auto& r : results)
     for (const auto& s : r.db.unseen_targets)
-      std::printf("  %s: the database names a press on `%s; the page reported none there\n",
-                  r.name.c_str(), s.c_str());
+      std::printf("  %s: presses on `%s\n", r.name.c_str(), s.c_str());
 }
 
 void secrets_table(const std::vector<campaign_result>& results, const std::vector<scanned>& texts) {
