@@ -1,5 +1,6 @@
 // Popups: recorded as visits of their session, then closed, beside the opener's journey.
 #include "engine/popups.hpp"
+#include "engine/links.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -69,7 +70,7 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
   const auto conn = opener.session().conn();
   try {
     const auto info = co_await cdp::get_target_info(conn, t);
-    v.url = info.url.substr(0, 500);
+    v.url = strip_credentials(info.url).substr(0, 500);  // nothing secret stored (issue 9)
     v.title = info.title;
   } catch (const cdp::error& e) {
     spdlog::debug("popup {} info: {}", t.value, e.what());

@@ -141,6 +141,8 @@ storage::campaign create_campaign_from_file(const std::string& url, const fs::pa
     if (!target_url.empty()) {
       if (!engine::parse_url(target_url))
         throw usage_error("--target-url: expected an http:// or https:// URL with a host");
+      if (engine::strip_credentials(target_url) != target_url)  // the file's rule (config.cpp)
+        throw usage_error("--target-url: must not contain credentials (user:password@)");
       f.campaign.target_url = target_url;
     }
     storage::connection c(url);
