@@ -102,4 +102,3 @@ storage::resource_usage resource_sampler::finish(long long wall_ms) {
 }
 
 }  // namespace footfall::engine
-
