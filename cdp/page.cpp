@@ -28,6 +28,14 @@ keyboard_state& page::keyboard() const { return state_->keyboard; }
 const std::vector<page>& page::popups() const { return state_->popups; }
 event_waiter& page::first_load() const { return state_->first_load; }
 const std::vector<child_target>& page::children() const { return state_->children; }
+void page::on_frame(std::function<void(const child_target&)> h) const {
+  for (const auto& c : std::vector(state_->children))
+    if (c.type == "iframe") h(c);
+  state_->frame_handlers.push_back(std::move(h));
+}
+void page::add_frame_setup(const char* method, json params) const {
+  state_->frame_setup.push_back({method, std::move(params)});
+}
 
 asio::awaitable<page> page::wait_popup(target_id t, milliseconds timeout) {
   auto st = state_;

@@ -52,6 +52,7 @@ struct child_target {
   cdp::session session;
   std::string type;  ///< "iframe", "worker", ...
   std::string url;   ///< as attached (the frame may have navigated since)
+  session_id parent; ///< the session it attached through: the page's, or a parent frame's
 };
 
 /// Handle on one page; cheap to copy (shared state), so coroutines take it by value.
@@ -102,8 +103,16 @@ class page {
   /// Listens (from creation on) for this page's first main-frame load event: for popups, whose
   /// first load may come before anyone asks.
   event_waiter& first_load() const;
-  /// Attached out-of-process iframes and workers of this page (live ones only).
+  /// Attached out-of-process iframes and workers of this page (live ones only), nested frames
+  /// (a cross-site frame inside a cross-site frame) included.
   const std::vector<child_target>& children() const;
+  /// Also call `handler` for each out-of-process iframe, nested ones included: for those already
+  /// attached now, and for each new one as it attaches — while Chromium still holds it paused,
+  /// so subscriptions made in the handler miss none of its events.
+  void on_frame(std::function<void(const child_target&)> handler) const;
+  /// Commands each out-of-process iframe attached from now on gets in its paused set-up burst,
+  /// after its identity and before it runs (e.g. Runtime.enable). `method`: a string literal.
+  void add_frame_setup(const char* method, json params) const;
 
   /// Input state used by input.hpp.
   mouse_state& mouse() const;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "cdp/input_burst.hpp"
 #include "cdp/page.hpp"
 
 namespace footfall::cdp {
@@ -25,6 +26,9 @@ struct page_state {
   /// Coroutines waiting in wait_popup: cancelled (woken) when a popup is added.
   std::vector<asio::steady_timer*> popup_wakers;
   std::vector<child_target> children;
+  /// page::on_frame handlers, and page::add_frame_setup commands for each new frame.
+  std::vector<std::function<void(const child_target&)>> frame_handlers;
+  std::vector<burst_command> frame_setup;
 
   void add_popup(page p) {
     popups.push_back(std::move(p));

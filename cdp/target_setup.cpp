@@ -49,8 +49,10 @@ void on_dialog_opening(std::weak_ptr<page_state> weak, const json& params) {
 }
 
 /// A frame or worker attached under a page: same user agent (an out-of-process iframe has its
-/// own network stack), its own children too, then it runs.
-asio::awaitable<void> start_child(session s, page_options options, std::string type) {
+/// own network stack), its own children too, the page owner's frame set-up (`extra`: event
+/// domains), then it runs — all in one burst, so a frame costs no round trip of its own.
+asio::awaitable<void> start_child(session s, page_options options, std::string type,
+                                  std::vector<burst_command> extra) {
   std::vector<burst_command> cmds;
   const bool frame = type == "iframe";
   if (frame) {
@@ -58,12 +60,21 @@ asio::awaitable<void> start_child(session s, page_options options, std::string t
       cmds.push_back({"Emulation.setUserAgentOverride", std::move(ua)});
     json aa = {{"autoAttach", true}, {"waitForDebuggerOnStart", true}, {"flatten", true}};
     cmds.push_back({"Target.setAutoAttach", std::move(aa)});
+    for (auto& c : extra) cmds.push_back(std::move(c));
   }
   cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
   co_await send_burst(s, std::move(cmds));
 }
 
-void on_child_attached(std::weak_ptr<page_state> weak, const json& p) {
+void on_child_detached(std::weak_ptr<page_state> weak, const json& p) {
+  auto st = weak.lock();
+  if (!st) return;
+  const auto sid = p.value("sessionId", std::string());
+  std::erase_if(st->children, [&](const child_target& c) { return c.session.id().value == sid; });
+}
+
+/// `parent`: the session the attach came through (the page's, or a frame's for a nested one).
+void on_child_attached(std::weak_ptr<page_state> weak, const session_id& parent, const json& p) {
   auto st = weak.lock();
   if (!st) return;
   const auto& info = p.at("targetInfo");
@@ -72,21 +83,25 @@ void on_child_attached(std::weak_ptr<page_state> weak, const json& p) {
   child.type = info.value("type", std::string());
   child.url = info.value("url", std::string());
   child.session = cdp::session(st->session.conn(), session_id{p.value("sessionId", std::string())});
+  child.parent = parent;
   std::weak_ptr<page_state> w = st;
-  // Its own children (nested cross-origin frames) attach through its session.
+  // Its own children (nested cross-origin frames) attach and detach through its session.
   st->subscriptions.push_back(child.session.subscribe(
-      "Target.attachedToTarget", [w](const json& q) { on_child_attached(w, q); }));
+      "Target.attachedToTarget",
+      [w, sid = child.session.id()](const json& q) { on_child_attached(w, sid, q); }));
+  st->subscriptions.push_back(child.session.subscribe(
+      "Target.detachedFromTarget", [w](const json& q) { on_child_detached(w, q); }));
   st->children.push_back(child);
+  std::vector<burst_command> extra;
+  if (child.type == "iframe") {
+    extra = st->frame_setup;
+    // Still paused: whatever the handlers subscribe to is in place before its first event.
+    const auto handlers = st->frame_handlers;
+    for (const auto& h : handlers) h(child);
+  }
   asio::co_spawn(st->session.conn()->get_executor(),
-                 start_child(child.session, st->options, child.type),
+                 start_child(child.session, st->options, child.type, std::move(extra)),
                  [type = child.type](std::exception_ptr e) { log_failure(type.c_str(), e); });
-}
-
-void on_child_detached(std::weak_ptr<page_state> weak, const json& p) {
-  auto st = weak.lock();
-  if (!st) return;
-  const auto sid = p.value("sessionId", std::string());
-  std::erase_if(st->children, [&](const child_target& c) { return c.session.id().value == sid; });
 }
 
 std::shared_ptr<page_state> make_state(std::shared_ptr<connection> c, session_id sid,
@@ -111,8 +126,9 @@ std::shared_ptr<page_state> make_state(std::shared_ptr<connection> c, session_id
     if (s && p.value("sessionId", std::string()) == s->session.id().value) s->closed = true;
   }));
   // Children (out-of-process iframes, workers) attach through the page's own session.
-  subs.push_back(st->session.subscribe("Target.attachedToTarget",
-                                       [weak](const json& p) { on_child_attached(weak, p); }));
+  subs.push_back(st->session.subscribe(
+      "Target.attachedToTarget",
+      [weak, sid = st->session.id()](const json& p) { on_child_attached(weak, sid, p); }));
   subs.push_back(st->session.subscribe("Target.detachedFromTarget",
                                        [weak](const json& p) { on_child_detached(weak, p); }));
   return st;

@@ -13,8 +13,12 @@ asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
   auto out = co_await watch.wait(budget.quiet, budget.load);
   c.recorder->note_navigation(std::string(cdp::to_string(out.kind)));
   if (out.kind == cdp::navigation_kind::new_target) {
-    if (c.popups)
+    // The persona's rule (engine/popups.hpp); without a keeper (visit, benches): closed.
+    const auto rule = c.popups ? c.popups->rule() : popup_rule::close;
+    if (rule == popup_rule::record)
       c.popups->adopt(c.page, out.popup, c.recorder->next_visit_order(), budget);
+    else if (rule == popup_rule::follow)
+      c.popups->follow(out.popup);  // taken up by the session runner before the next action
     else
       co_await cdp::close_target(c.page.session().conn(), out.popup);
   } else if (out.kind == cdp::navigation_kind::cross_document && !out.loaded) {

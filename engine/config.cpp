@@ -127,6 +127,7 @@ void one_of(reader& r, const char* key, std::string& out, const std::set<std::st
 
 const std::set<std::string> input_devices{"wheel", "touchpad", "mixed"};
 const std::set<std::string> typing_skills{"novice", "average", "expert", "mixed"};
+const std::set<std::string> popup_rules{"record", "follow", "close"};
 
 storage::persona read_persona(reader& r) {
   storage::persona p;
@@ -149,6 +150,8 @@ storage::persona read_persona(reader& r) {
   // The visitor's hardware and skill (engine/human_dispatch.hpp); a campaign may override them.
   one_of(r, "input_device", p.input_device, input_devices);
   one_of(r, "typing_skill", p.typing_skill, typing_skills);
+  // What a popup or new tab does to the journey (engine/popups.hpp).
+  one_of(r, "popups", p.popups, popup_rules);
   r.mark("id");
   return p;
 }
@@ -376,7 +379,8 @@ json persona_to_json(const storage::persona& p) {
          {"click_probability", p.click_probability},
          {"typing_probability", p.typing_probability},
          {"input_device", p.input_device},
-         {"typing_skill", p.typing_skill}};
+         {"typing_skill", p.typing_skill},
+         {"popups", p.popups}};
   if (!p.id.is_nil()) j["id"] = p.id.str();
   return j;
 }

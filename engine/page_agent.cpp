@@ -160,21 +160,26 @@ page_facts parse_facts(const json& j, const page_agent::state& st) {
   return f;
 }
 
+}  // namespace
+
 // Console errors: console.error/assert, uncaught exceptions and rejections, and browser-side
 // errors (CSP, security...). Failed requests: the Log domain's network errors (HTTP status >= 400
 // and network failures of subresources; the main document's own status comes from the page's
 // navigation timing). Not the Network domain: enabling it for every page cost bench/sessions a
 // third of its throughput and 200 MiB of Chromium memory (response bodies are buffered).
-void count_errors(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
-                  std::vector<cdp::subscription>& subs) {
+// Out-of-process frames report on their own sessions (page_agent_frames.cpp): same counters.
+void agent_detail::count_errors(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
+                                std::weak_ptr<frame_world> world,
+                                std::vector<cdp::subscription>& subs) {
   subs.push_back(s.subscribe("Runtime.consoleAPICalled", [weak](const json& p) {
     const auto type = p.value("type", std::string());
     if (auto st = weak.lock(); st && (type == "error" || type == "assert")) ++st->console_errors;
   }));
-  subs.push_back(s.subscribe("Runtime.exceptionThrown", [weak](const json& p) {
+  subs.push_back(s.subscribe("Runtime.exceptionThrown", [weak, world](const json& p) {
     // Not the page's error when it was thrown in footfall's own world.
     const auto ctx = p.value("exceptionDetails", json::object()).value("executionContextId", 0L);
-    if (auto st = weak.lock(); st && !(st->main.context && *st->main.context == ctx))
+    auto w = world.lock();
+    if (auto st = weak.lock(); st && !(w && w->context && *w->context == ctx))
       ++st->console_errors;
   }));
   subs.push_back(s.subscribe("Log.entryAdded", [weak](const json& p) {
@@ -188,7 +193,13 @@ void count_errors(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
       ++st->console_errors;
     }
   }));
-  // A new main-frame document: its counters start at zero when it commits.
+}
+
+namespace {
+
+// A new main-frame document: its counters start at zero when it commits.
+void reset_on_navigation(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
+                         std::vector<cdp::subscription>& subs) {
   subs.push_back(s.subscribe("Page.frameNavigated", [weak](const json& p) {
     auto st = weak.lock();
     const auto& f = p.value("frame", json::object());
@@ -224,13 +235,18 @@ void track_context(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
 namespace {
 
 // Events (Runtime.enable, Log.enable) and the script in its world for every new document.
-// Out-of-process iframes are attached by cdp/ (paused, given the page's user agent, then run:
-// cdp/target_setup.cpp); the agent only notes their sessions (page_agent_frames.cpp) and gives
-// each footfall's world on demand.
-std::vector<cdp::burst_command> setup_commands() {
+// Out-of-process iframes are attached by cdp/ (paused, given the page's user agent and the
+// frame commands, then run: cdp/target_setup.cpp); the agent notes their sessions and counts
+// their errors (page_agent_frames.cpp) and gives each footfall's world on demand.
+std::vector<cdp::burst_command> frame_commands() {
   std::vector<cdp::burst_command> cmds;
   cmds.push_back({"Runtime.enable", json::object()});
   cmds.push_back({"Log.enable", json::object()});
+  return cmds;
+}
+
+std::vector<cdp::burst_command> setup_commands() {
+  auto cmds = frame_commands();
   cmds.push_back(
       {"Page.addScriptToEvaluateOnNewDocument",
        {{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}}});
@@ -250,11 +266,19 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
   // A page target's main frame has the target's id (Chromium uses the frame's DevTools token for
   // both), so no Page.getFrameTree round trip is needed.
   a->state_->main.frame_id = p.target().value;
-  count_errors(a->state_, s, a->state_->subscriptions);
-  track_context(a->state_, s, a->state_->subscriptions);
+  auto& st = *a->state_;
+  count_errors(a->state_, s, std::shared_ptr<frame_world>(a->state_, &st.main), st.subscriptions);
+  reset_on_navigation(a->state_, s, st.subscriptions);
+  track_context(a->state_, s, st.subscriptions);
+  // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
+  // already running (a popup's, attached before its agent) get them now.
+  const auto running = p.children();
+  for (auto& c : frame_commands()) p.add_frame_setup(c.method, std::move(c.params));
   watch_out_of_process_frames(a->state_);
   // One round trip for the whole setup: Chromium handles a session's commands in order.
   co_await cdp::send_burst(s, setup_commands());
+  for (const auto& c : running)
+    if (c.type == "iframe") co_await cdp::send_burst(c.session, frame_commands());
   co_return a;
 }
 

@@ -20,6 +20,8 @@ struct frame_world {
   cdp::session session;
   std::string frame_id;
   std::optional<long> context;
+  /// The out-of-process frame this one is nested in; null: the main frame (or this is it).
+  std::shared_ptr<frame_world> parent;
 };
 
 /// Where an out-of-process iframe sits: its element's selector in the page, and where its
@@ -70,8 +72,13 @@ struct page_agent::state {
 
 namespace agent_detail {
 
-/// Attaches out-of-process iframes as they appear and keeps st->oopifs in step.
+/// Notes out-of-process iframes (nested ones too) as cdp/ attaches them, keeps st->oopifs in
+/// step and counts each frame's console errors, exceptions and failed requests with the page's.
 void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st);
+/// Counts the page's errors reported on session `s` (the main frame's or a frame's); `world`:
+/// footfall's world there, whose own exceptions are not the page's.
+void count_errors(std::weak_ptr<page_agent::state> weak, const cdp::session& s,
+                  std::weak_ptr<frame_world> world, std::vector<cdp::subscription>& subs);
 
 }  // namespace agent_detail
 

@@ -2,6 +2,8 @@
 #include "engine/popups.hpp"
 #include "engine/links.hpp"
 
+#include <utility>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -20,9 +22,17 @@ outcome_budget click_budget(int navigation_timeout_ms, double pace) {
   return {milliseconds(static_cast<long>(quiet)), milliseconds(navigation_timeout_ms)};
 }
 
+popup_rule parse_popup_rule(std::string_view name) {
+  if (name == "follow") return popup_rule::follow;
+  if (name == "close") return popup_rule::close;
+  return popup_rule::record;
+}
+
 struct popup_keeper::state {
   std::function<void(storage::page_record)> sink;
   storage::uuid session_id;
+  popup_rule rule = popup_rule::record;
+  std::optional<cdp::target_id> to_follow;
   int open = 0;
   int recorded = 0;
   std::vector<asio::steady_timer*> drainers;  // woken when the last popup is done
@@ -95,10 +105,17 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
 }  // namespace
 
 popup_keeper::popup_keeper(std::function<void(storage::page_record)> sink,
-                           storage::uuid session_id)
+                           storage::uuid session_id, popup_rule rule)
     : state_(std::make_shared<state>()) {
   state_->sink = std::move(sink);
   state_->session_id = session_id;
+  state_->rule = rule;
+}
+
+popup_rule popup_keeper::rule() const { return state_->rule; }
+void popup_keeper::follow(cdp::target_id t) { state_->to_follow = std::move(t); }
+std::optional<cdp::target_id> popup_keeper::take_follow() {
+  return std::exchange(state_->to_follow, std::nullopt);
 }
 
 void popup_keeper::adopt(cdp::page opener, cdp::target_id t, int visit_order,

@@ -1,12 +1,19 @@
 #pragma once
 /// Popups and new tabs a session's page opens. Chromium holds each one paused until cdp/ has
-/// given it the session's identity (targets.hpp); then the keeper records it as a page visit of
-/// the session (arrived when it appeared, its URL and title once it loaded) and closes it — the
-/// persona never works in a second tab. All of that runs beside the opener's journey, so a popup
-/// never slows the opener; drain() waits for the last one before the session's context closes.
+/// given it the session's identity (targets.hpp); then the persona's rule (persona.popups)
+/// decides:
+///  * record (the default): the keeper records it as a page visit of the session (arrived when
+///    it appeared, its URL and title once it loaded) and closes it, beside the opener's journey,
+///    so a popup never slows the opener; drain() waits for the last one before the session's
+///    context closes;
+///  * follow: the journey goes on in the new tab, as people do after a target=_blank link — the
+///    session runner takes it up before the next action (take_follow) and closes the opener;
+///  * close: closed at once; the click still records navigation_kind new_target, no visit.
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -26,11 +33,22 @@ struct outcome_budget {
 /// started navigation gets the campaign's navigation timeout.
 outcome_budget click_budget(int navigation_timeout_ms, double pace);
 
-/// Records and closes one session's popups.
+/// A persona's rule for popups (storage::persona::popups).
+enum class popup_rule { record, follow, close };
+/// "follow" and "close" by name; anything else is record (the value was validated before).
+popup_rule parse_popup_rule(std::string_view name);
+
+/// Records and closes one session's popups, or notes the one to follow.
 class popup_keeper {
  public:
   /// Finished popup visits go to `sink` (on the io thread; must not block).
-  popup_keeper(std::function<void(storage::page_record)> sink, storage::uuid session_id);
+  popup_keeper(std::function<void(storage::page_record)> sink, storage::uuid session_id,
+               popup_rule rule = popup_rule::record);
+  popup_rule rule() const;
+  /// follow: popup `t` is where the journey goes next (the last one opened wins).
+  void follow(cdp::target_id t);
+  /// The popup to follow, once (nullopt when none was opened since the last call).
+  std::optional<cdp::target_id> take_follow();
   /// Starts recording popup `t` of `opener` as visit `visit_order`; returns at once.
   void adopt(cdp::page opener, cdp::target_id t, int visit_order, outcome_budget budget);
   /// Waits (up to `timeout`) until every adopted popup was recorded and closed.

@@ -78,12 +78,24 @@ void assign_identity(const storage::campaign& c, const campaign_settings& s,
   row.viewport_height = vp.height;
 }
 
+cdp::page_options session_page_options(const storage::session_row& row,
+                                       int navigation_timeout_ms) {
+  cdp::page_options po;
+  po.viewport_width = row.viewport_width;
+  po.viewport_height = row.viewport_height;
+  po.user_agent = row.user_agent;
+  po.default_timeout = std::chrono::milliseconds(navigation_timeout_ms);
+  apply_identity(po);  // platform, client hints and screen that go with the user agent
+  return po;
+}
+
 visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
     : env(std::move(e)),
       row(std::move(rw)),
       r(rng::for_session(env->campaign.seed, row.session_index)),
       recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }),
-      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id),
+      popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id,
+             parse_popup_rule(env->persona.popups)),
       tracer(env->trace, env->trace_bounds) {
   recorder.set_attempt(row.attempt);  // the writer's fencing token (storage/leases.hpp)
   plan = plan_session(env->persona, r);
@@ -133,10 +145,56 @@ void visitor::page_finished(storage::page_record rec) {
   env->writer->write(std::move(rec));
 }
 
-asio::awaitable<void> visitor::arrive(double load_ms) {
+asio::awaitable<void> visitor::arrive(double load_ms, const char* kind) {
   const auto a = co_await agent->arrive();
-  recorder.arrive(a, load_ms);
+  recorder.arrive(a, load_ms, kind);
   visit_nav_seq = nav_seq;
+}
+
+asio::awaitable<void> visitor::take_page(cdp::page p) {
+  page = std::move(p);
+  crashed = false;
+  crash_sub = page.session().subscribe("Inspector.targetCrashed",
+                                       [this](const json&) { crashed = true; });
+  nav_sub = page.session().subscribe("Page.frameNavigated", [this](const json& e) {
+    if (!e.contains("frame") || !e["frame"].contains("parentId")) ++nav_seq;
+  });
+  tracer.attach(page);
+  co_await page.session().send("Inspector.enable");
+  agent = co_await page_agent::install(page);
+}
+
+asio::awaitable<void> visitor::follow_popup() {
+  const auto t = popups.take_follow();
+  if (!t) co_return;
+  const auto budget = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
+  const auto t0 = steady::now();
+  cdp::page popup;
+  try {
+    popup = co_await page.wait_popup(*t, budget);
+  } catch (const cdp::timeout_error&) {
+    spdlog::info("session {}: popup {} never started; the journey stays", row.id.str(), t->value);
+    co_return;
+  }
+  const auto last = co_await agent->stats();
+  recorder.leave(&last);
+  try {
+    co_await popup.first_load().wait(budget);
+  } catch (const cdp::timeout_error&) {
+    // A popup that never finishes loading is still the page the visitor is on.
+    spdlog::info("session {}: popup did not finish loading; visiting it as it is", row.id.str());
+  }
+  const auto opener = page;
+  co_await take_page(popup);
+  // The visitor works in the new tab now: it is the one in front (the opener was kept in front
+  // for as long as it was the page being worked in: cdp/targets.cpp), and the opener goes.
+  co_await page.session().send("Page.bringToFront");
+  try {
+    co_await cdp::close_target(opener.session().conn(), opener.target());
+  } catch (const cdp::error& e) {
+    spdlog::debug("closing the opener: {}", e.what());
+  }
+  co_await arrive(ms_since(t0), "new_target");
 }
 
 asio::awaitable<void> visitor::trace_frame() {
@@ -207,6 +265,7 @@ asio::awaitable<void> run_journey(visitor& v) {
       co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
       const auto type = next_action(env.persona, v.r);
       co_await perform(v.actions(), type);
+      co_await v.follow_popup();
       ++v.actions_done;
       if (env.faults.crash_session_index == v.row.session_index &&
           v.actions_done == env.faults.crash_after_actions) {
@@ -225,6 +284,7 @@ asio::awaitable<void> run_journey(visitor& v) {
     v.check_limits();
     co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
+    co_await v.follow_popup();
     co_await v.trace_frame();
   }
   const auto last = co_await v.agent->stats();
@@ -240,27 +300,13 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   browser_lease lease;
   cdp::browser_context_id context;
   bool browser_failed = false;
-  bool crashed = false;
-  cdp::subscription crash_sub, nav_sub;
   if (env->counters) ++env->counters->running;
   try {
     lease = co_await env->pool->acquire();
     context = co_await lease.browser->create_context();
-    cdp::page_options po;
-    po.viewport_width = row.viewport_width;
-    po.viewport_height = row.viewport_height;
-    po.user_agent = row.user_agent;
-    po.default_timeout = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
-    apply_identity(po);  // platform, client hints and screen that go with the user agent
-    v.page = co_await lease.browser->new_page(context, po);
-    crash_sub = v.page.session().subscribe("Inspector.targetCrashed",
-                                           [&crashed](const json&) { crashed = true; });
-    nav_sub = v.page.session().subscribe("Page.frameNavigated", [&v](const json& p) {
-      if (!p.contains("frame") || !p["frame"].contains("parentId")) ++v.nav_seq;
-    });
-    v.tracer.attach(v.page.session());
-    co_await v.page.session().send("Inspector.enable");
-    v.agent = co_await page_agent::install(v.page);
+    auto first = co_await lease.browser->new_page(
+        context, session_page_options(row, env->settings.navigation_timeout_ms));
+    co_await v.take_page(std::move(first));
     co_await run_journey(v);
     out.status = session_status::completed;
   } catch (const session_timeout& e) {
@@ -269,7 +315,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   } catch (const std::exception& e) {
     out.status = session_status::failed;
     out.error = e.what();
-    if (crashed || (v.page.state() && v.page.closed()))
+    if (v.crashed || (v.page.state() && v.page.closed()))
       out.error = std::string("renderer crashed or target closed: ") + e.what();
     if (dynamic_cast<const cdp::connection_closed*>(&e) ||
         dynamic_cast<const cdp::launch_error*>(&e)) {
@@ -302,8 +348,8 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   // Popups still being recorded finish before their context goes (bounded: a popup that hangs
   // is recorded with what is known when its budget ends).
   co_await v.popups.drain(std::chrono::milliseconds(env->settings.navigation_timeout_ms + 5000));
-  crash_sub.reset();
-  nav_sub.reset();
+  v.crash_sub.reset();
+  v.nav_sub.reset();
   if (lease.browser && !context.empty() && lease.browser->conn()->is_open()) {
     try {
       co_await lease.browser->dispose_context(context);

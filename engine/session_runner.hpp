@@ -107,4 +107,10 @@ boost::asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env>
 void assign_identity(const storage::campaign& c, const campaign_settings& s,
                      storage::session_row& row);
 
+/// How a session's page is opened: its user agent and viewport (assign_identity), with the
+/// platform, client hints and screen that go with them (engine/identity.hpp), and commands
+/// timing out after the navigation timeout. `run` and `visit` both open their page with it.
+cdp::page_options session_page_options(const storage::session_row& row,
+                                       int navigation_timeout_ms);
+
 }  // namespace footfall::engine

@@ -16,7 +16,9 @@ using json = nlohmann::json;
 struct session_tracer::state {
   explicit state(trace_limits l) : buffer(l) {}
   trace_buffer buffer;
-  std::set<long> own_contexts;  ///< footfall's isolated world: its exceptions are not the page's
+  /// footfall's isolated worlds (session, context): their exceptions are not the page's.
+  std::set<std::pair<std::string, long>> own_contexts;
+  std::vector<cdp::subscription> frame_subs;  ///< on out-of-process frames' sessions
 };
 
 namespace {
@@ -58,34 +60,56 @@ session_tracer::session_tracer(trace_mode mode, trace_limits limits)
 
 session_tracer::~session_tracer() = default;
 
+namespace {
+
 // The same events page_agent.cpp counts (console_errors, failed_requests), here with their text.
-void session_tracer::attach(const cdp::session& s) {
-  if (mode_ == trace_mode::off) return;
-  std::weak_ptr<state> weak = st_;
-  subs_.push_back(s.subscribe("Runtime.consoleAPICalled", [weak](const json& p) {
+// `frame_url`: an out-of-process frame's URL, for its errors that name none of their own.
+void listen(std::weak_ptr<session_tracer::state> weak, const cdp::session& s,
+            std::string frame_url, std::vector<cdp::subscription>& subs) {
+  const std::string sid = s.id().value;
+  auto where = [frame_url](std::string url) { return url.empty() ? frame_url : url; };
+  subs.push_back(s.subscribe("Runtime.consoleAPICalled", [weak, where](const json& p) {
     const auto type = p.value("type", std::string());
-    if (auto st = weak.lock(); st && (type == "error" || type == "assert"))
-      st->buffer.add_error(console_error(p));
+    if (auto st = weak.lock(); st && (type == "error" || type == "assert")) {
+      auto e = console_error(p);
+      e.url = where(e.url);
+      st->buffer.add_error(std::move(e));
+    }
   }));
-  subs_.push_back(s.subscribe("Runtime.exceptionThrown", [weak](const json& p) {
+  subs.push_back(s.subscribe("Runtime.exceptionThrown", [weak, where, sid](const json& p) {
     const auto& d = p.value("exceptionDetails", json::object());
-    if (auto st = weak.lock(); st && !st->own_contexts.count(d.value("executionContextId", 0L)))
-      st->buffer.add_error(exception_error(d));
+    auto st = weak.lock();
+    if (!st || st->own_contexts.count({sid, d.value("executionContextId", 0L)})) return;
+    auto e = exception_error(d);
+    e.url = where(e.url);
+    st->buffer.add_error(std::move(e));
   }));
-  subs_.push_back(s.subscribe("Log.entryAdded", [weak](const json& p) {
+  subs.push_back(s.subscribe("Log.entryAdded", [weak, where](const json& p) {
     auto st = weak.lock();
     const auto& e = p.value("entry", json::object());
     if (!st || e.value("level", std::string()) != "error") return;
     const auto source = e.value("source", std::string());
     if (source == "javascript") return;  // already an exceptionThrown
     st->buffer.add_error({storage::clock::now(), source == "network" ? "network" : "log",
-                          e.value("text", std::string()), e.value("url", std::string())});
+                          e.value("text", std::string()), where(e.value("url", std::string()))});
   }));
-  subs_.push_back(s.subscribe("Runtime.executionContextCreated", [weak](const json& p) {
+  subs.push_back(s.subscribe("Runtime.executionContextCreated", [weak, sid](const json& p) {
     const auto& c = p.value("context", json::object());
     if (auto st = weak.lock(); st && c.value("name", std::string()) == page_world_name())
-      st->own_contexts.insert(c.value("id", 0L));
+      st->own_contexts.insert({sid, c.value("id", 0L)});
   }));
+}
+
+}  // namespace
+
+void session_tracer::attach(const cdp::page& page) {
+  if (mode_ == trace_mode::off) return;
+  std::weak_ptr<state> weak = st_;
+  listen(weak, page.session(), std::string(), subs_);
+  // Out-of-process frames, as cdp/ attaches them (paused, so none of their errors is missed).
+  page.on_frame([weak](const cdp::child_target& c) {
+    if (auto st = weak.lock()) listen(weak, c.session, c.url, st->frame_subs);
+  });
 }
 
 asio::awaitable<void> session_tracer::capture(cdp::page page, int visit_order, int action_order) {
@@ -129,6 +153,7 @@ asio::awaitable<void> session_tracer::at_failure(cdp::page page, int visit_order
 
 std::optional<storage::session_trace> session_tracer::finish(const storage::session_row& row) {
   for (auto& s : subs_) s.reset();
+  st_->frame_subs.clear();
   const bool failed = row.status != storage::session_status::completed;
   if (mode_ == trace_mode::off || (mode_ == trace_mode::failures && !failed)) return std::nullopt;
   // A session that failed before its page existed has nothing to show.

@@ -39,8 +39,9 @@ class session_tracer {
   session_tracer(const session_tracer&) = delete;
   session_tracer& operator=(const session_tracer&) = delete;
 
-  /// Starts collecting the page's errors (its Runtime and Log domains must be enabled).
-  void attach(const cdp::session& s);
+  /// Starts collecting the page's errors, its out-of-process frames' too (Runtime and Log must
+  /// be enabled: the page agent does, in the main frame's and each frame's set-up burst).
+  void attach(const cdp::page& page);
   /// Full mode: a frame of the page now, tagged with the visit and its last action. Failures
   /// mode: nothing. Never throws (a frame that cannot be taken is skipped).
   boost::asio::awaitable<void> after_action(cdp::page page, int visit_order, int action_order);

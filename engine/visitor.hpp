@@ -46,20 +46,28 @@ class visitor {
   cdp::page page;
   std::shared_ptr<page_agent> agent;  ///< set once the page exists
   visit_recorder recorder;
-  popup_keeper popups;  ///< records and closes the page's popups, beside the journey
+  popup_keeper popups;  ///< the page's popups, by the persona's rule (engine/popups.hpp)
   std::vector<storage::page_record> finished;  ///< copies for the session's analytics
   session_tracer tracer;  ///< the session's trace (engine/trace.hpp)
 
   int actions_done = 0;  ///< user actions performed (for fault injection)
   long nav_seq = 0;      ///< main-frame navigations seen (Page.frameNavigated)
   long visit_nav_seq = 0;
+  bool crashed = false;  ///< the page's renderer crashed (Inspector.targetCrashed)
+  cdp::subscription crash_sub, nav_sub;  ///< on the page the journey is in
 
   /// What the actions get.
   action_context actions();
   /// Throws session_timeout / session_aborted when it is time to stop.
   void check_limits() const;
-  /// Starts the visit of the page that just loaded.
-  boost::asio::awaitable<void> arrive(double load_ms);
+  /// Starts the visit of the page that just loaded (`kind`: how it was reached).
+  boost::asio::awaitable<void> arrive(double load_ms, const char* kind = "cross_document");
+  /// Watches `page` for crashes and main-frame navigations, and traces it; its agent is
+  /// installed. The session's first page, and each popup it follows.
+  boost::asio::awaitable<void> take_page(cdp::page p);
+  /// Persona rule follow: when the last action opened a popup, the journey goes on there (the
+  /// opener's visit ends, the opener is closed, the popup is the next visit).
+  boost::asio::awaitable<void> follow_popup();
   /// Reads robots.txt once per run (outside the page) when the campaign respects it.
   boost::asio::awaitable<void> ensure_robots();
   /// Follows a random allowed same-origin link by clicking it; false when there is none.

@@ -27,6 +27,7 @@ const std::map<std::string, std::string>& constraint_rules() {
       {"personas_typing_probability_range", "typing_probability in [0, 1]"},
       {"personas_input_device_known", "input_device is wheel, touchpad or mixed"},
       {"personas_typing_skill_known", "typing_skill is novice, average, expert or mixed"},
+      {"personas_popups_known", "popups is record, follow or close"},
       {"campaigns_name_not_blank", "name must not be blank"},
       {"campaigns_total_sessions_positive", "total_sessions > 0"},
       {"campaigns_concurrent_sessions_positive", "concurrent_sessions > 0"},

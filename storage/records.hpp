@@ -57,6 +57,10 @@ struct persona {
   std::string input_device = "mixed";
   /// How this visitor types: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
   std::string typing_skill = "mixed";
+  /// What this visitor does with a popup or new tab a click opens: "record" (a visit of the
+  /// session, then closed), "follow" (the journey goes on in the new tab; the opener is closed)
+  /// or "close" (closed at once, no visit). engine/popups.hpp.
+  std::string popups = "record";
 };
 
 /// A campaign: how many sessions of which persona against which site.

@@ -14,7 +14,7 @@ using namespace detail;
 constexpr const char* persona_cols =
     "id, name, coalesce(description, ''), session_duration_min, session_duration_max, pages_min, "
     "pages_max, actions_per_page_min, actions_per_page_max, scroll_probability::float8, "
-    "click_probability::float8, typing_probability::float8, input_device, typing_skill";
+    "click_probability::float8, typing_probability::float8, input_device, typing_skill, popups";
 
 persona read_persona(const pqxx::row& r) {
   persona p;
@@ -32,6 +32,7 @@ persona read_persona(const pqxx::row& r) {
   p.typing_probability = r[11].as<double>();
   p.input_device = r[12].as<std::string>();
   p.typing_skill = r[13].as<std::string>();
+  p.popups = r[14].as<std::string>();
   return p;
 }
 
@@ -73,12 +74,12 @@ persona persona_repository::create(persona p) {
     tx.exec_params(
         "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
         "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability, input_device, typing_skill) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+        "click_probability, typing_probability, input_device, typing_skill, popups) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
         p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
         p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
         p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
-        p.input_device, p.typing_skill);
+        p.input_device, p.typing_skill, p.popups);
     tx.commit();
   } catch (...) {
     rethrow_as_storage_error("persona \"" + p.name + "\"");
@@ -96,8 +97,8 @@ persona persona_repository::upsert(persona p) {
     const auto r = tx.exec_params1(
         "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
         "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability, input_device, typing_skill) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) "
+        "click_probability, typing_probability, input_device, typing_skill, popups) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
         "ON CONFLICT ON CONSTRAINT personas_name_key DO UPDATE SET "
         "description = EXCLUDED.description, "
         "session_duration_min = EXCLUDED.session_duration_min, "
@@ -108,11 +109,12 @@ persona persona_repository::upsert(persona p) {
         "click_probability = EXCLUDED.click_probability, "
         "typing_probability = EXCLUDED.typing_probability, "
         "input_device = EXCLUDED.input_device, typing_skill = EXCLUDED.typing_skill, "
+        "popups = EXCLUDED.popups, "
         "updated_at = now() RETURNING id::text",
         p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
         p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
         p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
-        p.input_device, p.typing_skill);
+        p.input_device, p.typing_skill, p.popups);
     p.id = *uuid::parse(r[0].c_str());
     tx.commit();
   } catch (...) {

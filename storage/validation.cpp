@@ -80,6 +80,7 @@ std::vector<std::string> validate(const persona& p) {
   e.probability("typing_probability", p.typing_probability);
   e.one_of("input_device", p.input_device, {"wheel", "touchpad", "mixed"});
   e.one_of("typing_skill", p.typing_skill, {"novice", "average", "expert", "mixed"});
+  e.one_of("popups", p.popups, {"record", "follow", "close"});
   return e.take();
 }
 

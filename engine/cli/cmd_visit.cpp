@@ -18,8 +18,10 @@
 #include "cdp/launcher.hpp"
 #include "engine/actions.hpp"
 #include "engine/cli/cli_common.hpp"
+#include "engine/config.hpp"
 #include "engine/links.hpp"
 #include "engine/page_agent.hpp"
+#include "engine/session_runner.hpp"
 #include "engine/visit_recorder.hpp"
 
 namespace footfall::cli {
@@ -36,6 +38,7 @@ struct visit_options {
   bool json_lines = false;
   std::string chromium = "/usr/bin/chromium";
   long timeout_ms = 30000;
+  std::string campaign;  ///< a campaign file: open the page with a session's identity
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -72,18 +75,33 @@ void print(const storage::action_row& a, bool as_json) {
   }
 }
 
+/// The page options: a campaign's session identity when one was given (the same user agent
+/// draw and engine/identity as `run`; the seed is the session's index), Chromium's otherwise.
+cdp::page_options page_options_for(const visit_options& o) {
+  cdp::page_options po;
+  if (!o.campaign.empty()) {
+    const auto f = as_usage_errors([&] { return engine::load_campaign_file(o.campaign); });
+    storage::session_row row;
+    row.session_index = static_cast<int>(o.seed % 1'000'000'000ull);
+    engine::assign_identity(f.campaign, f.settings, row);
+    po = engine::session_page_options(row, static_cast<int>(o.timeout_ms));
+    spdlog::info("visit: identity of campaign {} session {} user_agent=\"{}\"", f.campaign.name,
+                 row.session_index, row.user_agent);
+  }
+  po.default_timeout = milliseconds(o.timeout_ms);
+  return po;
+}
+
 // The visit, from the engine's shared actions: open the page, scroll, follow a same-origin link
 // chosen by the seed, type into the first text field.
-asio::awaitable<void> visit(visit_options o, std::shared_ptr<cdp::browser> b,
-                            engine::url_parts origin) {
+asio::awaitable<void> visit(visit_options o, cdp::page_options page_opts,
+                            std::shared_ptr<cdp::browser> b, engine::url_parts origin) {
   const milliseconds timeout(o.timeout_ms);
   engine::rng r(o.seed);
   engine::visit_recorder rec(
       storage::uuid::v7(), [](storage::page_record) {},
       [as_json = o.json_lines](const storage::action_row& a) { print(a, as_json); });
   auto ctx = co_await b->create_context();
-  cdp::page_options page_opts;
-  page_opts.default_timeout = timeout;
   auto p = co_await b->new_page(ctx, page_opts);
   const auto agent = co_await engine::page_agent::install(p);
   const engine::action_context c{p, agent.get(), &rec, &r, 1.0, 0};
@@ -124,13 +142,16 @@ std::optional<visit_options> parse(const args& a) {
       "seed", po::value(&o.seed), "seed for the choices (link, scroll, text); default 1")(
       "json", po::bool_switch(&o.json_lines), "print each action as a JSON line")(
       "chromium", po::value(&o.chromium), "Chromium executable (default /usr/bin/chromium)")(
-      "timeout-ms", po::value(&o.timeout_ms), "navigation and command timeout (default 30000)");
+      "timeout-ms", po::value(&o.timeout_ms), "navigation and command timeout (default 30000)")(
+      "campaign", po::value(&o.campaign),
+      "campaign file: visit with the identity a session of it gets (its user agents, rotated "
+      "by --seed when user_agent_rotation is on, viewport, platform, client hints, screen)");
   po::positional_options_description pos;
   pos.add("url", 1);
   po::variables_map vm;
   if (!parse_flags(a, desc, pos, vm,
                    "usage: footfall visit URL [--headed] [--seed N] [--json] [--chromium PATH] "
-                   "[--timeout-ms N]\n"
+                   "[--timeout-ms N] [--campaign FILE]\n"
                    "Visits URL once with a real Chromium: scroll, hover, click a same-origin "
                    "link, type into the first text field. Prints each action."))
     return std::nullopt;
@@ -149,6 +170,8 @@ int cmd_visit(const args& a) {
   auto origin = engine::parse_url(o.url);
   if (!origin)
     throw usage_error("URL: must be an absolute http:// or https:// URL, got '" + o.url + "'");
+
+  const auto page_opts = page_options_for(o);  // bad campaign file: exit 2 before any browser
 
   cdp::become_child_subreaper();
   cdp::launch_options lo;
@@ -170,12 +193,12 @@ int cmd_visit(const args& a) {
   std::exception_ptr failure;
   asio::co_spawn(
       io,
-      [](visit_options o, cdp::devtools_endpoint ep,
+      [](visit_options o, cdp::page_options po, cdp::devtools_endpoint ep,
          engine::url_parts origin) -> asio::awaitable<void> {
         auto b = co_await cdp::browser::connect(ep);
-        co_await visit(o, b, origin);
+        co_await visit(o, po, b, origin);
         co_await b->close();
-      }(o, proc.endpoint(), *origin),
+      }(o, page_opts, proc.endpoint(), *origin),
       [&](std::exception_ptr e) {
         failure = e;
         signals.cancel();

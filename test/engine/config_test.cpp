@@ -137,3 +137,18 @@ TEST_CASE("config: a persona's input device and typing skill are validated and r
   c["persona"] = json{{"name", "inline"}, {"typing_skill", 2}};
   CHECK(error_of(c).find("campaign.json: persona.typing_skill: expected a string") == 0);
 }
+
+TEST_CASE("config: a persona's popups rule is record, follow or close, and round-trips") {
+  CHECK(parse_persona(json{{"name", "q"}}, "p.json").popups == "record");
+  json j{{"name", "p"}, {"popups", "sometimes"}};
+  CHECK_THROWS_WITH_AS(parse_persona(j, "p.json"),
+                       "p.json: popups: expected one of \"close\", \"follow\", \"record\"",
+                       config_error);
+  for (const char* rule : {"record", "follow", "close"}) {
+    j = json{{"name", "p"}, {"popups", rule}};
+    CHECK(parse_persona(persona_to_json(parse_persona(j, "p.json")), "p.json").popups == rule);
+  }
+  auto c = good_campaign();
+  c["persona"] = json{{"name", "inline"}, {"popups", true}};
+  CHECK(error_of(c).find("campaign.json: persona.popups: expected a string") == 0);
+}

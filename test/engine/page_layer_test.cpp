@@ -7,12 +7,17 @@
 #include <regex>
 #include <set>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "cdp/browser.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/actions.hpp"
 #include "engine/page_agent.hpp"
 #include "engine/session_actions.hpp"
+#include "engine/trace.hpp"
 #include "engine/visit_recorder.hpp"
 #include "support/http_server.hpp"
 
@@ -51,14 +56,20 @@ chromium& shared() {
   return c;
 }
 
-/// A fresh context and page with footfall's page layer on it, at pace 0.
+/// A fresh context and page with footfall's page layer on it, at pace 0; `with_tracer`: a
+/// session tracer (failures mode) attached to the page first, as the session runner does.
 struct layer {
-  explicit layer(const std::string& path)
+  explicit layer(const std::string& path, bool with_tracer = false)
       : rec(storage::uuid::v7(),
             [this](storage::page_record p) { pages.push_back(std::move(p)); }) {
     auto& c = shared();
     context = c.io.run(c.browser->create_context());
     page = c.io.run(c.browser->new_page(context));
+    if (with_tracer) {
+      tracer = std::make_unique<engine::session_tracer>(engine::trace_mode::failures,
+                                                        engine::trace_limits{});
+      tracer->attach(page);
+    }
     agent = c.io.run(engine::page_agent::install(page));
     run(engine::open_page(ctx(), c.site.url(path), milliseconds(10000)));
   }
@@ -88,6 +99,7 @@ struct layer {
   cdp::browser_context_id context;
   cdp::page page;
   std::shared_ptr<engine::page_agent> agent;
+  std::unique_ptr<engine::session_tracer> tracer;
   std::vector<storage::page_record> pages;
   engine::visit_recorder rec;
   engine::rng r{7};
@@ -146,24 +158,42 @@ TEST_CASE("page_agent: the page's own world shows no trace; errors and failures 
                "e.name.includes('robots')).length") == 0);
 }
 
-/// The recorder's mousedowns in the cross-site (out-of-process) frame of frames.html, read
-/// through a session of its own.
-json cross_frame_downs(layer& l) {
-  return l.run([](std::shared_ptr<cdp::connection> conn) -> boost::asio::awaitable<json> {
+/// Evaluates `expression` in the out-of-process frame whose URL contains `url_part` (not the
+/// page's own), through a session of its own.
+json frame_eval(layer& l, std::string url_part, std::string expression) {
+  return l.run([](std::shared_ptr<cdp::connection> conn, std::string url_part,
+                  std::string expression) -> boost::asio::awaitable<json> {
     const json targets = co_await conn->send("Target.getTargets");
     for (const auto& t : targets["targetInfos"]) {
-      if (t["type"] != "iframe" ||
-          t["url"].get<std::string>().find("localhost") == std::string::npos)
+      if (t["type"] != "iframe" || t["url"].get<std::string>().find(url_part) == std::string::npos)
         continue;
       json attach{{"targetId", t["targetId"]}, {"flatten", true}};
       const json a = co_await conn->send("Target.attachToTarget", std::move(attach));
       cdp::session s(conn, cdp::session_id{a["sessionId"].get<std::string>()});
-      json eval{{"expression", "__footfallRecorder.events('mousedown')"}, {"returnByValue", true}};
+      json eval{{"expression", expression}, {"returnByValue", true}};
       const json r = co_await s.send("Runtime.evaluate", std::move(eval));
       co_return r["result"]["value"];
     }
     co_return json::array();
-  }(shared().browser->conn()));
+  }(shared().browser->conn(), std::move(url_part), std::move(expression)));
+}
+
+/// The recorder's mousedowns in the cross-site (out-of-process) frame of frames.html.
+json cross_frame_downs(layer& l) {
+  return frame_eval(l, "localhost", "__footfallRecorder.events('mousedown')");
+}
+
+/// Takes from `events` the trusted press at (x - ox, y - oy) on `#id`; false when there is none.
+bool take_press(json& events, const storage::action_row& a, double ox, double oy) {
+  const auto id = last_id(a.element_selector.value_or(""));
+  for (auto e = events.begin(); e != events.end(); ++e)
+    if ((*e)["isTrusted"] == true && std::abs((*e)["clientX"].get<double>() + ox - *a.x) <= 1 &&
+        std::abs((*e)["clientY"].get<double>() + oy - *a.y) <= 1 &&
+        (*e)["target"].get<std::string>().ends_with("#" + id)) {
+      events.erase(e);
+      return true;
+    }
+  return false;
 }
 
 TEST_CASE(
@@ -211,6 +241,97 @@ TEST_CASE(
   CHECK(again->in_frame);
   CHECK(again->selector == "#cross >>frame>> #inner-b");
   CHECK(again->at.x > 528);
+}
+
+TEST_CASE(
+    "page_agent: frames nested in a cross-site frame — a same-origin child and a cross-site "
+    "frame inside it — get trusted clicks where the row says, one >>frame>> per level") {
+  layer l("/frames_nested.html");
+  const auto rows = click_around(l, 16);
+  json top = l.eval(
+      "__footfallRecorder.events('mousedown').filter(e => e.page === '/frames_nested.html')");
+  json outer = frame_eval(l, "localhost",
+                          "__footfallRecorder.events('mousedown').filter(e => e.page === "
+                          "'/frames_outer.html')");
+  json same = frame_eval(l, "localhost",
+                         "document.getElementById('same').contentWindow.__footfallRecorder"
+                         ".events('mousedown').filter(e => e.page === '/frames_inner.html')");
+  json deep = frame_eval(l, "127.0.0.1",
+                         "__footfallRecorder.events('mousedown').filter(e => e.page === "
+                         "'/frames_inner.html')");
+  const auto all_events = top.size() + outer.size() + same.size() + deep.size();
+  // Viewports: #outer at (40,100) + border 3 + padding 5; inside it #same at (20,60) and #deep
+  // at (320,60), + border 2 each.
+  int in_same = 0, in_deep = 0;
+  for (const auto& a : rows) {
+    const auto sel = a.element_selector.value_or("");
+    CAPTURE(sel);
+    const bool s = sel.starts_with("#outer >>frame>> #same >>frame>> #inner-"),
+               d = sel.starts_with("#outer >>frame>> #deep >>frame>> #inner-"),
+               o = !s && !d && sel.starts_with("#outer >>frame>> ");
+    if (s || d) CHECK(count(sel, ">>frame>>") == 2);
+    json& events = s ? same : d ? deep : o ? outer : top;
+    const double ox = s ? 70 : d ? 370 : o ? 48 : 0, oy = s || d ? 170 : o ? 108 : 0;
+    CHECK(take_press(events, a, ox, oy));
+    in_same += s;
+    in_deep += d;
+  }
+  CHECK(in_same >= 2);
+  CHECK(in_deep >= 2);
+  CHECK(all_events == rows.size());
+  // Recorded selectors through two levels find their elements again (replay).
+  for (const char* sel : {"#outer >>frame>> #deep >>frame>> #inner-b",
+                          "#outer >>frame>> #same >>frame>> #inner-b"}) {
+    const auto again = l.run(l.agent->target(sel, .5, .5));
+    REQUIRE(again);
+    CHECK(again->selector == sel);
+    CHECK(again->in_frame);
+    CHECK(again->at.y == doctest::Approx(170 + 100).epsilon(0.02));  // #inner-b: 80..120
+  }
+}
+
+TEST_CASE(
+    "page_agent: console errors, exceptions and failed requests inside a cross-site frame are "
+    "the page's, in its counts and its trace, with the frame's URL") {
+  layer l("/frame_errors.html", true);
+  // footfall working in the frame's world (its count and pick) adds nothing of its own.
+  const auto t = l.run(l.agent->pick(engine::pick_kind::click, 0.99, 0.5, 0.5));
+  REQUIRE(t);
+  // The frame's errors arrive as events; give them a moment.
+  engine::page_facts f;
+  for (int i = 0; i < 50; ++i) {
+    f = l.run(l.agent->stats());
+    if (f.console_errors >= 2 && f.failed_requests >= 1) break;
+    l.run([]() -> boost::asio::awaitable<void> {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                      milliseconds(100));
+      co_await timer.async_wait(boost::asio::use_awaitable);
+    }());
+  }
+  CHECK(f.console_errors == 2);  // console.error + the uncaught exception
+  CHECK(f.failed_requests == 1);  // the frame's missing image
+  l.finish();
+  REQUIRE(!l.pages.empty());
+  CHECK(l.pages.front().visit.console_errors == 2);
+  CHECK(l.pages.front().visit.failed_requests == 1);
+  // The default (failures) trace of a session that failed on this page lists them.
+  storage::session_row row;
+  row.status = storage::session_status::failed;
+  const auto trace = l.tracer->finish(row);
+  REQUIRE(trace);
+  std::set<std::string> kinds;
+  for (const auto& e : trace->errors) {
+    CAPTURE(e.text);
+    CAPTURE(e.url);
+    CHECK(e.url.find("localhost") != std::string::npos);
+    if (e.kind == "console") CHECK(e.text.find("frame console error") != std::string::npos);
+    if (e.kind == "exception") CHECK(e.text.find("frame exception") != std::string::npos);
+    if (e.kind == "network") CHECK(e.url.find("/missing-in-frame.png") != std::string::npos);
+    if (e.kind != "network") CHECK(e.url.find("/frame_errors_inner.html") != std::string::npos);
+    kinds.insert(e.kind);
+  }
+  CHECK(kinds == std::set<std::string>{"console", "exception", "network"});
+  CHECK(trace->errors.size() == 3);
 }
 
 TEST_CASE("page_agent: clicks inside nested open shadow roots land on the element the row names") {

@@ -2,14 +2,19 @@
 // popups and identity, on the fixture pages spa.html, popup.html and grow.html.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include "engine/config.hpp"
 #include "engine/engine_fixture.hpp"
+#include "engine/identity.hpp"
+#include "engine/session_runner.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace footfall;
 using footfall::test::fresh_database;
@@ -35,9 +40,10 @@ storage::persona clicker() {
 
 /// A campaign on `target_url` with the default (rotated) user agents.
 storage::campaign campaign_on(const fresh_database& db, const std::string& target_url,
-                              int sessions, std::uint64_t seed) {
+                              int sessions, std::uint64_t seed,
+                              storage::persona who = clicker()) {
   storage::connection c{db.url()};
-  const auto persona = storage::persona_repository(c).upsert(clicker());
+  const auto persona = storage::persona_repository(c).upsert(who);
   storage::campaign camp;
   camp.name = "targets-" + std::to_string(seed);
   camp.target_url = target_url;
@@ -158,6 +164,7 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
   const auto summary = engine::run_campaign(camp.id, o, true);
   CHECK(summary.campaign_status == storage::campaign_status::completed);
   check_no_failures(db);
+  CHECK(db.scalar("SELECT popups FROM personas WHERE name = 'clicker'") == "record");  // default
 
   // Popups became visits of their session, arrived by new_target.
   const auto popups = db.rows(
@@ -207,4 +214,157 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
     CHECK(j["webdriver"] == true);
   }
   CHECK(agents.size() >= 2);  // rotation really rotated
+}
+
+namespace {
+
+/// The element text of `footfall visit`'s click rows (--json lines).
+std::vector<std::string> clicked_texts(const std::string& out) {
+  std::vector<std::string> texts;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.front() != '{') continue;
+    const auto j = json::parse(line);
+    if (j.value("type", "") == "click") texts.push_back(j.value("text", ""));
+  }
+  return texts;
+}
+
+}  // namespace
+
+TEST_CASE("engine targets: footfall visit --campaign opens its page with the identity run gives "
+          "that session (rotated user agent, matching platform)") {
+  using namespace std::chrono_literals;
+  test::http_server site;
+  test::temp_dir dir;
+  const auto file = (dir.path() / "campaign.json").string();
+  std::ofstream(file) << R"({"name": "visit-identity", "target_url": ")" << site.url("/")
+                      << R"(", "total_sessions": 4, "seed": 77, "user_agent_rotation": true,
+      "persona": {"name": "visit-identity", "pages_min": 1, "pages_max": 1}})";
+  const auto f = engine::load_campaign_file(file);
+  auto visit = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv{FOOTFALL_BINARY, "visit", site.url("/identity.html"), "--json",
+                                  "--timeout-ms", "15000"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto c = test::spawn(argv);
+    return test::wait(c, 60s);
+  };
+  std::set<std::string> platforms;
+  for (int seed : {1, 2, 3}) {
+    storage::session_row row;
+    row.session_index = seed;
+    engine::assign_identity(f.campaign, f.settings, row);
+    const auto want = engine::identity_for(row.user_agent, row.viewport_width,
+                                           row.viewport_height).platform;
+    const auto r = visit({"--campaign", file, "--seed", std::to_string(seed)});
+    CAPTURE(r.err.substr(0, 3000));
+    REQUIRE(r.exit_code == 0);
+    const auto texts = clicked_texts(r.out);
+    REQUIRE(texts.size() == 1);
+    CAPTURE(texts[0]);
+    CHECK(texts[0].starts_with(want + " | " + row.user_agent.substr(0, 40)));
+    platforms.insert(want);
+  }
+  CHECK(platforms.size() >= 2);  // the seeds drew different devices
+  // Without a campaign: Chromium's own identity, as before.
+  const auto plain = visit({});
+  REQUIRE(plain.exit_code == 0);
+  const auto texts = clicked_texts(plain.out);
+  REQUIRE(texts.size() == 1);
+  CHECK(texts[0].find("HeadlessChrome") != std::string::npos);
+  // A bad campaign file is bad input, before any browser starts; the error names field and rule.
+  std::ofstream(file) << R"({"name": "x", "target_url": "http://127.0.0.1:1/", "total_sessions": 1,
+      "persona": {"name": "x", "popups": "sometimes"}})";
+  const auto bad = visit({"--campaign", file});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("persona.popups: expected one of") != std::string::npos);
+}
+
+TEST_CASE("engine targets: persona popups=close closes each popup at once: the click says "
+          "new_target, no visit is recorded") {
+  fresh_database db;
+  test::http_server site;
+  auto who = clicker();
+  who.name = "closer";
+  who.popups = "close";
+  const auto camp = campaign_on(db, site.url("/popup.html"), 8, 31, who);
+  const auto summary = engine::run_campaign(camp.id, test::test_run_options(db.url(), 4), true);
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  check_no_failures(db);
+  CHECK(db.scalar("SELECT popups FROM personas WHERE name = 'closer'") == "close");
+  CHECK(db.count("SELECT count(*) FROM actions WHERE action_type = 'click' AND navigation_kind = "
+                 "'new_target'") >= 2);
+  CHECK(db.count("SELECT count(*) FROM page_visits WHERE navigation_kind = 'new_target' OR url "
+                 "LIKE '%popup-target%'") == 0);
+  // The database refuses a rule it does not know (migration 0090's CHECK).
+  CHECK_THROWS(db.exec("UPDATE personas SET popups = 'sometimes'"));
+}
+
+namespace {
+
+/// What a session's last page was when its context closed: its path, the trusted presses its
+/// own document saw, and how many tabs the session had open.
+struct last_page_log {
+  std::mutex m;
+  std::map<std::string, json> by_session;
+};
+
+boost::asio::awaitable<void> read_last_page(cdp::page p, storage::session_row row,
+                                            last_page_log* log) {
+  auto j = co_await p.evaluate(
+      "({path: location.pathname, downs: __footfallRecorder.events('mousedown').filter(e => "
+      "e.page === location.pathname && e.isTrusted).length})");
+  const json targets = co_await p.session().conn()->send("Target.getTargets");
+  int tabs = 0;
+  for (const auto& t : targets["targetInfos"])
+    if (t["type"] == "page" && t["browserContextId"] == p.context().value) ++tabs;
+  j["tabs"] = tabs;
+  std::lock_guard lk(log->m);
+  log->by_session[row.id.str()] = std::move(j);
+}
+
+}  // namespace
+
+TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the popup is the next "
+          "visit, the journey's input lands there, the opener is closed") {
+  fresh_database db;
+  test::http_server site;
+  auto who = clicker();
+  who.name = "follower";
+  who.popups = "follow";
+  const auto camp = campaign_on(db, site.url("/popup.html"), 8, 31, who);
+  last_page_log last;
+  auto o = test::test_run_options(db.url(), 4);
+  o.before_close = [&last](cdp::page p, storage::session_row r) {
+    return read_last_page(std::move(p), std::move(r), &last);
+  };
+  const auto summary = engine::run_campaign(camp.id, o, true);
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  check_no_failures(db);
+  // Sessions that followed a popup: it is their last visit, reached by new_target, and the
+  // presses recorded on it (clicks, right clicks, drags; double clicks twice) are the trusted
+  // presses the popup's own document saw.
+  const auto followed = db.rows(
+      "SELECT s.id, pv.url, pv.visit_order, s.pages_visited, (SELECT coalesce(sum(CASE "
+      "a.action_type WHEN 'double_click' THEN 2 WHEN 'click' THEN 1 WHEN 'right_click' THEN 1 "
+      "WHEN 'drag_and_drop' THEN 1 ELSE 0 END), 0) FROM actions a WHERE a.page_visit_id = pv.id) "
+      "FROM page_visits pv JOIN sessions s ON s.id = pv.session_id WHERE pv.navigation_kind = "
+      "'new_target'");
+  REQUIRE(followed.size() >= 2);
+  long clicks_there = 0;
+  for (const auto& f : followed) {
+    CAPTURE(f[0]);
+    CHECK(f[1].find("/popup-target.html") != std::string::npos);
+    CHECK(f[2] == f[3]);  // the journey ended there (the popup page has no links)
+    REQUIRE(last.by_session.count(f[0]) == 1);
+    const auto& page = last.by_session[f[0]];
+    CHECK(page["path"] == "/popup-target.html");
+    CHECK(page["downs"].get<long>() == std::stol(f[4]));
+    CHECK(page["tabs"] == 1);  // the opener was closed
+    clicks_there += std::stol(f[4]);
+  }
+  CHECK(clicks_there >= 1);
+  // The click that opened each followed popup says so.
+  CHECK(db.count("SELECT count(*) FROM actions WHERE action_type = 'click' AND navigation_kind = "
+                 "'new_target'") >= static_cast<long>(followed.size()));
 }
