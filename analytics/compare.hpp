@@ -45,8 +45,8 @@ struct campaign_summary {
 campaign_summary summarize(const campaign_report& r);
 
 /// When a difference is a regression, and how sure compare must be. A metric regresses when its
-/// interval lies wholly on the worse side of zero AND its estimate exceeds the limit (for loads
-/// both the relative and the absolute one, so a 2 ms page does not fail on +1 ms).
+/// whole interval lies beyond the limit on the worse side (for loads beyond both the relative and
+/// the absolute one, so a 2 ms page does not fail on +1 ms).
 struct thresholds {
   double confidence = 0.99;  ///< family-wise: P(any false regression in a comparison) ≤ 1 − this
   double power = 0.8;        ///< for the detectable-change column

@@ -211,9 +211,9 @@ int cmd_compare(const args& a) {
       "The nightly regression verdict. Each metric's change comes with an interval: load p50 per\n"
       "URL path (Hodges-Lehmann shift, Mann-Whitney interval), load p95 (order statistics),\n"
       "success rate (Newcombe), console errors and failed requests per page (bootstrap over\n"
-      "sessions), rhythm and detection scores (per session). A metric regresses when its interval\n"
-      "lies wholly on the worse side AND its change exceeds the limit; all judged metrics hold\n"
-      "together at `confidence` (Bonferroni). Too few samples: inconclusive, never a regression.\n"
+      "sessions), rhythm and detection scores (per session). A metric regresses when its whole\n"
+      "interval lies beyond the limit on the worse side; all judged metrics hold together at\n"
+      "`confidence` (Bonferroni). Too few samples: inconclusive, never a regression.\n"
       "'detectable' is the smallest worsening the samples could call. Visits measured while\n"
       "footfall was saturated are left out of load verdicts. Exit 0 pass, 1 regression, 2 bad\n"
       "input. See analytics/README.md. Default thresholds (a --thresholds file may set any):\n" +
