@@ -9,7 +9,7 @@
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
 #include "engine/base64.hpp"
-#include "engine/identity.hpp"
+#include "engine/session_runner.hpp"
 #include "engine/links.hpp"
 #include "engine/replay_internal.hpp"
 #include "engine/replay_overlay.hpp"
@@ -75,12 +75,10 @@ asio::awaitable<void> check_console(replayer* s, const replay_step& st, step_res
 
 asio::awaitable<void> open_tab(replayer* s, std::shared_ptr<cdp::browser> b,
                                const storage::session_row& row, cdp::browser_context_id ctx) {
-  cdp::page_options po;
-  po.viewport_width = row.viewport_width;
-  po.viewport_height = row.viewport_height;
-  po.user_agent = row.user_agent;
-  po.default_timeout = s->o.navigation_timeout;
-  apply_identity(po);  // platform, client hints and screen, derived as the run derived them
+  // The run's page options (viewport, user agent, platform, client hints, screen): replay
+  // depends on them matching.
+  const auto po =
+      session_page_options(row, static_cast<int>(s->o.navigation_timeout.count()));
   s->page = co_await b->new_page(ctx, po);
   if (s->o.cursor_overlay) co_await install_cursor_overlay(s->page);
   s->agent = co_await page_agent::install(s->page);
