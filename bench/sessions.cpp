@@ -8,7 +8,15 @@
 // time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
-//                       [--data-dir DIR] [--settle-ms 3000] [--json]
+//                       [--data-dir DIR] [--settle-ms 3000] [--reveal wheel|script] [--json]
+//
+// --reveal script is a diagnostic, not an engine mode: before each targeted step the journey
+// scrolls the target into view from the page's own world (scrollIntoViewIfNeeded, as the peers'
+// drivers do and as footfall's own target lookup did before issue 9), so the engine finds it in
+// view and sends no wheel gesture (three per session by default: #l9, #q and #next are out of
+// view when reached). Beside the default (wheel: what `footfall run` does — real wheel input and
+// the two frames it waits for before reading positions again) it measures what revealing with
+// real input costs; bench/compare_builds.sh runs both beside an earlier build.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -104,20 +112,36 @@ double self_cpu_s() {
 struct shared {
   std::shared_ptr<engine::session_env> env;
   std::string base;
+  bool script_reveal = false;
   int next = 0, total = 0, verified = 0, failed = 0;
   std::vector<double> session_ms;
 };
 
+/// --reveal script: `selector` scrolled into view by the page's own world (see the file comment).
+asio::awaitable<void> scroll_into_view(engine::action_context c, std::string selector) {
+  co_await c.page.evaluate("document.querySelector(" + json(selector).dump() +
+                           ").scrollIntoViewIfNeeded(true)");
+}
+
 /// The anchors' journey, from the engine's shared actions (the same ones `footfall run` uses).
-std::vector<engine::action> journey(const std::string& base) {
+std::vector<engine::action> journey(const std::string& base, bool script_reveal) {
   const auto wheel_400 = [](engine::action_context c) { return engine::wheel(c, 400); };
   std::vector<engine::action> steps;
+  const auto reveal = [&](const char* sel) {
+    if (script_reveal)
+      steps.push_back([sel](engine::action_context c) { return scroll_into_view(c, sel); });
+  };
   steps.push_back([url = base + "/page1.html"](engine::action_context c) {
     return engine::open_page(c, url, std::chrono::seconds(30));
   });
   for (int k = 0; k < 5; ++k) steps.push_back(wheel_400);
-  for (const char* sel : {"#l7", "#l8", "#l9"}) steps.push_back(engine::step(engine::hover, sel));
+  for (const char* sel : {"#l7", "#l8", "#l9"}) {
+    reveal(sel);
+    steps.push_back(engine::step(engine::hover, sel));
+  }
+  reveal("#q");
   steps.push_back([](engine::action_context c) { return engine::type_into(c, "#q", text30); });
+  reveal("#next");
   steps.push_back([](engine::action_context c) {
     return engine::follow(c, "#next", std::chrono::seconds(30));
   });
@@ -144,7 +168,7 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   co_await page.session().send("Inspector.enable");
   const auto agent = co_await engine::page_agent::install(page);
   const engine::action_context c{page, agent.get(), &rec, &r, 0, 0};
-  co_await engine::run_actions(c, journey(sh->base));
+  co_await engine::run_actions(c, journey(sh->base, sh->script_reveal));
   // Verification: the site's own report (its main world), then the page's final facts.
   const json rep = co_await page.evaluate("window.__benchReport()");
   const auto last = co_await agent->stats();
@@ -192,7 +216,7 @@ int main(int argc, char** argv) {
   int sessions = 24, conc = 4, settle_ms = 3000;
   std::string site = "/work/shared/bench/anchors/site", url,
               data_dir = "/var/lib/footfall/bench-pg";
-  bool as_json = false;
+  bool as_json = false, script_reveal = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -210,10 +234,14 @@ int main(int argc, char** argv) {
       settle_ms = std::stoi(val());
     else if (a == "--json")
       as_json = true;
+    else if (a == "--reveal" && i + 1 < argc && (std::string(argv[i + 1]) == "wheel" ||
+                                                 std::string(argv[i + 1]) == "script"))
+      script_reveal = val() == "script";
     else {
       std::fprintf(stderr,
                    "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
-                   "[--database-url URL] [--data-dir DIR] [--settle-ms MS] [--json]\n");
+                   "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
+                   "[--reveal wheel|script] [--json]\n");
       return 2;
     }
   }
@@ -289,6 +317,7 @@ int main(int argc, char** argv) {
   auto sh = std::make_shared<shared>();
   sh->env = env;
   sh->base = base;
+  sh->script_reveal = script_reveal;
   sh->total = static_cast<int>(rows.size());
 
   io.run(bench::warm_pool(&pool));
@@ -329,6 +358,7 @@ int main(int argc, char** argv) {
            {"tool", "footfall"},
            {"sessions", sessions},
            {"concurrency", conc},
+           {"reveal", script_reveal ? "script" : "wheel"},
            {"wall_s", wall},
            {"sessions_per_min", sessions / wall * 60},
            {"footfall_cpu_s", f1 - f0},
