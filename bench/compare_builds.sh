@@ -24,16 +24,22 @@ trap 'kill $srv' EXIT
 sleep 1
 out=${RESULTS:-/tmp/footfall-anchors/compare-builds.jsonl}
 : > "$out"
-tag() { python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r['tool']='$1'; print(json.dumps(r))"; }
+# One bench_sessions sample: BIN TOOL_NAME [ARGS...], its RESULT line tagged with TOOL_NAME.
+sample() {
+  local bin=$1 name=$2
+  shift 2
+  "$bin" --json --site $A/site "$@" 2>/dev/null | grep '^RESULT' | sed 's/^RESULT //' |
+    python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r['tool']='$name'; print(json.dumps(r))" >> "$out"
+}
 tools=(other this this-script raw-ws)
 for round in $(seq "$rounds"); do
   for i in 0 1 2 3; do
     t=${tools[$(( (i + round) % 4 ))]}
     echo "round $round: $t" >&2
     case $t in
-      other) "$other/bench/bench_sessions" --json --site $A/site 2>/dev/null | grep '^RESULT' | sed 's/^RESULT //' | tag other >> "$out" ;;
-      this) "$build/bench/bench_sessions" --json --site $A/site 2>/dev/null | grep '^RESULT' | sed 's/^RESULT //' | tag this >> "$out" ;;
-      this-script) "$build/bench/bench_sessions" --json --reveal script --site $A/site 2>/dev/null | grep '^RESULT' | sed 's/^RESULT //' | tag this-script >> "$out" ;;
+      other) sample "$other/bench/bench_sessions" other ;;
+      this) sample "$build/bench/bench_sessions" this ;;
+      this-script) sample "$build/bench/bench_sessions" this-script --reveal script ;;
       raw-ws) (cd $A && node bench_sessions.js --tool raw-ws 2>/dev/null | grep '^RESULT' | sed 's/^RESULT //' >> "$out") ;;
     esac
   done

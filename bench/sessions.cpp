@@ -216,7 +216,15 @@ int main(int argc, char** argv) {
   int sessions = 24, conc = 4, settle_ms = 3000;
   std::string site = "/work/shared/bench/anchors/site", url,
               data_dir = "/var/lib/footfall/bench-pg";
-  bool as_json = false, script_reveal = false;
+  std::string reveal = "wheel";
+  bool as_json = false;
+  const auto usage = [] {
+    std::fprintf(stderr,
+                 "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
+                 "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
+                 "[--reveal wheel|script] [--json]\n");
+    return 2;
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -234,17 +242,13 @@ int main(int argc, char** argv) {
       settle_ms = std::stoi(val());
     else if (a == "--json")
       as_json = true;
-    else if (a == "--reveal" && i + 1 < argc && (std::string(argv[i + 1]) == "wheel" ||
-                                                 std::string(argv[i + 1]) == "script"))
-      script_reveal = val() == "script";
-    else {
-      std::fprintf(stderr,
-                   "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
-                   "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
-                   "[--reveal wheel|script] [--json]\n");
-      return 2;
-    }
+    else if (a == "--reveal")
+      reveal = val();
+    else
+      return usage();
   }
+  if (reveal != "wheel" && reveal != "script") return usage();
+  const bool script_reveal = reveal == "script";
   spdlog::set_level(spdlog::level::warn);
   int pg_pid = 0;
   if (url.empty()) {
@@ -358,7 +362,7 @@ int main(int argc, char** argv) {
            {"tool", "footfall"},
            {"sessions", sessions},
            {"concurrency", conc},
-           {"reveal", script_reveal ? "script" : "wheel"},
+           {"reveal", reveal},
            {"wall_s", wall},
            {"sessions_per_min", sessions / wall * 60},
            {"footfall_cpu_s", f1 - f0},

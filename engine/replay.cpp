@@ -9,10 +9,10 @@
 #include "cdp/errors.hpp"
 #include "cdp/input.hpp"
 #include "engine/base64.hpp"
-#include "engine/session_runner.hpp"
 #include "engine/links.hpp"
 #include "engine/replay_internal.hpp"
 #include "engine/replay_overlay.hpp"
+#include "engine/session_runner.hpp"
 
 namespace footfall::engine {
 
