@@ -1,6 +1,7 @@
 #include "engine/behaviour.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace footfall::engine {
 
@@ -44,10 +45,27 @@ action_type next_action(const storage::persona& p, rng& r) {
   return w[r.weighted(weights)].first;
 }
 
-double think_time_ms(const session_plan& plan, const storage::persona& p, rng& r) {
+int thinks_left(const session_plan& plan, const storage::persona& p, int page_no,
+                int actions_left) {
   const double per_page = (p.actions_per_page_min + p.actions_per_page_max) / 2.0 + 1.0;
-  const double median = std::clamp(plan.duration_ms / (plan.pages * per_page), 150.0, 15000.0);
-  return std::min(r.lognormal(median, 0.5), median * 5);
+  const double later = std::max(plan.pages - page_no, 0) * per_page;
+  return std::max(1, actions_left + static_cast<int>(std::lround(later)));
+}
+
+double think_budget::next(rng& r, double elapsed_ms, int thinks) {
+  constexpr double sigma = 0.5;
+  thinks = std::max(thinks, 1);
+  elapsed_ms = std::max(elapsed_ms, 0.0);
+  // What an action (with its page work) has cost per think so far: the rest of the elapsed time.
+  const double per_action = given_ > 0 ? std::max(elapsed_ms - given_ms_, 0.0) / given_ : 0.0;
+  const double left = planned_ms_ - elapsed_ms - per_action * thinks;
+  // The median whose log-normal MEAN fills the share: mean = median · e^(σ²/2).
+  const double median =
+      std::clamp(left / thinks / std::exp(sigma * sigma / 2), 150.0, 15000.0);
+  const double ms = std::min(r.lognormal(median, sigma), median * 5);
+  given_ms_ += ms;
+  ++given_;
+  return ms;
 }
 
 }  // namespace footfall::engine

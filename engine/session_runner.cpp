@@ -99,6 +99,7 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
       tracer(env->trace, env->trace_bounds) {
   recorder.set_attempt(row.attempt);  // the writer's fencing token (storage/leases.hpp)
   plan = plan_session(env->persona, r);
+  thinks = think_budget(plan);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
 }
 
@@ -115,6 +116,13 @@ action_context visitor::actions() {
                         input_persona_for(env->settings.device_for(env->persona),
                                           env->settings.skill_for(env->persona), seed),
                         static_cast<std::uint64_t>(row.session_index) << 32};
+}
+
+double visitor::think_ms(int page_no, int actions_left) {
+  // Elapsed time in pace-1 ms, the plan's unit (pace 0 pauses nothing whatever this returns).
+  const double elapsed = std::chrono::duration<double, std::milli>(steady::now() - started).count();
+  const double at_pace_1 = env->pace > 0 ? elapsed / env->pace : 0.0;
+  return thinks.next(r, at_pace_1, thinks_left(plan, env->persona, page_no, actions_left));
 }
 
 void visitor::check_limits() const {
@@ -262,7 +270,7 @@ asio::awaitable<void> run_journey(visitor& v) {
     const int n = actions_on_page(env.persona, v.r);
     for (int i = 0; i < n; ++i) {
       v.check_limits();
-      co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
+      co_await pause(v.actions(), v.think_ms(page_no, n - i));
       const auto type = next_action(env.persona, v.r);
       co_await perform(v.actions(), type);
       co_await v.follow_popup();
@@ -282,7 +290,7 @@ asio::awaitable<void> run_journey(visitor& v) {
     // The planned duration ends the session early, but never below the persona's pages_min.
     if (page_no >= v.plan.pages || (out_of_time && page_no >= env.persona.pages_min)) break;
     v.check_limits();
-    co_await pause(v.actions(), think_time_ms(v.plan, env.persona, v.r));
+    co_await pause(v.actions(), v.think_ms(page_no, 0));
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
     co_await v.follow_popup();
     co_await v.trace_frame();

@@ -40,6 +40,7 @@ class visitor {
   storage::session_row row;
   rng r;
   session_plan plan;
+  think_budget thinks{plan};  ///< re-made from the plan once it is drawn (constructor)
   steady::time_point started = steady::now();
   steady::time_point deadline;
 
@@ -58,6 +59,9 @@ class visitor {
 
   /// What the actions get.
   action_context actions();
+  /// The next think time (ms at pace 1; engine/behaviour.hpp): what is left of the plan, spread
+  /// over the `actions_left` on page `page_no` (the next one included) and the pages after it.
+  double think_ms(int page_no, int actions_left);
   /// Throws session_timeout / session_aborted when it is time to stop.
   void check_limits() const;
   /// Starts the visit of the page that just loaded (`kind`: how it was reached).
