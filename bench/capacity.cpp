@@ -110,13 +110,21 @@ double per_visitor_minute(const bench::step_result& r) {
   return r.cpu_s / (r.visitors * r.window_s / 60.0);
 }
 
+// The work rate: the two tools' visitors follow the same plan, but how long an action itself
+// takes (a Fitts-timed move, a flick of notches, per-key typing) is each tool's own, so a
+// visitor-minute is not the same amount of work for both. Read capacity beside this.
+double actions_per_visitor_minute(const bench::step_result& r) {
+  return static_cast<double>(r.actions) / (r.visitors * r.window_s / 60.0);
+}
+
 void print_row(const options& o, const bench::step_result& r, const std::string& verdict) {
   std::printf(
-      "| %s | %d | %s | %d/%d | %ld | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | %.0f%% | "
-      "%s |\n",
+      "| %s | %d | %s | %d/%d | %ld | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | "
+      "%.0f%% | %s |\n",
       o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions, r.actions,
-      r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib, r.peak_pss_mib / r.visitors,
-      per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s, r.machine_busy * 100,
+      actions_per_visitor_minute(r), r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib,
+      r.peak_pss_mib / r.visitors, per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s,
+      r.machine_busy * 100,
       verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
   std::fflush(stdout);
 }
@@ -128,6 +136,7 @@ json to_json(const options& o, const bench::step_result& r, const std::string& v
           {"sessions", r.sessions},
           {"failed", r.failed},
           {"actions", r.actions},
+          {"actions_per_visitor_min", actions_per_visitor_minute(r)},
           {"lag_p50_ms", r.lag_p50_ms},
           {"lag_p95_ms", r.lag_p95_ms},
           {"load_p50_ms", r.load_p50_ms},
@@ -150,16 +159,19 @@ struct tool_state {
 
 void print_summary(const options& o, const std::map<std::string, tool_state>& st) {
   std::printf(
-      "\n| label | tool | most visitors held | PSS MiB / visitor | CPU s / visitor-min | "
-      "binding limit |\n|---|---|---|---|---|---|\n");
+      "\n| label | tool | most visitors held | actions / visitor-min | PSS MiB / visitor | "
+      "CPU s / visitor-min | CPU s / action | binding limit |\n|---|---|---|---|---|---|---|---|\n");
   for (const auto& [tool, s] : st) {
     if (!s.held) {
-      std::printf("| %s | %s | 0 | - | - | %s |\n", o.label.c_str(), tool.c_str(), s.limit.c_str());
+      std::printf("| %s | %s | 0 | - | - | - | - | %s |\n", o.label.c_str(), tool.c_str(),
+                  s.limit.c_str());
       continue;
     }
     const auto& h = *s.held;
-    std::printf("| %s | %s | %d | %.0f | %.2f | %s |\n", o.label.c_str(), tool.c_str(), h.visitors,
-                h.peak_pss_mib / h.visitors, per_visitor_minute(h), s.limit.c_str());
+    std::printf("| %s | %s | %d | %.1f | %.0f | %.2f | %.2f | %s |\n", o.label.c_str(),
+                tool.c_str(), h.visitors, actions_per_visitor_minute(h),
+                h.peak_pss_mib / h.visitors, per_visitor_minute(h),
+                h.actions > 0 ? h.cpu_s / static_cast<double>(h.actions) : NAN, s.limit.c_str());
   }
 }
 
@@ -203,18 +215,19 @@ int main(int argc, char** argv) {
         "per step, footfall on %d browser(s); %u cores, %.0f MiB\n\n",
         o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
     std::printf(
-        "| label | visitors | tool | sessions ok | paced actions | lag p50 ms | lag p95 ms | "
-        "load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | driver share | machine busy "
-        "| "
-        "fidelity |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "| label | visitors | tool | sessions ok | paced actions | actions / visitor-min | "
+        "lag p50 ms | lag p95 ms | load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | "
+        "driver share | machine busy | fidelity |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   std::map<std::string, tool_state> st;
-  for (const int n : o.steps) {
+  for (std::size_t k = 0; k < o.steps.size(); ++k) {
+    const int n = o.steps[k];
     for (const auto& tool : o.tools) {
       auto& s = st[tool];
       if (s.broken) continue;
       // The unloaded (first) step is held twice as long: its load p50 is every later step's bar.
-      const double hold = &n == &o.steps.front() ? 2 * o.hold_s : o.hold_s;
+      const double hold = k == 0 ? 2 * o.hold_s : o.hold_s;
       const bench::step_plan plan{n, o.warm_s, hold, site.url(""), 12};
       bench::step_result r;
       try {

@@ -147,16 +147,21 @@ async function session(browser, r) {
   try {
     const page = await ctx.newPage();
     const duration = r.between(20000, 30000), pages = r.between(2, 3);
-    const median = Math.min(15000, Math.max(150, duration / (pages * 5)));
-    const think = () => Math.min(r.lognormal(median, 0.5), median * 5);
+    // engine/behaviour's think time: what is left of the planned duration, spread over the
+    // thinks still ahead (this page's actions, then a link and ~4 actions per later page).
     const pos = { x: 0, y: 0 }, t0 = now();
+    const think = (p, actionsLeft) => {
+      const thinks = Math.max(1, actionsLeft + (pages - p) * 5);
+      const median = Math.min(15000, Math.max(150, (duration - (now() - t0)) / thinks));
+      return Math.min(r.lognormal(median, 0.5), median * 5);
+    };
     await page.goto(`${BASE}/journey/index.html`, { waitUntil: 'load' });
     await recordLoad(page);
     for (let p = 1; ; p++) {
       const n = r.between(3, 5);
-      for (let i = 0; i < n; i++) { await pause(think()); await act(page, pos, nextAction(r), r); }
+      for (let i = 0; i < n; i++) { await pause(think(p, n - i)); await act(page, pos, nextAction(r), r); }
       if (p >= pages || (now() - t0 > duration && p >= 2)) break;
-      await pause(think());
+      await pause(think(p, 0));
       if (!await followLink(page, pos, r)) break;
     }
   } finally {

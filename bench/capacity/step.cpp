@@ -24,6 +24,10 @@ storage::persona capacity_persona() {
   p.scroll_probability = 0.7;
   p.click_probability = 0.5;
   p.typing_probability = 0.15;
+  // The Playwright script scrolls in mouse-wheel notches; a "mixed" persona would give 3 in 10
+  // footfall visitors a touchpad — a wheel event every ~16 ms through each swipe, dozens where a
+  // notch scroll sends 2–5 — and the two tools would no longer be running the same workload.
+  p.input_device = "wheel";
   return p;
 }
 
