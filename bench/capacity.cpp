@@ -3,10 +3,12 @@
 // (test/site/journey, served here on 127.0.0.1); at each step every visitor runs sessions back to
 // back for a warm-up plus a measured hold window, footfall's step then Playwright's at the same
 // count (interleaved, so both see the same load from the rest of the machine). A step holds while
-// the action start lag p95 <= 250 ms and the page-load p50 <= 1.5x the tool's own 1-visitor
-// value (and < 5 % failed sessions, >= 10 % memory left); a tool's ramp stops at its first broken
-// step. Prints a row per step and tool, then per tool: most visitors held, PSS per visitor, CPU
-// per visitor-minute, and the binding limit.
+// the action start lag p95 <= 250 ms and pages load in <= 1.5x the time they took in the tool's
+// own first (unloaded, held twice as long) step — the median of each load over its page's
+// unloaded p50 (step.hpp load_slowdown) — and < 5 % sessions failed, >= 10 % memory is left; a
+// tool's ramp stops at its first broken step. Prints a row per step and tool, then per tool: most
+// visitors held, actions per visitor-minute (the work rate), PSS per visitor, CPU per
+// visitor-minute and per action, and the binding limit.
 //
 // usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
 //                       [--tools footfall,playwright] [--flag F]... [--label TEXT]
@@ -119,10 +121,11 @@ double actions_per_visitor_minute(const bench::step_result& r) {
 
 void print_row(const options& o, const bench::step_result& r, const std::string& verdict) {
   std::printf(
-      "| %s | %d | %s | %d/%d | %ld | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.0f%% | "
-      "%.0f%% | %s |\n",
+      "| %s | %d | %s | %d/%d | %ld | %.1f | %.0f | %.0f | %.0f (%zu) | %.2f | %.0f | %.0f | %.2f | "
+      "%.0f%% | %.0f%% | %s |\n",
       o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions, r.actions,
-      actions_per_visitor_minute(r), r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.peak_pss_mib,
+      actions_per_visitor_minute(r), r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.loads.size(),
+      r.load_slowdown, r.peak_pss_mib,
       r.peak_pss_mib / r.visitors, per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s,
       r.machine_busy * 100,
       verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
@@ -140,6 +143,8 @@ json to_json(const options& o, const bench::step_result& r, const std::string& v
           {"lag_p50_ms", r.lag_p50_ms},
           {"lag_p95_ms", r.lag_p95_ms},
           {"load_p50_ms", r.load_p50_ms},
+          {"loads", r.loads.size()},
+          {"load_slowdown", r.load_slowdown},
           {"peak_pss_mib", r.peak_pss_mib},
           {"cpu_s", r.cpu_s},
           {"driver_cpu_s", r.driver_cpu_s},
@@ -151,7 +156,7 @@ json to_json(const options& o, const bench::step_result& r, const std::string& v
 
 /// Per tool: the last step that held and why the next one broke.
 struct tool_state {
-  double unloaded_load_ms = NAN;
+  std::map<std::string, double> unloaded;  ///< each page's load p50 in the first step
   bool broken = false;
   std::string limit = "none within the steps";
   std::optional<bench::step_result> held;
@@ -216,9 +221,9 @@ int main(int argc, char** argv) {
         o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
     std::printf(
         "| label | visitors | tool | sessions ok | paced actions | actions / visitor-min | "
-        "lag p50 ms | lag p95 ms | load p50 ms | PSS MiB | PSS / visitor | CPU s / visitor-min | "
-        "driver share | machine busy | fidelity |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "lag p50 ms | lag p95 ms | load p50 ms (loads) | load ÷ unloaded, per page | PSS MiB | "
+        "PSS / visitor | CPU s / visitor-min | driver share | machine busy | fidelity |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   std::map<std::string, tool_state> st;
   for (std::size_t k = 0; k < o.steps.size(); ++k) {
@@ -239,8 +244,9 @@ int main(int argc, char** argv) {
         r.error = e.what();
         spdlog::error("{} step {}: {}", tool, n, e.what());
       }
-      if (std::isnan(s.unloaded_load_ms)) s.unloaded_load_ms = r.load_p50_ms;
-      const auto verdict = bench::fidelity_break(r, s.unloaded_load_ms, mem_total);
+      if (k == 0) s.unloaded = bench::load_p50_by_page(r.loads);
+      r.load_slowdown = bench::load_slowdown(r.loads, s.unloaded);
+      const auto verdict = bench::fidelity_break(r, mem_total);
       if (o.json)
         std::cout << "RESULT " << to_json(o, r, verdict).dump() << std::endl;
       else

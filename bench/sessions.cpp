@@ -167,7 +167,8 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   auto crash = page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
   co_await page.session().send("Inspector.enable");
   const auto agent = co_await engine::page_agent::install(page);
-  const engine::action_context c{page, agent.get(), &rec, &r, 0, 0};
+  const engine::action_context c{
+      .page = page, .agent = agent.get(), .recorder = &rec, .r = &r, .pace = 0, .slow_mo_ms = 0};
   co_await engine::run_actions(c, journey(sh->base, sh->script_reveal));
   // Verification: the site's own report (its main world), then the page's final facts.
   const json rep = co_await page.evaluate("window.__benchReport()");

@@ -30,7 +30,7 @@ struct action_context {
   int slow_mo_ms = 0;  ///< added to every pause (watching a journey)
   popup_keeper* popups = nullptr;  ///< records the page's popups; none: they are closed
   std::chrono::milliseconds navigation_timeout{15000};  ///< a started navigation's load budget
-  input_persona who;   ///< scroll device and typing skill (engine/human_dispatch.hpp)
+  input_persona who{};  ///< scroll device and typing skill (engine/human_dispatch.hpp)
   std::uint64_t jitter_seed = 0;  ///< idle jitter's own stream: the journey RNG is pace-independent
   bool fast() const { return pace <= 0 && slow_mo_ms == 0; }
 };

@@ -23,11 +23,13 @@ struct pool_options {
 };
 
 /// What one human-paced (pace 1) visitor costs, measured by bench/capacity on the 2-core dev VM
-/// (README "Capacity"): at 6 visitors in one browser, footfall + Chromium used 4.6–7.2 CPU s per
-/// visitor-minute (median 6.7 over 4 interleaved runs; the machine was shared) and 871–902 MiB
-/// PSS against 454 MiB for one visitor: ~90 MiB per visitor beyond a browser's own ~370 MiB.
+/// (README "Capacity"), quiet, 2026-11-30, with visits keeping to their planned duration (engine
+/// think_budget) and wheel scrolling: footfall + Chromium used 7.1–9.0 CPU s per visitor-minute
+/// at 1–8 visitors in one browser (median 8.3 over two ramps; a touchpad visitor costs more) and
+/// 893–897 MiB PSS at 6 visitors against 477–481 MiB for one: ~85 MiB per visitor (90 kept)
+/// beyond a browser's own ~370 MiB.
 struct visitor_costs {
-  double cpu_s_per_visitor_minute = 6.7;
+  double cpu_s_per_visitor_minute = 8.3;
   double mib_per_visitor = 90;
   double mib_per_browser = 370;
   /// Share of the cores and of the available memory the visitors may use: the rest keeps the

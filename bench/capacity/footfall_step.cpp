@@ -63,13 +63,24 @@ std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::s
   return storage::session_repository(c).claim(camp.id, camp.total_sessions, "bench-capacity");
 }
 
+/// The path of a page's URL (scheme, host, query and fragment dropped), as the Playwright side
+/// reports it (`new URL(page.url()).pathname`).
+std::string path_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (start == std::string::npos) return "/";
+  return url.substr(start, url.find_first_of("?#", start) - start);
+}
+
 /// Start lag of the actions and load time of the pages that fall inside the window.
 void fidelity(const collected& got, storage::time_point from, storage::time_point to,
               step_result& r) {
   std::vector<double> lags, loads;
   for (const auto& p : got.pages) {
-    if (p.visit.arrived_at >= from && p.visit.arrived_at < to && p.visit.load_ms)
+    if (p.visit.arrived_at >= from && p.visit.arrived_at < to && p.visit.load_ms) {
       loads.push_back(*p.visit.load_ms);
+      r.loads.push_back({path_of(p.visit.url), *p.visit.load_ms});
+    }
     for (const auto& a : p.actions)
       if (a.timestamp >= from && a.timestamp < to && a.start_lag_ms)
         lags.push_back(*a.start_lag_ms);

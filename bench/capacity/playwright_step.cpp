@@ -97,6 +97,8 @@ step_result run_playwright_step(const step_plan& plan, const playwright_setup& s
       r.lag_p50_ms = num(j, "lag_p50_ms");
       r.lag_p95_ms = num(j, "lag_p95_ms");
       r.load_p50_ms = num(j, "load_p50_ms");
+      for (const auto& l : j.value("loads", nlohmann::json::array()))
+        r.loads.push_back({l.at(0).get<std::string>(), l.at(1).get<double>()});
       return r;
     }
   }

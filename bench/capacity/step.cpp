@@ -40,10 +40,27 @@ double percentile(std::vector<double> v, double q) {
   return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
-std::string fidelity_break(const step_result& r, double unloaded_load_ms, double mem_total) {
+std::map<std::string, double> load_p50_by_page(const std::vector<page_load>& loads) {
+  std::map<std::string, std::vector<double>> by;
+  for (const auto& l : loads) by[l.path].push_back(l.ms);
+  std::map<std::string, double> out;
+  for (auto& [path, v] : by) out[path] = percentile(std::move(v), 0.5);
+  return out;
+}
+
+double load_slowdown(const std::vector<page_load>& loads,
+                     const std::map<std::string, double>& unloaded) {
+  std::vector<double> ratios;
+  for (const auto& l : loads)
+    if (const auto it = unloaded.find(l.path); it != unloaded.end() && it->second > 0)
+      ratios.push_back(l.ms / it->second);
+  return percentile(std::move(ratios), 0.5);
+}
+
+std::string fidelity_break(const step_result& r, double mem_total) {
   if (!r.error.empty()) return "error";
   if (!(r.lag_p95_ms <= 250)) return "lag";
-  if (!(r.load_p50_ms <= 1.5 * unloaded_load_ms)) return "load time";
+  if (!(r.load_slowdown <= 1.5)) return "load time";
   if (r.sessions > 0 && r.failed * 20 > r.sessions) return "failures";
   if (r.mem_available_mib < 0.10 * mem_total) return "memory";
   return "";

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -29,6 +30,13 @@ struct step_plan {
 /// plan: 20–30 s sessions, 2–3 pages, 3–5 actions a page, think time per engine/behaviour).
 storage::persona capacity_persona();
 
+/// One page load in the hold window: the page's path and its own load time (navigation timing's
+/// loadEventEnd, as both tools read it).
+struct page_load {
+  std::string path;
+  double ms = NAN;
+};
+
 /// What one tool did at one step, measured over the hold window.
 struct step_result {
   std::string tool;
@@ -37,6 +45,10 @@ struct step_result {
   long actions = 0;                           ///< actions started inside the window
   double lag_p50_ms = NAN, lag_p95_ms = NAN;  ///< start lag of actions in the window
   double load_p50_ms = NAN;                   ///< page's own load time of pages arrived in it
+  std::vector<page_load> loads;               ///< … each of them
+  /// Median over the loads of each one ÷ its page's unloaded p50 (load_slowdown); set by the
+  /// ramp, which knows the unloaded step.
+  double load_slowdown = NAN;
   double cpu_s = NAN;                         ///< driver + browsers' CPU over the window
   double driver_cpu_s = NAN;       ///< … of which the driver's (footfall, or Node + Playwright)
   double window_s = NAN;           ///< its length
@@ -46,9 +58,20 @@ struct step_result {
   std::string error;               ///< set when the step could not run
 };
 
-/// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, load p50 > 1.5×
-/// `unloaded_load_ms`, failed sessions > 5 %, or less than 10 % of memory left.
-std::string fidelity_break(const step_result& r, double unloaded_load_ms, double mem_total_mib);
+/// Each page's load p50 (the unloaded step's are every later step's bar).
+std::map<std::string, double> load_p50_by_page(const std::vector<page_load>& loads);
+
+/// How much slower pages loaded than unloaded: the median, over the loads of pages the unloaded
+/// step also loaded, of load ÷ that page's unloaded p50; NAN when there is none. Per page, not
+/// one p50 of all loads: a session's first page loads in a fresh context and renderer (index
+/// ~100 ms here, later pages ~40–70 ms), so a pooled p50 moved with the mix of first and later
+/// pages in the window as much as with the machine's load.
+double load_slowdown(const std::vector<page_load>& loads,
+                     const std::map<std::string, double>& unloaded);
+
+/// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, load_slowdown > 1.5,
+/// failed sessions > 5 %, or less than 10 % of memory left.
+std::string fidelity_break(const step_result& r, double mem_total_mib);
 
 /// Linear-interpolated percentile (q in 0..1) of `v` (sorted in place); NAN when empty.
 double percentile(std::vector<double> v, double q);

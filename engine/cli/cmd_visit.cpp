@@ -104,7 +104,8 @@ asio::awaitable<void> visit(visit_options o, cdp::page_options page_opts,
   auto ctx = co_await b->create_context();
   auto p = co_await b->new_page(ctx, page_opts);
   const auto agent = co_await engine::page_agent::install(p);
-  const engine::action_context c{p, agent.get(), &rec, &r, 1.0, 0};
+  const engine::action_context c{
+      .page = p, .agent = agent.get(), .recorder = &rec, .r = &r, .pace = 1.0, .slow_mo_ms = 0};
 
   co_await engine::open_page(c, o.url, timeout);
   const auto vp = co_await agent->stats();
