@@ -93,13 +93,13 @@ visitor::visitor(std::shared_ptr<session_env> e, storage::session_row rw)
     : env(std::move(e)),
       row(std::move(rw)),
       r(rng::for_session(env->campaign.seed, row.session_index)),
+      plan(plan_session(env->persona, r)),
+      thinks(plan),
       recorder(row.id, [this](storage::page_record rec) { page_finished(std::move(rec)); }),
       popups([this](storage::page_record rec) { page_finished(std::move(rec)); }, row.id,
              parse_popup_rule(env->persona.popups)),
       tracer(env->trace, env->trace_bounds) {
   recorder.set_attempt(row.attempt);  // the writer's fencing token (storage/leases.hpp)
-  plan = plan_session(env->persona, r);
-  thinks = think_budget(plan);
   deadline = started + std::chrono::seconds(session_timeout_s(env->settings, env->persona));
 }
 

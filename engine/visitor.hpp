@@ -40,7 +40,7 @@ class visitor {
   storage::session_row row;
   rng r;
   session_plan plan;
-  think_budget thinks{plan};  ///< re-made from the plan once it is drawn (constructor)
+  think_budget thinks;  ///< spreads the plan's duration (engine/behaviour.hpp)
   steady::time_point started = steady::now();
   steady::time_point deadline;
 
