@@ -7,7 +7,7 @@ build=${1:-${FOOTFALL_BUILD_DIR:-$here/build}}
 
 packages=(build-essential cmake pkg-config git ca-certificates
   libboost-all-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev
-  chromium postgresql-15 xvfb python3 procps
+  chromium chromium-headless-shell postgresql-15 xvfb python3 procps
   prometheus-cpp-dev python3-yaml
   podman runc uidmap mmdebstrap)  # scripts/container-test.sh: rootful podman with runc
 
