@@ -1,6 +1,6 @@
 #include "analytics/report.hpp"
-#include "analytics/session_page.hpp"
 #include "analytics/report_arrivals.hpp"
+#include "analytics/session_page.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -12,8 +12,8 @@
 
 #include <pqxx/pqxx>
 
-#include "engine/campaign_runner.hpp"
-#include "engine/database.hpp"
+#include "engine/campaign/campaign_runner.hpp"
+#include "engine/cli/database.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"

@@ -24,9 +24,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/launch_flags.hpp"
 #include "bench/capacity/footfall_step.hpp"
 #include "bench/capacity/playwright_step.hpp"
+#include "engine/browsers/launch_flags.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"

@@ -5,7 +5,7 @@
 // with the same binary and the same flags as footfall (bench_capacity passes them).
 //
 // The journey imitates footfall's pace-1 persona (bench/capacity/step.cpp capacity_persona and
-// engine/behaviour.cpp): a session plans 20-30 s and 2-3 pages, 3-5 actions a page; the think
+// engine/persona/behaviour.cpp): a session plans 20-30 s and 2-3 pages, 3-5 actions a page; the think
 // time before each action is log-normal (sigma 0.5) around duration / (pages x (mean actions +
 // 1)), capped at 5x; actions are drawn with the persona's weights (scroll 0.7, click 0.5,
 // typing 0.15 as in action_weights, rarer types folded into the nearest common one). Input is
@@ -59,7 +59,7 @@ const lags = [], loads = [];
 let windowFrom = Infinity, windowTo = Infinity, sessions = 0, failed = 0, actions = 0;
 const inWindow = t => t >= windowFrom && t < windowTo;
 
-// Waits `ms` as planned and records how late the timer fired (footfall: engine/actions.cpp pause).
+// Waits `ms` as planned and records how late the timer fired (footfall: engine/journey/actions.cpp pause).
 async function pause(ms) {
   const due = now() + ms;
   await sleep(ms);
@@ -162,7 +162,7 @@ async function session(browser, r) {
   try {
     const page = await ctx.newPage();
     const duration = r.between(20000, 30000), pages = r.between(2, 3);
-    // engine/behaviour's think time: what is left of the planned duration, spread over the
+    // engine/persona/behaviour's think time: what is left of the planned duration, spread over the
     // thinks still ahead (this page's actions, then a link and ~4 actions per later page).
     const pos = { x: 0, y: 0 }, t0 = now();
     const think = (p, actionsLeft) => {

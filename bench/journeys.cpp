@@ -47,9 +47,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/campaign_runner.hpp"
-#include "engine/config.hpp"
-#include "engine/database.hpp"
+#include "engine/campaign/campaign_runner.hpp"
+#include "engine/cli/database.hpp"
+#include "engine/config/config.hpp"
 #include "journeys/db_figures.hpp"
 #include "journeys/page_probe.hpp"
 #include "journeys/secret_scan.hpp"

@@ -3,7 +3,7 @@
 // a context + 1280x800 page, loads page1, 5 x wheel 400 px, hovers #l7 #l8 #l9, types 30
 // characters into #q, clicks #next and waits for page2's load, 3 x wheel 400 px, reads the page's
 // own report (verification) and closes the context. The journey is made of the engine's shared
-// actions (engine/actions.hpp) on the same page agent, checks (one call per target, hit-tested;
+// actions (engine/journey/actions.hpp) on the same page agent, checks (one call per target, hit-tested;
 // one more per press: what is under the pointer) and storage writer as a campaign. Prints wall
 // time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
 //
@@ -43,13 +43,13 @@
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/process_stats.hpp"
-#include "engine/launch_flags.hpp"
-#include "engine/browser_pool.hpp"
-#include "engine/campaign_runner.hpp"
-#include "engine/actions.hpp"
-#include "engine/page_agent.hpp"
-#include "engine/session_runner.hpp"
-#include "engine/visit_recorder.hpp"
+#include "engine/browsers/browser_pool.hpp"
+#include "engine/browsers/launch_flags.hpp"
+#include "engine/campaign/campaign_runner.hpp"
+#include "engine/journey/actions.hpp"
+#include "engine/journey/session_runner.hpp"
+#include "engine/journey/visit_recorder.hpp"
+#include "engine/page/page_agent.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"

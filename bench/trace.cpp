@@ -1,4 +1,4 @@
-// bench/trace: what session traces (issue 13, engine/trace.hpp) cost. The same campaign — the
+// bench/trace: what session traces (issue 13, engine/observe/trace.hpp) cost. The same campaign — the
 // fixture journey (test/site/journey), a busy persona, 24 sessions, 4 at a time in one browser,
 // pace 0, recording on, as bench/sessions — run by the engine's own session runner in three
 // trace modes, interleaved: off (nothing collected), failures (the default: page errors
@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/launch_flags.hpp"
-#include "engine/campaign_runner.hpp"
+#include "engine/browsers/launch_flags.hpp"
+#include "engine/campaign/campaign_runner.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"

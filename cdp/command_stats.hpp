@@ -1,7 +1,7 @@
 #pragma once
 /// What the DevTools client measures about its own commands — latency from send to reply, errors
 /// and timeouts — as process-wide lock-free counters. cdp/ knows nothing of Prometheus: whoever
-/// exports metrics (engine/metrics) reads a snapshot. Process-wide because one process exports one
+/// exports metrics (engine/observe/metrics) reads a snapshot. Process-wide because one process exports one
 /// set of metrics however many browsers (connections) it drives.
 #include <array>
 #include <atomic>

@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${FOOTFALL_BUILD_DIR:-$here/build}
-"$here/scripts/setup.sh" "$build"
+"$here/scripts/setup.sh" "$build" footfall  # the demo needs the binary alone
 footfall="$build/engine/footfall"
 
 # A free port on 127.0.0.1 (bind 0, read it back), then the demo site's server on it.

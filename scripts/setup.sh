@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages only), then configures and builds footfall (Release).
-# Idempotent and quiet when everything is already there. Usage: scripts/setup.sh [BUILD_DIR]
+# Idempotent and quiet when everything is already there.
+# Usage: scripts/setup.sh [BUILD_DIR [TARGET...]] — no TARGET: everything (tests, benchmarks);
+# scripts/demo.sh asks for `footfall` alone, which builds in a fraction of the time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${FOOTFALL_BUILD_DIR:-$here/build}}
+shift $(( $# > 0 ? 1 : 0 ))
+targets=("$@")
 
 packages=(build-essential cmake pkg-config git ca-certificates
   libboost-all-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev
@@ -29,5 +33,7 @@ jobs=${FOOTFALL_JOBS:-2}
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$build" -j "$jobs" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^-- |^Consolidate|^Scanning' || true
+target_flags=()
+((${#targets[@]})) && target_flags=(--target "${targets[@]}")
+cmake --build "$build" -j "$jobs" "${target_flags[@]}" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^-- |^Consolidate|^Scanning' || true
 test -x "$build/engine/footfall" || { echo "setup: build failed" >&2; exit 3; }

@@ -53,13 +53,13 @@ struct persona {
   double click_probability = 0.6;
   double typing_probability = 0.1;
   /// How this visitor scrolls: "wheel" (100 px notches), "touchpad" (small deltas with momentum)
-  /// or "mixed" (drawn per session, 70 % wheel). engine/human_dispatch.hpp.
+  /// or "mixed" (drawn per session, 70 % wheel). engine/journey/human_dispatch.hpp.
   std::string input_device = "mixed";
   /// How this visitor types: "novice", "average", "expert" or "mixed" (20/60/20 %, per session).
   std::string typing_skill = "mixed";
   /// What this visitor does with a popup or new tab a click opens: "record" (a visit of the
   /// session, then closed), "follow" (the journey goes on in the new tab; the opener is closed)
-  /// or "close" (closed at once, no visit). engine/popups.hpp.
+  /// or "close" (closed at once, no visit). engine/journey/popups.hpp.
   std::string popups = "record";
 };
 
@@ -136,7 +136,7 @@ struct page_visit_row {
   /// The session attempt that recorded this page (fencing token, see session_row::attempt); not
   /// a column: a reclaimed session's earlier pages are deleted before its next attempt writes.
   int attempt = 0;
-  bool saturated = false;  ///< measured while footfall was saturated (engine/saturation.hpp)
+  bool saturated = false;  ///< measured while footfall was saturated (engine/observe/saturation.hpp)
   /// How the visitor got here: cross_document, same_document (SPA route), new_target (popup).
   std::optional<std::string> navigation_kind;
 };
@@ -161,7 +161,7 @@ struct action_row {
   /// What the action caused: none, same_document, cross_document, new_target (clicks).
   std::optional<std::string> navigation_kind;
   /// Per-input timing as JSON text (migration 0040): a type action's key holds and gaps, a
-  /// click's hold, placement and pointer path, a scroll's wheel deltas (engine/human_dispatch.hpp).
+  /// click's hold, placement and pointer path, a scroll's wheel deltas (engine/journey/human_dispatch.hpp).
   std::optional<std::string> input_timing;
 };
 

@@ -9,9 +9,9 @@
 
 #include "bench/common/harness.hpp"
 #include "cdp/io_thread.hpp"
-#include "engine/browser_pool.hpp"
-#include "engine/campaign_runner.hpp"
-#include "engine/session_runner.hpp"
+#include "engine/browsers/browser_pool.hpp"
+#include "engine/campaign/campaign_runner.hpp"
+#include "engine/journey/session_runner.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 

@@ -27,7 +27,7 @@ struct step_plan {
 };
 
 /// The human-paced persona both tools imitate (bench/capacity_playwright.js draws the same
-/// plan: 20–30 s sessions, 2–3 pages, 3–5 actions a page, think time per engine/behaviour).
+/// plan: 20–30 s sessions, 2–3 pages, 3–5 actions a page, think time per engine/persona/behaviour).
 storage::persona capacity_persona();
 
 /// One page load in the hold window: the page's path and its own load time (navigation timing's

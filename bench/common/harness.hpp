@@ -7,7 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "engine/browser_pool.hpp"
+#include "engine/browsers/browser_pool.hpp"
 
 namespace footfall::bench {
 

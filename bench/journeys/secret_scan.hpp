@@ -8,7 +8,7 @@
 
 namespace footfall::bench {
 
-/// What is searched for, and why (the values are the engine's own: engine/session_actions.cpp
+/// What is searched for, and why (the values are the engine's own: engine/journey/session_actions.cpp
 /// text_for_field types "Pa55word" + two digits into password fields and "4111 1111 1111 1111"
 /// into card fields; the bench puts "s3cr3t" in start URLs). A typing correction splits a value
 /// into runs (one `type` row each), so the needles are also the values' first and middle parts.

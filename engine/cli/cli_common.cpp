@@ -3,6 +3,8 @@
 #include <cctype>
 #include <iostream>
 
+#include "engine/campaign/campaign_setup.hpp"
+#include "engine/persona/links.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/connection.hpp"
 
@@ -48,6 +50,19 @@ storage::uuid campaign_ref(storage::connection& c, const std::string& id_or_name
       throw usage_error(e.what());
     }
   });
+}
+
+storage::campaign create_campaign_from_file(const std::string& url,
+                                            const std::filesystem::path& file,
+                                            const std::string& target_url, bool if_absent) {
+  if (!target_url.empty()) {
+    if (!engine::parse_url(target_url))
+      throw usage_error("--target-url: expected an http:// or https:// URL with a host");
+    if (engine::strip_credentials(target_url) != target_url)  // the file's rule (config.cpp)
+      throw usage_error("--target-url: must not contain credentials (user:password@)");
+  }
+  return as_usage_errors(
+      [&] { return engine::create_campaign_from_file(url, file, target_url, if_absent); });
 }
 
 }  // namespace footfall::cli

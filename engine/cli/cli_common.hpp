@@ -1,6 +1,7 @@
 #pragma once
 /// Helpers shared by the run/worker/persona/campaign commands: flag parsing with --help, and
 /// turning configuration and validation errors into exit code 2.
+#include <filesystem>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -26,6 +27,12 @@ auto as_usage_errors(F&& f) -> decltype(f());
 /// unknown one is a usage_error.
 storage::uuid campaign_ref(const std::string& database_url, const std::string& id_or_name);
 storage::uuid campaign_ref(storage::connection& c, const std::string& id_or_name);
+
+/// Checks --target-url (a flag), then creates the campaign from `file`
+/// (engine::create_campaign_from_file), bad input as usage_error.
+storage::campaign create_campaign_from_file(const std::string& database_url,
+                                            const std::filesystem::path& file,
+                                            const std::string& target_url, bool if_absent);
 
 }  // namespace footfall::cli
 

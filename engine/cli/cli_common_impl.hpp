@@ -1,6 +1,6 @@
 #pragma once
 // Template bodies of cli_common.hpp.
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 #include "storage/errors.hpp"
 
 namespace footfall::cli {

@@ -4,21 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/campaign_runner.hpp"
+#include "engine/campaign/campaign_setup.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/config.hpp"
-#include "engine/database.hpp"
+#include "engine/cli/database.hpp"
+#include "engine/config/config.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
-#include "storage/writer.hpp"
 
 namespace footfall::cli {
-
-storage::campaign create_campaign_from_file(const std::string& url,
-                                            const std::filesystem::path& file,
-                                            const std::string& target_url,
-                                            bool if_absent);  // cmd_run.cpp
 
 namespace po = boost::program_options;
 using nlohmann::json;
@@ -131,32 +125,6 @@ int persona_cmd(const std::string& sub, const args& rest) {
   throw usage_error("unknown subcommand 'persona " + sub + "' (add, list, show)");
 }
 
-/// cancel: the campaign ends as failed and its pending sessions are marked failed ("cancelled"),
-/// so no worker claims them; running sessions finish.
-void cancel(const std::string& url, const storage::uuid& id) {
-  storage::connection c(url);
-  storage::campaign_repository campaigns(c);
-  auto camp = campaigns.find(id).value();
-  using cs = storage::campaign_status;
-  if (camp.status == cs::completed || camp.status == cs::failed)
-    throw usage_error("campaign '" + camp.name + "': already " +
-                      std::string(storage::to_string(camp.status)));
-  // The spec's machine reaches failed only from running.
-  if (camp.status != cs::running) campaigns.transition(id, cs::running);
-  campaigns.transition(id, cs::failed);
-  storage::writer_options wo;
-  wo.url = url;
-  storage::writer w(wo);
-  for (auto s : storage::session_repository(c).list(id)) {
-    if (s.status != storage::session_status::pending) continue;
-    s.status = storage::session_status::failed;
-    s.error_message = "campaign cancelled before this session started";
-    s.completed_at = storage::clock::now();
-    w.write(s);
-  }
-  w.close();
-}
-
 int campaign_cmd(const std::string& sub, const args& rest) {
   common_flags f;
   if (sub == "create") {
@@ -205,7 +173,7 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   as_usage_errors([&] {
     if (sub == "pause") campaigns.transition(id, storage::campaign_status::paused);
     if (sub == "resume") campaigns.transition(id, storage::campaign_status::running);
-    if (sub == "cancel") cancel(url, id);
+    if (sub == "cancel") engine::cancel_campaign(url, id);
     return 0;
   });
   const auto camp = campaigns.find(id).value();

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/commands.hpp"
-#include "engine/database.hpp"
+#include "engine/cli/database.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"

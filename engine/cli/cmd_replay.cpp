@@ -1,4 +1,4 @@
-// footfall replay SESSION_ID: performs a recorded session again (engine/replay.hpp) and reports
+// footfall replay SESSION_ID: performs a recorded session again (engine/replay/replay.hpp) and reports
 // each step; exit 0 reproduced, 1 diverged (naming the step), 2 bad input, 3 runtime failure.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -18,11 +18,11 @@
 
 #include "cdp/browser.hpp"
 #include "cdp/launcher.hpp"
-#include "engine/launch_flags.hpp"
+#include "engine/browsers/launch_flags.hpp"
 #include "engine/cli/cli_common.hpp"
-#include "engine/database.hpp"
-#include "engine/links.hpp"
-#include "engine/replay.hpp"
+#include "engine/cli/database.hpp"
+#include "engine/persona/links.hpp"
+#include "engine/replay/replay.hpp"
 #include "storage/replay_queries.hpp"
 
 namespace footfall::cli {
@@ -233,7 +233,7 @@ int cmd_replay(const args& a) {
   if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin && f.chromium == "/usr/bin/chromium")
     lo.executable = bin;
   lo.headed = f.headed;
-  // The flags `footfall run` launches with (engine/launch_flags.hpp): layout and scrolling must be
+  // The flags `footfall run` launches with (engine/browsers/launch_flags.hpp): layout and scrolling must be
   // the recording's for the recorded points to mean the same elements.
   lo.extra_args = engine::session_launch_args();
   cdp::browser_process proc(lo);

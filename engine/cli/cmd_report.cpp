@@ -14,7 +14,7 @@
 #include "analytics/session_page.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
-#include "engine/database.hpp"
+#include "engine/cli/database.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/errors.hpp"
 #include "storage/traces.hpp"

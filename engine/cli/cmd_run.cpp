@@ -5,15 +5,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/launch_flags.hpp"
-#include "engine/campaign_runner.hpp"
+#include "engine/browsers/launch_flags.hpp"
+#include "engine/campaign/campaign_runner.hpp"
 #include "engine/cli/cli_common.hpp"
-#include "engine/cli/metrics_flags.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/database.hpp"
+#include "engine/cli/metrics_flags.hpp"
 #include "engine/cli/progress.hpp"
-#include "engine/config.hpp"
-#include "engine/database.hpp"
-#include "engine/links.hpp"
+#include "engine/config/config.hpp"
+#include "engine/persona/links.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 
@@ -116,48 +116,6 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   return o;
 }
 
-/// The persona of a campaign file: inline ones are stored (upserted by name); a name is looked
-/// up in the database, then in personas/NAME.json next to the campaign file.
-storage::persona resolve_persona(storage::connection& c, const engine::campaign_file& f,
-                                 const fs::path& file) {
-  storage::persona_repository repo(c);
-  if (const auto* p = std::get_if<storage::persona>(&f.persona)) return repo.upsert(*p);
-  const auto& name = std::get<std::string>(f.persona);
-  if (auto p = repo.find_by_name(name)) return *p;
-  const auto beside = file.parent_path() / "personas" / (name + ".json");
-  if (fs::exists(beside)) return repo.upsert(engine::load_persona_file(beside));
-  throw usage_error(file.filename().string() + ": persona: no persona named '" + name +
-                    "' (add it with `footfall persona add FILE`, or put it inline)");
-}
-
-}  // namespace
-
-/// Creates a campaign from a file (persona resolved, sessions materialized); returns it. With
-/// `if_absent`, the latest campaign of the file's name is used when there is one (race-free).
-storage::campaign create_campaign_from_file(const std::string& url, const fs::path& file,
-                                            const std::string& target_url, bool if_absent) {
-  return as_usage_errors([&] {
-    auto f = engine::load_campaign_file(file);
-    if (!target_url.empty()) {
-      if (!engine::parse_url(target_url))
-        throw usage_error("--target-url: expected an http:// or https:// URL with a host");
-      if (engine::strip_credentials(target_url) != target_url)  // the file's rule (config.cpp)
-        throw usage_error("--target-url: must not contain credentials (user:password@)");
-      f.campaign.target_url = target_url;
-    }
-    storage::connection c(url);
-    const auto persona = resolve_persona(c, f, file);
-    f.campaign.persona_id = persona.id;
-    storage::campaign_repository campaigns(c);
-    auto created = if_absent ? campaigns.create_if_absent(f.campaign).first
-                             : campaigns.create(f.campaign);
-    // Idempotent (ON CONFLICT DO NOTHING): a worker joining an existing campaign adds nothing.
-    engine::materialize_sessions(url, created);
-    return created;
-  });
-}
-
-namespace {
 
 int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
   const auto url = engine::open_database(f.db);

@@ -16,13 +16,13 @@
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
-#include "engine/actions.hpp"
 #include "engine/cli/cli_common.hpp"
-#include "engine/config.hpp"
-#include "engine/links.hpp"
-#include "engine/page_agent.hpp"
-#include "engine/session_runner.hpp"
-#include "engine/visit_recorder.hpp"
+#include "engine/config/config.hpp"
+#include "engine/journey/actions.hpp"
+#include "engine/journey/session_runner.hpp"
+#include "engine/journey/visit_recorder.hpp"
+#include "engine/page/page_agent.hpp"
+#include "engine/persona/links.hpp"
 
 namespace footfall::cli {
 namespace {
@@ -76,7 +76,7 @@ void print(const storage::action_row& a, bool as_json) {
 }
 
 /// The page options: a campaign's session identity when one was given (the same user agent
-/// draw and engine/identity as `run`; the seed is the session's index), Chromium's otherwise.
+/// draw and engine/persona/identity as `run`; the seed is the session's index), Chromium's otherwise.
 cdp::page_options page_options_for(const visit_options& o) {
   cdp::page_options po;
   if (!o.campaign.empty()) {

@@ -17,15 +17,15 @@ struct usage_error : std::runtime_error {
 
 using args = std::vector<std::string>;
 
-int cmd_visit(const args& a);      // engine/cmd_visit.cpp     — one visit to a URL
-int cmd_run(const args& a);        // engine/cmd_run.cpp       — run a campaign
-int cmd_worker(const args& a);     // engine/cmd_run.cpp       — join a campaign as a worker
-int cmd_persona(const args& a);    // engine/cmd_config.cpp    — persona add|list|show
-int cmd_campaign(const args& a);   // engine/cmd_config.cpp    — campaign create|list|show|…
-int cmd_db(const args& a);         // engine/cmd_db.cpp        — db migrate|start|stop|…
-int cmd_analytics(const args& a);  // engine/cmd_report.cpp    — analytics recompute
-int cmd_report(const args& a);     // engine/cmd_report.cpp    — report CAMPAIGN
-int cmd_compare(const args& a);    // engine/cmd_report.cpp    — compare BASELINE CANDIDATE
-int cmd_replay(const args& a);     // engine/cmd_replay.cpp    — replay SESSION_ID
+int cmd_visit(const args& a);      // engine/cli/cmd_visit.cpp     — one visit to a URL
+int cmd_run(const args& a);        // engine/cli/cmd_run.cpp       — run a campaign
+int cmd_worker(const args& a);     // engine/cli/cmd_run.cpp       — join a campaign as a worker
+int cmd_persona(const args& a);    // engine/cli/cmd_config.cpp    — persona add|list|show
+int cmd_campaign(const args& a);   // engine/cli/cmd_config.cpp    — campaign create|list|show|…
+int cmd_db(const args& a);         // engine/cli/cmd_db.cpp        — db migrate|start|stop|…
+int cmd_analytics(const args& a);  // engine/cli/cmd_report.cpp    — analytics recompute
+int cmd_report(const args& a);     // engine/cli/cmd_report.cpp    — report CAMPAIGN
+int cmd_compare(const args& a);    // engine/cli/cmd_report.cpp    — compare BASELINE CANDIDATE
+int cmd_replay(const args& a);     // engine/cli/cmd_replay.cpp    — replay SESSION_ID
 
 }  // namespace footfall::cli

@@ -1,13 +1,13 @@
 #pragma once
 /// `--metrics-addr HOST:PORT` and `--metrics-linger S` of `footfall run` and `footfall worker`:
-/// the Prometheus endpoint (engine/metrics_server.hpp) for the length of one run.
+/// the Prometheus endpoint (engine/observe/metrics_server.hpp) for the length of one run.
 #include <boost/program_options.hpp>
 #include <memory>
 #include <string>
 
-#include "engine/campaign_runner.hpp"
-#include "engine/metrics.hpp"
-#include "engine/metrics_server.hpp"
+#include "engine/campaign/campaign_runner.hpp"
+#include "engine/observe/metrics.hpp"
+#include "engine/observe/metrics_server.hpp"
 
 namespace footfall::cli {
 

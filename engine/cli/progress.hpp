@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "engine/session_runner.hpp"
+#include "engine/journey/session_runner.hpp"
 #include "storage/repositories.hpp"
 
 namespace footfall::engine {

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "test/analytics/campaign_gen.hpp"
 #include "support/pg/pg_fixture.hpp"
+#include "test/analytics/campaign_gen.hpp"
 #include "test/analytics/run_process.hpp"
 
 using namespace footfall;

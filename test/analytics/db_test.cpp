@@ -8,8 +8,8 @@
 #include "analytics/session_metrics.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/repositories.hpp"
-#include "test/analytics/campaign_gen.hpp"
 #include "support/pg/pg_fixture.hpp"
+#include "test/analytics/campaign_gen.hpp"
 
 using namespace footfall;
 

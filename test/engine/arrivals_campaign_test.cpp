@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "engine/arrivals.hpp"
+#include "engine/config/arrivals.hpp"
 #include "engine/engine_fixture.hpp"
 #include "support/http_server.hpp"
 

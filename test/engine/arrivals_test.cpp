@@ -1,11 +1,11 @@
-// Open-model arrivals: the "arrivals" campaign field and the seeded schedule (engine/arrivals.hpp).
+// Open-model arrivals: the "arrivals" campaign field and the seeded schedule (engine/config/arrivals.hpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 
-#include "engine/arrivals.hpp"
-#include "engine/config.hpp"
+#include "engine/config/arrivals.hpp"
+#include "engine/config/config.hpp"
 
 using namespace footfall::engine;
 using nlohmann::json;

@@ -5,7 +5,7 @@
 #include <map>
 #include <vector>
 
-#include "engine/behaviour.hpp"
+#include "engine/persona/behaviour.hpp"
 
 using namespace footfall::engine;
 using footfall::storage::action_type;

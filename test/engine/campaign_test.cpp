@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <set>
 
-#include "engine/engine_fixture.hpp"
 #include "cdp/launcher.hpp"
-#include "engine/links.hpp"
+#include "engine/engine_fixture.hpp"
+#include "engine/persona/links.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;

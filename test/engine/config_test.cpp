@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 
 using namespace footfall::engine;
 using nlohmann::json;

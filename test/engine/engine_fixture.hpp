@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/campaign_runner.hpp"
-#include "support/pg/pg_fixture.hpp"
+#include "engine/campaign/campaign_runner.hpp"
 #include "storage/records.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 namespace footfall::test {
 

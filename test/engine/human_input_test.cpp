@@ -1,14 +1,14 @@
 // The human models' statistics, pinned with fixed seeds against the published figures they
-// imitate (references in engine/human_input.cpp and engine/typing_model.cpp).
+// imitate (references in engine/persona/human_input.cpp and engine/persona/typing_model.cpp).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "engine/human_dispatch.hpp"
-#include "engine/human_input.hpp"
-#include "engine/typing_model.hpp"
+#include "engine/journey/human_dispatch.hpp"
+#include "engine/persona/human_input.hpp"
+#include "engine/persona/typing_model.hpp"
 
 using namespace footfall::engine;
 

@@ -1,8 +1,8 @@
 // One consistent identity per user agent (pure): platform, client hints, screen geometry.
 #include <doctest/doctest.h>
 
-#include "engine/config.hpp"
-#include "engine/identity.hpp"
+#include "engine/config/config.hpp"
+#include "engine/persona/identity.hpp"
 
 using namespace footfall::engine;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "engine/links.hpp"
+#include "engine/persona/links.hpp"
 
 using namespace footfall::engine;
 

@@ -1,5 +1,5 @@
 // The Prometheus endpoint: the text parses, and after a real run its counters equal the database.
-#include "engine/metrics.hpp"
+#include "engine/observe/metrics.hpp"
 
 #include <doctest/doctest.h>
 #include <signal.h>
@@ -16,7 +16,7 @@
 
 #include "cdp/command_stats.hpp"
 #include "engine/engine_fixture.hpp"
-#include "engine/metrics_server.hpp"
+#include "engine/observe/metrics_server.hpp"
 #include "engine/prom_text.hpp"
 #include "support/http_server.hpp"
 

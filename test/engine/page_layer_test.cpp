@@ -14,11 +14,14 @@
 #include "cdp/browser.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/launcher.hpp"
-#include "engine/actions.hpp"
-#include "engine/page_agent.hpp"
-#include "engine/session_actions.hpp"
-#include "engine/trace.hpp"
-#include "engine/visit_recorder.hpp"
+#include "engine/journey/actions.hpp"
+#include "engine/journey/session_actions.hpp"
+#include "engine/journey/visit_recorder.hpp"
+#include "engine/observe/trace.hpp"
+#include "engine/page/page_agent.hpp"
+#include "engine/page/page_script.hpp"
+#include "engine/page/page_script_api.hpp"
+#include "engine/replay/replay_overlay.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -133,6 +136,31 @@ std::vector<storage::action_row> click_around(layer& l, int n) {
 }
 
 }  // namespace
+
+// The JavaScript files are parsed by Chromium's own engine (a syntax error fails here), and every
+// function C++ calls (page_script_api.hpp) exists with exactly the arguments C++ passes.
+TEST_CASE("page script: parses, and every function C++ calls exists with its argument count") {
+  auto& c = shared();
+  const auto context = c.io.run(c.browser->create_context());
+  auto page = c.io.run(c.browser->new_page(context));
+  c.io.run(page.navigate(c.site.url("/index.html")));
+  c.io.run(page.evaluate(std::string(engine::page_script())));
+  for (const auto& f : engine::script_api::all) {
+    CAPTURE(f.name);
+    const json n = c.io.run(page.evaluate(std::string("typeof __ff.") + f.name +
+                                          " === 'function' ? __ff." + f.name + ".length : -1"));
+    CHECK(n.get<long>() == static_cast<long>(f.args));
+  }
+  // A name the script does not define is reported as missing (the check can fail).
+  CHECK(c.io.run(page.evaluate("typeof __ff.noSuchFunction === 'function' ? 0 : -1")).get<long>() ==
+        -1);
+  // The replay overlay: parses, and defines the one function replay_overlay.cpp calls.
+  c.io.run(page.evaluate(std::string(engine::cursor_overlay_script())));
+  CHECK(c.io.run(page.evaluate("typeof window.__footfallCursorAt")).get<std::string>() ==
+        "function");
+  CHECK(c.io.run(page.evaluate("window.__footfallCursorAt.length")).get<long>() == 2);
+  c.io.run(c.browser->dispose_context(context));
+}
 
 TEST_CASE("page_agent: the page's own world shows no trace; errors and failures come from CDP") {
   layer l("/journey/index.html");

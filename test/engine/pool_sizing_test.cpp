@@ -1,7 +1,7 @@
 // engine::size_pool: the pool defaults `footfall run` derives from the machine (issue 12 item 4).
 #include <doctest/doctest.h>
 
-#include "engine/browser_pool.hpp"
+#include "engine/browsers/browser_pool.hpp"
 
 using footfall::engine::machine_resources;
 using footfall::engine::size_pool;

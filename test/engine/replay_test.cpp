@@ -1,7 +1,7 @@
 // footfall replay: the pure plan (no browser), then a session recorded by a real run on the
 // fixture site replayed in a real Chromium — proven from the page's side (recorder.js) — and
 // the CLI's exit codes against the unchanged site, a changed one and a bad id.
-#include "engine/replay.hpp"
+#include "engine/replay/replay.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,7 +14,7 @@
 #include "cdp/io_thread.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/engine_fixture.hpp"
-#include "engine/replay_overlay.hpp"
+#include "engine/replay/replay_overlay.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;

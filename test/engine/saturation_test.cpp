@@ -7,7 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "engine/saturation.hpp"
+#include "engine/observe/saturation.hpp"
 
 using namespace footfall::engine;
 using clk = std::chrono::system_clock;

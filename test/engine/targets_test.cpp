@@ -7,10 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "engine/config.hpp"
+#include "engine/config/config.hpp"
 #include "engine/engine_fixture.hpp"
-#include "engine/identity.hpp"
-#include "engine/session_runner.hpp"
+#include "engine/journey/session_runner.hpp"
+#include "engine/persona/identity.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"

@@ -1,9 +1,9 @@
-// Unit: the bounds of a session's trace (engine/trace_buffer.hpp) and the no-secret-frames rule,
+// Unit: the bounds of a session's trace (engine/observe/trace_buffer.hpp) and the no-secret-frames rule,
 // without a browser.
 #include <doctest/doctest.h>
 
-#include "engine/trace_buffer.hpp"
-#include "engine/visit_recorder.hpp"
+#include "engine/journey/visit_recorder.hpp"
+#include "engine/observe/trace_buffer.hpp"
 
 using namespace footfall;
 

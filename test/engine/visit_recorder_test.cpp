@@ -1,7 +1,7 @@
 // Unit: the visit recorder fills rows (order, timing, redaction, URL credentials) without a page.
 #include <doctest/doctest.h>
 
-#include "engine/visit_recorder.hpp"
+#include "engine/journey/visit_recorder.hpp"
 
 using namespace footfall;
 using storage::action_type;

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "support/pg/pg_fixture.hpp"
 #include "storage/migrations.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 namespace fs = std::filesystem;

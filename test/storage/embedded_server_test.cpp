@@ -8,8 +8,8 @@
 
 #include <pqxx/pqxx>
 
-#include "support/pg/pg_fixture.hpp"
 #include "storage/embedded_server.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 namespace fs = std::filesystem;

@@ -3,9 +3,9 @@
 #include <set>
 #include <thread>
 
-#include "support/pg/pg_fixture.hpp"
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 

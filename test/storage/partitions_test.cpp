@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "support/pg/pg_fixture.hpp"
 #include "samples.hpp"
 #include "storage/partitions.hpp"
 #include "storage/retention.hpp"
 #include "storage/writer.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 using namespace footfall::storage;

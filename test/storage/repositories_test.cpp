@@ -3,10 +3,10 @@
 #include <set>
 #include <thread>
 
-#include "support/pg/pg_fixture.hpp"
 #include "samples.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 using namespace footfall::storage;

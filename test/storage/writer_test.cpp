@@ -6,11 +6,11 @@
 #include <fstream>
 #include <thread>
 
-#include "support/pg/pg_fixture.hpp"
 #include "samples.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
+#include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
 using namespace footfall::storage;

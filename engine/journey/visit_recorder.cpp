@@ -1,0 +1,124 @@
+#include "engine/journey/visit_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace footfall::engine {
+
+using storage::action_type;
+
+int action_clock::elapsed_ms() const {
+  return static_cast<int>(std::max<long long>(
+      0,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count()));
+}
+
+visit_recorder::visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer)
+    : session_id_(session_id), sink_(std::move(sink)), observer_(std::move(observer)) {}
+
+void visit_recorder::note_navigation(std::string kind) {
+  if (!actions_.empty()) actions_.back().navigation_kind = std::move(kind);
+}
+
+void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) {
+  const action_clock clock;
+  visit_ = {};
+  actions_.clear();
+  secret_typed_ = false;
+  visit_.id = storage::uuid::v7();
+  visit_.session_id = session_id_;
+  visit_.url = strip_credentials(a.facts.url).substr(0, 500);
+  visit_.title = a.facts.title;
+  visit_.visit_order = ++pages_;
+  visit_.attempt = attempt_;
+  visit_.navigation_kind = kind;
+  visit_.arrived_at = clock.at;
+  visit_.ttfb_ms = a.facts.ttfb_ms;
+  visit_.dom_content_loaded_ms = a.facts.dom_content_loaded_ms;
+  visit_.load_ms = a.facts.load_ms;
+  if (a.facts.webdriver) webdriver_ = a.facts.webdriver;
+  links_ = a.links;
+  in_visit_ = true;
+  auto& row = append(action_type::page_load, clock);
+  row.duration_ms = static_cast<int>(visit_.load_ms.value_or(load_ms));
+  row.element_text = visit_.title.substr(0, 100);
+  if (observer_) observer_(row);
+}
+
+void visit_recorder::leave(const page_facts* last) {
+  if (!in_visit_) return;
+  in_visit_ = false;
+  const action_clock clock;
+  if (last) {
+    visit_.scroll_depth_percent = last->scroll_depth_percent;
+    visit_.console_errors = std::max(0, last->console_errors);
+    visit_.failed_requests = std::max(0, last->failed_requests);
+    if (!visit_.load_ms) visit_.load_ms = last->load_ms;
+    if (!visit_.dom_content_loaded_ms) visit_.dom_content_loaded_ms = last->dom_content_loaded_ms;
+    if (!last->title.empty()) visit_.title = last->title;
+  }
+  const auto& row = append(action_type::page_unload, clock);
+  if (observer_) observer_(row);
+  visit_.left_at = clock.at;
+  visit_.actions_count = static_cast<int>(actions_.size());
+  total_actions_ += visit_.actions_count;
+  storage::page_record rec{visit_, std::move(actions_)};
+  actions_.clear();
+  sink_(std::move(rec));
+}
+
+storage::action_row& visit_recorder::append(action_type type, const action_clock& clock) {
+  storage::action_row a;
+  a.id = storage::uuid::v7();
+  a.page_visit_id = visit_.id;
+  a.page_arrived_at = visit_.arrived_at;
+  a.type = type;
+  a.timestamp = clock.at;
+  a.action_order = static_cast<int>(actions_.size()) + 1;
+  a.duration_ms = clock.elapsed_ms();
+  if (start_lag_ms_ > 0) a.start_lag_ms = static_cast<int>(std::lround(start_lag_ms_));
+  start_lag_ms_ = 0;
+  a.input_timing = std::move(input_timing_);
+  input_timing_.reset();
+  actions_.push_back(std::move(a));
+  return actions_.back();
+}
+
+storage::action_row& visit_recorder::record(action_type type, const element_target* target,
+                                            const action_clock& clock,
+                                            std::optional<std::string> input) {
+  auto& a = append(type, clock);
+  if (target) {
+    a.element_selector = target->selector;
+    // The script never reports a secret field's text; kept empty here too should it ever do.
+    if (!target->secret) a.element_text = target->text;
+    a.x = static_cast<int>(target->at.x);
+    a.y = static_cast<int>(target->at.y);
+  }
+  if (input) {
+    // Names and types say "secret" only for form fields (a <div id="card"> is a drag card).
+    const bool field =
+        target && (target->tag == "input" || target->tag == "textarea" || target->tag == "select");
+    const bool secret =
+        target && (target->secret || (field && must_redact(target->type, target->name,
+                                                           target->autocomplete, *input)));
+    a.input_value =
+        secret || must_redact("", "", "", *input) ? std::string(redacted_value) : std::move(*input);
+    if (a.input_value == redacted_value) secret_typed_ = true;
+  }
+  if (observer_) observer_(a);
+  return a;
+}
+
+storage::action_row& visit_recorder::record_at(action_type type, cdp::point at,
+                                               const action_clock& clock, std::string input) {
+  auto& a = append(type, clock);
+  a.x = static_cast<int>(at.x);
+  a.y = static_cast<int>(at.y);
+  a.input_value = std::move(input);
+  if (observer_) observer_(a);
+  return a;
+}
+
+}  // namespace footfall::engine
