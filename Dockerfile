@@ -25,10 +25,10 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
  && strip /build/engine/footfall
 
 FROM debian:12
-# chromium: the browsers; postgresql-15: only for the embedded server when DATABASE_URL is unset;
+# chromium and chromium-headless-shell: the browsers (campaign "browser"); postgresql-15: only for the embedded server when DATABASE_URL is unset;
 # the lib* packages are exactly the shared libraries the binary links (ldd).
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      chromium postgresql-15 libpqxx-6.4 libspdlog1.10 libfmt9 libboost-program-options1.74.0 \
+      chromium chromium-headless-shell postgresql-15 libpqxx-6.4 libspdlog1.10 libfmt9 libboost-program-options1.74.0 \
       libprometheus-cpp-core1.0 ca-certificates fonts-liberation tini \
  && rm -rf /var/lib/apt/lists/*
 # Chromium's own sandbox is OFF: footfall always passes --no-sandbox (cdp/launcher.cpp). The

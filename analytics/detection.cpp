@@ -110,6 +110,7 @@ detection_risk detection_risk_score(const storage::session_signals& signals,
       signals.webdriver ? std::optional<double>(*signals.webdriver ? 1.0 : 0.0) : std::nullopt,
       0.90);
   add("headless_user_agent", headless_user_agent(signals.user_agent) ? 1.0 : 0.0, 0.80);
+  add("headless_embedder", signals.embedder_tells, 0.60);
   const std::size_t environment_end = r.signals.size();
   const auto in = collect_input_stats(actions);
   add("unprepared_clicks", unprepared_click_fraction(actions), 0.50);

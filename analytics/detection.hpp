@@ -65,6 +65,10 @@ std::optional<double> machine_speed(const std::vector<storage::action_sample>& a
 /// flags the visitor: part = 1 − Π_i (1 − w_i · s_i). Environment:
 ///   navigator.webdriver true      w = 0.90  (one property read flags it: near-certain)
 ///   headless user agent           w = 0.80  (a header every server sees)
+///   headless embedder             w = 0.60  (share of the headless shell's tells under a Chrome
+///                                            user agent: no window.chrome, no PDF plugins; read
+///                                            by common detectors, but also true of some
+///                                            privacy-hardened real browsers, hence below the UA)
 /// Behaviour (fractions unless stated; strengths in [0, 1]):
 ///   unprepared clicks             w = 0.50  (no pointer travel before the click)
 ///   regular timing (1 − rhythm)   w = 0.60  (rhythm_score, which sees speed and keys too)

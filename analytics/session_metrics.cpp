@@ -149,6 +149,7 @@ session_analytics_row compute_session_analytics(const session_input& in) {
   r.environment_risk_score = risk.environment;
   r.risk_signals = risk.to_json();
   r.navigator_webdriver = in.signals.webdriver;
+  r.embedder_tells = in.signals.embedder_tells;
   return r;
 }
 

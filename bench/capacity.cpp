@@ -11,10 +11,14 @@
 // visitor-minute and per action, and the binding limit.
 //
 // usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
-//                       [--tools footfall,playwright] [--flag F]... [--label TEXT]
+//                       [--tools footfall,playwright] [--browser chromium,headless-shell]
+//                       [--flag F]... [--label TEXT]
 //                       [--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]
 // --flag adds a Chromium flag for both tools (lever experiments); --browsers spreads footfall's
-// contexts over that many browsers.
+// contexts over that many browsers. --browser lists the browsers each tool runs on (default
+// chromium; the executable by the CLI's rule, cdp/browser_choice.hpp): at every step each tool
+// runs on each browser back to back, so the rows of one step saw the same machine; each
+// tool-on-browser is its own ramp ("footfall@headless-shell"), with its own unloaded bar.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -24,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cdp/browser_choice.hpp"
 #include "bench/capacity/footfall_step.hpp"
 #include "bench/capacity/playwright_step.hpp"
 #include "engine/browsers/launch_flags.hpp"
@@ -43,6 +48,7 @@ struct options {
   double warm_s = 8, hold_s = 30;
   int browsers = 1;
   std::vector<std::string> tools{"footfall", "playwright"};
+  std::vector<cdp::browser_kind> browsers_kind{cdp::browser_kind::chromium};
   std::vector<std::string> flags;
   std::string label = "-";
   std::string node_modules = "/tmp/footfall-anchors/node_modules";
@@ -74,6 +80,16 @@ options parse(int argc, char** argv) {
       o.browsers = std::stoi(val());
     } else if (a == "--tools") {
       o.tools = split(val());
+    } else if (a == "--browser") {
+      o.browsers_kind.clear();
+      for (const auto& b : split(val())) {
+        const auto k = cdp::parse_browser_kind(b);
+        if (!k) {
+          std::fprintf(stderr, "--browser: %s, got '%s'\n", cdp::browser_kind_rule, b.c_str());
+          std::exit(2);
+        }
+        o.browsers_kind.push_back(*k);
+      }
     } else if (a == "--flag") {
       o.flags.push_back(val());
     } else if (a == "--label") {
@@ -89,7 +105,8 @@ options parse(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_capacity [--steps 1,2,4,...] [--warm-s S] [--hold-s S] "
-                   "[--browsers N] [--tools footfall,playwright] [--flag F]... [--label T] "
+                   "[--browsers N] [--tools footfall,playwright] [--browser chromium,headless-shell] "
+                   "[--flag F]... [--label T] "
                    "[--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]\n");
       std::exit(2);
     }
@@ -202,23 +219,49 @@ int main(int argc, char** argv) {
   wo.url = url;
   storage::writer writer(wo);
 
-  bench::footfall_setup fs;
-  fs.database_url = url;
-  fs.writer = &writer;
-  fs.browsers = o.browsers;
-  // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp), plus the experiment's flags.
-  fs.launch.extra_args = engine::session_launch_args();
-  fs.launch.extra_args.insert(fs.launch.extra_args.end(), o.flags.begin(), o.flags.end());
-  if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) fs.launch.executable = bin;
-  bench::playwright_setup ps{FOOTFALL_SOURCE_DIR "/bench/capacity_playwright.js", o.node_modules,
-                             fs.launch.executable, shared_flags(fs.launch)};
+  // Per browser: footfall's pool and Playwright's launch, as `footfall run` launches it
+  // (engine/cli/cmd_run.cpp), plus the experiment's flags; Playwright gets the same binary and
+  // the same flags (no --headless for the shell, which is headless only).
+  std::map<cdp::browser_kind, bench::footfall_setup> fss;
+  std::map<cdp::browser_kind, bench::playwright_setup> pss;
+  for (const auto kind : o.browsers_kind) {
+    auto& fs = fss[kind];
+    fs.database_url = url;
+    fs.writer = &writer;
+    fs.browsers = o.browsers;
+    fs.launch.browser = kind;
+    const auto exe = cdp::resolve_executable(kind, "");
+    if (auto why = cdp::browser_unusable(kind, false, exe)) {
+      std::fprintf(stderr, "bench_capacity: %s\n", why->c_str());
+      return 2;
+    }
+    fs.launch.executable = exe.path;
+    fs.launch.extra_args = engine::session_launch_args();
+    fs.launch.extra_args.insert(fs.launch.extra_args.end(), o.flags.begin(), o.flags.end());
+    pss[kind] = bench::playwright_setup{FOOTFALL_SOURCE_DIR "/bench/capacity_playwright.js",
+                                        o.node_modules, fs.launch.executable,
+                                        shared_flags(fs.launch)};
+  }
+  // The ramps: each tool on each browser.
+  struct ramp {
+    std::string name, tool;
+    cdp::browser_kind kind;
+  };
+  std::vector<ramp> ramps;
+  for (const auto& tool : o.tools)
+    for (const auto kind : o.browsers_kind)
+      ramps.push_back({o.browsers_kind.size() > 1 ? tool + "@" + cdp::to_string(kind) : tool, tool,
+                       kind});
 
   const double mem_total = bench::mem_total_mib();
   if (!o.json) {
     std::printf(
         "bench/capacity: pace-1 visitors on test/site/journey, warm %.0f s + hold %.0f s "
-        "per step, footfall on %d browser(s); %u cores, %.0f MiB\n\n",
+        "per step, footfall on %d browser(s); %u cores, %.0f MiB; browsers:",
         o.warm_s, o.hold_s, o.browsers, std::thread::hardware_concurrency(), mem_total);
+    for (const auto kind : o.browsers_kind)
+      std::printf(" %s (%s)", cdp::to_string(kind), fss.at(kind).launch.executable.c_str());
+    std::printf("\n\n");
     std::printf(
         "| label | visitors | tool | sessions ok | paced actions | actions / visitor-min | "
         "lag p50 ms | lag p95 ms | load p50 ms (loads) | load ÷ unloaded, per page | PSS MiB | "
@@ -228,7 +271,8 @@ int main(int argc, char** argv) {
   std::map<std::string, tool_state> st;
   for (std::size_t k = 0; k < o.steps.size(); ++k) {
     const int n = o.steps[k];
-    for (const auto& tool : o.tools) {
+    for (const auto& rp : ramps) {
+      const auto& tool = rp.name;
       auto& s = st[tool];
       if (s.broken) continue;
       // The unloaded (first) step is held twice as long: its load p50 is every later step's bar.
@@ -236,8 +280,9 @@ int main(int argc, char** argv) {
       const bench::step_plan plan{n, o.warm_s, hold, site.url(""), 12};
       bench::step_result r;
       try {
-        r = tool == "footfall" ? bench::run_footfall_step(plan, fs)
-                               : bench::run_playwright_step(plan, ps);
+        r = rp.tool == "footfall" ? bench::run_footfall_step(plan, fss.at(rp.kind))
+                                  : bench::run_playwright_step(plan, pss.at(rp.kind));
+        r.tool = tool;
       } catch (const std::exception& e) {
         r.tool = tool;
         r.visitors = n;
@@ -259,7 +304,7 @@ int main(int argc, char** argv) {
       }
     }
     bool all_broken = true;
-    for (const auto& tool : o.tools) all_broken = all_broken && st[tool].broken;
+    for (const auto& rp : ramps) all_broken = all_broken && st[rp.name].broken;
     if (all_broken) break;
   }
   writer.close();

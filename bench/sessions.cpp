@@ -8,7 +8,10 @@
 // time, sessions/min, footfall CPU, peak RSS and Chromium CPU.
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
-//                       [--data-dir DIR] [--settle-ms 3000] [--reveal wheel|script] [--json]
+//                       [--data-dir DIR] [--settle-ms 3000] [--reveal wheel|script]
+//                       [--browser chromium|headless-shell] [--json]
+// --browser: which build runs the sessions (executable by the CLI's rule: CHROME_BIN, else the
+// browser's default; cdp/browser_choice.hpp).
 //
 // --reveal script is a diagnostic, not an engine mode: before each targeted step the journey
 // scrolls the target into view from the page's own world (scrollIntoViewIfNeeded, as the peers'
@@ -50,6 +53,7 @@
 #include "engine/journey/session_runner.hpp"
 #include "engine/journey/visit_recorder.hpp"
 #include "engine/page/page_agent.hpp"
+#include "cdp/browser_choice.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
@@ -218,12 +222,13 @@ int main(int argc, char** argv) {
   std::string site = "/work/shared/bench/anchors/site", url,
               data_dir = "/var/lib/footfall/bench-pg";
   std::string reveal = "wheel";
+  cdp::browser_kind browser = cdp::browser_kind::chromium;
   bool as_json = false;
   const auto usage = [] {
     std::fprintf(stderr,
                  "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
                  "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
-                 "[--reveal wheel|script] [--json]\n");
+                 "[--reveal wheel|script] [--browser chromium|headless-shell] [--json]\n");
     return 2;
   };
   for (int i = 1; i < argc; ++i) {
@@ -245,7 +250,11 @@ int main(int argc, char** argv) {
       as_json = true;
     else if (a == "--reveal")
       reveal = val();
-    else
+    else if (a == "--browser") {
+      const auto k = cdp::parse_browser_kind(val());
+      if (!k) return usage();
+      browser = *k;
+    } else
       return usage();
   }
   if (reveal != "wheel" && reveal != "script") return usage();
@@ -308,6 +317,15 @@ int main(int argc, char** argv) {
   po.browsers = 1;
   po.contexts_per_browser = conc;
   po.launch.extra_args = engine::session_launch_args();
+  po.launch.browser = browser;
+  {
+    const auto exe = cdp::resolve_executable(browser, "");
+    if (auto why = cdp::browser_unusable(browser, false, exe)) {
+      std::fprintf(stderr, "bench_sessions: %s\n", why->c_str());
+      return 2;
+    }
+    po.launch.executable = exe.path;
+  }
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
   engine::rate_limiter limiter(std::chrono::milliseconds(0));
   engine::run_counters counters;
@@ -361,6 +379,7 @@ int main(int argc, char** argv) {
 
   json out{{"bench", "sessions"},
            {"tool", "footfall"},
+           {"browser", cdp::to_string(browser)},
            {"sessions", sessions},
            {"concurrency", conc},
            {"reveal", reveal},

@@ -110,7 +110,9 @@ std::vector<std::string> chromium_args(const launch_options& o, const fs::path& 
       "--remote-debugging-port=0",
       "--user-data-dir=" + user_data_dir.string(),
   };
-  if (!o.headed) a.push_back("--headless=new");
+  // The full browser is headless only when told (new headless, the same browser as headed); the
+  // shell is the old-headless embedder and nothing else, so it gets no --headless at all.
+  if (!o.headed && o.browser == browser_kind::chromium) a.push_back("--headless=new");
   a.insert(a.end(), o.extra_args.begin(), o.extra_args.end());
   a.push_back("about:blank");
   return a;
@@ -142,6 +144,8 @@ void browser_process::spawn(const launch_options& o) {
   argv.push_back(nullptr);
   const std::string log = log_path_.string();
   const pid_t parent = getpid();
+  if (o.headed && o.browser == browser_kind::headless_shell)
+    throw launch_error("the headless shell cannot run headed (it has no window)");
   if (access(o.executable.c_str(), X_OK) != 0)
     throw launch_error(o.executable + ": not an executable file (" + strerror(errno) + ")");
 

@@ -8,11 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "cdp/browser_choice.hpp"
+
 namespace footfall::cdp {
 
 /// How to start a browser.
 struct launch_options {
   std::string executable = "/usr/bin/chromium";  ///< Debian's wrapper script execs the binary.
+  /// Which build `executable` is: the flags differ (the shell is always old-headless and takes no
+  /// --headless; it cannot be headed). resolve_executable() picks `executable` for it.
+  browser_kind browser = browser_kind::chromium;
   bool headed = false;                           ///< Visible window; needs DISPLAY (Xvfb in CI).
   std::vector<std::string> extra_args;           ///< Appended after footfall's own flags.
   std::chrono::milliseconds startup_timeout{30000};  ///< Until DevToolsActivePort appears.

@@ -24,7 +24,7 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
   std::unordered_map<std::string, std::size_t> index;
   const auto sessions = tx.exec(
       "SELECT s.id, s.campaign_id, s.persona_id, s.status, s.session_duration_ms, s.user_agent, "
-      "sa.navigator_webdriver FROM sessions s "
+      "sa.navigator_webdriver, sa.embedder_tells FROM sessions s "
       "LEFT JOIN session_analytics sa ON sa.session_id = s.id WHERE " + where +
       " ORDER BY s.session_index");
   out.reserve(sessions.size());
@@ -37,6 +37,7 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
     in.session_duration_ms = opt_int(r[4]);
     in.signals.user_agent = r[5].c_str();
     if (!r[6].is_null()) in.signals.webdriver = r[6].as<bool>();
+    if (!r[7].is_null()) in.signals.embedder_tells = r[7].as<double>();
     index.emplace(r[0].c_str(), out.size());
     out.push_back(std::move(in));
   }
@@ -199,7 +200,7 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "avg_dwell float8, median_dwell int, pages int, depth int, bounce float8, actions int, "
         "apg float8, ctr float8, scroll float8, variance float8, rhythm float8, pauses jsonb, "
         "risk float8, signals jsonb, webdriver bool, mean_interval_ms float8, behaviour float8, "
-        "environment float8) ON COMMIT DELETE ROWS");
+        "environment float8, embedder_tells float8) ON COMMIT DELETE ROWS");
     {
       pqxx::stream_to s{tx, "session_analytics_in",
                         std::vector<std::string>{"session_id", "campaign_id", "persona_id",
@@ -208,7 +209,7 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
                                                  "ctr", "scroll", "variance", "rhythm", "pauses",
                                                  "risk", "signals", "webdriver",
                                                  "mean_interval_ms", "behaviour",
-                                                 "environment"}};
+                                                 "environment", "embedder_tells"}};
       for (const auto& r : rows) {
         std::optional<double> mean_ms;
         if (r.mean_interval_s) mean_ms = *r.mean_interval_s * 1000.0;
@@ -219,7 +220,8 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
                              r.click_through_rate, r.scroll_engagement, r.action_variance,
                              r.rhythm_score, r.pause_distribution.dump(), r.detection_risk_score,
                              r.risk_signals.dump(), r.navigator_webdriver, mean_ms,
-                             r.behaviour_risk_score, r.environment_risk_score);
+                             r.behaviour_risk_score, r.environment_risk_score,
+                             r.embedder_tells);
       }
       s.complete();
     }
@@ -231,10 +233,11 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "navigation_depth, bounce_rate, total_actions, actions_per_page, click_through_rate, "
         "scroll_engagement, action_variance, rhythm_score, pause_distribution, "
         "detection_risk_score, risk_signals, navigator_webdriver, mean_interval_ms, "
-        "behaviour_risk_score, environment_risk_score) "
+        "behaviour_risk_score, environment_risk_score, embedder_tells) "
         "SELECT session_id, campaign_id, persona_id, LEAST(total_duration_ms, 2147483647), "
         "avg_dwell, median_dwell, pages, depth, bounce, actions, apg, ctr, scroll, variance, "
-        "rhythm, pauses, risk, signals, webdriver, mean_interval_ms, behaviour, environment "
+        "rhythm, pauses, risk, signals, webdriver, mean_interval_ms, behaviour, environment, "
+        "embedder_tells "
         "FROM session_analytics_in "
         "ON CONFLICT (session_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id, "
         "persona_id = EXCLUDED.persona_id, total_duration_ms = EXCLUDED.total_duration_ms, "
@@ -250,6 +253,7 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "detection_risk_score = EXCLUDED.detection_risk_score, "
         "risk_signals = EXCLUDED.risk_signals, "
         "navigator_webdriver = COALESCE(EXCLUDED.navigator_webdriver, t.navigator_webdriver), "
+        "embedder_tells = COALESCE(EXCLUDED.embedder_tells, t.embedder_tells), "
         "mean_interval_ms = EXCLUDED.mean_interval_ms, "
         "behaviour_risk_score = EXCLUDED.behaviour_risk_score, "
         "environment_risk_score = EXCLUDED.environment_risk_score, updated_at = now()");

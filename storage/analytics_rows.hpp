@@ -45,6 +45,9 @@ struct visit_sample {
 struct session_signals {
   std::optional<bool> webdriver;  ///< navigator.webdriver as the page saw it; nullopt: unknown
   std::string user_agent;
+  /// Share (0..1) of the headless-embedder tells the pages showed under a Chrome user agent (no
+  /// window.chrome, no PDF plugins: the headless shell's); nullopt: not measured. Migration 0100.
+  std::optional<double> embedder_tells;
 };
 
 /// Everything the session formulas need for one session.
@@ -80,6 +83,7 @@ struct session_analytics_row {
   double detection_risk_score = 0;
   nlohmann::json risk_signals = nlohmann::json::object();  ///< each signal's value and weight
   std::optional<bool> navigator_webdriver;
+  std::optional<double> embedder_tells;  ///< as the pages measured it (session_signals)
   std::optional<double> mean_interval_s;  ///< mean interval between actions (for campaign variance)
   /// The two parts of detection_risk_score (migration 0040; analytics/detection.hpp).
   std::optional<double> behaviour_risk_score;

@@ -19,6 +19,7 @@
 #include "cdp/browser.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/browsers/launch_flags.hpp"
+#include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/database.hpp"
 #include "engine/persona/links.hpp"
@@ -44,7 +45,7 @@ struct replay_flags {
   std::string screenshot_dir = ".";
   double tolerance = 3;
   long timeout_ms = 15000;
-  std::string chromium = "/usr/bin/chromium";
+  browser_flags browser;
 };
 
 const char* synopsis =
@@ -77,8 +78,8 @@ std::optional<replay_flags> parse(const args& a) {
       "tolerance", po::value(&f.tolerance)->value_name("PX"),
       "how far outside the element a recorded point may lie (default 3)")(
       "timeout-ms", po::value(&f.timeout_ms)->value_name("MS"),
-      "navigation budget (default 15000)")("chromium", po::value(&f.chromium)->value_name("PATH"),
-                                           "Chromium executable");
+      "navigation budget (default 15000)");
+  add_browser_flags(d, f.browser);
   po::positional_options_description pos;
   pos.add("session", 1);
   po::variables_map vm;
@@ -97,6 +98,8 @@ std::optional<replay_flags> parse(const args& a) {
       throw usage_error("--target-url: only the origin is replaced; give no path (got '" +
                         f.target_url + "')");
   }
+  // A bad --browser (or --headed with the headless shell) is named before the display is.
+  if (!f.browser.browser.empty()) resolve_launch(f.browser, std::nullopt, f.headed);
   if (f.headed && !std::getenv("DISPLAY"))
     throw usage_error("--headed: needs a display (DISPLAY is unset; try xvfb-run)");
   return f;
@@ -228,11 +231,9 @@ int cmd_replay(const args& a) {
                 o.target_origin.c_str());
 
   cdp::become_child_subreaper();
-  cdp::launch_options lo;
-  lo.executable = f.chromium;
-  if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin && f.chromium == "/usr/bin/chromium")
-    lo.executable = bin;
-  lo.headed = f.headed;
+  // The browser the recording's campaign ran in unless --browser says otherwise: the two lay
+  // some pages out alike but are not the same embedder.
+  cdp::launch_options lo = resolve_launch(f.browser, std::nullopt, f.headed);
   // The flags `footfall run` launches with (engine/browsers/launch_flags.hpp): layout and scrolling must be
   // the recording's for the recorded points to mean the same elements.
   lo.extra_args = engine::session_launch_args();

@@ -7,6 +7,7 @@
 
 #include "engine/browsers/launch_flags.hpp"
 #include "engine/campaign/campaign_runner.hpp"
+#include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/database.hpp"
@@ -40,6 +41,7 @@ struct run_flags {
   double outage_budget_s = 300;
   std::string campaign_file;
   metrics_flags metrics;
+  browser_flags browser;
 };
 
 /// The pool defaults of this machine, explained for --help (engine::size_pool).
@@ -65,7 +67,8 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "contexts-per-browser", po::value(&f.contexts)->value_name("N"), contexts_help.c_str())(
       "pace", po::value(&f.pace)->value_name("X"),
       "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")(
-      "headed", po::bool_switch(&f.headed), "show the browser windows (needs DISPLAY)")(
+      "headed", po::bool_switch(&f.headed),
+      "show the browser windows (needs DISPLAY; full Chromium only)")(
       "slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every action")(
       "screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")(
@@ -79,11 +82,13 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "sessions to the others (default: the campaign's lease_s, 30)")(
       "outage-budget-s", po::value(&f.outage_budget_s)->value_name("S"),
       "how long to wait out a database outage before giving up (default 300)");
+  add_browser_flags(d, f.browser);
   engine::add_database_flags(d, f.db);
   add_metrics_flags(d, f.metrics);
 }
 
-engine::run_options make_options(const run_flags& f, const std::string& url) {
+engine::run_options make_options(const run_flags& f, const std::string& url,
+                                 std::optional<cdp::browser_kind> configured) {
   engine::run_options o;
   o.database_url = url;
   if (f.browsers < 0 || f.contexts < 0)
@@ -104,11 +109,10 @@ engine::run_options make_options(const run_flags& f, const std::string& url) {
   o.outage.budget = std::chrono::milliseconds(static_cast<long>(f.outage_budget_s * 1000));
   o.slow_mo_ms = f.slow_mo;
   if (f.trace) o.trace = engine::trace_mode::full;
-  o.pool.launch.headed = f.headed;
+  o.pool.launch = resolve_launch(f.browser, configured, f.headed);
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
   // state the same for the same input (a journey depends on where things are).
   o.pool.launch.extra_args = engine::session_launch_args();
-  if (const char* bin = std::getenv("CHROME_BIN"); bin && *bin) o.pool.launch.executable = bin;
   const char* tmp = std::getenv("TMPDIR");
   o.screenshot_dir = f.screenshot_dir.empty()
                          ? fs::path(tmp && *tmp ? tmp : "/tmp") / "footfall-screenshots"
@@ -131,7 +135,8 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
     storage::connection c(url);
     engine::materialize_sessions(url, storage::campaign_repository(c).find(id).value());
   }
-  auto o = make_options(f, url);
+  // Before any session is claimed: a browser that cannot run is bad input (exit 2).
+  auto o = make_options(f, url, std::nullopt);
   if (!f.no_progress) {
     storage::connection c(url);
     const auto campaign = storage::campaign_repository(c).find(id).value();

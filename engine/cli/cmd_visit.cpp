@@ -16,6 +16,7 @@
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
+#include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/config/config.hpp"
 #include "engine/journey/actions.hpp"
@@ -36,7 +37,8 @@ struct visit_options {
   bool headed = false;
   std::uint64_t seed = 1;
   bool json_lines = false;
-  std::string chromium = "/usr/bin/chromium";
+  browser_flags browser;
+  cdp::launch_options launch;  ///< resolved from `browser` (and the campaign's) in parse()
   long timeout_ms = 30000;
   std::string campaign;  ///< a campaign file: open the page with a session's identity
 };
@@ -142,21 +144,23 @@ std::optional<visit_options> parse(const args& a) {
       "headed", po::bool_switch(&o.headed), "show the browser window (needs DISPLAY)")(
       "seed", po::value(&o.seed), "seed for the choices (link, scroll, text); default 1")(
       "json", po::bool_switch(&o.json_lines), "print each action as a JSON line")(
-      "chromium", po::value(&o.chromium), "Chromium executable (default /usr/bin/chromium)")(
       "timeout-ms", po::value(&o.timeout_ms), "navigation and command timeout (default 30000)")(
       "campaign", po::value(&o.campaign),
       "campaign file: visit with the identity a session of it gets (its user agents, rotated "
       "by --seed when user_agent_rotation is on, viewport, platform, client hints, screen)");
+  add_browser_flags(desc, o.browser);
   po::positional_options_description pos;
   pos.add("url", 1);
   po::variables_map vm;
   if (!parse_flags(a, desc, pos, vm,
-                   "usage: footfall visit URL [--headed] [--seed N] [--json] [--chromium PATH] "
-                   "[--timeout-ms N] [--campaign FILE]\n"
+                   "usage: footfall visit URL [--headed] [--seed N] [--json] [--browser NAME] "
+                   "[--chromium PATH] [--timeout-ms N] [--campaign FILE]\n"
                    "Visits URL once with a real Chromium: scroll, hover, click a same-origin "
                    "link, type into the first text field. Prints each action."))
     return std::nullopt;
   if (o.timeout_ms <= 0) throw usage_error("--timeout-ms: must be a positive number of ms");
+  // The browser first: --headed with the headless shell is wrong whatever the display.
+  o.launch = resolve_launch(o.browser, std::nullopt, o.headed);
   if (o.headed && !std::getenv("DISPLAY"))
     throw usage_error("--headed: needs a display (DISPLAY is unset; try xvfb-run)");
   return o;
@@ -175,9 +179,7 @@ int cmd_visit(const args& a) {
   const auto page_opts = page_options_for(o);  // bad campaign file: exit 2 before any browser
 
   cdp::become_child_subreaper();
-  cdp::launch_options lo;
-  lo.executable = o.chromium;
-  lo.headed = o.headed;
+  cdp::launch_options lo = o.launch;
   cdp::browser_process proc(lo);
 
   asio::io_context io(1);

@@ -135,6 +135,24 @@ TEST_CASE("detection: a webdriver-flagged session is high risk") {
   CHECK(flagged.risk_signals["navigator_webdriver"]["strength"] == 1.0);
 }
 
+TEST_CASE("detection: the headless shell's embedder tells raise the environment part only") {
+  auto in = make_input(2);
+  add_actions(in, test::lognormal_intervals(30, 1500, 0.9), action_type::scroll, 200);
+  in.signals.webdriver = false;
+  in.signals.embedder_tells = 0.0;  // full Chromium: window.chrome and the PDF plugins present
+  const auto full = compute_session_analytics(in);
+  in.signals.embedder_tells = 1.0;  // the shell under the same identity: neither
+  const auto shell = compute_session_analytics(in);
+  CHECK(*full.environment_risk_score == doctest::Approx(0.0));
+  CHECK(*shell.environment_risk_score == doctest::Approx(0.6));
+  CHECK(*shell.behaviour_risk_score == doctest::Approx(*full.behaviour_risk_score));
+  CHECK(shell.detection_risk_score > full.detection_risk_score + 0.4);
+  CHECK(shell.risk_signals["headless_embedder"]["strength"] == 1.0);
+  CHECK(*shell.embedder_tells == 1.0);
+  in.signals.embedder_tells.reset();  // not measured: no signal at all
+  CHECK_FALSE(compute_session_analytics(in).risk_signals.contains("headless_embedder"));
+}
+
 TEST_CASE("detection: headless user agent and robotic timing and unprepared clicks and fast typing") {
   auto in = make_input(1);
   in.signals.user_agent = "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/120.0.0.0 Safari/537.36";

@@ -2,11 +2,13 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include "support/browser_under_test.hpp"
+
 namespace footfall::cdp::testing {
 
 launch_options test_launch_options() {
   launch_options o;
-  if (const char* exe = std::getenv("FOOTFALL_CHROMIUM")) o.executable = exe;
+  test::use_browser_under_test(o);
   return o;
 }
 

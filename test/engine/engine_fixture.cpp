@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "support/browser_under_test.hpp"
+
 #include <pqxx/pqxx>
 
 #include "storage/connection.hpp"
@@ -76,6 +78,7 @@ engine::run_options test_run_options(const std::string& url, int contexts) {
   o.pool.browsers = 1;
   o.pool.contexts_per_browser = contexts;
   o.pool.launch.extra_args = {"--hide-scrollbars", "--mute-audio", "--disable-smooth-scrolling"};
+  test::use_browser_under_test(o.pool.launch);
   o.pace = 0;
   o.handle_signals = false;
   o.worker_name = "test";

@@ -22,6 +22,7 @@
 #include "engine/page/page_script.hpp"
 #include "engine/page/page_script_api.hpp"
 #include "engine/replay/replay_overlay.hpp"
+#include "support/browser_under_test.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -44,7 +45,7 @@ struct chromium {
   static cdp::launch_options options() {
     cdp::become_child_subreaper();
     cdp::launch_options o;
-    if (const char* exe = std::getenv("FOOTFALL_CHROMIUM")) o.executable = exe;
+    test::use_browser_under_test(o);
     o.extra_args = {"--hide-scrollbars", "--disable-smooth-scrolling"};
     return o;
   }

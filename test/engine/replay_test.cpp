@@ -186,7 +186,7 @@ void record_and_replay(double pace, std::uint64_t seed) {
   REQUIRE(rec);
   cdp::become_child_subreaper();
   cdp::launch_options lo;
-  lo.extra_args = test::test_run_options(db.url(), 1).pool.launch.extra_args;
+  lo = test::test_run_options(db.url(), 1).pool.launch;
   cdp::browser_process proc(lo);
   cdp::io_thread io;
   auto b = io.run(cdp::browser::connect(proc.endpoint()));

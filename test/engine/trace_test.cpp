@@ -15,6 +15,7 @@
 #include "storage/connection.hpp"
 #include "storage/retention.hpp"
 #include "storage/traces.hpp"
+#include "support/browser_under_test.hpp"
 #include "support/http_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -64,7 +65,7 @@ boost::asio::awaitable<page_check> load_and_check(std::shared_ptr<cdp::browser> 
 page_check check_in_chromium(const std::filesystem::path& file) {
   cdp::become_child_subreaper();
   cdp::launch_options o;
-  if (const char* exe = std::getenv("FOOTFALL_CHROMIUM")) o.executable = exe;
+  test::use_browser_under_test(o);
   cdp::browser_process process(o);
   cdp::io_thread io;
   auto browser = io.run(cdp::browser::connect(process.endpoint()));
