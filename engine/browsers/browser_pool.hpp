@@ -41,6 +41,10 @@ struct visitor_costs {
   int max_contexts_per_browser = 16;
 };
 
+/// What a visitor costs in browser `k`: chromium's figures above; the headless shell's measured
+/// the same way, back to back with chromium's (README "Browser choice").
+visitor_costs visitor_costs_for(cdp::browser_kind k);
+
 /// The machine a pool is sized for.
 struct machine_resources {
   unsigned cores = 1;
@@ -55,7 +59,7 @@ pool_options size_pool(const machine_resources& m, const visitor_costs& c = {});
 /// The machine now: hardware_concurrency and /proc/meminfo's MemAvailable.
 machine_resources this_machine();
 
-/// Defaults from the machine: size_pool(this_machine()).
+/// Defaults from the machine: size_pool(this_machine()) (full Chromium's costs).
 pool_options default_pool_options();
 
 /// What a session holds while it uses a browser.

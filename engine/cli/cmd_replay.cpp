@@ -22,9 +22,11 @@
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/database.hpp"
+#include "engine/config/config.hpp"
 #include "engine/persona/links.hpp"
 #include "engine/replay/replay.hpp"
 #include "storage/replay_queries.hpp"
+#include "storage/repositories.hpp"
 
 namespace footfall::cli {
 namespace {
@@ -208,9 +210,14 @@ int cmd_replay(const args& a) {
   if (!parsed) return ok;  // --help
   const replay_flags& f = *parsed;
   std::optional<storage::recording> rec;
+  std::optional<cdp::browser_kind> recorded_in;  // the campaign's "browser"
   {
     storage::connection c(engine::open_database(f.db));
     rec = storage::load_recording(c, *storage::uuid::parse(f.session));
+    if (rec)
+      if (auto camp = storage::campaign_repository(c).find(rec->session.campaign_id))
+        recorded_in = cdp::parse_browser_kind(
+            engine::campaign_settings::from_json(camp->settings).browser);
   }
   if (!rec) throw usage_error("SESSION_ID: no session " + f.session + " in the database");
   if (rec->pages.empty())
@@ -233,7 +240,7 @@ int cmd_replay(const args& a) {
   cdp::become_child_subreaper();
   // The browser the recording's campaign ran in unless --browser says otherwise: the two lay
   // some pages out alike but are not the same embedder.
-  cdp::launch_options lo = resolve_launch(f.browser, std::nullopt, f.headed);
+  cdp::launch_options lo = resolve_launch(f.browser, recorded_in, f.headed);
   // The flags `footfall run` launches with (engine/browsers/launch_flags.hpp): layout and scrolling must be
   // the recording's for the recorded points to mean the same elements.
   lo.extra_args = engine::session_launch_args();

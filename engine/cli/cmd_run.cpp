@@ -44,19 +44,32 @@ struct run_flags {
   browser_flags browser;
 };
 
-/// The pool defaults of this machine, explained for --help (engine::size_pool).
+/// The pool defaults of this machine for both browsers, explained for --help (engine::size_pool
+/// with each browser's measured costs).
 std::string pool_default_text(bool browsers) {
   const auto m = engine::this_machine();
-  const auto p = engine::size_pool(m);
-  const engine::visitor_costs c;
-  char buf[400];
+  const auto full = engine::visitor_costs_for(cdp::browser_kind::chromium);
+  const auto shell = engine::visitor_costs_for(cdp::browser_kind::headless_shell);
+  const auto pf = engine::size_pool(m, full), ps = engine::size_pool(m, shell);
+  char buf[600];
   std::snprintf(buf, sizeof buf,
-                "(default here: %d, sized for human-paced visitors from %u cores and %.1f GiB "
-                "available at %.1f CPU s per visitor-minute and %.0f MiB per visitor, measured "
-                "by bench/capacity)",
-                browsers ? p.browsers : p.contexts_per_browser, m.cores, m.available_mib / 1024,
-                c.cpu_s_per_visitor_minute, c.mib_per_visitor);
+                "(default here: %d with chromium, %d with headless-shell; sized for human-paced "
+                "visitors from %u cores and %.1f GiB available at %.1f / %.1f CPU s per "
+                "visitor-minute and %.0f / %.0f MiB per visitor (+ %.0f / %.0f MiB per browser), "
+                "chromium / headless-shell, measured by bench/capacity)",
+                browsers ? pf.browsers : pf.contexts_per_browser,
+                browsers ? ps.browsers : ps.contexts_per_browser, m.cores, m.available_mib / 1024,
+                full.cpu_s_per_visitor_minute, shell.cpu_s_per_visitor_minute,
+                full.mib_per_visitor, shell.mib_per_visitor, full.mib_per_browser,
+                shell.mib_per_browser);
   return buf;
+}
+
+/// The campaign's "browser" (campaign settings), if it names one.
+std::optional<cdp::browser_kind> campaign_browser(const std::string& url, const storage::uuid& id) {
+  storage::connection c(url);
+  const auto camp = storage::campaign_repository(c).find(id).value();
+  return cdp::parse_browser_kind(engine::campaign_settings::from_json(camp.settings).browser);
 }
 
 void add_run_flags(po::options_description& d, run_flags& f) {
@@ -93,8 +106,12 @@ engine::run_options make_options(const run_flags& f, const std::string& url,
   o.database_url = url;
   if (f.browsers < 0 || f.contexts < 0)
     throw usage_error("--browsers and --contexts-per-browser: expected a positive integer");
-  if (f.browsers > 0) o.pool.browsers = f.browsers;
-  if (f.contexts > 0) o.pool.contexts_per_browser = f.contexts;
+  o.pool.launch = resolve_launch(f.browser, configured, f.headed);
+  // The pool is sized for the browser it runs (the shell costs less per visitor).
+  const auto sized = engine::size_pool(engine::this_machine(),
+                                       engine::visitor_costs_for(o.pool.launch.browser));
+  o.pool.browsers = f.browsers > 0 ? f.browsers : sized.browsers;
+  o.pool.contexts_per_browser = f.contexts > 0 ? f.contexts : sized.contexts_per_browser;
   if (f.pace >= 0)
     o.pace = f.pace;
   else if (f.pace != -1)
@@ -109,7 +126,6 @@ engine::run_options make_options(const run_flags& f, const std::string& url,
   o.outage.budget = std::chrono::milliseconds(static_cast<long>(f.outage_budget_s * 1000));
   o.slow_mo_ms = f.slow_mo;
   if (f.trace) o.trace = engine::trace_mode::full;
-  o.pool.launch = resolve_launch(f.browser, configured, f.headed);
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's
   // state the same for the same input (a journey depends on where things are).
   o.pool.launch.extra_args = engine::session_launch_args();
@@ -122,6 +138,8 @@ engine::run_options make_options(const run_flags& f, const std::string& url,
 
 
 int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
+  // A bad --browser (or --headed with the shell) is refused before any campaign is created.
+  if (!f.browser.browser.empty()) resolve_launch(f.browser, std::nullopt, f.headed);
   const auto url = engine::open_database(f.db);
   storage::uuid id;
   if (!f.campaign_file.empty()) {
@@ -136,7 +154,7 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
     engine::materialize_sessions(url, storage::campaign_repository(c).find(id).value());
   }
   // Before any session is claimed: a browser that cannot run is bad input (exit 2).
-  auto o = make_options(f, url, std::nullopt);
+  auto o = make_options(f, url, campaign_browser(url, id));
   if (!f.no_progress) {
     storage::connection c(url);
     const auto campaign = storage::campaign_repository(c).find(id).value();

@@ -160,7 +160,11 @@ std::optional<visit_options> parse(const args& a) {
     return std::nullopt;
   if (o.timeout_ms <= 0) throw usage_error("--timeout-ms: must be a positive number of ms");
   // The browser first: --headed with the headless shell is wrong whatever the display.
-  o.launch = resolve_launch(o.browser, std::nullopt, o.headed);
+  std::optional<cdp::browser_kind> configured;  // a campaign file's "browser"
+  if (!o.campaign.empty())
+    configured = cdp::parse_browser_kind(
+        as_usage_errors([&] { return engine::load_campaign_file(o.campaign); }).settings.browser);
+  o.launch = resolve_launch(o.browser, configured, o.headed);
   if (o.headed && !std::getenv("DISPLAY"))
     throw usage_error("--headed: needs a display (DISPLAY is unset; try xvfb-run)");
   return o;

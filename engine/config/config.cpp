@@ -128,6 +128,7 @@ void one_of(reader& r, const char* key, std::string& out, const std::set<std::st
 const std::set<std::string> input_devices{"wheel", "touchpad", "mixed"};
 const std::set<std::string> typing_skills{"novice", "average", "expert", "mixed"};
 const std::set<std::string> popup_rules{"record", "follow", "close"};
+const std::set<std::string> browsers{"chromium", "headless-shell"};
 
 storage::persona read_persona(reader& r) {
   storage::persona p;
@@ -216,6 +217,7 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
   // Overrides of the persona's input_device / typing_skill (absent: the persona's).
   one_of(r, "input_device", s.input_device, input_devices);
   one_of(r, "typing_skill", s.typing_skill, typing_skills);
+  one_of(r, "browser", s.browser, browsers);
   read_arrivals(r, j, s);
 }
 
@@ -251,6 +253,7 @@ nlohmann::json campaign_settings::to_json() const {
   j["max_attempts"] = max_attempts;
   if (!input_device.empty()) j["input_device"] = input_device;
   if (!typing_skill.empty()) j["typing_skill"] = typing_skill;
+  if (!browser.empty()) j["browser"] = browser;
   if (!arrivals.empty()) j["arrivals"] = arrival_phases_to_json(arrivals);
   j["max_lateness_s"] = max_lateness_s;
   return j;

@@ -53,6 +53,9 @@ struct campaign_settings {
   /// empty: each persona's own.
   std::string input_device;
   std::string typing_skill;
+  /// The browser every session runs in, whatever the persona: "chromium" or "headless-shell"
+  /// (cdp/browser_choice.hpp; README "Browser choice"); empty: chromium unless --browser says.
+  std::string browser;
   /// What a session of persona `p` scrolls with and how it types.
   std::string device_for(const storage::persona& p) const {
     return input_device.empty() ? p.input_device : input_device;

@@ -380,7 +380,8 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   env->writer->write(row);
   if (auto trace = v.tracer.finish(row); trace && env->on_trace) env->on_trace(std::move(*trace));
   if (env->on_session_end)
-    env->on_session_end(row, std::move(v.finished), {v.recorder.webdriver(), row.user_agent});
+    env->on_session_end(row, std::move(v.finished),
+                        {v.recorder.webdriver(), row.user_agent, v.recorder.embedder_tells()});
   if (env->counters) {
     --env->counters->running;
     std::lock_guard lk(env->counters->m);

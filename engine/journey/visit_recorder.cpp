@@ -38,6 +38,8 @@ void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) 
   visit_.dom_content_loaded_ms = a.facts.dom_content_loaded_ms;
   visit_.load_ms = a.facts.load_ms;
   if (a.facts.webdriver) webdriver_ = a.facts.webdriver;
+  if (a.facts.embedder_tells)
+    embedder_tells_ = std::max(embedder_tells_.value_or(0.0), *a.facts.embedder_tells);
   links_ = a.links;
   in_visit_ = true;
   auto& row = append(action_type::page_load, clock);

@@ -72,6 +72,8 @@ class visit_recorder {
   int total_actions() const { return total_actions_; }
   /// navigator.webdriver as the last page reported it.
   std::optional<bool> webdriver() const { return webdriver_; }
+  /// The most headless-shell tells any page showed (page_facts::embedder_tells).
+  std::optional<double> embedder_tells() const { return embedder_tells_; }
 
  private:
   storage::action_row& append(storage::action_type type, const action_clock& clock);
@@ -90,6 +92,7 @@ class visit_recorder {
   double start_lag_ms_ = 0;
   std::optional<std::string> input_timing_;
   std::optional<bool> webdriver_;
+  std::optional<double> embedder_tells_;
 };
 
 }  // namespace footfall::engine

@@ -1,6 +1,7 @@
 // The page agent: the isolated world, typed calls into the page script, CDP event counters.
 #include "engine/page/page_agent.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -160,6 +161,8 @@ page_facts parse_facts(const json& j, const page_agent::state& st) {
     f.scroll_y = j.value("scrollY", 0);
     f.viewport_height = j.value("vh", 0);
     if (auto w = j.find("webdriver"); w != j.end() && w->is_boolean()) f.webdriver = w->get<bool>();
+    if (auto e = j.find("embedder"); e != j.end() && e->is_number())
+      f.embedder_tells = std::clamp(e->get<double>(), 0.0, 1.0);
   }
   f.console_errors = st.console_errors;
   f.failed_requests = st.failed_requests + (j.is_object() && j.value("status", 0) >= 400 ? 1 : 0);

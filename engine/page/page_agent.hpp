@@ -49,6 +49,7 @@ struct page_facts {
   std::optional<double> ttfb_ms, dom_content_loaded_ms, load_ms;
   int height = 0, scroll_y = 0, viewport_height = 0;
   std::optional<bool> webdriver;
+  std::optional<double> embedder_tells;  ///< share of the headless shell's tells (Chrome UA only)
   int console_errors = 0;
   int failed_requests = 0;
 };

@@ -152,3 +152,22 @@ TEST_CASE("config: a persona's popups rule is record, follow or close, and round
   c["persona"] = json{{"name", "inline"}, {"popups", true}};
   CHECK(error_of(c).find("campaign.json: persona.popups: expected a string") == 0);
 }
+
+TEST_CASE("config: browser is chromium or headless-shell, campaign-wide, and round-trips") {
+  auto j = good_campaign();
+  j["browser"] = "firefox";
+  CHECK(error_of(j) ==
+        "campaign.json: browser: expected one of \"chromium\", \"headless-shell\"");
+  j["browser"] = 1;
+  CHECK(error_of(j).find("campaign.json: browser: expected a string") == 0);
+  j = good_campaign();
+  CHECK(parse_campaign(j, "campaign.json").settings.browser.empty());  // chromium by default
+  CHECK(!campaign_settings{}.to_json().contains("browser"));
+  j["browser"] = "headless-shell";
+  const auto f = parse_campaign(j, "campaign.json");
+  CHECK(f.settings.browser == "headless-shell");
+  CHECK(campaign_settings::from_json(f.campaign.settings).browser == "headless-shell");
+  // A persona does not choose the browser: the field is the campaign's only.
+  j["persona"] = json{{"name", "p"}, {"browser", "headless-shell"}};
+  CHECK(error_of(j).find("persona.browser") != std::string::npos);
+}

@@ -120,3 +120,34 @@ TEST_CASE(
             "SELECT count(*) FROM sessions s WHERE s.status = 'completed' AND s.pages_visited <> "
             "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id)") == "0");
 }
+
+TEST_CASE("engine: footfall run refuses a browser that cannot run, before any session is claimed") {
+  test::fresh_database db;
+  test::http_server site;
+  const std::string path = "/tmp/ffe-browser-campaign.json";
+  std::ofstream(path) << R"({"name": "shell", "target_url": ")" << site.url("/journey/index.html")
+                      << R"(", "total_sessions": 2, "browser": "headless-shell",
+                            "persona": {"name": "p", "pages_min": 1, "pages_max": 1}})";
+  {  // --headed with the shell the campaign chose: exit 2 saying why
+    auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url(), "--headed"});
+    const auto r = test::wait(c, std::chrono::seconds(60));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--headed: the headless shell has no window") != std::string::npos);
+    CHECK(db.scalar("SELECT count(*) FROM sessions WHERE status <> 'pending'") == "0");
+  }
+  {  // an unknown --browser: exit 2 naming the flag and the rule, no campaign created for it
+    auto c = test::spawn({FOOTFALL_BINARY, "run", path, "--database-url", db.url(), "--browser",
+                          "firefox"});
+    const auto r = test::wait(c, std::chrono::seconds(60));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--browser: expected \"chromium\" or \"headless-shell\"") !=
+          std::string::npos);
+  }
+  {  // visit --campaign takes the campaign's browser too
+    auto c = test::spawn({FOOTFALL_BINARY, "visit", site.url("/index.html"), "--campaign", path,
+                          "--headed"});
+    const auto r = test::wait(c, std::chrono::seconds(60));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("headless shell has no window") != std::string::npos);
+  }
+}

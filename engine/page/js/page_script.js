@@ -365,6 +365,17 @@ const dragTo = (el, u1) => {
   return { to: [Math.round(off.x + r.left + r.width / 2), Math.round(off.y + r.top + r.height / 2)], toSelector: selectorOf(d) };
 };
 
+// The headless shell's tells under a Chrome user agent (bench_fingerprint: what else differs is
+// covered by the session identity): no window.chrome, no PDF viewer plugins, pdfViewerEnabled
+// false. The share of them present; null when the user agent does not claim Chrome (Firefox and
+// Safari have no window.chrome of their own).
+const embedderTells = () => {
+  if (!/Chrome\//.test(navigator.userAgent)) return null;
+  const tells = [typeof window.chrome !== 'object', navigator.plugins.length === 0,
+                 navigator.pdfViewerEnabled === false];
+  return tells.filter(Boolean).length / tells.length;
+};
+
 const pagestats = () => {
   depth();
   const nav = performance.getEntriesByType('navigation')[0];
@@ -373,7 +384,8 @@ const pagestats = () => {
     ttfb: nav ? nav.responseStart : null, status: nav && nav.responseStatus ? nav.responseStatus : 0,
     dcl: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : null,
     load: nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : null,
-    height: docHeight(), scrollY: Math.round(scrollY), vh: innerHeight, webdriver: !!navigator.webdriver
+    height: docHeight(), scrollY: Math.round(scrollY), vh: innerHeight, webdriver: !!navigator.webdriver,
+    embedder: embedderTells()
   };
 };
 
