@@ -113,6 +113,11 @@ std::vector<std::string> chromium_args(const launch_options& o, const fs::path& 
   // The full browser is headless only when told (new headless, the same browser as headed); the
   // shell is the old-headless embedder and nothing else, so it gets no --headless at all.
   if (!o.headed && o.browser == browser_kind::chromium) a.push_back("--headless=new");
+  // The shell keeps cross-site frames in their page's process unless told: footfall reaches them
+  // as out-of-process targets (their own session, the identity applied while paused), as in
+  // full Chromium, whose site isolation is on by default. Without this the shell's cross-site
+  // frames get no clicks (test/engine page_agent frame tests on the shell).
+  if (o.browser == browser_kind::headless_shell) a.push_back("--site-per-process");
   a.insert(a.end(), o.extra_args.begin(), o.extra_args.end());
   a.push_back("about:blank");
   return a;

@@ -97,6 +97,7 @@ TEST_CASE("browser choice: the shell is launched without --headless; chromium wi
   const auto a = chromium_args(o, "/tmp/p");
   CHECK(std::none_of(a.begin(), a.end(),
                      [](const std::string& s) { return s.rfind("--headless", 0) == 0; }));
+  CHECK(has(a, "--site-per-process"));  // cross-site frames out of process, as in chromium
   o.headed = true;
   CHECK_THROWS_AS(browser_process{o}, launch_error);
 }
