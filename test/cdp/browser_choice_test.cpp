@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cdp/browser_choice.hpp"
+#include "cdp/errors.hpp"
 #include "cdp/launcher.hpp"
 
 using namespace footfall::cdp;
