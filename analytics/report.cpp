@@ -143,6 +143,18 @@ std::string render_table(const campaign_report& r) {
       r.data.sessions.size(), by_status[2], by_status[3], by_status[4], by_status[0] + by_status[1]);
   if (by_status[5] > 0) put(", %d dropped arrivals", by_status[5]);
   out += '\n';
+  // Issue 23: rows the database refused (the sessions' counts include them) and page text stored
+  // as U+FFFD (NULs, ill-formed UTF-8).
+  long rejected = 0, short_sessions = 0, repairs = 0;
+  for (const auto& s : r.data.sessions) {
+    rejected += s.row.rows_rejected;
+    short_sessions += s.row.rows_rejected > 0;
+    repairs += s.row.text_repairs;
+  }
+  if (rejected > 0)
+    put("rejected   %ld rows refused by the database in %ld sessions (kept in the writer's "
+        "rejected-*.jsonl)\n", rejected, short_sessions);
+  if (repairs > 0) put("text       %ld NULs / ill-formed UTF-8 sequences stored as U+FFFD\n", repairs);
   out += render_arrivals_table(r);
   if (const auto& a = r.data.analytics) {
     put("\nanalytics\n");
@@ -241,7 +253,9 @@ nlohmann::json render_json(const campaign_report& r) {
                      {"start_url", s.row.start_url},
                      {"user_agent", s.row.user_agent},
                      {"pages_visited", s.row.pages_visited},
-                     {"total_actions", s.row.total_actions}};
+                     {"total_actions", s.row.total_actions},
+                     {"rows_rejected", s.row.rows_rejected},
+                     {"text_repairs", s.row.text_repairs}};
     o["started_at"] = s.row.started_at ? nlohmann::json(iso_utc(epoch_ms(*s.row.started_at))) : nlohmann::json();
     o["duration_ms"] = s.row.session_duration_ms ? nlohmann::json(*s.row.session_duration_ms) : nlohmann::json();
     o["error_message"] = s.row.error_message ? nlohmann::json(*s.row.error_message) : nlohmann::json();

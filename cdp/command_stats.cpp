@@ -33,6 +33,8 @@ command_stats_snapshot command_stats::snapshot() const {
   out.count = count_.load(std::memory_order_relaxed);
   out.errors = errors_.load(std::memory_order_relaxed);
   out.timeouts = timeouts_.load(std::memory_order_relaxed);
+  out.surrogates_repaired = repaired_.load(std::memory_order_relaxed);
+  out.messages_unparseable = unparseable_.load(std::memory_order_relaxed);
   return out;
 }
 

@@ -22,6 +22,10 @@ struct command_stats_snapshot {
   std::uint64_t count = 0;     ///< every finished command (replied, failed or timed out)
   std::uint64_t errors = 0;    ///< protocol errors, closed connections or targets
   std::uint64_t timeouts = 0;  ///< no reply before the call's deadline
+  /// Lone surrogate escapes rewritten to U+FFFD in received messages (cdp/message_repair.hpp).
+  std::uint64_t surrogates_repaired = 0;
+  /// Received messages that did not parse even after repair (their call, if known, failed).
+  std::uint64_t messages_unparseable = 0;
 };
 
 /// The counters. record() is called from CDP io threads; snapshot() from anywhere.
@@ -29,11 +33,16 @@ class command_stats {
  public:
   /// One finished command: `elapsed` from send to reply (or failure); `error` as the call ended.
   void record(std::chrono::steady_clock::duration elapsed, const std::exception_ptr& error);
+  /// `n` lone surrogates repaired in one received message.
+  void record_repaired(std::uint64_t n) { repaired_.fetch_add(n, std::memory_order_relaxed); }
+  /// A received message that could not be parsed.
+  void record_unparseable() { unparseable_.fetch_add(1, std::memory_order_relaxed); }
   command_stats_snapshot snapshot() const;
 
  private:
   std::array<std::atomic<std::uint64_t>, command_stats_snapshot::bounds_s.size() + 1> buckets_{};
-  std::atomic<std::uint64_t> sum_ns_{0}, count_{0}, errors_{0}, timeouts_{0};
+  std::atomic<std::uint64_t> sum_ns_{0}, count_{0}, errors_{0}, timeouts_{0}, repaired_{0},
+      unparseable_{0};
 };
 
 /// The process's counters, filled by every cdp::connection.

@@ -18,6 +18,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "cdp/command_stats.hpp"
+#include "cdp/message_repair.hpp"
 #include "cdp/pending_calls.hpp"
 
 namespace footfall::cdp {
@@ -68,6 +69,7 @@ struct connection::impl {
   std::unordered_map<std::uint64_t, std::string> sub_keys;
   std::vector<std::shared_ptr<event_waiter_state>> waiters;
   std::vector<std::function<void(const std::string&)>> close_handlers;
+  std::unordered_map<std::string, std::string> cancelled;  // session -> reason (cancel_session)
 
   static std::string key(const std::string& session, std::string_view method) {
     std::string k;
@@ -85,13 +87,14 @@ struct connection::impl {
     if (w.timer) w.timer->cancel();
   }
 
+  template <class Error = target_closed>
   void fail_session(const std::string& session, const std::string& why) {
     pending.fail_session(session, [&](const pending_call& c) {
-      return std::make_exception_ptr(target_closed(std::string(c.method) + ": " + why));
+      return std::make_exception_ptr(Error(std::string(c.method) + ": " + why));
     });
     for (auto it = waiters.begin(); it != waiters.end();) {
       if ((*it)->session.value == session) {
-        (*it)->error = std::make_exception_ptr(target_closed((*it)->method + ": " + why));
+        (*it)->error = std::make_exception_ptr(Error((*it)->method + ": " + why));
         finish_waiter(**it);
         it = waiters.erase(it);
       } else {
@@ -123,6 +126,17 @@ struct connection::impl {
   }
 
   void dispatch(json& msg);
+
+  // A message that does not parse fails the call it answers at once (its waiter would otherwise
+  // sit out the whole deadline); one whose id cannot be read is logged and counted.
+  void unparseable(const parsed_message& m, std::size_t bytes) {
+    global_command_stats().record_unparseable();
+    const bool failed = m.reply_id && pending.complete_error(*m.reply_id, [&](const pending_call& c) {
+      return std::make_exception_ptr(malformed_reply(std::string(c.method), m.error));
+    });
+    spdlog::error("cdp: unparseable message id={} bytes={} call_failed={} reason=\"{}\"",
+                  m.reply_id ? std::to_string(*m.reply_id) : "none", bytes, failed, m.error);
+  }
   void deliver_event(const std::string& session, const std::string& method, const json& params);
 };
 
@@ -155,8 +169,10 @@ void connection::impl::dispatch(json& msg) {
   const json& params = p != msg.end() ? *p : empty;
   const std::string& method = m->get_ref<const std::string&>();
   if (method == "Target.detachedFromTarget") {
-    if (auto d = params.find("sessionId"); d != params.end())
+    if (auto d = params.find("sessionId"); d != params.end()) {
       fail_session(d->get<std::string>(), "target detached");
+      cancelled.erase(d->get<std::string>());
+    }
   } else if (method == "Inspector.targetCrashed") {
     fail_session(session, "renderer crashed");
   }
@@ -201,14 +217,15 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
     }
     ++d->received;
     auto data = d->rbuf.cdata();
-    const char* begin = static_cast<const char*>(data.data());
-    json msg = json::parse(begin, begin + data.size(), nullptr, false);
+    auto parsed = parse_message({static_cast<const char*>(data.data()), data.size()});
+    const std::size_t bytes = data.size();
     d->rbuf.consume(d->rbuf.size());
-    if (msg.is_discarded()) {
-      spdlog::warn("cdp: unparseable message dropped bytes={}", data.size());
+    if (parsed.repaired > 0) global_command_stats().record_repaired(parsed.repaired);
+    if (!parsed.ok()) {
+      d->unparseable(parsed, bytes);
       continue;
     }
-    d->dispatch(msg);
+    d->dispatch(parsed.value);
   }
 }
 
@@ -324,6 +341,9 @@ asio::awaitable<json> connection::send(std::string_view method, json params, ses
                                        milliseconds timeout) {
   auto d = impl_;
   if (!d->open) throw connection_closed(std::string(method) + ": " + d->close_reason);
+  if (!session.empty() && !d->cancelled.empty())
+    if (auto c = d->cancelled.find(session.value); c != d->cancelled.end())
+      throw session_cancelled(std::string(method) + ": " + c->second);
   if (timeout.count() <= 0) timeout = d->options.default_timeout;
 
   std::string out;
@@ -390,11 +410,20 @@ event_waiter connection::expect_event(session_id session, std::string method,
   st->session = std::move(session);
   st->method = std::move(method);
   st->pred = std::move(pred);
-  if (impl_->open)
-    impl_->waiters.push_back(st);
-  else
+  const auto c = impl_->cancelled.find(st->session.value);
+  if (!impl_->open)
     st->error = std::make_exception_ptr(connection_closed(st->method + ": " + impl_->close_reason));
+  else if (!st->session.empty() && c != impl_->cancelled.end())
+    st->error = std::make_exception_ptr(session_cancelled(st->method + ": " + c->second));
+  else
+    impl_->waiters.push_back(st);
   return event_waiter(shared_from_this(), std::move(st));
+}
+
+void connection::cancel_session(const session_id& session, std::string reason) {
+  if (session.empty() || !impl_->open) return;
+  impl_->fail_session<session_cancelled>(session.value, reason);
+  impl_->cancelled[session.value] = std::move(reason);
 }
 
 asio::awaitable<json> connection::wait_for_event(session_id session, std::string method,

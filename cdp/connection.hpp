@@ -103,6 +103,12 @@ class connection : public std::enable_shared_from_this<connection> {
   asio::awaitable<json> wait_for_event(session_id session, std::string method, event_predicate pred,
                                        milliseconds timeout);
 
+  /// Fails every pending call and event waiter of `session` now with session_cancelled(reason),
+  /// and every later one at once, until the target detaches: a page whose renderer is busy (a
+  /// blocking handler, an endless scroll, a navigation that never ends) cannot hold its owner
+  /// past a deadline. The page is left alone; close or dispose of it as usual.
+  void cancel_session(const session_id& session, std::string reason);
+
   /// Calls `handler` once when the socket closes (reason text); at once if already closed.
   void on_close(std::function<void(const std::string& reason)> handler);
   /// False once the socket closed or failed.

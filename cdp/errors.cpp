@@ -14,9 +14,14 @@ timeout_error::timeout_error(std::string m, long long timeout_ms)
 navigation_timeout::navigation_timeout(std::string u, long long timeout_ms)
     : timeout_error("Page.navigate " + u + " (load event)", timeout_ms), url(std::move(u)) {}
 
+malformed_reply::malformed_reply(std::string m, std::string reason)
+    : error(m + ": unparseable reply: " + reason), method(std::move(m)) {}
+
 connection_closed::connection_closed(std::string w) : error("connection closed: " + w) {}
 
 target_closed::target_closed(std::string w) : error("target closed: " + w) {}
+
+session_cancelled::session_cancelled(std::string w) : error("cancelled: " + w) {}
 
 javascript_error::javascript_error(std::string d) : error("javascript error: " + d) {}
 

@@ -31,6 +31,13 @@ struct navigation_timeout : timeout_error {
   std::string url;
 };
 
+/// The reply to this command could not be parsed even after repairing lone surrogates
+/// (cdp/message_repair.hpp); `reason` is the parser's.
+struct malformed_reply : error {
+  malformed_reply(std::string method, std::string reason);
+  std::string method;
+};
+
 /// The socket closed or the browser died while the command was pending.
 struct connection_closed : error {
   explicit connection_closed(std::string what_happened);
@@ -39,6 +46,12 @@ struct connection_closed : error {
 /// The target (page) the command was for detached, crashed or was closed.
 struct target_closed : error {
   explicit target_closed(std::string what_happened);
+};
+
+/// The session's calls were cancelled by its owner (connection::cancel_session): a visitor's
+/// time limit ran out while its page kept an action busy. `reason` says why.
+struct session_cancelled : error {
+  explicit session_cancelled(std::string what_happened);
 };
 
 /// Page JavaScript threw (Runtime.evaluate's exceptionDetails).

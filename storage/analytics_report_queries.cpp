@@ -49,6 +49,8 @@ void load_sessions(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
       "sa.action_variance, sa.rhythm_score, sa.pause_distribution::text, "
       "sa.detection_risk_score, sa.risk_signals::text, sa.navigator_webdriver, "
       "sa.mean_interval_ms, " + epoch_ms("s.created_at") +
+      ", s.rows_rejected, s.text_repairs + (SELECT coalesce(sum(pv.text_repairs), 0) FROM "
+      "page_visits pv WHERE pv.session_id = s.id)"
       " FROM sessions s LEFT JOIN session_analytics sa ON sa.session_id = s.id "
       "WHERE s.campaign_id = " + quoted(tx, id) + " ORDER BY s.session_index");
   for (const auto& f : r) {
@@ -70,6 +72,8 @@ void load_sessions(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
     row.started_at = opt_time(f[12]);
     row.completed_at = opt_time(f[13]);
     row.created_at = from_epoch_ms(to_double(f[31]));
+    row.rows_rejected = to_int(f[32]);
+    row.text_repairs = to_int(f[33]);  // the session's own and its pages' (migration 0100)
     if (!f[14].is_null()) {
       session_analytics_row a;
       a.session_id = row.id;

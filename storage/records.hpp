@@ -114,6 +114,13 @@ struct session_row {
   /// (read back only; the claim or the drop sets it).
   std::optional<std::int64_t> planned_offset_ms;
   std::optional<std::int64_t> start_lateness_ms;
+  /// NULs and ill-formed UTF-8 sequences replaced by U+FFFD in this row's text (migration 0100;
+  /// set by the writer, storage/storable_text.hpp).
+  int text_repairs = 0;
+  /// Rows of this session the database refused, kept in the writer's rejected-*.jsonl (migration
+  /// 0100; read back only: the writer counts them as it rejects them). Nonzero means the
+  /// session's counts include rows that are not stored.
+  int rows_rejected = 0;
 };
 
 /// One page within a session; written when the page is left (left_at known).
@@ -139,6 +146,9 @@ struct page_visit_row {
   bool saturated = false;  ///< measured while footfall was saturated (engine/observe/saturation.hpp)
   /// How the visitor got here: cross_document, same_document (SPA route), new_target (popup).
   std::optional<std::string> navigation_kind;
+  /// NULs and ill-formed UTF-8 sequences replaced by U+FFFD in the visit's and its actions' text
+  /// (migration 0100; set by the writer, storage/storable_text.hpp).
+  int text_repairs = 0;
 };
 
 /// One action on a page.

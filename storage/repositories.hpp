@@ -66,6 +66,8 @@ struct session_counts {
   std::int64_t lost = 0;
   /// Open-model arrivals (storage/arrivals.hpp): filled by callers that ask for them.
   std::optional<arrival_stats> arrivals;
+  /// Rows the database refused (sessions.rows_rejected, summed) and the sessions they belong to.
+  std::int64_t rows_rejected = 0, sessions_with_rejected_rows = 0;
   std::int64_t total() const;
   std::int64_t of(session_status s) const;
 };
@@ -83,6 +85,9 @@ class session_repository {
   /// cap, no reclaim: the engine claims through lease_repository (storage/leases.hpp).
   std::vector<session_row> claim(const uuid& campaign_id, int max, std::string_view worker);
   std::optional<session_row> find(const uuid& id);
+  /// NULs and ill-formed UTF-8 sequences the writer stored as U+FFFD in the campaign's sessions,
+  /// pages and actions (storage/storable_text.hpp).
+  std::int64_t text_repairs(const uuid& campaign_id);
   /// By session_index.
   std::vector<session_row> list(const uuid& campaign_id);
   session_counts counts(const uuid& campaign_id);

@@ -18,7 +18,7 @@ constexpr const char* session_cols =
     "id, campaign_id, persona_id, session_index, status, start_url, user_agent, viewport_width, "
     "viewport_height, session_duration_ms, pages_visited, total_actions, error_message, "
     "screenshot_path, created_at, started_at, completed_at, attempt, claimed_by, lease_expires_at, "
-    "planned_offset_ms, start_lateness_ms";
+    "planned_offset_ms, start_lateness_ms, text_repairs, rows_rejected";
 
 session_row read_session(const pqxx::row& r) {
   session_row s;
@@ -44,12 +44,15 @@ session_row read_session(const pqxx::row& r) {
   s.lease_expires_at = parse_sql_time_opt(r[19]);
   s.planned_offset_ms = opt<std::int64_t>(r[20]);
   s.start_lateness_ms = opt<std::int64_t>(r[21]);
+  s.text_repairs = r[22].as<int>();
+  s.rows_rejected = r[23].as<int>();
   return s;
 }
 
 constexpr const char* visit_cols =
     "id, session_id, url, coalesce(title, ''), visit_order, arrived_at, left_at, actions_count, "
-    "scroll_depth_percent, ttfb_ms, dom_content_loaded_ms, load_ms, console_errors, failed_requests";
+    "scroll_depth_percent, ttfb_ms, dom_content_loaded_ms, load_ms, console_errors, failed_requests, "
+    "text_repairs";
 
 page_visit_row read_visit(const pqxx::row& r) {
   page_visit_row v;
@@ -67,6 +70,7 @@ page_visit_row read_visit(const pqxx::row& r) {
   v.load_ms = opt<double>(r[11]);
   v.console_errors = r[12].as<int>();
   v.failed_requests = r[13].as<int>();
+  v.text_repairs = r[14].as<int>();
   return v;
 }
 
@@ -196,14 +200,32 @@ session_counts session_repository::counts(const uuid& campaign_id) {
     // A running session whose lease has expired belongs to a lost worker (storage/leases.hpp).
     for (const auto& r : tx.exec_params(
              "SELECT status, count(*), count(*) FILTER (WHERE status = 'running' AND "
-             "lease_expires_at < now()) FROM sessions WHERE campaign_id=$1 GROUP BY status",
+             "lease_expires_at < now()), sum(rows_rejected), count(*) FILTER (WHERE "
+             "rows_rejected > 0) FROM sessions WHERE campaign_id=$1 GROUP BY status",
              campaign_id.str())) {
       c.by_status[*parse_session_status(r[0].c_str())] = r[1].as<std::int64_t>();
       c.lost += r[2].as<std::int64_t>();
+      c.rows_rejected += r[3].as<std::int64_t>();
+      c.sessions_with_rejected_rows += r[4].as<std::int64_t>();
     }
     return c;
   } catch (...) {
     rethrow_as_storage_error("counting sessions");
+  }
+}
+
+std::int64_t session_repository::text_repairs(const uuid& campaign_id) {
+  try {
+    pqxx::work tx{c_.get().conn};
+    return tx
+        .exec_params1("SELECT (SELECT coalesce(sum(text_repairs), 0) FROM sessions WHERE "
+                      "campaign_id = $1) + (SELECT coalesce(sum(pv.text_repairs), 0) FROM "
+                      "page_visits pv JOIN sessions s ON s.id = pv.session_id WHERE "
+                      "s.campaign_id = $1)",
+                      campaign_id.str())[0]
+        .as<std::int64_t>();
+  } catch (...) {
+    rethrow_as_storage_error("counting text repairs");
   }
 }
 

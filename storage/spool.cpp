@@ -57,6 +57,7 @@ json session_json(const session_row& s) {
   put_time(j, "started_at", s.started_at);
   put_time(j, "completed_at", s.completed_at);
   if (s.attempt) j["attempt"] = s.attempt;
+  if (s.text_repairs) j["text_repairs"] = s.text_repairs;
   return j;
 }
 
@@ -80,6 +81,7 @@ session_row session_from(const json& j) {
   s.started_at = get_time(j, "started_at");
   s.completed_at = get_time(j, "completed_at");
   s.attempt = get<int>(j, "attempt").value_or(0);
+  s.text_repairs = get<int>(j, "text_repairs").value_or(0);
   return s;
 }
 
@@ -96,6 +98,7 @@ json page_json(const page_record& p) {
   put(j, "load_ms", v.load_ms);
   if (v.attempt) j["attempt"] = v.attempt;
   put(j, "navigation_kind", v.navigation_kind);
+  if (v.text_repairs) j["text_repairs"] = v.text_repairs;
   auto& acts = j["actions"] = json::array();
   for (const auto& a : p.actions) {
     json x{{"id", a.id.str()}, {"type", to_string(a.type)}, {"timestamp", ns(a.timestamp)},
@@ -133,6 +136,7 @@ page_record page_from(const json& j) {
   v.load_ms = get<double>(j, "load_ms");
   v.attempt = get<int>(j, "attempt").value_or(0);
   v.navigation_kind = get<std::string>(j, "navigation_kind");
+  v.text_repairs = get<int>(j, "text_repairs").value_or(0);
   for (const auto& x : j.at("actions")) {
     action_row a;
     a.id = get_uuid(x, "id");

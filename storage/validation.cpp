@@ -1,6 +1,7 @@
 #include "storage/validation.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "storage/errors.hpp"
@@ -45,6 +46,20 @@ class problems {
     else if (s.size() > max)
       add(std::string(field) + " is " + v(s.size()) + " characters, at most " + v(max) + " allowed");
   }
+  /// Names are single-line text: no C0 control characters (NUL included) and no DEL. A NUL would
+  /// cut the name short at libpq's C-string boundary; a newline would break every table.
+  void no_controls(const char* field, const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c == 0x7F) {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", c);
+        add(std::string(field) + " contains a control character (" + code + " at byte " +
+            v(i + 1) + "): control characters are not allowed in names");
+        return;
+      }
+    }
+  }
   void id(const char* field, const uuid& u) {
     if (u.is_nil()) add(std::string(field) + " is not set");
   }
@@ -54,6 +69,22 @@ class problems {
   std::string prefix_;
   std::vector<std::string> list_;
 };
+
+// The name as a message may show it: control characters as \uXXXX (a NUL would end the line).
+std::string printable(const std::string& s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out += esc;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 
 bool http_url(const std::string& u) { return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0; }
 
@@ -65,8 +96,9 @@ void throw_if(const T& x) {
 }  // namespace
 
 std::vector<std::string> validate(const persona& p) {
-  problems e("persona \"" + p.name + "\"");
+  problems e("persona \"" + printable(p.name) + "\"");
   e.length("name", p.name, 100);
+  e.no_controls("name", p.name);
   e.positive("session_duration_min", p.session_duration_min);
   e.ordered("session_duration_min", p.session_duration_min, "session_duration_max",
             p.session_duration_max);
@@ -85,8 +117,9 @@ std::vector<std::string> validate(const persona& p) {
 }
 
 std::vector<std::string> validate(const campaign& c) {
-  problems e("campaign \"" + c.name + "\"");
+  problems e("campaign \"" + printable(c.name) + "\"");
   e.length("name", c.name, 200);
+  e.no_controls("name", c.name);
   e.length("target_url", c.target_url, 500);
   if (!c.target_url.empty() && !http_url(c.target_url))
     e.add("target_url (" + c.target_url + ") must start with http:// or https://");

@@ -10,13 +10,15 @@
 
 namespace footfall::storage {
 
-/// Every broken rule of a persona (empty when valid): name 1–100 chars, session_duration_min > 0,
+/// Every broken rule of a persona (empty when valid): name 1–100 chars without control characters
+/// (NUL included), session_duration_min > 0,
 /// session_duration_min <= session_duration_max, pages_min > 0, pages_min <= pages_max,
 /// actions_per_page_min >= 0, actions_per_page_min <= actions_per_page_max, each probability in
 /// [0, 1].
 std::vector<std::string> validate(const persona& p);
 
-/// Every broken rule of a campaign: name 1–200 chars, target_url http(s) and <= 500 chars,
+/// Every broken rule of a campaign: name 1–200 chars without control characters, target_url
+/// http(s) and <= 500 chars,
 /// total_sessions > 0, concurrent_sessions > 0 and <= total_sessions, rate_limit_delay_ms >= 100,
 /// persona_id set, settings a JSON object.
 std::vector<std::string> validate(const campaign& c);

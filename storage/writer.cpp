@@ -18,6 +18,7 @@
 #include "storage/errors.hpp"
 #include "storage/partitions.hpp"
 #include "storage/spool.hpp"
+#include "storage/storable_text.hpp"
 #include "storage/validation.hpp"
 #include "storage/writer_state.hpp"
 
@@ -28,7 +29,7 @@ namespace {
 const std::vector<std::string> visit_columns{
     "id", "session_id", "url", "title", "visit_order", "arrived_at", "left_at", "actions_count",
     "scroll_depth_percent", "ttfb_ms", "dom_content_loaded_ms", "load_ms", "console_errors",
-    "failed_requests", "saturated", "navigation_kind"};
+    "failed_requests", "saturated", "navigation_kind", "text_repairs"};
 const std::vector<std::string> action_columns{
     "id", "page_visit_id", "page_arrived_at", "action_type", "element_selector", "element_text",
     "coordinates_x", "coordinates_y", "input_value", "\"timestamp\"", "action_order", "duration_ms",
@@ -37,14 +38,16 @@ const std::vector<std::string> action_columns{
 constexpr const char* session_upsert_sql =
     "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
     "user_agent, viewport_width, viewport_height, session_duration_ms, pages_visited, "
-    "total_actions, error_message, screenshot_path, created_at, started_at, completed_at) "
+    "total_actions, error_message, screenshot_path, created_at, started_at, completed_at, "
+    "text_repairs) "
     "VALUES ($1, $2, $3, $4, $5::session_status, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "coalesce($15::timestamptz, now()), $16, $17) "
+    "coalesce($15::timestamptz, now()), $16, $17, $18) "
     "ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, start_url = EXCLUDED.start_url, "
     "user_agent = EXCLUDED.user_agent, viewport_width = EXCLUDED.viewport_width, "
     "viewport_height = EXCLUDED.viewport_height, session_duration_ms = EXCLUDED.session_duration_ms, "
     "pages_visited = EXCLUDED.pages_visited, total_actions = EXCLUDED.total_actions, "
     "error_message = EXCLUDED.error_message, screenshot_path = EXCLUDED.screenshot_path, "
+    "text_repairs = EXCLUDED.text_repairs, "
     "started_at = coalesce(EXCLUDED.started_at, sessions.started_at), "
     "completed_at = coalesce(EXCLUDED.completed_at, sessions.completed_at), "
     "lease_expires_at = CASE WHEN EXCLUDED.status = 'running' THEN sessions.lease_expires_at END";
@@ -90,12 +93,16 @@ writer::writer(writer_options o) {
 
 writer::~writer() { close(); }
 
+// Text is made storable first: before validation (which measures it), the queue, the spool and
+// rejected-*.jsonl (which serialise it) and PostgreSQL (which refuses NUL and bad UTF-8).
 void writer::write(session_row s) {
+  if (const int n = make_storable(s)) state_->count([&](auto& st) { st.text_repairs += n; });
   check(s);
   state_->enqueue(item(std::move(s)), 1);
 }
 
 void writer::write(page_record p) {
+  if (const int n = make_storable(p)) state_->count([&](auto& st) { st.text_repairs += n; });
   check(p);
   const std::size_t rows = 1 + p.actions.size();
   state_->enqueue(item(std::move(p)), rows);
@@ -110,13 +117,15 @@ void writer::flush() {
   s.progress.wait(lk, [&] { return s.done >= target || s.stopped; });
 }
 
-void writer::close() {
+void writer::close() { close(state_->opt.close_timeout); }
+
+void writer::close(std::chrono::milliseconds timeout) {
   auto& s = *state_;
   std::call_once(s.close_once, [&] {
     {
       std::lock_guard lk(s.m);
       s.closing = true;
-      s.close_deadline = steady::now() + s.opt.close_timeout;
+      s.close_deadline = steady::now() + timeout;
     }
     s.not_empty.notify_all();
     if (s.thread.joinable()) s.thread.join();
@@ -412,7 +421,7 @@ bool writer::state::commit(batch& b) {
                        s->viewport_width, s->viewport_height, s->session_duration_ms,
                        s->pages_visited, s->total_actions, s->error_message, s->screenshot_path,
                        epoch ? std::nullopt : opt_time(s->created_at), opt_time(s->started_at),
-                       opt_time(s->completed_at));
+                       opt_time(s->completed_at), s->text_repairs);
     } else {
       const auto& p = std::get<page_record>(it);
       ++visits;
@@ -429,7 +438,7 @@ bool writer::state::commit(batch& b) {
                                to_sql_time(v.arrived_at), opt_time(v.left_at), v.actions_count,
                                v.scroll_depth_percent, v.ttfb_ms, v.dom_content_loaded_ms,
                                v.load_ms, v.console_errors, v.failed_requests, v.saturated,
-                               v.navigation_kind);
+                               v.navigation_kind, v.text_repairs);
       }
     out.complete();
   }

@@ -29,9 +29,13 @@
 ///    page_visit_row::attempt > 0) that is no longer the session's current one, or of a session
 ///    failed as lost, is dropped and counted (stats().fenced_items): a worker whose lease expired
 ///    never writes into the session's next attempt (storage/leases.hpp).
+///  * Text is storable: write() replaces each NUL and ill-formed UTF-8 sequence in a record's text
+///    with U+FFFD (storage/storable_text.hpp), counted in the row's text_repairs column and
+///    stats().text_repairs — page text never costs a page its rows.
 ///  * A batch the database refuses for its content (constraint violation) is retried item by
 ///    item; the items still refused are appended to rejected-*.jsonl in spool_dir with the error
-///    and counted in stats().rejected_items — logged, never silently lost, never blocking the rest.
+///    and counted in stats().rejected_items and in their session's rows_rejected column — logged,
+///    never silently lost, never blocking the rest, and the session says it is short.
 ///  * close() (and the destructor) flushes everything, or spools what cannot be written within
 ///    close_timeout. On SIGTERM the engine calls close(); see also close_on_signal().
 ///
@@ -92,6 +96,7 @@ struct writer_stats {
   std::uint64_t batches_replayed = 0;   ///< spooled batches later committed
   std::uint64_t batches_skipped = 0;    ///< already in writer_batches (commit outcome was unknown)
   std::uint64_t rejected_items = 0;     ///< refused by the database, kept in rejected-*.jsonl
+  std::uint64_t text_repairs = 0;       ///< NULs / ill-formed UTF-8 replaced by U+FFFD
   std::uint64_t fenced_items = 0;       ///< dropped: written by an attempt whose lease was lost
   std::uint64_t reconnects = 0;
   std::uint64_t producer_waits = 0;     ///< write() calls that blocked on a full queue
@@ -121,6 +126,9 @@ class writer {
   void flush();
   /// Flushes (or spools, after close_timeout) and stops the thread. Idempotent.
   void close();
+  /// The same with its own timeout: a drain on SIGTERM has only what is left of its budget
+  /// (past it, a down database gets nothing more and the rest goes to the spool file).
+  void close(std::chrono::milliseconds timeout);
   writer_stats stats() const;
 
   struct state;

@@ -134,6 +134,20 @@ void writer::state::reject(const batch& b, const std::string& error) {
       nlohmann::json(error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
       ",\"batch\":" + detail::to_json_line(b) + "}");
   count([](auto& s) { ++s.rejected_items; });
+  // The session must not read as complete with rows missing: count them on its row (the writer's
+  // session upsert leaves rows_rejected alone). A row refused here was refused for its content,
+  // so the connection is still good; if this fails too, the log line above still says it.
+  const auto* p = std::get_if<page_record>(&b.items.front());
+  if (!p || !conn) return;
+  try {
+    pqxx::work tx{conn->get().conn};
+    tx.exec_params("UPDATE sessions SET rows_rejected = rows_rejected + $2 WHERE id = $1",
+                   p->visit.session_id.str(), static_cast<int>(b.rows));
+    tx.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("storage writer: could not count rejected rows on session {}: {}",
+                  p->visit.session_id.str(), e.what());
+  }
 }
 
 }  // namespace footfall::storage

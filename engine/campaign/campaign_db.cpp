@@ -36,6 +36,7 @@ bool campaign_db::note_failure(const std::string& what, const std::exception& e)
   } else {
     spdlog::debug("database still unavailable while {}: {}", what, e.what());
   }
+  if (no_retries_) return false;
   if (now - *down_since_ < policy_.budget) return true;
   spdlog::error("database unavailable for longer than the outage budget ({} s) while {}",
                 std::chrono::duration_cast<std::chrono::seconds>(policy_.budget).count(), what);
@@ -51,6 +52,11 @@ void campaign_db::note_success(const std::string& what) {
   events().database_up(lasted);
   spdlog::info("database back after {:.1f} s (while {})",
                std::chrono::duration<double>(lasted).count(), what);
+}
+
+void campaign_db::stop_waiting_out_outages() {
+  std::lock_guard lk(m_);
+  no_retries_ = true;
 }
 
 double campaign_db::outage_seconds() const {

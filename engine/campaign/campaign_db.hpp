@@ -73,6 +73,9 @@ class campaign_db {
   storage::connection& connection_on_db_thread();
   /// Total time this run spent without the database, seconds.
   double outage_seconds() const;
+  /// From now on a failed step is not retried through an outage: it throws at once. The drain
+  /// after SIGTERM has a budget of its own, and a database that is down must not hold it.
+  void stop_waiting_out_outages();
 
  private:
   /// Counts the failure; false when it is not transient or the outage budget is spent.
@@ -87,6 +90,7 @@ class campaign_db {
   std::optional<std::chrono::steady_clock::time_point> down_since_;
   std::chrono::steady_clock::duration down_total_{};
   bool drop_ = false;  ///< the next step reconnects first
+  bool no_retries_ = false;  ///< stop_waiting_out_outages()
 };
 
 template <class T>

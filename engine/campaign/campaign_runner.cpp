@@ -91,6 +91,9 @@ struct run_state {
   std::optional<milliseconds> max_lateness;
   long dropped_here = 0;  ///< arrivals this process's claims dropped
   std::shared_ptr<void> keepalive;  ///< the signal handler
+  /// Set at the first signal: when the drain must be over (the process exits by then).
+  std::optional<std::chrono::steady_clock::time_point> drain_until;
+  std::unique_ptr<asio::steady_timer> drain_timer;  ///< aborts the sessions left at its end
   /// Browsers' CPU and memory, for campaign_analytics; the first sample before any browser starts.
   resource_sampler resources;
   std::shared_ptr<saturation_log> saturation =  ///< when footfall itself was saturated
@@ -384,14 +387,40 @@ std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& ca
   return env;
 }
 
+/// The session part of the drain budget: the writer keeps the rest to commit or spool.
+milliseconds session_drain(milliseconds drain) {
+  const auto writer_part = std::clamp(drain / 4, milliseconds(1000), milliseconds(5000));
+  return std::max(drain / 2, drain - writer_part);
+}
+
+/// First signal: database steps stop waiting out outages (a down database must not hold the
+/// exit), and when the sessions' part of the budget is spent the ones still running are stopped
+/// where they are (their browsers killed, nothing more written: engine/session_runner.cpp) and
+/// left for their leases to lapse and another worker to run them.
+void start_drain(const std::shared_ptr<run_state>& st, const asio::any_io_executor& io) {
+  st->drain_until = std::chrono::steady_clock::now() + st->o.drain;
+  st->db->stop_waiting_out_outages();
+  st->drain_timer = std::make_unique<asio::steady_timer>(io, session_drain(st->o.drain));
+  st->drain_timer->async_wait([st](const boost::system::error_code& ec) {
+    if (ec || st->finished) return;
+    spdlog::warn("drain budget spent: stopping {} running session(s); their leases lapse and "
+                 "another worker runs them",
+                 st->counters.running.load());
+    st->abort = true;
+    cdp::kill_all_browsers_from_signal();
+  });
+}
+
 void install_signals(std::shared_ptr<run_state> st, asio::signal_set* signals) {
   auto handler = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
   *handler = [st, h = std::weak_ptr(handler), signals](const boost::system::error_code& ec, int n) {
     if (ec) return;
     if (!st->stopping) {
       st->stopping = true;
-      spdlog::warn("signal {}: no new sessions; running ones finish (signal again to abort them)",
-                   n);
+      start_drain(st, signals->get_executor());
+      spdlog::warn("signal {}: no new sessions; running ones get {} ms to finish (signal again "
+                   "to abort them now)",
+                   n, st->o.drain.count());
       if (auto self = h.lock()) signals->async_wait(*self);
     } else {
       spdlog::warn("signal {} again: aborting running sessions", n);
@@ -536,7 +565,22 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
       s->cancel(ec);
       co_return;
     }(signals.get()));
-  writer.flush();
+  // The drain timer dies on the io thread, before the io_context it belongs to.
+  io.run([](std::shared_ptr<run_state> s) -> asio::awaitable<void> {
+    s->drain_timer.reset();
+    co_return;
+  }(st));
+  // After a signal the writer gets what is left of the drain budget: it commits, or spools
+  // what a down database cannot take, and the process exits inside the grace period.
+  const auto left_ms = [&] {
+    return std::max(milliseconds(500), std::chrono::duration_cast<milliseconds>(
+                                           *st->drain_until - std::chrono::steady_clock::now()) -
+                                           milliseconds(500));
+  };
+  if (st->drain_until)
+    writer.close(left_ms());
+  else
+    writer.flush();
 
   run_summary out;
   out.campaign_id = campaign_id;
@@ -554,12 +598,18 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
         "(page_visits.saturated) and compare leaves them out",
         s.saturated_intervals, s.intervals, 100 * st->saturation->limits().cpu_busy,
         st->saturation->limits().lag_ms, s.lag_p50_ms, s.lag_p95_ms);
-  const auto fin = end_run(db, *st, resources);
-  const auto counts = db.run_blocking<storage::session_counts>("counting sessions", [&](auto& conn) {
-    auto counts = storage::session_repository(conn).counts(campaign_id);
-    if (st->max_lateness) counts.arrivals = storage::load_arrival_stats(conn, campaign_id);
-    return counts;
-  });
+  // Interrupted: the last state the monitor read stands in for the database's (which may be
+  // down, and the drain has no time to wait for it).
+  const auto fin = st->drain_until ? finish_result{st->status, false}
+                                   : end_run(db, *st, resources);
+  const auto counts =
+      st->drain_until
+          ? st->counts
+          : db.run_blocking<storage::session_counts>("counting sessions", [&](auto& conn) {
+              auto counts = storage::session_repository(conn).counts(campaign_id);
+              if (st->max_lateness) counts.arrivals = storage::load_arrival_stats(conn, campaign_id);
+              return counts;
+            });
   if (st->o.progress) st->o.progress(counts, st->counters, fin.status, st->stopping, true);
   db_pool.join();
   writer.close();

@@ -46,6 +46,10 @@ struct run_options {
   std::optional<std::chrono::milliseconds> lease;
   /// How long database steps are retried through an outage (--outage-budget-s).
   outage_policy outage;
+  /// SIGTERM/SIGINT: the whole drain, from the signal to the exit (--drain-s). Sessions get
+  /// three quarters of it (at least half, at most all but 5 s); those still running then are
+  /// left for their leases to lapse. The writer commits or spools in the rest.
+  std::chrono::milliseconds drain{20'000};
   metrics* export_metrics = nullptr;  ///< --metrics-addr: sees the writer (engine/observe/metrics.hpp)
   /// --trace: a frame after every action of every session (engine/observe/trace.hpp); else failures only.
   trace_mode trace = trace_mode::failures;

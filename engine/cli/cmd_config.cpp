@@ -182,6 +182,11 @@ int campaign_cmd(const std::string& sub, const args& rest) {
   for (const auto& [s, n] : counts.by_status) j["sessions"][std::string(storage::to_string(s))] = n;
   // Running with an expired lease: the worker is gone; the next claim by any worker reclaims them.
   j["sessions_lost"] = counts.lost;
+  // Issue 23: rows the database refused (kept in rejected-*.jsonl; those sessions' counts include
+  // them) and page text stored as U+FFFD.
+  j["rows_rejected"] = counts.rows_rejected;
+  j["sessions_with_rejected_rows"] = counts.sessions_with_rejected_rows;
+  j["text_repairs"] = storage::session_repository(c).text_repairs(id);
   // Open model (issue 12): planned, started, late and dropped arrivals, lateness percentiles.
   if (const auto a = storage::load_arrival_stats(c, id)) {
     const auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(); };

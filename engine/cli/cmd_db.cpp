@@ -8,6 +8,7 @@
 
 #include "engine/cli/commands.hpp"
 #include "engine/cli/database.hpp"
+#include "engine/cli/flag_rules.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
@@ -147,14 +148,12 @@ int db_partitions(const args& a) {
   po::options_description desc("footfall db partitions");
   engine::add_database_flags(desc, o);
   desc.add_options()
-      ("days-ahead", po::value(&po_.days_ahead)->default_value(7), "daily partitions ahead of today")
-      ("days-behind", po::value(&po_.days_behind)->default_value(1), "and behind today")
+      ("days-ahead", ranged(&po_.days_ahead, "days-ahead", 0, 365)->default_value(7), "daily partitions ahead of today")
+      ("days-behind", ranged(&po_.days_behind, "days-behind", 0, 365)->default_value(1), "and behind today")
       ("json", po::bool_switch(&json), "print JSON");
   if (!parse(a, desc, "usage: footfall db partitions [--days-ahead N] [--days-behind N] [--json]\n"
                       "Creates missing daily partitions, then lists all with rows and size."))
     return ok;
-  if (po_.days_ahead < 0 || po_.days_behind < 0)
-    throw usage_error("--days-ahead and --days-behind must be >= 0");
   st::connection c{engine::open_database(o)};
   st::ensure_partitions(c, st::clock::now(), po_);
   const auto parts = st::list_partitions(c);
@@ -182,15 +181,14 @@ int db_retention(const args& a) {
   engine::add_database_flags(desc, o);
   desc.add_options()
       ("apply", po::bool_switch(&apply), "carry the plan out (default: dry run)")
-      ("completed-days", po::value(&completed)->default_value(90), "keep completed sessions' detail")
-      ("failed-days", po::value(&failed)->default_value(30), "keep failed/timeout sessions' detail")
+      ("completed-days", ranged(&completed, "completed-days", 1, 36'500)->default_value(90), "keep completed sessions' detail")
+      ("failed-days", ranged(&failed, "failed-days", 1, 36'500)->default_value(30), "keep failed/timeout sessions' detail")
       ("detach", po::bool_switch(&policy.detach), "detach expired partitions instead of dropping")
       ("json", po::bool_switch(&json), "print JSON");
   if (!parse(a, desc, "usage: footfall db retention [--apply] [--completed-days N] "
                       "[--failed-days N] [--detach] [--json]\n"
                       "Expires page visits and actions of finished sessions; analytics are kept."))
     return ok;
-  if (completed < 1 || failed < 1) throw usage_error("--completed-days and --failed-days must be >= 1");
   policy.completed = std::chrono::days{completed};
   policy.failed = std::chrono::days{failed};
   st::connection c{engine::open_database(o)};

@@ -23,6 +23,7 @@
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/database.hpp"
 #include "engine/config/config.hpp"
+#include "engine/cli/flag_rules.hpp"
 #include "engine/persona/links.hpp"
 #include "engine/replay/replay.hpp"
 #include "storage/replay_queries.hpp"
@@ -69,17 +70,17 @@ std::optional<replay_flags> parse(const args& a) {
   d.add_options()("session", po::value(&f.session)->required(), "session id (UUID)")(
       "headed", po::bool_switch(&f.headed), "show the browser (needs DISPLAY); draws the cursor")(
       "cursor", po::bool_switch(&f.cursor), "draw the cursor overlay even when headless")(
-      "slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every input")(
-      "speed", po::value(&f.speed)->value_name("X"), "recorded timing divided by X (default 1)")(
+      "slow-mo", ranged(&f.slow_mo, "slow-mo", 0, 60'000)->value_name("MS"), "extra pause before every input")(
+      "speed", ranged(&f.speed, "speed", 0.001, 1000.0)->value_name("X"), "recorded timing divided by X (default 1)")(
       "step", po::bool_switch(&f.step), "wait for Enter on stdin before each action")(
       "target-url", po::value(&f.target_url)->value_name("URL"),
       "replay against this origin instead of the recorded one")(
       "json", po::bool_switch(&f.json), "print the result as one JSON document")(
       "screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
       "where the PNG of the first divergence goes (default .)")(
-      "tolerance", po::value(&f.tolerance)->value_name("PX"),
+      "tolerance", ranged(&f.tolerance, "tolerance", 0.0, 10'000.0)->value_name("PX"),
       "how far outside the element a recorded point may lie (default 3)")(
-      "timeout-ms", po::value(&f.timeout_ms)->value_name("MS"),
+      "timeout-ms", ranged(&f.timeout_ms, "timeout-ms", 1L, 3'600'000L)->value_name("MS"),
       "navigation budget (default 15000)");
   add_browser_flags(d, f.browser);
   po::positional_options_description pos;
@@ -88,11 +89,6 @@ std::optional<replay_flags> parse(const args& a) {
   if (!parse_flags(a, d, pos, vm, synopsis)) return std::nullopt;
   if (!storage::uuid::parse(f.session))
     throw usage_error("SESSION_ID: expected a session id (UUID), got '" + f.session + "'");
-  if (!(f.speed > 0) || f.speed > 1000)
-    throw usage_error("--speed: expected a number in (0, 1000]");
-  if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
-  if (f.tolerance < 0) throw usage_error("--tolerance: expected pixels >= 0");
-  if (f.timeout_ms <= 0) throw usage_error("--timeout-ms: expected a positive number of ms");
   if (!f.target_url.empty()) {
     const auto u = engine::parse_url(f.target_url);
     if (!u) throw usage_error("--target-url: expected an http:// or https:// URL with a host");

@@ -11,6 +11,7 @@
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/database.hpp"
+#include "engine/cli/flag_rules.hpp"
 #include "engine/cli/metrics_flags.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/config/config.hpp"
@@ -39,6 +40,7 @@ struct run_flags {
   bool trace = false;
   double lease_s = 0;
   double outage_budget_s = 300;
+  double drain_s = 20;
   std::string campaign_file;
   metrics_flags metrics;
   browser_flags browser;
@@ -76,13 +78,16 @@ void add_run_flags(po::options_description& d, run_flags& f) {
   static const std::string browsers_help = "Chromium processes " + pool_default_text(true);
   static const std::string contexts_help =
       "isolated browser contexts (visitors) per process " + pool_default_text(false);
-  d.add_options()("browsers", po::value(&f.browsers)->value_name("N"), browsers_help.c_str())(
-      "contexts-per-browser", po::value(&f.contexts)->value_name("N"), contexts_help.c_str())(
-      "pace", po::value(&f.pace)->value_name("X"),
+  d.add_options()("browsers", ranged(&f.browsers, "browsers", 1, 256)->value_name("N"),
+                  browsers_help.c_str())(
+      "contexts-per-browser", ranged(&f.contexts, "contexts-per-browser", 1, 256)->value_name("N"),
+      contexts_help.c_str())(
+      "pace", ranged(&f.pace, "pace", 0.0, 100.0)->value_name("X"),
       "timing scale: 1 human (default: the campaign's), 0 as fast as the browser allows")(
       "headed", po::bool_switch(&f.headed),
       "show the browser windows (needs DISPLAY; full Chromium only)")(
-      "slow-mo", po::value(&f.slow_mo)->value_name("MS"), "extra pause before every action")(
+      "slow-mo", ranged(&f.slow_mo, "slow-mo", 0, 60'000)->value_name("MS"),
+      "extra pause before every action")(
       "screenshot-dir", po::value(&f.screenshot_dir)->value_name("DIR"),
       "where screenshots of failed sessions go (default $TMPDIR/footfall-screenshots)")(
       "json", po::bool_switch(&f.json), "print the summary as JSON")(
@@ -90,11 +95,16 @@ void add_run_flags(po::options_description& d, run_flags& f) {
       "trace", po::bool_switch(&f.trace),
       "store every session's trace: a frame after each action (<= 40 frames, 1 MiB) and its "
       "page errors; without it only failed sessions' traces (errors + last frame) are stored")(
-      "lease-s", po::value(&f.lease_s)->value_name("S"),
+      "lease-s", ranged(&f.lease_s, "lease-s", 0.5, double(engine::max_lease_s))->value_name("S"),
       "lease of each claimed session, renewed by heartbeat; a worker silent this long loses its "
       "sessions to the others (default: the campaign's lease_s, 30)")(
-      "outage-budget-s", po::value(&f.outage_budget_s)->value_name("S"),
-      "how long to wait out a database outage before giving up (default 300)");
+      "outage-budget-s",
+      ranged(&f.outage_budget_s, "outage-budget-s", 0.0, 86400.0)->value_name("S"),
+      "how long to wait out a database outage before giving up (default 300)")(
+      "drain-s", ranged(&f.drain_s, "drain-s", 1.0, 3600.0)->value_name("S"),
+      "on SIGTERM/SIGINT: stop claiming and exit within S seconds (default 20, under "
+      "Kubernetes' 30 s grace period): sessions not finished by then are left for their leases "
+      "to lapse and another worker to run; what the database cannot take is spooled");
   add_browser_flags(d, f.browser);
   engine::add_database_flags(d, f.db);
   add_metrics_flags(d, f.metrics);
@@ -104,26 +114,17 @@ engine::run_options make_options(const run_flags& f, const std::string& url,
                                  std::optional<cdp::browser_kind> configured) {
   engine::run_options o;
   o.database_url = url;
-  if (f.browsers < 0 || f.contexts < 0)
-    throw usage_error("--browsers and --contexts-per-browser: expected a positive integer");
+  // Ranges are checked as the flags are parsed (ranged()); 0 and -1 here mean "not given".
   o.pool.launch = resolve_launch(f.browser, configured, f.headed);
   // The pool is sized for the browser it runs (the shell costs less per visitor).
   const auto sized = engine::size_pool(engine::this_machine(),
                                        engine::visitor_costs_for(o.pool.launch.browser));
   o.pool.browsers = f.browsers > 0 ? f.browsers : sized.browsers;
   o.pool.contexts_per_browser = f.contexts > 0 ? f.contexts : sized.contexts_per_browser;
-  if (f.pace >= 0)
-    o.pace = f.pace;
-  else if (f.pace != -1)
-    throw usage_error("--pace: expected a number >= 0");
-  if (f.slow_mo < 0) throw usage_error("--slow-mo: expected milliseconds >= 0");
-  if (f.lease_s < 0 || f.lease_s > engine::max_lease_s || (f.lease_s > 0 && f.lease_s < 0.5))
-    throw usage_error("--lease-s: expected seconds between 0.5 and " +
-                      std::to_string(engine::max_lease_s));
+  if (f.pace >= 0) o.pace = f.pace;
   if (f.lease_s > 0) o.lease = std::chrono::milliseconds(static_cast<long>(f.lease_s * 1000));
-  if (f.outage_budget_s < 0 || f.outage_budget_s > 86400)
-    throw usage_error("--outage-budget-s: expected seconds between 0 and 86400");
   o.outage.budget = std::chrono::milliseconds(static_cast<long>(f.outage_budget_s * 1000));
+  o.drain = std::chrono::milliseconds(static_cast<long>(f.drain_s * 1000));
   o.slow_mo_ms = f.slow_mo;
   if (f.trace) o.trace = engine::trace_mode::full;
   // Scrollbars and audio are off in every headless driver; instant scrolling keeps the page's

@@ -18,6 +18,7 @@
 #include "cdp/launcher.hpp"
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
+#include "engine/cli/flag_rules.hpp"
 #include "engine/config/config.hpp"
 #include "engine/journey/actions.hpp"
 #include "engine/journey/session_runner.hpp"
@@ -142,9 +143,11 @@ std::optional<visit_options> parse(const args& a) {
   po::options_description desc("flags");
   desc.add_options()("url", po::value(&o.url)->required(), "page to visit (http or https)")(
       "headed", po::bool_switch(&o.headed), "show the browser window (needs DISPLAY)")(
-      "seed", po::value(&o.seed), "seed for the choices (link, scroll, text); default 1")(
+      "seed", ranged(&o.seed, "seed", std::uint64_t{0}, std::uint64_t{1} << 63),
+      "seed for the choices (link, scroll, text); default 1")(
       "json", po::bool_switch(&o.json_lines), "print each action as a JSON line")(
-      "timeout-ms", po::value(&o.timeout_ms), "navigation and command timeout (default 30000)")(
+      "timeout-ms", ranged(&o.timeout_ms, "timeout-ms", 1L, 3'600'000L),
+      "navigation and command timeout (default 30000)")(
       "campaign", po::value(&o.campaign),
       "campaign file: visit with the identity a session of it gets (its user agents, rotated "
       "by --seed when user_agent_rotation is on, viewport, platform, client hints, screen)");
@@ -158,7 +161,6 @@ std::optional<visit_options> parse(const args& a) {
                    "Visits URL once with a real Chromium: scroll, hover, click a same-origin "
                    "link, type into the first text field. Prints each action."))
     return std::nullopt;
-  if (o.timeout_ms <= 0) throw usage_error("--timeout-ms: must be a positive number of ms");
   // The browser first: --headed with the headless shell is wrong whatever the display.
   std::optional<cdp::browser_kind> configured;  // a campaign file's "browser"
   if (!o.campaign.empty())

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/flag_rules.hpp"
 
 namespace footfall::cli {
 
@@ -29,9 +30,7 @@ void add_metrics_flags(po::options_description& d, metrics_flags& f) {
                     parse_addr(s);
                   }),
                   "serve Prometheus /metrics, /healthz and /readyz here (e.g. 0.0.0.0:9464)")(
-      "metrics-linger", po::value(&f.linger_s)->value_name("S")->notifier([](int s) {
-        if (s < 0) throw usage_error("--metrics-linger: expected seconds >= 0");
-      }),
+      "metrics-linger", ranged(&f.linger_s, "metrics-linger", 0, 3600)->value_name("S"),
       "keep serving the final metrics S seconds after the run (default 0)");
 }
 

@@ -1,6 +1,8 @@
 #include "engine/config/config.hpp"
 #include "engine/persona/links.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -350,8 +352,15 @@ campaign_file parse_campaign(const json& j, const std::string& source) {
 
 json read_json_file(const std::filesystem::path& path) {
   const std::string source = path.filename().string();
+  // An ifstream opens a directory on Linux and then reads nothing: say what it is instead of
+  // "invalid JSON at byte 1".
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw config_error(source, {{"(file)", "is a directory, not a file (" + path.string() + ")"}});
   std::ifstream in(path);
-  if (!in) throw config_error(source, {{"(file)", "cannot be read (" + path.string() + ")"}});
+  if (!in)
+    throw config_error(source, {{"(file)", "cannot be read (" + path.string() + "): " +
+                                               std::strerror(errno)}});
   std::stringstream ss;
   ss << in.rdbuf();
   try {

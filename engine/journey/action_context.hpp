@@ -2,6 +2,7 @@
 /// What every action gets: the page, its agent, the visit recorder, the RNG, the pace. Its own
 /// header so that the click outcome (which needs the context) and the actions (which settle
 /// clicks) do not include each other.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -26,6 +27,10 @@ struct action_context {
   std::chrono::milliseconds navigation_timeout{15000};  ///< a started navigation's load budget
   input_persona who{};  ///< scroll device and typing skill (engine/journey/human_dispatch.hpp)
   std::uint64_t jitter_seed = 0;  ///< idle jitter's own stream: the journey RNG is pace-independent
+  /// The session's hard deadline: pauses end there (the watchdog cancels the page's CDP calls).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// Set when the run stops its sessions (drain budget spent): pauses end within a second.
+  const std::atomic<bool>* abort = nullptr;
   bool fast() const { return pace <= 0 && slow_mo_ms == 0; }
 };
 

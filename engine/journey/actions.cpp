@@ -41,8 +41,20 @@ asio::awaitable<void> pause(action_context c, double human_ms) {
     }
   }
   if (ms < 1) co_return;
-  const auto due = std::chrono::steady_clock::now() + milliseconds(static_cast<long>(ms));
-  co_await cdp::sleep_for(milliseconds(static_cast<long>(ms)));
+  using steady = std::chrono::steady_clock;
+  const auto due = steady::now() + milliseconds(static_cast<long>(ms));
+  // Never past the session's deadline; and when the run may abort its sessions (SIGTERM's drain
+  // budget), in slices of at most a second so the abort is seen.
+  const auto until = std::min(due, c.deadline);
+  for (auto now = steady::now(); now < until; now = steady::now()) {
+    auto slice = std::chrono::duration_cast<milliseconds>(until - now) + milliseconds(1);
+    if (c.abort) {
+      if (c.abort->load()) co_return;
+      slice = std::min(slice, milliseconds(1000));
+    }
+    co_await cdp::sleep_for(slice);
+  }
+  if (until < due) co_return;  // cut short: no timer lateness to charge
   // Timing fidelity (issue 10): how late the timer fired, charged to the next recorded action.
   if (c.recorder)
     c.recorder->add_start_lag(

@@ -115,7 +115,9 @@ action_context visitor::actions() {
                         std::chrono::milliseconds(env->settings.navigation_timeout_ms),
                         input_persona_for(env->settings.device_for(env->persona),
                                           env->settings.skill_for(env->persona), seed),
-                        static_cast<std::uint64_t>(row.session_index) << 32};
+                        static_cast<std::uint64_t>(row.session_index) << 32,
+                        deadline,
+                        env->abort};
 }
 
 double visitor::think_ms(int page_no, int actions_left) {
@@ -150,7 +152,28 @@ void visitor::page_finished(storage::page_record rec) {
               .count());
   }
   if (env->on_session_end) finished.push_back(rec);
+  const int actions = static_cast<int>(rec.actions.size());
   env->writer->write(std::move(rec));
+  ++pages_written;
+  actions_written += actions;
+}
+
+std::chrono::milliseconds visitor::remaining() const {
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()));
+}
+
+std::chrono::milliseconds visitor::bounded(std::chrono::milliseconds budget) const {
+  return std::max(std::chrono::milliseconds(1), std::min(budget, remaining()));
+}
+
+void visitor::cancel_at_deadline() {
+  deadline_hit = true;
+  if (page.state() && !page.closed())
+    page.session().conn()->cancel_session(
+        page.session().id(), "session exceeded its time limit of " +
+                                 std::to_string(session_timeout_s(env->settings, env->persona)) +
+                                 " s");
 }
 
 asio::awaitable<void> visitor::arrive(double load_ms, const char* kind) {
@@ -175,7 +198,7 @@ asio::awaitable<void> visitor::take_page(cdp::page p) {
 asio::awaitable<void> visitor::follow_popup() {
   const auto t = popups.take_follow();
   if (!t) co_return;
-  const auto budget = std::chrono::milliseconds(env->settings.navigation_timeout_ms);
+  const auto budget = bounded(std::chrono::milliseconds(env->settings.navigation_timeout_ms));
   const auto t0 = steady::now();
   cdp::page popup;
   try {
@@ -187,7 +210,7 @@ asio::awaitable<void> visitor::follow_popup() {
   const auto last = co_await agent->stats();
   recorder.leave(&last);
   try {
-    co_await popup.first_load().wait(budget);
+    co_await popup.first_load().wait(bounded(budget));
   } catch (const cdp::timeout_error&) {
     // A popup that never finishes loading is still the page the visitor is on.
     spdlog::info("session {}: popup did not finish loading; visiting it as it is", row.id.str());
@@ -309,6 +332,15 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   cdp::browser_context_id context;
   bool browser_failed = false;
   if (env->counters) ++env->counters->running;
+  // The watchdog: at the deadline the session's page stops answering (cancel_session), so an
+  // action the page keeps busy (an endless scroll, a handler that blocks, a navigation that
+  // never ends) ends within moments of the limit, whatever it is. The handler runs on this
+  // thread; once the timer is destroyed it gets operation_aborted and touches nothing.
+  const auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer watchdog(ex, v.deadline);
+  watchdog.async_wait([&v](boost::system::error_code ec) {
+    if (!ec) v.cancel_at_deadline();
+  });
   try {
     lease = co_await env->pool->acquire();
     context = co_await lease.browser->create_context();
@@ -331,7 +363,20 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
       out.error = std::string("browser died: ") + e.what();
     }
   }
-  if (out.status != session_status::completed) {
+  if (out.status == session_status::failed && v.deadline_hit) {
+    // Whatever failed, it failed because the time limit cut it off (cancel_at_deadline).
+    out.status = session_status::timeout;
+    out.error = "session exceeded its time limit of " +
+                std::to_string(session_timeout_s(env->settings, env->persona)) +
+                " s (during: " + out.error + ")";
+  }
+  // The drain budget after SIGTERM is spent: the session is left running for its lease to lapse
+  // and another worker to run it again from the start; nothing more is written for it.
+  const bool left_for_reclaim = env->abort && env->abort->load();
+  if (left_for_reclaim)
+    spdlog::warn("session {} index={}: left unfinished for its lease to be reclaimed",
+                 row.id.str(), row.session_index);
+  if (out.status != session_status::completed && !left_for_reclaim) {
     if (!v.recorder.secret_typed())
       co_await v.tracer.at_failure(v.page, v.recorder.visit().visit_order,
                                    v.recorder.visit_actions());
@@ -355,7 +400,10 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   }
   // Popups still being recorded finish before their context goes (bounded: a popup that hangs
   // is recorded with what is known when its budget ends).
-  co_await v.popups.drain(std::chrono::milliseconds(env->settings.navigation_timeout_ms + 5000));
+  const auto popup_budget =
+      v.bounded(std::chrono::milliseconds(env->settings.navigation_timeout_ms + 5000)) +
+      std::chrono::milliseconds(1000);
+  co_await v.popups.drain(left_for_reclaim ? std::chrono::milliseconds(0) : popup_budget);
   v.crash_sub.reset();
   v.nav_sub.reset();
   if (lease.browser && !context.empty() && lease.browser->conn()->is_open()) {
@@ -366,22 +414,26 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     }
   }
   if (lease.browser) env->pool->release(lease, browser_failed);
-  out.pages = v.recorder.pages();
-  out.actions = v.recorder.total_actions();
+  // Counts are what was handed to the writer (popups' visits and actions included).
+  out.pages = v.pages_written;
+  out.actions = v.actions_written;
   row.status = out.status;
-  row.pages_visited = v.recorder.pages();
-  row.total_actions = v.recorder.total_actions();
+  row.pages_visited = v.pages_written;
+  row.total_actions = v.actions_written;
   row.session_duration_ms = ms_since(v.started);
   row.completed_at = sys_clock::now();
   if (!row.started_at)
     row.started_at = sys_clock::now() - std::chrono::milliseconds(*row.session_duration_ms);
   if (!out.error.empty()) row.error_message = strip_credentials(out.error).substr(0, 2000);
   row.start_url = strip_credentials(row.start_url);
-  env->writer->write(row);
-  if (auto trace = v.tracer.finish(row); trace && env->on_trace) env->on_trace(std::move(*trace));
-  if (env->on_session_end)
-    env->on_session_end(row, std::move(v.finished),
-                        {v.recorder.webdriver(), row.user_agent, v.recorder.embedder_tells()});
+  if (!left_for_reclaim) {
+    env->writer->write(row);
+    if (auto trace = v.tracer.finish(row); trace && env->on_trace)
+      env->on_trace(std::move(*trace));
+    if (env->on_session_end)
+      env->on_session_end(row, std::move(v.finished),
+                          {v.recorder.webdriver(), row.user_agent, v.recorder.embedder_tells()});
+  }
   if (env->counters) {
     --env->counters->running;
     std::lock_guard lk(env->counters->m);

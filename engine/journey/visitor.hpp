@@ -52,6 +52,11 @@ class visitor {
   session_tracer tracer;  ///< the session's trace (engine/observe/trace.hpp)
 
   int actions_done = 0;  ///< user actions performed (for fault injection)
+  /// Pages and actions handed to the writer, popups' included: the session row's counts are
+  /// these, so they are always what was stored (issue 23).
+  int pages_written = 0, actions_written = 0;
+  /// The session's time limit ran out: its pages' CDP sessions were cancelled (watchdog).
+  bool deadline_hit = false;
   long nav_seq = 0;      ///< main-frame navigations seen (Page.frameNavigated)
   long visit_nav_seq = 0;
   bool crashed = false;  ///< the page's renderer crashed (Inspector.targetCrashed)
@@ -64,6 +69,13 @@ class visitor {
   double think_ms(int page_no, int actions_left);
   /// Throws session_timeout / session_aborted when it is time to stop.
   void check_limits() const;
+  /// What is left of the session's time (zero once past it).
+  std::chrono::milliseconds remaining() const;
+  /// `budget`, but never past the session's deadline (at least 1 ms).
+  std::chrono::milliseconds bounded(std::chrono::milliseconds budget) const;
+  /// The watchdog's work at the deadline: every CDP call and event wait of the session's page
+  /// fails now (cdp::connection::cancel_session), whatever the page keeps busy.
+  void cancel_at_deadline();
   /// Starts the visit of the page that just loaded (`kind`: how it was reached).
   boost::asio::awaitable<void> arrive(double load_ms, const char* kind = "cross_document");
   /// Watches `page` for crashes and main-frame navigations, and traces it; its agent is

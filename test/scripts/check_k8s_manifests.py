@@ -14,7 +14,8 @@ import sys
 
 import yaml
 
-WRITER_CLOSE_S = 10  # storage::writer_options::close_timeout
+DRAIN_S_DEFAULT = 20  # footfall run/worker --drain-s (engine/campaign_runner.hpp)
+EXIT_MARGIN_S = 3     # browsers closing and the process exiting after the drain
 
 
 def mib(q):
@@ -131,11 +132,12 @@ def check(docs, measured):
         need(pods * browsers * contexts <= campaign["concurrent_sessions"],
              "the pods' contexts fit the campaign's concurrent_sessions (no idle browsers)")
 
-    # Grace period above the drain: the longest session, the writer's close, the last scrape.
+    # Grace period above the drain: --drain-s bounds the sessions and the writer's spool together
+    # (issue 23), then the last scrape (--metrics-linger), then the exit.
     grace = pod.get("terminationGracePeriodSeconds", 30)
-    drain = (campaign or {}).get("session_timeout_s", 300) + WRITER_CLOSE_S + \
-        int(flag(args, "--metrics-linger") or 0)
-    need(grace > drain, f"terminationGracePeriodSeconds ({grace}) > drain time ({drain} s)")
+    drain = float(flag(args, "--drain-s") or DRAIN_S_DEFAULT) + \
+        int(flag(args, "--metrics-linger") or 0) + EXIT_MARGIN_S
+    need(grace > drain, f"terminationGracePeriodSeconds ({grace}) > drain time ({drain:g} s)")
 
     # Prometheus finds /metrics where --metrics-addr serves it.
     addr = flag(args, "--metrics-addr")
@@ -175,7 +177,8 @@ def breakages():
         ("no /dev/shm", drop_shm),
         ("shm on disk", lambda d: next(v for v in pod(d)["volumes"] if "emptyDir" in v)["emptyDir"].pop("medium")),
         ("small memory", lambda d: ctr(d)["resources"]["requests"].__setitem__("memory", "128Mi")),
-        ("short grace", lambda d: pod(d).__setitem__("terminationGracePeriodSeconds", 30)),
+        ("short grace", lambda d: pod(d).__setitem__("terminationGracePeriodSeconds", 20)),
+        ("long drain", lambda d: ctr(d)["args"].__setitem__(ctr(d)["args"].index("--drain-s") + 1, "60")),
         ("literal url", lambda d: ctr(d).__setitem__("env", [{"name": "DATABASE_URL", "value": "postgresql://x"}])),
         ("no scrape", lambda d: job(d)["spec"]["template"]["metadata"].pop("annotations")),
         ("root", lambda d: pod(d)["securityContext"].pop("runAsNonRoot")),

@@ -76,3 +76,22 @@ TEST_CASE("campaign status transitions follow the spec") {
   CHECK_FALSE(campaign_transition_allowed(completed, running));
   CHECK_FALSE(campaign_transition_allowed(paused, completed));
 }
+
+TEST_CASE("names: NUL and other control characters are refused with the field, shown escaped") {
+  persona p;
+  p.name = std::string("a\0b", 3);
+  CHECK(has(validate(p), "persona \"a\\u0000b\": name contains a control character (U+0000 at "
+                         "byte 2): control characters are not allowed in names"));
+  p.name = "two\nlines";
+  CHECK(validate(p).size() == 1);
+  p.name = "tab\tname";
+  CHECK(validate(p).size() == 1);
+  p.name = "caf\xC3\xA9 ok";
+  CHECK(validate(p).empty());
+  campaign c;
+  c.name = std::string("x\x7F", 2);
+  c.target_url = "http://127.0.0.1/";
+  c.persona_id = uuid::v7();
+  CHECK(has(validate(c), "campaign \"x\\u007f\": name contains a control character (U+007F at "
+                         "byte 2): control characters are not allowed in names"));
+}
