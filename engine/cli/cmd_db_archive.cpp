@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/cli_common.hpp"
-#include "engine/database.hpp"
+#include "engine/cli/database.hpp"
 #include "storage/archive_manifest.hpp"
 #include "storage/archive_restore.hpp"
 #include "storage/connection.hpp"
@@ -93,9 +93,10 @@ int db_archive(const args& a) {
       auto tables = nlohmann::json::object();
       for (const auto& f : r.manifest.files) {
         auto& t = tables[f.table];
-        t["rows"] = t.value("rows", std::int64_t{0}) + f.rows;
-        t["bytes"] = t.value("bytes", std::uint64_t{0}) + f.bytes;
-        t["files"] = t.value("files", 0) + 1;
+        if (t.is_null()) t = {{"rows", std::int64_t{0}}, {"bytes", std::uint64_t{0}}, {"files", 0}};
+        t["rows"] = t["rows"].get<std::int64_t>() + f.rows;
+        t["bytes"] = t["bytes"].get<std::uint64_t>() + f.bytes;
+        t["files"] = t["files"].get<int>() + 1;
       }
       auto campaigns = nlohmann::json::array();
       for (const auto& k : r.manifest.campaigns)
