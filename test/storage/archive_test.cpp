@@ -308,7 +308,8 @@ TEST_CASE("archive: footfall db retention --archive / archive list / restore - o
   const auto res = footfall_cli("db restore --json " + dir + url2);
   REQUIRE(res.code == 0);
   std::int64_t restored = 0;
-  for (const auto& t : nlohmann::json::parse(res.out)["tables"]) restored += t["restored"].get<std::int64_t>();
+  const auto out = nlohmann::json::parse(res.out);
+  for (const auto& t : out["tables"]) restored += t["restored"].get<std::int64_t>();
   CHECK(restored == 17);
   CHECK(fresh.count("SELECT count(*) FROM actions") == 9);
 
