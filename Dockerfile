@@ -9,7 +9,7 @@ FROM debian:12 AS build
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       g++ make cmake pkg-config ccache libboost-dev libboost-system-dev \
       libboost-program-options-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev \
-      prometheus-cpp-dev && rm -rf /var/lib/apt/lists/*
+      prometheus-cpp-dev libzstd-dev libssl-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY cdp cdp
@@ -25,11 +25,13 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
  && strip /build/engine/footfall
 
 FROM debian:12
-# chromium and chromium-headless-shell: the browsers (campaign "browser"); postgresql-15: only for the embedded server when DATABASE_URL is unset;
+# chromium and chromium-headless-shell: the browsers (the campaign's "browser"); postgresql-15:
+# only for the embedded server when DATABASE_URL is unset;
 # the lib* packages are exactly the shared libraries the binary links (ldd).
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      chromium chromium-headless-shell postgresql-15 libpqxx-6.4 libspdlog1.10 libfmt9 libboost-program-options1.74.0 \
-      libprometheus-cpp-core1.0 ca-certificates fonts-liberation tini \
+      chromium chromium-headless-shell postgresql-15 libpqxx-6.4 libspdlog1.10 libfmt9 \
+      libboost-program-options1.74.0 libprometheus-cpp-core1.0 libzstd1 libssl3 ca-certificates \
+      fonts-liberation tini \
  && rm -rf /var/lib/apt/lists/*
 # Chromium's own sandbox is OFF: footfall always passes --no-sandbox (cdp/launcher.cpp). The
 # sandbox needs user namespaces (or a setuid helper), which the default seccomp/AppArmor profiles

@@ -11,6 +11,7 @@ targets=("$@")
 
 packages=(build-essential cmake pkg-config git ca-certificates
   libboost-all-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev
+  libzstd-dev libssl-dev
   chromium chromium-headless-shell postgresql-15 xvfb python3 procps
   prometheus-cpp-dev python3-yaml
   podman runc uidmap mmdebstrap)  # scripts/container-test.sh: rootful podman with runc

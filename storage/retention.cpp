@@ -1,50 +1,101 @@
 #include "storage/retention.hpp"
 
+#include <algorithm>
+
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
 #include "storage/connection_impl.hpp"
+#include "storage/detail_sql.hpp"
 #include "storage/errors.hpp"
 #include "storage/partitions.hpp"
 
 namespace footfall::storage {
 namespace {
+using detail::detail_table;
 
-// A session whose detail rows have outlived the policy. Pending and running sessions never
-// expire; analytics and the session row itself are never deleted.
-std::string expired_sql(pqxx::work& tx, time_point now, const retention_policy& p) {
-  const auto completed_cut = tx.quote(to_sql_time(now - p.completed));
-  const auto failed_cut = tx.quote(to_sql_time(now - p.failed));
-  return "((s.status = 'completed' AND coalesce(s.completed_at, s.created_at) < " + completed_cut +
-         ") OR (s.status IN ('failed', 'timeout') AND coalesce(s.completed_at, s.created_at) < " +
-         failed_cut + "))";
-}
-
-// Counts (live, expired) rows of one partition. Actions whose page visit no longer exists are
-// expired: nothing can reach them any more.
-std::pair<std::int64_t, std::int64_t> count_rows(pqxx::work& tx, const partition_info& part,
+// Counts (live, expired) rows of one relation (a partition, or a whole detail table).
+std::pair<std::int64_t, std::int64_t> count_rows(pqxx::work& tx, const detail_table& t,
+                                                 const std::string& relation,
                                                  const std::string& expired) {
-  std::string q;
-  if (part.table == "page_visits")
-    q = "SELECT count(*) FILTER (WHERE NOT " + expired + "), count(*) FILTER (WHERE " + expired +
-        ") FROM " + part.name + " pv JOIN sessions s ON s.id = pv.session_id";
-  else
-    q = "SELECT count(*) FILTER (WHERE s.id IS NOT NULL AND NOT " + expired +
-        "), count(*) FILTER (WHERE s.id IS NULL OR " + expired + ") FROM " + part.name +
-        " a LEFT JOIN page_visits pv ON pv.id = a.page_visit_id AND pv.arrived_at = "
-        "a.page_arrived_at LEFT JOIN sessions s ON s.id = pv.session_id";
-  const auto r = tx.exec1(q);
+  const auto dead = detail::expiry_dead(t, expired);
+  const auto r = tx.exec1("SELECT count(*) FILTER (WHERE NOT " + dead + "), count(*) FILTER (WHERE " +
+                          dead + ") FROM " + detail::expiry_from(t, relation));
   return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>()};
 }
 
-std::string delete_sql(const std::string& partition, const std::string& table,
-                       const std::string& expired) {
-  if (table == "page_visits")
-    return "DELETE FROM " + partition + " pv USING sessions s WHERE s.id = pv.session_id AND " +
-           expired;
-  return "DELETE FROM " + partition + " a WHERE NOT EXISTS (SELECT 1 FROM page_visits pv JOIN "
-         "sessions s ON s.id = pv.session_id WHERE pv.id = a.page_visit_id AND pv.arrived_at = "
-         "a.page_arrived_at AND NOT " + expired + ")";
+// A planned step, with what the archive needs to know about it.
+struct planned {
+  retention_step step;
+  std::string sql;
+  archive_source source;
+};
+
+std::vector<planned> plan(pqxx::work& tx, const std::vector<partition_info>& all_parts,
+                          time_point now, const retention_policy& policy) {
+  // Only partitions entirely older than the shortest horizon can hold expired rows.
+  const auto horizon = now - std::min(policy.completed, policy.failed);
+  const auto today = std::chrono::floor<std::chrono::days>(now);
+  const auto expired = detail::expired_sessions_sql(tx, to_sql_time(now - policy.completed),
+                                                    to_sql_time(now - policy.failed));
+  std::vector<planned> out;
+  // Page-visit-linked tables first: their liveness is judged through page_visits, which must
+  // still be there.
+  for (const auto& t : detail::detail_tables(tx)) {
+    std::vector<const partition_info*> parts;
+    for (const auto& p : all_parts)
+      if (p.table == t.name) parts.push_back(&p);
+    if (parts.empty()) {  // not managed by storage/partitions: rows are deleted from the table
+      const auto dead = count_rows(tx, t, t.name, expired).second;
+      if (dead > 0)
+        out.push_back({{retention_step::kind::delete_rows, t.name, dead, t.name},
+                       detail::expiry_delete(t, t.name, expired), {t.name, t.name}});
+      continue;
+    }
+    for (const auto* part : parts) {
+      if (!part->is_default && !(part->to && *part->to <= horizon && *part->to <= today)) continue;
+      const auto rel = tx.quote_name(part->name);
+      const auto [live, dead] = count_rows(tx, t, rel, expired);
+      // Old, empty day partitions (kept "behind" for late rows) go too once past the horizon.
+      if (dead == 0 && (live > 0 || part->is_default)) continue;
+      if (live == 0 && !part->is_default) {
+        const auto k = policy.detach ? retention_step::kind::detach_partition
+                                     : retention_step::kind::drop_partition;
+        out.push_back({{k, part->name, dead, t.name},
+                       policy.detach ? "ALTER TABLE " + t.name + " DETACH PARTITION " + rel
+                                     : "DROP TABLE " + rel,
+                       {t.name, part->name, true, part->from}});
+      } else {
+        out.push_back({{retention_step::kind::delete_rows, part->name, dead, t.name},
+                       detail::expiry_delete(t, rel, expired), {t.name, part->name}});
+      }
+    }
+  }
+  return out;
+}
+
+// Carries out one step. With an archive, only rows the archive holds may go: a partition is
+// locked and counted before it is dropped, a DELETE that would remove more rows than were
+// archived is rolled back.
+void apply_step(connection& c, const planned& p, std::optional<std::int64_t> archived) {
+  pqxx::work tx{c.get().conn};
+  const bool whole = p.step.what == retention_step::kind::drop_partition ||
+                     p.step.what == retention_step::kind::detach_partition;
+  if (archived && whole) {
+    const auto rel = tx.quote_name(p.step.table);
+    tx.exec("LOCK TABLE " + rel + " IN ACCESS EXCLUSIVE MODE");
+    const auto now_rows = tx.exec1("SELECT count(*) FROM " + rel)[0].as<std::int64_t>();
+    if (now_rows != *archived)
+      throw database_error("retention: " + p.step.table + " holds " + std::to_string(now_rows) +
+                           " rows, the archive " + std::to_string(*archived) +
+                           "; left in place (run again)");
+  }
+  const auto r = tx.exec(p.sql);
+  if (archived && !whole && r.affected_rows() > std::size_t(*archived))
+    throw database_error("retention: " + std::to_string(r.affected_rows()) + " expired rows in " +
+                         p.step.table + ", the archive holds " + std::to_string(*archived) +
+                         "; left in place (run again)");
+  tx.commit();
 }
 
 }  // namespace
@@ -65,56 +116,44 @@ retention_report run_retention(connection& c, time_point now, const retention_po
                                bool apply) {
   retention_report report;
   report.applied = apply;
-  // Only partitions entirely older than the shortest horizon can hold expired rows.
-  const auto horizon = now - std::min(policy.completed, policy.failed);
-  const auto today = std::chrono::floor<std::chrono::days>(now);
   try {
-    auto parts = list_partitions(c);
-    // actions first: their liveness is judged through page_visits, which must still be there.
-    std::stable_sort(parts.begin(), parts.end(),
-                     [](auto& a, auto& b) { return a.table == "actions" && b.table != "actions"; });
-    std::vector<std::string> sql;
-    pqxx::work tx{c.get().conn};
-    const auto expired = expired_sql(tx, now, policy);
-    for (const auto& part : parts) {
-      if (!part.is_default && !(part.to && *part.to <= horizon && *part.to <= today)) continue;
-      const auto [live, dead] = count_rows(tx, part, expired);
-      // Old, empty day partitions (kept "behind" for late rows) go too once past the horizon.
-      if (dead == 0 && (live > 0 || part.is_default)) continue;
-      if (live == 0 && !part.is_default) {
-        const auto k = policy.detach ? retention_step::kind::detach_partition
-                                     : retention_step::kind::drop_partition;
-        report.steps.push_back({k, part.name, dead});
-        sql.push_back(policy.detach ? "ALTER TABLE " + part.table + " DETACH PARTITION " + part.name
-                                    : "DROP TABLE " + part.name);
-      } else {
-        report.steps.push_back({retention_step::kind::delete_rows, part.name, dead});
-        sql.push_back(delete_sql(part.name, part.table, expired));
-      }
+    const auto parts = list_partitions(c);
+    std::vector<planned> steps;
+    {
+      pqxx::work tx{c.get().conn};
+      steps = plan(tx, parts, now, policy);
+      const auto ledger_cut = tx.quote(to_sql_time(now - std::chrono::days{30}));
+      const auto old = tx.exec1("SELECT count(*) FROM writer_batches WHERE committed_at < " +
+                                ledger_cut)[0].as<std::int64_t>();
+      if (old > 0)
+        steps.push_back({{retention_step::kind::prune_ledger, "writer_batches", old, ""},
+                         "DELETE FROM writer_batches WHERE committed_at < " + ledger_cut, {}});
+      tx.commit();
     }
-    // Session traces (migration 0070) are detail rows too: they go with the session's pages.
-    const auto traces = tx.exec1("SELECT count(*) FROM session_traces t JOIN sessions s ON s.id = "
-                                 "t.session_id WHERE " + expired)[0].as<std::int64_t>();
-    if (traces > 0) {
-      report.steps.push_back({retention_step::kind::delete_rows, "session_traces", traces});
-      sql.push_back("DELETE FROM session_traces t USING sessions s WHERE s.id = t.session_id AND " +
-                    expired);
-    }
-    const auto ledger_cut = tx.quote(to_sql_time(now - std::chrono::days{30}));
-    const auto old = tx.exec1("SELECT count(*) FROM writer_batches WHERE committed_at < " +
-                              ledger_cut)[0].as<std::int64_t>();
-    if (old > 0) {
-      report.steps.push_back({retention_step::kind::prune_ledger, "writer_batches", old});
-      sql.push_back("DELETE FROM writer_batches WHERE committed_at < " + ledger_cut);
-    }
-    tx.commit();
+    for (const auto& s : steps) report.steps.push_back(s.step);
     if (!apply) return report;
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-      pqxx::work step{c.get().conn};
-      step.exec(sql[i]);
-      step.commit();
-      spdlog::info("retention: {}", report.steps[i].describe());
+    std::vector<std::optional<std::int64_t>> archived(steps.size());
+    if (policy.archive_dir) {
+      std::vector<archive_source> sources;
+      std::vector<std::size_t> index;
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (steps[i].step.parent.empty()) continue;  // the ledger is not detail
+        // An empty old partition has nothing to archive; it must still be empty when dropped.
+        if (steps[i].step.rows == 0) archived[i] = 0;
+        else sources.push_back(steps[i].source), index.push_back(i);
+      }
+      if (!sources.empty()) {
+        report.archive = write_archive(c, *policy.archive_dir, now, policy.completed, policy.failed, sources);
+        for (std::size_t k = 0; k < index.size(); ++k) archived[index[k]] = report.archive->source_rows[k];
+      }
+      if (policy.after_archive) policy.after_archive();
     }
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      apply_step(c, steps[i], archived[i]);
+      spdlog::info("retention: {}", steps[i].step.describe());
+    }
+  } catch (const std::system_error&) {
+    throw;  // the archive directory: named, a runtime failure
   } catch (...) {
     rethrow_as_storage_error("retention");
   }

@@ -1,4 +1,4 @@
-// footfall db migrate|start|stop|status|url|partitions|retention
+// footfall db migrate|start|stop|status|url|partitions|retention|restore|archive
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "engine/cli/cmd_db_archive.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/database.hpp"
 #include "engine/cli/flag_rules.hpp"
@@ -28,7 +29,10 @@ constexpr const char* db_usage =
     "  status      is the embedded PostgreSQL initialized / running; its URL\n"
     "  url         print the database URL footfall would use (starts the embedded server)\n"
     "  partitions  create partitions ahead, then list every partition with rows and size\n"
-    "  retention   expire detail rows (completed 90 days, failed 30); dry run unless --apply\n";
+    "  retention   expire detail rows (completed 90 days, failed 30); dry run unless --apply;\n"
+    "              --archive DIR writes them to cold storage first\n"
+    "  restore     load an archive (db restore DIR [--campaign NAME]) back into the database\n"
+    "  archive     db archive list DIR: what an archive holds\n";
 
 // Parses `a` against `desc`; prints help and returns false on --help.
 bool parse(const args& a, po::options_description& desc, const char* synopsis) {
@@ -177,6 +181,7 @@ int db_retention(const args& a) {
   st::retention_policy policy;
   bool apply = false, json = false;
   int completed = 90, failed = 30;
+  std::string archive;
   po::options_description desc("footfall db retention");
   engine::add_database_flags(desc, o);
   desc.add_options()
@@ -184,23 +189,34 @@ int db_retention(const args& a) {
       ("completed-days", ranged(&completed, "completed-days", 1, 36'500)->default_value(90), "keep completed sessions' detail")
       ("failed-days", ranged(&failed, "failed-days", 1, 36'500)->default_value(30), "keep failed/timeout sessions' detail")
       ("detach", po::bool_switch(&policy.detach), "detach expired partitions instead of dropping")
+      ("archive", po::value(&archive)->value_name("DIR"),
+       "write expired detail to DIR (zstd COPY files + manifest.json) before removing it")
       ("json", po::bool_switch(&json), "print JSON");
   if (!parse(a, desc, "usage: footfall db retention [--apply] [--completed-days N] "
-                      "[--failed-days N] [--detach] [--json]\n"
+                      "[--failed-days N] [--detach] [--archive DIR] [--json]\n"
                       "Expires page visits and actions of finished sessions; analytics are kept."))
     return ok;
   policy.completed = std::chrono::days{completed};
   policy.failed = std::chrono::days{failed};
+  if (!archive.empty()) policy.archive_dir = archive;
   st::connection c{engine::open_database(o)};
   const auto r = st::run_retention(c, st::clock::now(), policy, apply);
   if (json) {
     auto arr = nlohmann::json::array();
     for (const auto& s : r.steps) arr.push_back({{"step", s.describe()}, {"rows", s.rows}});
-    std::cout << nlohmann::json{{"applied", r.applied}, {"steps", arr}}.dump() << "\n";
+    nlohmann::json out{{"applied", r.applied}, {"steps", arr}};
+    if (r.archive)
+      out["archive"] = {{"dir", r.archive->run_dir.string()}, {"files", r.archive->files},
+                        {"rows", r.archive->rows}, {"bytes", r.archive->bytes}};
+    std::cout << out.dump() << "\n";
     return ok;
   }
   if (r.steps.empty()) std::cout << "nothing has expired\n";
   for (const auto& s : r.steps) std::cout << (apply ? "done: " : "would ") << s.describe() << "\n";
+  if (r.archive)
+    std::cout << "archived " << r.archive->rows << " detail rows in " << r.archive->files
+              << " files (" << human_bytes(std::int64_t(r.archive->bytes)) << ") to "
+              << r.archive->run_dir.string() << "\n";
   if (!apply && !r.steps.empty()) std::cout << "(dry run: pass --apply to act)\n";
   return ok;
 }
@@ -222,6 +238,8 @@ int cmd_db(const args& a) {
   if (sub == "status") return db_status(rest);
   if (sub == "partitions") return db_partitions(rest);
   if (sub == "retention") return db_retention(rest);
+  if (sub == "restore") return db_restore(rest);
+  if (sub == "archive") return db_archive(rest);
   throw usage_error("unknown subcommand '" + sub + "'\n" + db_usage);
 }
 

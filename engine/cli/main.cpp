@@ -23,7 +23,7 @@ constexpr command commands[] = {
     {"visit", footfall::cli::cmd_visit, "visit one URL: scroll, hover, click, type; print actions"},
     {"persona", footfall::cli::cmd_persona, "persona add|list|show"},
     {"campaign", footfall::cli::cmd_campaign, "campaign create|list|show|pause|resume|cancel"},
-    {"db", footfall::cli::cmd_db, "db migrate|start|stop|status|url|partitions|retention"},
+    {"db", footfall::cli::cmd_db, "db migrate|start|stop|status|url|partitions|retention|restore|archive"},
     {"analytics", footfall::cli::cmd_analytics, "analytics recompute CAMPAIGN"},
     {"report", footfall::cli::cmd_report, "report CAMPAIGN --format table|json|html|junit"},
     {"compare", footfall::cli::cmd_compare, "compare BASELINE CANDIDATE: regression verdict"},

@@ -3,7 +3,8 @@
 campaign survive Kubernetes are there — one Indexed Job whose pods all run the same
 create-if-absent + work command from a mounted campaign file, DATABASE_URL from a Secret,
 /dev/shm as an in-memory emptyDir, memory from the measured footprint, a grace period above the
-drain time, Prometheus scrape annotations matching --metrics-addr. --self-test breaks each rule in
+drain time, Prometheus scrape annotations matching --metrics-addr; and the retention CronJob
+archives to a PersistentVolumeClaim before removing rows, one run at a time. --self-test breaks each rule in
 a copy and asserts the checker notices (so this test can fail). Needs python3-yaml."""
 import copy
 import csv
@@ -45,6 +46,40 @@ def needed_mib(measured, contexts):
     return pts[-1][1] * contexts
 
 
+def check_retention(by_kind):
+    """The retention CronJob (retention-cronjob.yaml): archives to a persistent volume first."""
+    errors = []
+
+    def need(ok, what):
+        if not ok:
+            errors.append(what)
+        return ok
+
+    crons = by_kind.get("CronJob", [])
+    if not need(len(crons) == 1, "exactly one CronJob (retention)"):
+        return errors
+    cron = crons[0]["spec"]
+    need(cron.get("concurrencyPolicy") == "Forbid", "retention runs never overlap (concurrencyPolicy Forbid)")
+    pod = cron["jobTemplate"]["spec"]["template"]["spec"]
+    need(pod.get("restartPolicy") in ("OnFailure", "Never"), "retention: restartPolicy OnFailure or Never")
+    need(pod.get("securityContext", {}).get("runAsNonRoot") is True, "retention runs as non-root")
+    c = pod["containers"][0]
+    args = [str(a) for a in c.get("args", [])]
+    need(args[:3] == ["db", "retention", "--apply"], "the CronJob runs `db retention --apply`")
+    archive = flag(args, "--archive")
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    claims = {p["metadata"]["name"] for p in by_kind.get("PersistentVolumeClaim", [])}
+    mounted = [m for m in c.get("volumeMounts", [])
+               if archive and (archive + "/").startswith(m["mountPath"].rstrip("/") + "/")]
+    claim = volumes.get(mounted[0]["name"], {}).get("persistentVolumeClaim", {}).get("claimName") \
+        if mounted else None
+    need(need(archive is not None, "retention archives (--archive DIR)") and claim in claims,
+         "--archive DIR is on a mounted PersistentVolumeClaim the manifests define")
+    ref = {e["name"]: e for e in c.get("env", [])}.get("DATABASE_URL", {}).get("valueFrom", {})
+    need("secretKeyRef" in ref, "retention: DATABASE_URL from a Secret key")
+    return errors
+
+
 def check(docs, measured):
     """The list of broken rules (empty: all good)."""
     errors = []
@@ -60,6 +95,7 @@ def check(docs, measured):
                     "every document has apiVersion, kind and metadata"):
             continue
         by_kind.setdefault(d["kind"], []).append(d)
+    errors += check_retention(by_kind)
     jobs = by_kind.get("Job", [])
     if not need(len(jobs) == 1, "exactly one Job"):
         return errors
@@ -171,7 +207,16 @@ def breakages():
     def drop_shm(d):
         ctr(d)["volumeMounts"] = [m for m in ctr(d)["volumeMounts"] if m["mountPath"] != "/dev/shm"]
 
+    def cron(d):
+        return next(x for x in d if x.get("kind") == "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+    def archive_on_empty_dir(d):
+        cron(d)["volumes"] = [{"name": "archive", "emptyDir": {}}]
+
     return [
+        ("retention without --archive", lambda d: cron(d)["containers"][0].__setitem__("args", ["db", "retention", "--apply"])),
+        ("archive on an emptyDir", archive_on_empty_dir),
+        ("overlapping retention", lambda d: next(x for x in d if x.get("kind") == "CronJob")["spec"].pop("concurrencyPolicy")),
         ("not Indexed", lambda d: job(d)["spec"].pop("completionMode")),
         ("campaign id in args", lambda d: ctr(d).__setitem__("args", ["worker", "0190f3a2-0000-7000-8000-000000000000"])),
         ("no /dev/shm", drop_shm),
