@@ -20,7 +20,8 @@ std::string expired_sql(pqxx::work& tx, time_point now, const retention_policy& 
          failed_cut + "))";
 }
 
-// Counts (live, expired) rows of one partition. Actions whose page visit no longer exists are
+// Counts (live, expired) rows of one partition. Actions and requests (the child tables, which
+// reference page_visits by (page_visit_id, page_arrived_at)) whose page visit no longer exists are
 // expired: nothing can reach them any more.
 std::pair<std::int64_t, std::int64_t> count_rows(pqxx::work& tx, const partition_info& part,
                                                  const std::string& expired) {
@@ -70,9 +71,11 @@ retention_report run_retention(connection& c, time_point now, const retention_po
   const auto today = std::chrono::floor<std::chrono::days>(now);
   try {
     auto parts = list_partitions(c);
-    // actions first: their liveness is judged through page_visits, which must still be there.
-    std::stable_sort(parts.begin(), parts.end(),
-                     [](auto& a, auto& b) { return a.table == "actions" && b.table != "actions"; });
+    // actions and requests first: their liveness is judged through page_visits, which must still
+    // be there.
+    std::stable_sort(parts.begin(), parts.end(), [](auto& a, auto& b) {
+      return a.table != "page_visits" && b.table == "page_visits";
+    });
     std::vector<std::string> sql;
     pqxx::work tx{c.get().conn};
     const auto expired = expired_sql(tx, now, policy);

@@ -1,5 +1,5 @@
 #pragma once
-/// Retention of detail rows (page_visits, actions, session_traces), per the spec's data lifecycle:
+/// Retention of detail rows (page_visits, actions, requests, session_traces), per the spec's data lifecycle:
 /// detail of completed sessions is kept 90 days, of failed/timed-out sessions 30 days, of
 /// pending/running sessions indefinitely; session rows and analytics are kept forever. A daily
 /// partition whose rows have all expired is dropped (or detached) as a whole; rows of partly
