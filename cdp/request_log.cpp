@@ -40,20 +40,20 @@ std::optional<double> span(const json& t, const char* from, const char* to) {
 }
 
 // HAR's phases from Network.ResourceTiming, the mapping of sitespeedio/chrome-har
-// (lib/entryFromResponse.js, lib/finaliseEntry.js), with the time the request waited before
-// Chromium started it (requestTime - requestWillBeSent.timestamp) counted as blocked, so that
-// the phases add up to the request's duration. Playwright's HAR had receive -1 (playwright#19327)
-// and no blocked (#30997): both are always set here.
+// (lib/entryFromResponse.js, lib/finaliseEntry.js), except for blocked: everything before the
+// request was sent that was neither DNS nor connecting — the wait before Chromium started it
+// (requestTime - requestWillBeSent.timestamp) and the gaps between the phases (chrome-har drops
+// those, and its phases fall short of the duration by a few ms) — so that the phases add up to
+// the request's duration. Playwright's HAR had receive -1 (playwright#19327) and no blocked
+// (#30997): both are always set here.
 void phases(request_record& r, const json& t, double start_ts, double end_ts) {
   const double request_time = num(t, "requestTime", start_ts);
   const double queued = std::max(0.0, (request_time - start_ts) * 1000.0);
-  double first = -1;
-  for (const char* k : {"dnsStart", "connectStart", "sendStart"})
-    if (first < 0) first = num(t, k);
-  r.blocked_ms = queued + std::max(0.0, first);
   r.dns_ms = span(t, "dnsStart", "dnsEnd");
   r.connect_ms = span(t, "connectStart", "connectEnd");  // HAR: includes ssl
   r.ssl_ms = span(t, "sslStart", "sslEnd");
+  const double send_start = std::max(0.0, num(t, "sendStart", 0));
+  r.blocked_ms = std::max(0.0, queued + send_start - r.dns_ms.value_or(0) - r.connect_ms.value_or(0));
   const double send_end = std::max(0.0, num(t, "sendEnd", 0));
   r.send_ms = span(t, "sendStart", "sendEnd").value_or(0);
   const double headers_end = std::max(send_end, num(t, "receiveHeadersEnd", send_end));

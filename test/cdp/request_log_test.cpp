@@ -68,7 +68,7 @@ TEST_CASE("request_log: HAR phases add up to the duration and are never negative
     for (auto v : {r.blocked_ms, r.send_ms, r.wait_ms, r.receive_ms}) CHECK(*v >= 0);
     const double sum = *r.blocked_ms + r.dns_ms.value_or(0) + r.connect_ms.value_or(0) +
                        *r.send_ms + *r.wait_ms + *r.receive_ms;
-    CHECK(sum == doctest::Approx(r.duration_ms).epsilon(0.02));
+    CHECK(sum == doctest::Approx(r.duration_ms).epsilon(0.001));
   }
 }
 
