@@ -259,7 +259,7 @@ std::vector<cdp::burst_command> frame_commands() {
 std::vector<cdp::burst_command> setup_commands(bool health) {
   auto cmds = frame_commands();
   if (health)  // before the first navigation: its document's requests and paints count
-    for (auto& [m, params] : page_health::enable_commands()) cmds.push_back({m, std::move(params)});
+    for (auto& c : page_health::enable_commands()) cmds.push_back(std::move(c));
   // With page health, the same script observes interactions and paints (page_health.hpp); the
   // switch travels in the script's own source so it is set before the script runs.
   std::string source = health ? std::string(page_health::world_switch_script()) + "\n" : "";

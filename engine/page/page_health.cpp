@@ -20,7 +20,7 @@ page_health::page_health(const cdp::session& s, std::string main_frame)
   }));
 }
 
-std::vector<std::pair<std::string, json>> page_health::enable_commands() {
+std::vector<cdp::burst_command> page_health::enable_commands() {
   return {{"Network.enable", cdp::network_enable_params()},
           {"PerformanceTimeline.enable", cdp::vitals_tracker::enable_params()}};
 }

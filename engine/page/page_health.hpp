@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cdp/connection.hpp"
+#include "cdp/input_burst.hpp"
 #include "cdp/request_log.hpp"
 #include "cdp/vitals.hpp"
 
@@ -25,7 +26,7 @@ class page_health {
   /// The commands that turn the events on (sent in the agent's set-up burst, before the first
   /// navigation), and the one-line script that tells footfall's world to observe (before the
   /// page script, in the same world).
-  static std::vector<std::pair<std::string, nlohmann::json>> enable_commands();
+  static std::vector<cdp::burst_command> enable_commands();
   static const char* world_switch_script();
 
   /// Every request since the last call, open ones ended as canceled: the visit that is ending
