@@ -156,6 +156,7 @@ std::string render_table(const campaign_report& r) {
         "rejected-*.jsonl)\n", rejected, short_sessions);
   if (repairs > 0) put("text       %ld NULs / ill-formed UTF-8 sequences stored as U+FFFD\n", repairs);
   out += render_arrivals_table(r);
+  out += render_health_table(r);
   if (const auto& a = r.data.analytics) {
     put("\nanalytics\n");
     put("  success rate            %s\n", opt(a->success_rate).c_str());
@@ -279,6 +280,7 @@ nlohmann::json render_json(const campaign_report& r) {
   j["failed_requests"] = r.failed_requests;
   j["saturated_visits"] = r.saturated_visits;
   j["arrivals"] = render_arrivals_json(r);
+  j["page_health"] = render_health_json(r);
   j["timing_fidelity"] = {{"start_lag_p50_ms", jopt(r.data.start_lag_p50_ms)},
                           {"start_lag_p95_ms", jopt(r.data.start_lag_p95_ms)},
                           {"actions", r.data.start_lag_samples}};

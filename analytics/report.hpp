@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/report_health.hpp"
 #include "storage/analytics_rows.hpp"
 
 namespace footfall::analytics {
@@ -36,6 +37,9 @@ struct campaign_report {
   /// Sessions with a stored trace (storage/traces.hpp); set by the caller. JUnit names their
   /// session page command.
   std::vector<std::string> traced_sessions;
+  /// Core Web Vitals per path and failed / slowest requests (issue 21); set by the caller
+  /// (build_page_health over storage/page_health_queries.hpp), empty when not recorded.
+  page_health_section health;
 };
 
 /// The path of a URL: what follows scheme://host[:port], without query or fragment; "/" if empty.

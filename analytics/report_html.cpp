@@ -98,7 +98,7 @@ sans-serif;background:var(--bg);color:var(--ink)}header{background:#1d2330;color
 header h1{margin:0 0 4px;font-size:22px}header .sub{color:#aab3c5;font-size:13px}
 main{padding:20px 32px;display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px}
-.card h2{font-size:15px;margin:0 0 10px}.card p.note{color:var(--mute);font-size:12px;margin:6px 0 0}
+.card h2{font-size:15px;margin:0 0 10px}.band-good{color:#1a8f4a}.band-needs{color:#b97800}.band-poor{color:#d0342c;font-weight:600}.card p.note{color:var(--mute);font-size:12px;margin:6px 0 0}
 .wide{grid-column:1/-1}.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
 .kpi{border:1px solid var(--line);border-radius:8px;padding:10px 12px}.kpi .v{font-size:24px;font-weight:600}
 .kpi .l{color:var(--mute);font-size:12px}.kpi .bar{height:5px;background:var(--line);border-radius:3px;margin-top:6px}
@@ -296,6 +296,7 @@ std::string render_html(const campaign_report& r) {
        " · " + std::string(to_string(c.status)) + " · " + std::to_string(r.data.sessions.size()) +
        " sessions · generated " + r.generated_at + "</div></header>\n<main>\n";
   h += render_arrivals_html(r);
+  h += render_health_html(r);
   h += R"(<section class="card wide"><h2>Scores</h2><div class="kpis" id="kpis"></div>
 <p class="note">Rhythm: how human the intervals between actions look (coefficient of variation, burstiness and local variation against human ranges). Detection risk: noisy-OR of navigator.webdriver, headless user agent, clicks without pointer movement, regular timing and superhuman typing.</p></section>
 <section class="card wide"><h2>Sessions timeline</h2><canvas id="timeline"></canvas><p class="note">One bar per session, from start to end; green completed, red failed, amber timeout.</p></section>

@@ -9,9 +9,11 @@
 //
 // usage: bench_sessions [--sessions 24] [--concurrency 4] [--site DIR] [--database-url URL]
 //                       [--data-dir DIR] [--settle-ms 3000] [--reveal wheel|script]
-//                       [--browser chromium|headless-shell] [--json]
+//                       [--browser chromium|headless-shell] [--page-health on|off] [--json]
 // --browser: which build runs the sessions (executable by the CLI's rule: CHROME_BIN, else the
 // browser's default; cdp/browser_choice.hpp).
+// --page-health (default on, as a campaign): each page's requests and Core Web Vitals recorded
+// (engine/page/page_health.hpp); off measures what that costs.
 //
 // --reveal script is a diagnostic, not an engine mode: before each targeted step the journey
 // scrolls the target into view from the page's own world (scrollIntoViewIfNeeded, as the peers'
@@ -117,6 +119,7 @@ struct shared {
   std::shared_ptr<engine::session_env> env;
   std::string base;
   bool script_reveal = false;
+  bool page_health = true;
   int next = 0, total = 0, verified = 0, failed = 0;
   std::vector<double> session_ms;
 };
@@ -170,7 +173,8 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   // The session runner's per-page setup, as a campaign does it.
   auto crash = page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
   co_await page.session().send("Inspector.enable");
-  const auto agent = co_await engine::page_agent::install(page);
+  const auto agent = co_await engine::page_agent::install(page, sh->page_health);
+  if (sh->page_health) rec.set_request_source([agent] { return agent->take_requests(); });
   const engine::action_context c{
       .page = page, .agent = agent.get(), .recorder = &rec, .r = &r, .pace = 0, .slow_mo_ms = 0};
   co_await engine::run_actions(c, journey(sh->base, sh->script_reveal));
@@ -221,14 +225,15 @@ int main(int argc, char** argv) {
   int sessions = 24, conc = 4, settle_ms = 3000;
   std::string site = "/work/shared/bench/anchors/site", url,
               data_dir = "/var/lib/footfall/bench-pg";
-  std::string reveal = "wheel";
+  std::string reveal = "wheel", health = "on";
   cdp::browser_kind browser = cdp::browser_kind::chromium;
   bool as_json = false;
   const auto usage = [] {
     std::fprintf(stderr,
                  "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
                  "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
-                 "[--reveal wheel|script] [--browser chromium|headless-shell] [--json]\n");
+                 "[--reveal wheel|script] [--browser chromium|headless-shell] "
+                 "[--page-health on|off] [--json]\n");
     return 2;
   };
   for (int i = 1; i < argc; ++i) {
@@ -254,10 +259,13 @@ int main(int argc, char** argv) {
       const auto k = cdp::parse_browser_kind(val());
       if (!k) return usage();
       browser = *k;
-    } else
+    } else if (a == "--page-health")
+      health = val();
+    else
       return usage();
   }
   if (reveal != "wheel" && reveal != "script") return usage();
+  if (health != "on" && health != "off") return usage();
   const bool script_reveal = reveal == "script";
   spdlog::set_level(spdlog::level::warn);
   int pg_pid = 0;
@@ -341,6 +349,7 @@ int main(int argc, char** argv) {
   sh->env = env;
   sh->base = base;
   sh->script_reveal = script_reveal;
+  sh->page_health = health == "on";
   sh->total = static_cast<int>(rows.size());
 
   io.run(bench::warm_pool(&pool));
@@ -383,6 +392,7 @@ int main(int argc, char** argv) {
            {"sessions", sessions},
            {"concurrency", conc},
            {"reveal", reveal},
+           {"page_health", health},
            {"wall_s", wall},
            {"sessions_per_min", sessions / wall * 60},
            {"footfall_cpu_s", f1 - f0},

@@ -20,6 +20,7 @@ constexpr long long partition_lock_key = 0x666f6f7470617274LL;  // "footpart"
 std::string key_column(const std::string& table) {
   if (table == "page_visits") return "arrived_at";
   if (table == "actions") return "\"timestamp\"";
+  if (table == "requests") return "started_at";
   throw std::invalid_argument("not a partitioned table: " + table);
 }
 
@@ -89,7 +90,7 @@ std::vector<std::string> ensure_partitions(connection& c, time_point now, partit
     for (const auto& row : tx.exec(
              "SELECT child.relname FROM pg_inherits i JOIN pg_class child ON child.oid = i.inhrelid "
              "JOIN pg_class parent ON parent.oid = i.inhparent "
-             "WHERE parent.relname IN ('page_visits', 'actions')"))
+             "WHERE parent.relname IN ('page_visits', 'actions', 'requests')"))
       have.insert(row[0].as<std::string>());
   } catch (...) {
     rethrow_as_storage_error("listing partitions");
@@ -116,7 +117,7 @@ std::vector<partition_info> list_partitions(connection& c) {
         "pg_total_relation_size(child.oid) FROM pg_inherits i "
         "JOIN pg_class child ON child.oid = i.inhrelid "
         "JOIN pg_class parent ON parent.oid = i.inhparent "
-        "WHERE parent.relname IN ('page_visits', 'actions') ORDER BY 1 DESC, 2");
+        "WHERE parent.relname IN ('page_visits', 'actions', 'requests') ORDER BY 1 DESC, 2");
     static const std::regex bounds{R"re(FROM \('([^']+)'\) TO \('([^']+)'\))re"};
     for (const auto& r : rows) {
       partition_info p;

@@ -1,6 +1,6 @@
 #pragma once
-/// Partition manager for the time-partitioned tables page_visits (by arrived_at) and actions (by
-/// "timestamp"): daily partitions <table>_pYYYYMMDD (UTC days), a DEFAULT partition as a safety
+/// Partition manager for the time-partitioned tables page_visits (by arrived_at), actions (by
+/// "timestamp") and requests (by started_at, migration 0105): daily partitions <table>_pYYYYMMDD (UTC days), a DEFAULT partition as a safety
 /// net, and moving rows out of DEFAULT when their day's partition is created.
 #include <chrono>
 #include <cstdint>
@@ -20,9 +20,9 @@ struct partition_options {
 };
 
 /// The partitioned tables.
-inline constexpr const char* partitioned_tables[] = {"page_visits", "actions"};
+inline constexpr const char* partitioned_tables[] = {"page_visits", "actions", "requests"};
 
-/// Creates the daily partitions of both tables for every UTC day in
+/// Creates the daily partitions of every partitioned table for every UTC day in
 /// [now - days_behind, now + days_ahead] that lacks one. Returns the names created.
 std::vector<std::string> ensure_partitions(connection& c, time_point now, partition_options o = {});
 
@@ -33,7 +33,7 @@ bool ensure_day_partition(connection& c, const std::string& table, time_point da
 
 /// One partition, for `footfall db partitions`.
 struct partition_info {
-  std::string table;      ///< parent: page_visits or actions
+  std::string table;      ///< parent: page_visits, actions or requests
   std::string name;       ///< e.g. actions_p20261122 or actions_default
   bool is_default = false;
   std::optional<time_point> from, to;  ///< range bounds (absent for DEFAULT)
@@ -41,7 +41,7 @@ struct partition_info {
   std::int64_t bytes = 0;              ///< pg_total_relation_size (heap + indexes + TOAST)
 };
 
-/// Every partition of both tables, by table then range.
+/// Every partition of every partitioned table, by table then range.
 std::vector<partition_info> list_partitions(connection& c);
 
 }  // namespace footfall::storage

@@ -149,6 +149,39 @@ struct page_visit_row {
   /// NULs and ill-formed UTF-8 sequences replaced by U+FFFD in the visit's and its actions' text
   /// (migration 0100; set by the writer, storage/storable_text.hpp).
   int text_repairs = 0;
+  // Core Web Vitals (migration 0105; cdp/vitals.hpp has their definitions), final when the visit
+  // ended; absent when not measured or when the page never produced the entry.
+  std::optional<double> lcp_ms;
+  std::optional<double> cls;
+  std::optional<double> inp_ms;
+  std::optional<double> fcp_ms;
+  /// How many requests rows the visit has; absent when requests were not recorded (page health
+  /// off). Set by the recorder to page_record::requests.size().
+  std::optional<int> request_count;
+};
+
+/// One network request a page made (migration 0105, cdp/request_log.hpp). Times of the phases
+/// are HAR's, in ms; absent where a phase does not apply.
+struct request_row {
+  uuid id;
+  uuid page_visit_id;
+  time_point page_arrived_at{};  ///< the parent's partition key, as for actions
+  int request_order = 1;         ///< 1-based, in the order the requests started
+  std::string url;               ///< without credentials (user:password@ is removed)
+  std::string method = "GET";
+  std::string resource_type;     ///< CDP's Network.ResourceType: Document, Script, Image, Fetch ...
+  std::optional<int> status;     ///< absent when no response arrived
+  bool failed = false;           ///< loadingFailed, not canceled: error_text says why
+  bool canceled = false;         ///< given up by the page (navigation) or when the visit ended
+  std::optional<std::string> error_text;
+  bool from_cache = false;
+  std::optional<std::int64_t> encoded_bytes;  ///< bytes on the wire (headers + body)
+  std::optional<std::string> mime_type;
+  std::optional<std::string> protocol;        ///< http/1.1, h2 ...
+  std::optional<std::string> redirect_url;    ///< a 3xx hop's Location (credentials removed)
+  time_point started_at{};
+  double duration_ms = 0;
+  std::optional<double> blocked_ms, dns_ms, connect_ms, ssl_ms, send_ms, wait_ms, receive_ms;
 };
 
 /// One action on a page.
@@ -175,11 +208,12 @@ struct action_row {
   std::optional<std::string> input_timing;
 };
 
-/// A finished page with all its actions: the unit the engine hands to the writer, so a page's
-/// actions are never written without their parent row.
+/// A finished page with all its actions and requests: the unit the engine hands to the writer, so
+/// a page's actions and requests are never written without their parent row.
 struct page_record {
   page_visit_row visit;
   std::vector<action_row> actions;
+  std::vector<request_row> requests;
 };
 
 }  // namespace footfall::storage

@@ -67,7 +67,7 @@ std::optional<recording> load_recording(connection& c, const uuid& id) {
     pqxx::read_transaction tx{c.get().conn};
     std::map<std::string, std::size_t> index;
     for (const auto& r : tx.exec_params(visits_sql, id.str())) {
-      out.pages.push_back({read_visit(r, id), {}});
+      out.pages.push_back({read_visit(r, id), {}, {}});
       index[out.pages.back().visit.id.str()] = out.pages.size() - 1;
     }
     for (const auto& r : tx.exec_params(actions_sql, id.str())) {

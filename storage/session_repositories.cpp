@@ -52,7 +52,7 @@ session_row read_session(const pqxx::row& r) {
 constexpr const char* visit_cols =
     "id, session_id, url, coalesce(title, ''), visit_order, arrived_at, left_at, actions_count, "
     "scroll_depth_percent, ttfb_ms, dom_content_loaded_ms, load_ms, console_errors, failed_requests, "
-    "text_repairs";
+    "text_repairs, lcp_ms, cls, inp_ms, fcp_ms, request_count";
 
 page_visit_row read_visit(const pqxx::row& r) {
   page_visit_row v;
@@ -71,6 +71,11 @@ page_visit_row read_visit(const pqxx::row& r) {
   v.console_errors = r[12].as<int>();
   v.failed_requests = r[13].as<int>();
   v.text_repairs = r[14].as<int>();
+  v.lcp_ms = opt<double>(r[15]);
+  v.cls = opt<double>(r[16]);
+  v.inp_ms = opt<double>(r[17]);
+  v.fcp_ms = opt<double>(r[18]);
+  v.request_count = opt<int>(r[19]);
   return v;
 }
 
@@ -275,7 +280,7 @@ std::vector<action_row> visit_repository::actions(const uuid& page_visit_id) {
 
 std::vector<page_record> visit_repository::pages(const uuid& session_id) {
   std::vector<page_record> out;
-  for (auto& v : page_visits(session_id)) out.push_back({v, {}});
+  for (auto& v : page_visits(session_id)) out.push_back({v, {}, {}});
   try {
     pqxx::work tx{c_.get().conn};
     const auto rows = tx.exec_params(

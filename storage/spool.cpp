@@ -113,6 +113,34 @@ json page_json(const page_record& p) {
     put(x, "input_timing", a.input_timing);
     acts.push_back(std::move(x));
   }
+  put(j, "lcp_ms", v.lcp_ms);
+  put(j, "cls", v.cls);
+  put(j, "inp_ms", v.inp_ms);
+  put(j, "fcp_ms", v.fcp_ms);
+  put(j, "request_count", v.request_count);
+  if (!p.requests.empty()) {
+    auto& reqs = j["requests"] = json::array();
+    for (const auto& r : p.requests) {
+      json x{{"id", r.id.str()}, {"request_order", r.request_order}, {"url", r.url},
+             {"method", r.method}, {"resource_type", r.resource_type}, {"failed", r.failed},
+             {"canceled", r.canceled}, {"from_cache", r.from_cache},
+             {"started_at", ns(r.started_at)}, {"duration_ms", r.duration_ms}};
+      put(x, "status", r.status);
+      put(x, "error_text", r.error_text);
+      put(x, "encoded_bytes", r.encoded_bytes);
+      put(x, "mime_type", r.mime_type);
+      put(x, "protocol", r.protocol);
+      put(x, "redirect_url", r.redirect_url);
+      put(x, "blocked_ms", r.blocked_ms);
+      put(x, "dns_ms", r.dns_ms);
+      put(x, "connect_ms", r.connect_ms);
+      put(x, "ssl_ms", r.ssl_ms);
+      put(x, "send_ms", r.send_ms);
+      put(x, "wait_ms", r.wait_ms);
+      put(x, "receive_ms", r.receive_ms);
+      reqs.push_back(std::move(x));
+    }
+  }
   return j;
 }
 
@@ -156,6 +184,42 @@ page_record page_from(const json& j) {
     a.input_timing = get<std::string>(x, "input_timing");
     p.actions.push_back(std::move(a));
   }
+  // Spools written before migration 0105 have none of these.
+  v.lcp_ms = get<double>(j, "lcp_ms");
+  v.cls = get<double>(j, "cls");
+  v.inp_ms = get<double>(j, "inp_ms");
+  v.fcp_ms = get<double>(j, "fcp_ms");
+  v.request_count = get<int>(j, "request_count");
+  if (auto it = j.find("requests"); it != j.end())
+    for (const auto& x : *it) {
+      request_row r;
+      r.id = get_uuid(x, "id");
+      r.page_visit_id = v.id;
+      r.page_arrived_at = v.arrived_at;
+      r.request_order = x.at("request_order");
+      r.url = x.at("url");
+      r.method = x.at("method");
+      r.resource_type = x.at("resource_type");
+      r.failed = x.at("failed");
+      r.canceled = x.at("canceled");
+      r.from_cache = x.at("from_cache");
+      r.started_at = tp(x.at("started_at"));
+      r.duration_ms = x.at("duration_ms");
+      r.status = get<int>(x, "status");
+      r.error_text = get<std::string>(x, "error_text");
+      r.encoded_bytes = get<std::int64_t>(x, "encoded_bytes");
+      r.mime_type = get<std::string>(x, "mime_type");
+      r.protocol = get<std::string>(x, "protocol");
+      r.redirect_url = get<std::string>(x, "redirect_url");
+      r.blocked_ms = get<double>(x, "blocked_ms");
+      r.dns_ms = get<double>(x, "dns_ms");
+      r.connect_ms = get<double>(x, "connect_ms");
+      r.ssl_ms = get<double>(x, "ssl_ms");
+      r.send_ms = get<double>(x, "send_ms");
+      r.wait_ms = get<double>(x, "wait_ms");
+      r.receive_ms = get<double>(x, "receive_ms");
+      p.requests.push_back(std::move(r));
+    }
   return p;
 }
 
@@ -170,7 +234,7 @@ std::pair<uuid, int> fencing_token(const item& i) {
 }
 
 std::size_t rows_of(const item& i) {
-  if (auto* p = std::get_if<page_record>(&i)) return 1 + p->actions.size();
+  if (auto* p = std::get_if<page_record>(&i)) return 1 + p->actions.size() + p->requests.size();
   return 1;
 }
 

@@ -177,6 +177,24 @@ std::vector<std::string> validate(const page_record& p) {
     if (a.id.is_nil()) e.add(at() + ".id is not set");
     if (a.duration_ms < 0) e.add(at() + ".duration_ms (" + std::to_string(a.duration_ms) + ") must be >= 0");
   }
+  if (v.request_count && *v.request_count != int(p.requests.size()))
+    e.add("request_count (" + std::to_string(*v.request_count) + ") is not the number of requests (" +
+          std::to_string(p.requests.size()) + ")");
+  for (std::size_t i = 0; i < p.requests.size(); ++i) {
+    const auto& r = p.requests[i];
+    auto at = [i] { return "requests[" + std::to_string(i) + "]"; };
+    if (r.page_visit_id != v.id) e.add(at() + ".page_visit_id is not this page visit's id");
+    if (r.page_arrived_at != v.arrived_at) e.add(at() + ".page_arrived_at differs from arrived_at");
+    if (r.request_order != int(i) + 1)
+      e.add(at() + ".request_order (" + std::to_string(r.request_order) + ") must be " +
+            std::to_string(i + 1) + ": sequential from 1");
+    if (r.id.is_nil()) e.add(at() + ".id is not set");
+    if (r.url.empty()) e.add(at() + ".url is required");
+    if (r.status && (*r.status < 100 || *r.status > 999))
+      e.add(at() + ".status (" + std::to_string(*r.status) + ") must be between 100 and 999");
+    if (!(r.duration_ms >= 0)) e.add(at() + ".duration_ms must be >= 0");
+    if (r.encoded_bytes && *r.encoded_bytes < 0) e.add(at() + ".encoded_bytes must be >= 0");
+  }
   return e.take();
 }
 

@@ -29,11 +29,17 @@ namespace {
 const std::vector<std::string> visit_columns{
     "id", "session_id", "url", "title", "visit_order", "arrived_at", "left_at", "actions_count",
     "scroll_depth_percent", "ttfb_ms", "dom_content_loaded_ms", "load_ms", "console_errors",
-    "failed_requests", "saturated", "navigation_kind", "text_repairs"};
+    "failed_requests", "saturated", "navigation_kind", "text_repairs", "lcp_ms", "cls", "inp_ms",
+    "fcp_ms", "request_count"};
 const std::vector<std::string> action_columns{
     "id", "page_visit_id", "page_arrived_at", "action_type", "element_selector", "element_text",
     "coordinates_x", "coordinates_y", "input_value", "\"timestamp\"", "action_order", "duration_ms",
     "start_lag_ms", "navigation_kind", "input_timing"};
+const std::vector<std::string> request_columns{
+    "id", "page_visit_id", "page_arrived_at", "request_order", "url", "method", "resource_type",
+    "status", "failed", "canceled", "error_text", "from_cache", "encoded_bytes", "mime_type",
+    "protocol", "redirect_url", "started_at", "duration_ms", "blocked_ms", "dns_ms", "connect_ms", "ssl_ms",
+    "send_ms", "wait_ms", "receive_ms"};
 
 constexpr const char* session_upsert_sql =
     "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
@@ -104,7 +110,7 @@ void writer::write(session_row s) {
 void writer::write(page_record p) {
   if (const int n = make_storable(p)) state_->count([&](auto& st) { st.text_repairs += n; });
   check(p);
-  const std::size_t rows = 1 + p.actions.size();
+  const std::size_t rows = 1 + p.actions.size() + p.requests.size();
   state_->enqueue(item(std::move(p)), rows);
 }
 
@@ -410,7 +416,7 @@ bool writer::state::commit(batch& b) {
     return false;
   }
   const auto keep = fence(tx, b);
-  std::size_t visits = 0, actions = 0;
+  std::size_t visits = 0, actions = 0, requests = 0;
   for (std::size_t i = 0; i < b.items.size(); ++i) {
     if (!keep[i]) continue;
     const auto& it = b.items[i];
@@ -426,6 +432,7 @@ bool writer::state::commit(batch& b) {
       const auto& p = std::get<page_record>(it);
       ++visits;
       actions += p.actions.size();
+      requests += p.requests.size();
     }
   }
   // Parents first: page_visits, then their actions, in the same transaction.
@@ -438,7 +445,8 @@ bool writer::state::commit(batch& b) {
                                to_sql_time(v.arrived_at), opt_time(v.left_at), v.actions_count,
                                v.scroll_depth_percent, v.ttfb_ms, v.dom_content_loaded_ms,
                                v.load_ms, v.console_errors, v.failed_requests, v.saturated,
-                               v.navigation_kind, v.text_repairs);
+                               v.navigation_kind, v.text_repairs, v.lcp_ms, v.cls, v.inp_ms,
+                               v.fcp_ms, v.request_count);
       }
     out.complete();
   }
@@ -456,6 +464,22 @@ bool writer::state::commit(batch& b) {
       }
     out.complete();
   }
+  if (requests) {
+    pqxx::stream_to out{tx, "requests", request_columns};
+    for (std::size_t i = 0; i < b.items.size(); ++i)
+      if (auto* p = std::get_if<page_record>(&b.items[i]); p && keep[i]) {
+        const auto visit_id = p->visit.id.str();
+        const auto arrived = to_sql_time(p->visit.arrived_at);
+        for (const auto& r : p->requests)
+          out << std::make_tuple(r.id.str(), visit_id, arrived, r.request_order, r.url, r.method,
+                                 r.resource_type, r.status, r.failed, r.canceled, r.error_text,
+                                 r.from_cache, r.encoded_bytes, r.mime_type, r.protocol,
+                                 r.redirect_url,
+                                 to_sql_time(r.started_at), r.duration_ms, r.blocked_ms, r.dns_ms,
+                                 r.connect_ms, r.ssl_ms, r.send_ms, r.wait_ms, r.receive_ms);
+      }
+    out.complete();
+  }
   tx.exec_prepared("ff_batch_insert", b.id.str(), static_cast<int>(b.rows));
   tx.commit();
   count([&](auto& s) {
@@ -463,6 +487,7 @@ bool writer::state::commit(batch& b) {
     s.items_written += b.items.size();
     s.rows_written += b.rows;
     s.actions_written += actions;
+    s.requests_written += requests;
   });
   return true;
 }

@@ -1,6 +1,6 @@
 #pragma once
 /// The batched, lossless recorder. The engine hands it finished pages (page_record: a page visit
-/// with all its actions) and session rows (pending→running→completed/failed/timeout, with counts,
+/// with all its actions and requests) and session rows (pending→running→completed/failed/timeout, with counts,
 /// timings, error_message); one background thread writes them with COPY (pqxx::stream_to).
 ///
 /// Guarantees:
@@ -13,9 +13,9 @@
 ///    slower than the producer the queue grows past the bound (counted in overflow_writes);
 ///    the engine's producers are paced browsers, a few hundred rows a second at most.
 ///  * Order: items are committed in the order they were written. Within one batch transaction,
-///    sessions are upserted first, then page_visits are COPYed, then actions, so a parent row
-///    always exists before its children and a session's final status commits with (or after) its
-///    last pages.
+///    sessions are upserted first, then page_visits are COPYed, then actions and requests, so a
+///    parent row always exists before its children and a session's final status commits with
+///    (or after) its last pages.
 ///  * Batches flush at batch_rows rows or flush_interval (200 ms) after their first item.
 ///  * Connection lost ⇒ reconnect with exponential backoff. Down longer than spool_after ⇒ each
 ///    batch is appended to a JSON-lines spool file in spool_dir (the queue keeps draining, so the
@@ -58,8 +58,8 @@ enum class overflow_policy { block, spill };
 /// Writer tuning. Defaults suit a campaign run; tests shorten the timeouts.
 struct writer_options {
   database_url url;
-  /// Queue bound, in rows (a page_record counts 1 + its actions, a session 1). A single item
-  /// larger than the bound is still accepted when the queue is empty.
+  /// Queue bound, in rows (a page_record counts 1 + its actions + its requests, a session 1). A
+  /// single item larger than the bound is still accepted when the queue is empty.
   std::size_t queue_rows = 50'000;
   overflow_policy when_full = overflow_policy::block;
   /// Flush when a batch reaches this many rows ...
@@ -91,6 +91,7 @@ struct writer_stats {
   std::uint64_t items_written = 0;      ///< items committed to the database (incl. replayed)
   std::uint64_t rows_written = 0;       ///< sessions + page visits + actions committed
   std::uint64_t actions_written = 0;
+  std::uint64_t requests_written = 0;
   std::uint64_t batches_committed = 0;
   std::uint64_t batches_spooled = 0;
   std::uint64_t batches_replayed = 0;   ///< spooled batches later committed

@@ -12,11 +12,14 @@
 #include "analytics/recompute.hpp"
 #include "analytics/report.hpp"
 #include "analytics/session_page.hpp"
+#include "analytics/session_waterfall.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/database.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/errors.hpp"
+#include "storage/page_health_queries.hpp"
+#include "storage/repositories.hpp"
 #include "storage/traces.hpp"
 
 namespace po = boost::program_options;
@@ -28,7 +31,11 @@ namespace {
 analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id,
                                        bool recompute) {
   if (recompute || !storage::load_campaign_analytics(c, id)) analytics::recompute_campaign(c, id);
-  return analytics::build_report(storage::load_campaign_dataset(c, id));
+  auto r = analytics::build_report(storage::load_campaign_dataset(c, id));
+  r.health = analytics::build_page_health(storage::load_visit_vitals(c, id),
+                                          storage::load_failed_requests(c, id, 20),
+                                          storage::load_slowest_requests(c, id, 10));
+  return r;
 }
 
 void write_output(const std::string& text, const std::string& file) {
@@ -59,7 +66,13 @@ std::string session_page(storage::connection& c, const storage::uuid& campaign,
                       s.row.campaign_id.str() + ", not " + campaign.str());
   const auto trace = storage::load_trace(c, *id);
   if (!trace) spdlog::warn("session {} has no stored trace: its actions only", session);
-  return analytics::render_session_page(s, trace ? &*trace : nullptr);
+  auto page = analytics::render_session_page(s, trace ? &*trace : nullptr);
+  // Page health: each visit's request waterfall, at the end of the page (issue 21).
+  const auto waterfall = analytics::render_waterfall_html(
+      storage::visit_repository(c).page_visits(*id), storage::load_session_requests(c, *id));
+  if (const auto end = page.rfind("</body>"); end != std::string::npos)
+    page.insert(end, waterfall);
+  return page;
 }
 
 int analytics_recompute(const args& a) {

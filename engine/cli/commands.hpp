@@ -27,5 +27,6 @@ int cmd_analytics(const args& a);  // engine/cli/cmd_report.cpp    — analytics
 int cmd_report(const args& a);     // engine/cli/cmd_report.cpp    — report CAMPAIGN
 int cmd_compare(const args& a);    // engine/cli/cmd_report.cpp    — compare BASELINE CANDIDATE
 int cmd_replay(const args& a);     // engine/cli/cmd_replay.cpp    — replay SESSION_ID
+int cmd_har(const args& a);        // engine/cli/cmd_har.cpp       — har SESSION_ID
 
 }  // namespace footfall::cli

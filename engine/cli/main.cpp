@@ -28,6 +28,7 @@ constexpr command commands[] = {
     {"report", footfall::cli::cmd_report, "report CAMPAIGN --format table|json|html|junit"},
     {"compare", footfall::cli::cmd_compare, "compare BASELINE CANDIDATE: regression verdict"},
     {"replay", footfall::cli::cmd_replay, "replay SESSION_ID: perform a recorded session again"},
+    {"har", footfall::cli::cmd_har, "har SESSION_ID [-o FILE]: the session as HAR 1.2"},
 };
 
 void usage(std::FILE* out) {

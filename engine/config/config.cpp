@@ -208,6 +208,7 @@ void read_settings(reader& r, const json& j, campaign_settings& s) {
   s.max_attempts = r.integer("max_attempts", false, s.max_attempts, 1);
   if (s.max_attempts > 100) r.fail("max_attempts", "must be <= 100");
   s.navigation_timeout_ms = r.integer("navigation_timeout_ms", false, s.navigation_timeout_ms, 100);
+  s.page_health = r.boolean("page_health", true);
   r.mark("pace");
   if (j.contains("pace")) {
     const auto& v = j.at("pace");
@@ -258,6 +259,7 @@ nlohmann::json campaign_settings::to_json() const {
   if (!browser.empty()) j["browser"] = browser;
   if (!arrivals.empty()) j["arrivals"] = arrival_phases_to_json(arrivals);
   j["max_lateness_s"] = max_lateness_s;
+  j["page_health"] = page_health;
   return j;
 }
 

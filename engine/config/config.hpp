@@ -69,6 +69,8 @@ struct campaign_settings {
   /// An arrival that cannot start on time (the concurrent_sessions cap is full) waits and starts
   /// late, up to this many seconds past its planned start; later, it is dropped (README, Arrivals).
   int max_lateness_s = 30;
+  /// Page health (issue 21): each visit's Core Web Vitals and every request it made.
+  bool page_health = true;
 
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).

@@ -192,7 +192,8 @@ asio::awaitable<void> visitor::take_page(cdp::page p) {
   });
   tracer.attach(page);
   co_await page.session().send("Inspector.enable");
-  agent = co_await page_agent::install(page);
+  agent = co_await page_agent::install(page, env->settings.page_health);
+  if (agent->page_health_on()) recorder.set_request_source([a = agent] { return a->take_requests(); });
 }
 
 asio::awaitable<void> visitor::follow_popup() {

@@ -48,6 +48,42 @@ void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) 
   if (observer_) observer_(row);
 }
 
+namespace {
+
+// A finished request of the page as its row (its URL is already without credentials: cdp/).
+storage::request_row to_row(cdp::request_record&& r, const storage::page_visit_row& v,
+                            std::size_t order) {
+  storage::request_row q;
+  q.id = storage::uuid::v7();
+  q.page_visit_id = v.id;
+  q.page_arrived_at = v.arrived_at;
+  q.request_order = static_cast<int>(order);
+  q.url = std::move(r.url);
+  q.method = std::move(r.method);
+  q.resource_type = std::move(r.resource_type);
+  q.status = r.status;
+  q.failed = r.failed;
+  q.canceled = r.canceled;
+  q.error_text = std::move(r.error_text);
+  q.from_cache = r.from_cache;
+  q.encoded_bytes = r.encoded_bytes;
+  if (!r.mime_type.empty()) q.mime_type = std::move(r.mime_type);
+  if (!r.protocol.empty()) q.protocol = std::move(r.protocol);
+  if (!r.redirect_url.empty()) q.redirect_url = std::move(r.redirect_url);
+  q.started_at = r.started_at;
+  q.duration_ms = r.duration_ms;
+  q.blocked_ms = r.blocked_ms;
+  q.dns_ms = r.dns_ms;
+  q.connect_ms = r.connect_ms;
+  q.ssl_ms = r.ssl_ms;
+  q.send_ms = r.send_ms;
+  q.wait_ms = r.wait_ms;
+  q.receive_ms = r.receive_ms;
+  return q;
+}
+
+}  // namespace
+
 void visit_recorder::leave(const page_facts* last) {
   if (!in_visit_) return;
   in_visit_ = false;
@@ -59,13 +95,25 @@ void visit_recorder::leave(const page_facts* last) {
     if (!visit_.load_ms) visit_.load_ms = last->load_ms;
     if (!visit_.dom_content_loaded_ms) visit_.dom_content_loaded_ms = last->dom_content_loaded_ms;
     if (!last->title.empty()) visit_.title = last->title;
+    // Vitals are the document's: an SPA route change (same_document) has none of its own.
+    if (last->vitals && visit_.navigation_kind != "same_document") {
+      visit_.lcp_ms = last->vitals->lcp_ms;
+      visit_.cls = last->vitals->cls;
+      visit_.inp_ms = last->vitals->inp_ms;
+      visit_.fcp_ms = last->vitals->fcp_ms;
+    }
   }
   const auto& row = append(action_type::page_unload, clock);
   if (observer_) observer_(row);
   visit_.left_at = clock.at;
   visit_.actions_count = static_cast<int>(actions_.size());
   total_actions_ += visit_.actions_count;
-  storage::page_record rec{visit_, std::move(actions_)};
+  std::vector<storage::request_row> requests;
+  if (requests_) {
+    for (auto& r : requests_()) requests.push_back(to_row(std::move(r), visit_, requests.size() + 1));
+    visit_.request_count = static_cast<int>(requests.size());
+  }
+  storage::page_record rec{visit_, std::move(actions_), std::move(requests)};
   actions_.clear();
   sink_(std::move(rec));
 }

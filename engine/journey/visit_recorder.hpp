@@ -24,6 +24,8 @@ struct action_clock {
 
 /// Where a finished page goes. Called on the io thread: must not block.
 using page_sink = std::function<void(storage::page_record)>;
+/// The page's requests since the last call (engine/page/page_agent.hpp take_requests).
+using request_source = std::function<std::vector<cdp::request_record>()>;
 /// Told of each action as it is recorded (the visit command prints them).
 using action_observer = std::function<void(const storage::action_row&)>;
 
@@ -34,6 +36,9 @@ class visit_recorder {
   /// The session's attempt, copied into every visit: the writer's fencing token
   /// (storage/leases.hpp) — a visit without it is fenced off.
   void set_attempt(int attempt) { attempt_ = attempt; }
+  /// Page health: where leave() takes the ending visit's requests (none: requests are not
+  /// recorded and request_count stays NULL). Replaced when the journey moves to another tab.
+  void set_request_source(request_source s) { requests_ = std::move(s); }
   /// Lateness of a pause timer (issue 10); summed and charged to the next recorded action as
   /// start_lag_ms.
   void add_start_lag(double ms) { start_lag_ms_ += ms; }
@@ -93,6 +98,7 @@ class visit_recorder {
   std::optional<std::string> input_timing_;
   std::optional<bool> webdriver_;
   std::optional<double> embedder_tells_;
+  request_source requests_;
 };
 
 }  // namespace footfall::engine

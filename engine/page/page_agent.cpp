@@ -166,6 +166,11 @@ page_facts parse_facts(const json& j, const page_agent::state& st) {
   }
   f.console_errors = st.console_errors;
   f.failed_requests = st.failed_requests + (j.is_object() && j.value("status", 0) >= 400 ? 1 : 0);
+  if (st.health && j.is_object())
+    if (auto report = parse_timing_report(j)) {
+      report->ttfb_ms = f.ttfb_ms;
+      f.vitals = st.health->vitals(*report);
+    }
   return f;
 }
 
@@ -254,11 +259,16 @@ std::vector<cdp::burst_command> frame_commands() {
   return cmds;
 }
 
-std::vector<cdp::burst_command> setup_commands() {
+std::vector<cdp::burst_command> setup_commands(bool health) {
   auto cmds = frame_commands();
-  cmds.push_back(
-      {"Page.addScriptToEvaluateOnNewDocument",
-       {{"source", std::string(page_script())}, {"worldName", std::string(page_world_name())}}});
+  if (health)  // before the first navigation: its document's requests and paints count
+    for (auto& c : page_health::enable_commands()) cmds.push_back(std::move(c));
+  // With page health, the same script observes interactions and paints (page_health.hpp); the
+  // switch travels in the script's own source so it is set before the script runs.
+  std::string source = health ? std::string(page_health::world_switch_script()) + "\n" : "";
+  source += page_script();
+  cmds.push_back({"Page.addScriptToEvaluateOnNewDocument",
+                  {{"source", std::move(source)}, {"worldName", std::string(page_world_name())}}});
   return cmds;
 }
 
@@ -267,7 +277,7 @@ std::vector<cdp::burst_command> setup_commands() {
 page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
 page_agent::~page_agent() = default;
 
-asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
+asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bool page_health) {
   std::shared_ptr<page_agent> a(new page_agent(p));
   const auto& s = p.session();
   a->state_->main.session = s;
@@ -279,13 +289,14 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p) {
   count_errors(a->state_, s, std::shared_ptr<frame_world>(a->state_, &st.main), st.subscriptions);
   reset_on_navigation(a->state_, s, st.subscriptions);
   track_context(a->state_, s, st.subscriptions);
+  if (page_health) st.health = std::make_unique<engine::page_health>(s, st.main.frame_id);
   // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
   // already running (a popup's, attached before its agent) get them now.
   const auto running = p.children();
   for (auto& c : frame_commands()) p.add_frame_setup(c.method, std::move(c.params));
   watch_out_of_process_frames(a->state_);
   // One round trip for the whole setup: Chromium handles a session's commands in order.
-  co_await cdp::send_burst(s, setup_commands());
+  co_await cdp::send_burst(s, setup_commands(page_health));
   for (const auto& c : running)
     if (c.type == "iframe") co_await cdp::send_burst(c.session, frame_commands());
   co_return a;
@@ -365,8 +376,15 @@ asio::awaitable<focused_element> page_agent::active() {
   co_return focused_element{str(j, "selector"), str(j, "text")};
 }
 
+std::vector<cdp::request_record> page_agent::take_requests() {
+  return state_->health ? state_->health->take_requests() : std::vector<cdp::request_record>{};
+}
+
+bool page_agent::page_health_on() const { return state_->health != nullptr; }
+
 asio::awaitable<std::string> page_agent::fetch_outside_page(std::string url) {
   auto st = state_;
+  if (st->health) st->health->ignore_url(url);  // footfall's fetch, not the page's request
   const auto& s = page_.session();
   json args{{"frameId", st->main.frame_id},
             {"url", url},

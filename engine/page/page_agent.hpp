@@ -12,6 +12,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cdp/input_model.hpp"
+#include "cdp/request_log.hpp"
+#include "cdp/vitals.hpp"
 #include "cdp/page.hpp"
 #include "engine/page/page_script_api.hpp"
 #include "engine/persona/links.hpp"
@@ -52,6 +54,8 @@ struct page_facts {
   std::optional<double> embedder_tells;  ///< share of the headless shell's tells (Chrome UA only)
   int console_errors = 0;
   int failed_requests = 0;
+  /// Core Web Vitals of the document so far (page health on; engine/page/page_health.hpp).
+  std::optional<cdp::web_vitals> vitals;
 };
 
 /// What a newly loaded page offers.
@@ -84,7 +88,15 @@ enum class pick_kind { click, hover, type, clear, select, drag, scroll_to };
 class page_agent {
  public:
   /// Installs the script and the event counters on `p`; call before its first navigation.
-  static boost::asio::awaitable<std::shared_ptr<page_agent>> install(cdp::page p);
+  /// `page_health`: record the page's requests and Core Web Vitals (engine/page/page_health.hpp);
+  /// off (the default: replay, `footfall visit`), neither the Network nor the PerformanceTimeline
+  /// domain is enabled.
+  static boost::asio::awaitable<std::shared_ptr<page_agent>> install(cdp::page p,
+                                                                     bool page_health = false);
+  /// The page's requests since the last call, open ones ended as canceled (the visit that ends
+  /// owns them); empty with page health off.
+  std::vector<cdp::request_record> take_requests();
+  bool page_health_on() const;
   ~page_agent();
 
   boost::asio::awaitable<arrival> arrive();

@@ -11,6 +11,7 @@
 
 #include "cdp/connection.hpp"
 #include "engine/page/page_agent.hpp"
+#include "engine/page/page_health.hpp"
 #include "engine/page/page_script_api.hpp"
 
 namespace footfall::engine {
@@ -70,6 +71,7 @@ struct page_agent::state {
   const cdp::point& main_pointer() const { return page.mouse().position; }
   cdp::page page;
   std::vector<cdp::subscription> subscriptions;
+  std::unique_ptr<page_health> health;  ///< null: page health off
 };
 
 namespace agent_detail {

@@ -171,3 +171,15 @@ TEST_CASE("config: browser is chromium or headless-shell, campaign-wide, and rou
   j["persona"] = json{{"name", "p"}, {"browser", "headless-shell"}};
   CHECK(error_of(j).find("persona.browser") != std::string::npos);
 }
+
+TEST_CASE("config: page_health is on by default, validated, and round-trips") {
+  CHECK(parse_campaign(good_campaign(), "campaign.json").settings.page_health);
+  auto j = good_campaign();
+  j["page_health"] = false;
+  const auto f = parse_campaign(j, "campaign.json");
+  CHECK_FALSE(f.settings.page_health);
+  CHECK_FALSE(campaign_settings::from_json(f.campaign.settings).page_health);
+  j["page_health"] = "no";
+  const auto e = error_of(j);
+  CHECK(e.find("page_health") != std::string::npos);
+}

@@ -376,6 +376,37 @@ const embedderTells = () => {
   return tells.filter(Boolean).length / tells.length;
 };
 
+// Page health (engine/page/page_health.hpp), when the engine switched it on: interactions'
+// Event Timing entries and the first contentful paint, from buffered observers in this isolated
+// world (the page's performance timeline belongs to its window, which every world shares), so
+// nothing is added to the page's own world. Only interactions count (interactionId > 0: a moving
+// pointer's hover entries are not interactions); an interaction's latency is its longest entry.
+// LCP and layout shifts come over CDP (PerformanceTimeline), not from here.
+const perf = { fcp: null, ev: new Map(), obs: [] };
+const perfTake = list => {
+  for (const e of list) {
+    if (e.entryType === 'paint') { if (e.name === 'first-contentful-paint') perf.fcp = e.startTime; }
+    else if (e.interactionId > 0) perf.ev.set(e.interactionId, Math.max(perf.ev.get(e.interactionId) || 0, e.duration));
+  }
+};
+if (top && globalThis.__ffPerf) {
+  for (const o of [{ type: 'paint', buffered: true }, { type: 'first-input', buffered: true },
+                   { type: 'event', buffered: true, durationThreshold: 16 }]) {
+    try {
+      const ob = new PerformanceObserver(l => perfTake(l.getEntries()));
+      ob.observe(o);
+      perf.obs.push(ob);
+    } catch (e) { /* an entry type this Chromium lacks */ }
+  }
+}
+// What the observers saw (entries still queued included), with the document's time origin.
+const perfReport = () => {
+  if (!perf.obs.length) return undefined;
+  for (const ob of perf.obs) perfTake(ob.takeRecords());
+  return { origin: performance.timeOrigin, fcp: perf.fcp, ev: [...perf.ev],
+           ic: typeof performance.interactionCount === 'number' ? performance.interactionCount : null };
+};
+
 const pagestats = () => {
   depth();
   const nav = performance.getEntriesByType('navigation')[0];
@@ -385,7 +416,8 @@ const pagestats = () => {
     dcl: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : null,
     load: nav && nav.loadEventEnd > 0 ? nav.loadEventEnd : null,
     height: docHeight(), scrollY: Math.round(scrollY), vh: innerHeight, webdriver: !!navigator.webdriver,
-    embedder: embedderTells()
+    embedder: embedderTells(),
+    perf: perfReport()
   };
 };
 

@@ -1,0 +1,55 @@
+#include "engine/page/page_health.hpp"
+
+namespace footfall::engine {
+
+using nlohmann::json;
+
+page_health::page_health(const cdp::session& s, std::string main_frame)
+    : tracker_(std::move(main_frame)) {
+  // The handlers run on the page's io thread, like every call on this object; they die with it.
+  for (const char* m : cdp::request_log_events)
+    subs_.push_back(s.subscribe(m, [this, method = std::string(m)](const json& p) {
+      log_.on_event(method, p);
+    }));
+  subs_.push_back(s.subscribe("PerformanceTimeline.timelineEventAdded",
+                              [this](const json& p) { tracker_.on_timeline_event(p); }));
+  // A new document in the main frame: the timeline entries seen so far were the previous one's.
+  subs_.push_back(s.subscribe("Page.frameNavigated", [this](const json& p) {
+    const auto& f = p.value("frame", json::object());
+    if (!f.contains("parentId")) tracker_.reset();
+  }));
+}
+
+std::vector<cdp::burst_command> page_health::enable_commands() {
+  return {{"Network.enable", cdp::network_enable_params()},
+          {"PerformanceTimeline.enable", cdp::vitals_tracker::enable_params()}};
+}
+
+const char* page_health::world_switch_script() { return "globalThis.__ffPerf = true;"; }
+
+std::vector<cdp::request_record> page_health::take_requests() { return log_.close(); }
+
+cdp::web_vitals page_health::vitals(const cdp::page_timing_report& report) const {
+  return tracker_.compute(report);
+}
+
+std::optional<cdp::page_timing_report> parse_timing_report(const json& j) {
+  const auto it = j.find("perf");
+  if (it == j.end() || !it->is_object()) return std::nullopt;
+  const auto& p = *it;
+  cdp::page_timing_report r;
+  const auto num = [&](const char* k) -> std::optional<double> {
+    const auto v = p.find(k);
+    return v != p.end() && v->is_number() ? std::optional<double>(v->get<double>()) : std::nullopt;
+  };
+  r.time_origin_ms = num("origin").value_or(0);
+  r.fcp_ms = num("fcp");
+  r.ttfb_ms = num("ttfb");
+  if (const auto ic = num("ic")) r.interaction_count = static_cast<int>(*ic);
+  for (const auto& e : p.value("ev", json::array()))
+    if (e.is_array() && e.size() == 2 && e[0].is_number() && e[1].is_number())
+      r.interactions.push_back({e[0].get<std::int64_t>(), e[1].get<double>()});
+  return r;
+}
+
+}  // namespace footfall::engine

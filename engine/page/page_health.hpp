@@ -1,0 +1,49 @@
+#pragma once
+/// Page health of one page (issue 21): its requests from the Network domain (cdp/request_log.hpp)
+/// and its Core Web Vitals (cdp/vitals.hpp: LCP and layout shifts from the PerformanceTimeline
+/// domain, FCP, TTFB and interactions from the observers of footfall's isolated world). Nothing
+/// is added to the page's own world: Network and PerformanceTimeline are browser-side, and the
+/// observers live in footfall's world (engine/page/js/page_script.js).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cdp/connection.hpp"
+#include "cdp/input_burst.hpp"
+#include "cdp/request_log.hpp"
+#include "cdp/vitals.hpp"
+
+namespace footfall::engine {
+
+/// The page's request log and vitals tracker, fed by CDP events on the page's io thread.
+class page_health {
+ public:
+  /// Subscribes to the main session's Network and PerformanceTimeline events. `main_frame`: the
+  /// main frame's id (the target's id), whose timeline entries are the page's vitals.
+  page_health(const cdp::session& s, std::string main_frame);
+  /// The commands that turn the events on (sent in the agent's set-up burst, before the first
+  /// navigation), and the one-line script that tells footfall's world to observe (before the
+  /// page script, in the same world).
+  static std::vector<cdp::burst_command> enable_commands();
+  static const char* world_switch_script();
+
+  /// Every request since the last call, open ones ended as canceled: the visit that is ending
+  /// owns them (requests started later belong to the next visit).
+  std::vector<cdp::request_record> take_requests();
+  /// The vitals of the current document, from the world's report (page_facts) and the timeline.
+  cdp::web_vitals vitals(const cdp::page_timing_report& report) const;
+  /// footfall's own load through the page's session (robots.txt) is not the page's request.
+  void ignore_url(std::string url) { log_.ignore_url(std::move(url)); }
+
+ private:
+  cdp::request_log log_;
+  cdp::vitals_tracker tracker_;
+  std::vector<cdp::subscription> subs_;
+};
+
+/// The isolated world's report in page_facts' JSON ("perf"), when the world sent one.
+std::optional<cdp::page_timing_report> parse_timing_report(const nlohmann::json& j);
+
+}  // namespace footfall::engine
