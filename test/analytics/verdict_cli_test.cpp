@@ -94,7 +94,9 @@ TEST_CASE("cli compare: real campaigns on an unchanged site pass, a 1.5 s slower
   REQUIRE(r);
   CHECK((*r)["status"] == "REGRESSED");
   // The interval of the change brackets the injected 1.5 s (plus or minus the site's noise).
-  CHECK((*r)["interval"]["low"].get<double>() > 1000);
+  // (A per-path row gets half the family's α since the campaign-wide row took the other half:
+  // its interval is a little wider than before, e.g. [+841, ...] on a busy 2-core machine.)
+  CHECK((*r)["interval"]["low"].get<double>() > 700);
   CHECK((*r)["change"].get<double>() > 1300);
   CHECK((*r)["change"].get<double>() < 2500);
   // No other path regressed: the delay was on the landing page only.
