@@ -297,6 +297,7 @@ void real_campaigns(options o) {
     std::printf("compare run time: p50 %.2f s, max %.2f s\n", compare_s[compare_s.size() / 2],
                 compare_s.back());
   print_figures();
+  std::fflush(stdout);  // the simulation that follows takes minutes
 }
 
 }  // namespace
