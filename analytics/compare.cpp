@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <set>
+#include <utility>
 
 #include "analytics/stats.hpp"
 
@@ -55,6 +56,7 @@ std::function<void(diff_row&, double)> shift_judge(std::vector<double> b, std::v
     r.ci = s.ci;
     const double sd = (robust_sd(b) + robust_sd(c)) / 2;
     r.detectable = limit + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, power);
+    r.limit_at = worse * limit;
     r.status = judge_interval(s.ci, worse, limit);
   };
 }
@@ -101,6 +103,7 @@ pending per_page_row(const char* metric, int session_sample::*field, const campa
     r.change = s.estimate;
     r.ci = s.ci;
     r.detectable = limit + normal_mde(s.std_error, alpha, t.power);
+    r.limit_at = limit;
     r.status = judge_interval(s.ci, +1, limit);
   };
   return p;
@@ -127,6 +130,7 @@ pending success_row(const campaign_summary& b, const campaign_summary& c, const 
     const double pb = (kb + 1.0) / (nb + 2.0), pc = (kc + 1.0) / (nc + 2.0);
     const double se = std::sqrt(pb * (1 - pb) / nb + pc * (1 - pc) / nc);
     r.detectable = t.success_rate_drop + normal_mde(se, alpha, t.power);
+    r.limit_at = -t.success_rate_drop;
     r.status = judge_interval(*r.ci, -1, t.success_rate_drop);
   };
   return p;
@@ -179,6 +183,7 @@ pending p95_row(const std::string& path, const std::vector<double>& b,
     // The shift that lifts the candidate's lower bound over the baseline's upper one when the
     // two are alike: detected about half the time (the power column does not apply here).
     r.detectable = limit + (qb.hi - qb.lo);
+    r.limit_at = limit;
     r.status = judge_interval(*r.ci, +1, limit);
   };
   return p;
@@ -219,6 +224,132 @@ void add_paths(const campaign_summary& b, const campaign_summary& c, const thres
   }
 }
 
+/// The strata of the campaign-wide row: per path, the unsaturated visits of both sides, and the
+/// saturated visits of both sides when each has some (like with like); log load times, so a
+/// change common to every path in relative terms is one shift. Counts what was left out.
+std::vector<stratum> all_paths_strata(const campaign_summary& b, const campaign_summary& c,
+                                      saturation_share& sat) {
+  auto logs = [](const std::vector<double>& v) {
+    std::vector<double> out;
+    for (double x : v) out.push_back(std::log(std::max(x, 1.0)));
+    return out;
+  };
+  static const std::vector<double> none;
+  auto get = [](const std::map<std::string, std::vector<double>>& m,
+                const std::string& p) -> const std::vector<double>& {
+    const auto it = m.find(p);
+    return it == m.end() ? none : it->second;
+  };
+  std::set<std::string> paths;
+  for (const auto* m : {&b.load_ms, &c.load_ms, &b.saturated_load_ms, &c.saturated_load_ms})
+    for (const auto& [p, _] : *m) paths.insert(p);
+  std::vector<stratum> out;
+  for (const auto& p : paths) {
+    const auto &xb = get(b.load_ms, p), &xc = get(c.load_ms, p);
+    const auto &sb = get(b.saturated_load_ms, p), &sc = get(c.saturated_load_ms, p);
+    sat.baseline_loads += static_cast<int>(xb.size() + sb.size());
+    sat.candidate_loads += static_cast<int>(xc.size() + sc.size());
+    sat.baseline_flagged += static_cast<int>(sb.size());
+    sat.candidate_flagged += static_cast<int>(sc.size());
+    if (!xb.empty() && !xc.empty()) out.push_back({logs(xb), logs(xc)});
+    if (!sb.empty() && !sc.empty()) {
+      out.push_back({logs(sb), logs(sc)});
+      sat.compared_alike += static_cast<int>(sb.size() + sc.size());
+    } else {
+      sat.left_out += static_cast<int>(sb.size() + sc.size());
+    }
+  }
+  return out;
+}
+
+/// A robust spread of log load times within strata: each side's values less its stratum median,
+/// pooled (1.4826 · MAD).
+double within_strata_sd(const std::vector<stratum>& strata) {
+  std::vector<double> r;
+  for (const auto& s : strata)
+    for (const auto* v : {&s.x, &s.y}) {
+      if (v->size() < 2) continue;
+      const double m = *quantile(*v, 0.5);
+      for (double x : *v) r.push_back(x - m);
+    }
+  return r.size() < 2 ? 0 : robust_sd(r);
+}
+
+/// What the campaign-wide row needs beyond its diff_row: its limit on the log scale, the strata,
+/// and the spread for the resolve estimate.
+struct all_paths_data {
+  std::vector<stratum> strata;
+  double limit_log = 0;
+  double sd = 0;
+  int visits_b = 0, visits_c = 0;
+};
+
+pending all_paths_row(const campaign_summary& b, const campaign_summary& c, const thresholds& t,
+                      saturation_share& sat, all_paths_data& data) {
+  pending p;
+  p.row.metric = all_paths_metric;
+  p.row.scope = all_paths_scope;
+  data.strata = all_paths_strata(b, c, sat);
+  std::vector<double> pooled_b, pooled_c;
+  for (const auto& s : data.strata) {
+    data.visits_b += static_cast<int>(s.x.size());
+    data.visits_c += static_cast<int>(s.y.size());
+    for (double x : s.x) pooled_b.push_back(std::exp(x));
+    for (double y : s.y) pooled_c.push_back(std::exp(y));
+  }
+  p.row.n_baseline = data.visits_b;
+  p.row.n_candidate = data.visits_c;
+  p.row.baseline = quantile(pooled_b, 0.5);
+  p.row.candidate = quantile(pooled_c, 0.5);
+  // The absolute limit over the typical page (the baseline's pooled median) as a relative one.
+  const double typical = p.row.baseline.value_or(0);
+  const double abs_pct = typical > 0 ? 100 * t.load_p50_increase_ms / typical : 0;
+  const double limit_pct = std::max(t.load_p50_increase_pct, abs_pct);
+  data.limit_log = std::log1p(limit_pct / 100);
+  p.row.limit = "+" + fmt("%.1f", limit_pct) + "% (+" + fmt("%.0f", t.load_p50_increase_pct) +
+                "%, +" + fmt("%.0f", t.load_p50_increase_ms) + "ms at " + fmt("%.0f", typical) +
+                "ms)";
+  data.sd = within_strata_sd(data.strata);
+  if (std::min(data.visits_b, data.visits_c) < t.min_samples) return p;
+  p.min_p = van_elteren_min_p(data.strata);
+  p.judge = [&data, power = t.power](diff_row& r, double alpha) {
+    const auto s = van_elteren_shift(data.strata, two_sided(alpha));
+    auto pct = [](double l) { return std::isfinite(l) ? 100 * std::expm1(l) : l; };
+    r.change = pct(s.estimate);
+    r.ci = interval{pct(s.ci.lo), pct(s.ci.hi)};
+    r.detectable = pct(data.limit_log +
+                       rank_test_mde(data.sd, r.n_baseline, r.n_candidate, alpha, power));
+    r.limit_at = pct(data.limit_log);
+    r.status = judge_interval(s.ci, +1, data.limit_log);
+  };
+  return p;
+}
+
+/// ≈ how many more sessions per side would put the campaign-wide interval clear of its limit.
+/// The interval's half-width h scales with √(1/n_b + 1/n_c) (the stratified test's own width,
+/// so small strata and ties are priced in); a shift `gap` = |estimate − limit| away from the
+/// limit is called with probability `power` once (z₁₋α + z_power)/z₁₋α · h ≤ gap — the power
+/// rule of rank_test_mde with the measured width in place of σ̂·√(π/3)·√(1/m + 1/n).
+std::optional<int> sessions_to_resolve(const all_paths_data& d, const diff_row& r, double alpha,
+                                       const thresholds& t, const campaign_summary& b,
+                                       const campaign_summary& c) {
+  if (!r.ci || !r.change || !std::isfinite(r.ci->lo) || !std::isfinite(r.ci->hi)) return std::nullopt;
+  if (b.sessions.empty() || c.sessions.empty() || !d.visits_b || !d.visits_c) return std::nullopt;
+  const double lo = std::log1p(r.ci->lo / 100), hi = std::log1p(r.ci->hi / 100);
+  const double est = std::log1p(*r.change / 100);
+  const double h = (hi - lo) / 2, gap = std::abs(est - d.limit_log);
+  const double za = normal_quantile(1 - alpha), zp = normal_quantile(t.power);
+  const double target = gap * za / (za + zp) / h;  // the width factor needed, < 1
+  const double vb = double(d.visits_b) / b.sessions.size(), vc = double(d.visits_c) / c.sessions.size();
+  const double now = std::sqrt(1.0 / d.visits_b + 1.0 / d.visits_c);
+  constexpr int cap = 100000;  // an estimate on the limit: no sample size settles it
+  for (int k = 1; k < cap; k += std::max(1, k / 20)) {
+    const double then = std::sqrt(1 / (d.visits_b + k * vb) + 1 / (d.visits_c + k * vc));
+    if (then / now <= target) return k;
+  }
+  return cap;
+}
+
 /// The Bonferroni family: the largest m such that the m rows whose samples allow the smallest
 /// p-values can each reach α/m. The rest cannot reach significance at any level the family
 /// would give them: they are inconclusive, and do not dilute the others. Marks the members.
@@ -249,8 +380,53 @@ int campaign_summary::pages() const {
   return n;
 }
 
+double saturation_share::worst() const {
+  const double b = baseline_loads ? double(baseline_flagged) / baseline_loads : 0;
+  const double c = candidate_loads ? double(candidate_flagged) / candidate_loads : 0;
+  return std::max(b, c);
+}
+
+namespace {
+
+/// scheme://host[:port] of a URL: what "the same site" means for the warning.
+std::string site_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto end = url.find_first_of("/?#", scheme + 3);
+  return url.substr(0, end);
+}
+
+/// Paths whose median moved past the per-path relative limit, largest move first.
+std::vector<std::string> moved_paths(const campaign_summary& b, const campaign_summary& c,
+                                     const thresholds& t) {
+  std::vector<std::pair<double, std::string>> moved;
+  for (const auto& [path, lb] : b.load_ms) {
+    const auto it = c.load_ms.find(path);
+    if (it == c.load_ms.end() || lb.empty() || it->second.empty()) continue;
+    const double mb = *quantile(lb, 0.5), mc = *quantile(it->second, 0.5);
+    const double pct = mb > 0 ? 100 * (mc / mb - 1) : 0;
+    if (pct > t.load_p50_increase_pct && mc - mb > t.load_p50_increase_ms)
+      moved.push_back({pct, path + " " + fmt("%+.0f", pct) + "% (" + fmt("%.0f", mb) + " -> " +
+                                fmt("%.0f", mc) + " ms, " + std::to_string(lb.size()) + "/" +
+                                std::to_string(it->second.size()) + " visits)"});
+  }
+  std::sort(moved.begin(), moved.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::vector<std::string> out;
+  for (auto& m : moved) out.push_back(std::move(m.second));
+  return out;
+}
+
+}  // namespace
+
 comparison compare(const campaign_summary& b, const campaign_summary& c, const thresholds& t) {
-  comparison out{b, c, t, {}, 0, false};
+  comparison out;
+  out.baseline = b;
+  out.candidate = c;
+  out.limits = t;
+  if (!b.target_url.empty() && !c.target_url.empty() && site_of(b.target_url) != site_of(c.target_url))
+    out.warnings.push_back("the campaigns ran against different sites (" + site_of(b.target_url) +
+                           " vs " + site_of(c.target_url) + "): the comparison is of two sites, "
+                           "not two builds of one");
   diff_row sessions;
   sessions.metric = "sessions";
   sessions.scope = "campaign";
@@ -259,6 +435,9 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
   sessions.baseline = b.sessions.size();
   sessions.candidate = c.sessions.size();
   sessions.status = verdict::info;
+
+  all_paths_data all;
+  pending overall = all_paths_row(b, c, t, out.saturation, all);
 
   std::vector<pending> rows;
   rows.push_back(success_row(b, c, t));
@@ -279,11 +458,37 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
                            t.detection_risk_increase, t));
   add_paths(b, c, t, rows);
 
+  // Weighted Bonferroni: the campaign-wide row is tested at α/2, the rest share α/2 (by the
+  // largest family whose members can each reach their share). Σ of the levels stays ≤ α.
   const double alpha = 1 - t.confidence;
+  const bool overall_judged = overall.judge && overall.min_p <= alpha / 2;
+  const double alpha_overall = alpha / 2, alpha_rest = overall_judged ? alpha / 2 : alpha;
   std::vector<bool> member;
-  out.family = choose_family(rows, alpha, member);
-  const double alpha_row = out.family ? alpha / out.family : alpha;
+  const int rest = choose_family(rows, alpha_rest, member);
+  out.family = rest + (overall_judged ? 1 : 0);
+  const double alpha_row = rest ? alpha_rest / rest : alpha_rest;
   out.rows.push_back(std::move(sessions));
+
+  if (overall_judged) {
+    overall.row.row_confidence = two_sided(alpha_overall);
+    overall.judge(overall.row, alpha_overall);
+  } else {
+    overall.row.status = verdict::inconclusive;
+    overall.row.note = overall.judge ? "too few visits for " + fmt("%.4g", 100 * (1 - alpha_overall)) +
+                                           "% confidence"
+                                     : "too few visits with a load time on both sides of a path";
+  }
+  if (out.saturation.left_out)
+    overall.row.note += std::string(overall.row.note.empty() ? "" : "; ") +
+                        std::to_string(out.saturation.left_out) +
+                        " saturated visits without a saturated counterpart left out";
+  if (out.saturation.compared_alike)
+    overall.row.note += std::string(overall.row.note.empty() ? "" : "; ") +
+                        std::to_string(out.saturation.compared_alike) +
+                        " saturated visits compared with saturated visits of the same path";
+  const diff_row overall_row = overall.row;
+  out.rows.push_back(std::move(overall.row));
+
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto& p = rows[i];
     if (p.row.status == verdict::info) {
@@ -300,10 +505,40 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
     } else {
       p.row.row_confidence = two_sided(alpha_row);
       p.judge(p.row, alpha_row);
-      if (p.row.status == verdict::regressed) out.regressed = true;
     }
     out.rows.push_back(std::move(p.row));
   }
+  for (const auto& r : out.rows)
+    if (r.status == verdict::regressed) out.regressed = true;
+  out.moved = moved_paths(b, c, t);
+
+  // The outcome. A regression anywhere fails. Otherwise a pass needs the campaign-wide interval
+  // to stay below its limit: a row that cannot rule out a slowdown of every page is no evidence
+  // that there was none.
+  const std::string limit_text = fmt("+%.1f %%", 100 * std::expm1(all.limit_log));
+  if (out.regressed) {
+    out.result = outcome::regressed;
+  } else if (!overall_judged) {
+    out.result = outcome::inconclusive;
+    out.reason = "the campaign-wide load row could not be judged (" + overall_row.note + ")";
+  } else if (overall_row.ci && overall_row.ci->hi > 100 * std::expm1(all.limit_log)) {
+    out.result = outcome::inconclusive;
+    out.reason = "all paths " + fmt("%+.1f %%", *overall_row.change) + " [" +
+                 fmt("%+.1f", overall_row.ci->lo) + ", " + fmt("%+.1f", overall_row.ci->hi) +
+                 "] reaches past " + limit_text;
+    out.sessions_to_resolve = sessions_to_resolve(all, overall_row, alpha_overall, t, b, c);
+  }
+  if (out.result == outcome::inconclusive && out.saturation.worst() >= 0.2) {
+    const int conc = std::max(b.concurrent_sessions, c.concurrent_sessions);
+    const int fewer = std::max(1, static_cast<int>(std::floor(conc * (1 - out.saturation.worst()))));
+    out.reason += "; load generator saturated during " +
+                  fmt("%.0f", 100 * out.saturation.worst()) + " % of the loads: concurrent_sessions <= " +
+                  std::to_string(conc > 1 ? std::min(fewer, conc - 1) : 1) + " on this machine" +
+                  (conc > 0 ? " (was " + std::to_string(conc) + ")" : "");
+  }
+  if (out.result == outcome::inconclusive && out.sessions_to_resolve)
+    out.reason += "; ≈ " + std::to_string(*out.sessions_to_resolve) +
+                  " more sessions per side to resolve " + limit_text;
   return out;
 }
 

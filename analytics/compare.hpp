@@ -31,11 +31,18 @@ struct session_sample {
 struct campaign_summary {
   std::string id;
   std::string name;
+  std::string target_url;       ///< compare warns when the two campaigns' sites differ
+  int concurrent_sessions = 0;  ///< for the fix it suggests when the generator was saturated
+  std::string status;           ///< the campaign's status ("completed", "running", …)
   std::vector<session_sample> sessions;
   /// Per URL path: load times (ms) of the visits measured while footfall was not saturated.
   std::map<std::string, std::vector<double>> load_ms;
   /// Per URL path: visits with a load time left out because footfall was saturated then.
   std::map<std::string, int> saturated_visits;
+  /// Per URL path: the load times of those saturated visits. Per-path rows leave them out; the
+  /// campaign-wide row compares them with the other side's saturated visits of the same path
+  /// (like with like), never with unsaturated ones.
+  std::map<std::string, std::vector<double>> saturated_load_ms;
 
   int completed() const;
   int pages() const;
@@ -84,11 +91,24 @@ struct diff_row {
   double row_confidence = 0;        ///< two-sided level of this row's interval
   std::optional<double> detectable; ///< smallest worsening these samples could call (≥ limit)
   std::string limit;                ///< the threshold, as text
+  std::optional<double> limit_at;   ///< the change the whole interval must pass to regress
   std::string note;                 ///< why inconclusive, what was left out
   verdict status = verdict::ok;
 };
 
-/// The comparison: every row, and whether any regressed.
+/// The three outcomes of a comparison (exit codes 0, 1, 4).
+enum class outcome { pass, regressed, inconclusive };
+
+/// How much of each side's load evidence was measured while the generator was saturated.
+struct saturation_share {
+  int baseline_flagged = 0, baseline_loads = 0;
+  int candidate_flagged = 0, candidate_loads = 0;
+  int compared_alike = 0;  ///< flagged visits compared with flagged visits of the same path
+  int left_out = 0;        ///< flagged visits with no flagged counterpart on the other side
+  double worst() const;    ///< the larger side's flagged share, 0…1
+};
+
+/// The comparison: every row, and the outcome.
 struct comparison {
   campaign_summary baseline;
   campaign_summary candidate;
@@ -96,15 +116,39 @@ struct comparison {
   std::vector<diff_row> rows;
   int family = 0;  ///< rows judged together (the Bonferroni divisor)
   bool regressed = false;
+  outcome result = outcome::pass;
+  /// Why the outcome is inconclusive, and what would resolve it (empty otherwise).
+  std::string reason;
+  std::optional<int> sessions_to_resolve;  ///< ≈ more sessions per side to resolve the wide row
+  std::vector<std::string> moved;          ///< paths whose median moved past the limit, worst first
+  std::vector<std::string> warnings;       ///< e.g. the campaigns ran against different sites
+  saturation_share saturation;
 };
+
+/// The campaign-wide load row: one judged row over every path (metric "load_p50_change_pct",
+/// scope "all paths"). Each path (and each path's saturated visits) is a stratum of the van
+/// Elteren test on log load times, so a visit is ranked only against visits of its own path; the
+/// common change is exp(shift) − 1 with its interval, against max(load_p50_increase_pct, the
+/// absolute limit over the baseline's pooled median). It gets half the family's α (weighted
+/// Bonferroni: α/2 + Σ α/(2m) = α), the per-path and other rows share the other half.
+inline constexpr const char* all_paths_metric = "load_p50_change_pct";
+inline constexpr const char* all_paths_scope = "all paths";
 
 /// Compares candidate against baseline. Paths only in one campaign are reported as info.
 comparison compare(const campaign_summary& baseline, const campaign_summary& candidate,
                    const thresholds& limits);
 
-/// The diff table for a terminal, ending with "verdict: PASS" or "verdict: REGRESSION (n)".
+/// The diff table for a terminal, ending with "verdict: PASS", "verdict: REGRESSION (n)" or
+/// "verdict: INCONCLUSIVE — why; what would resolve it".
 std::string render_comparison(const comparison& c);
 nlohmann::json comparison_json(const comparison& c);
+/// One self-contained HTML page (inline CSS and SVG, no script, no network): the verdict, the
+/// campaign-wide row, every row with its interval drawn against its limit, what was left out.
+std::string render_comparison_html(const comparison& c);
+/// JUnit XML: one <testcase> per judged row (REGRESSED fails, inconclusive is skipped), and the
+/// outcome as a testcase of its own.
+std::string render_comparison_junit(const comparison& c);
 std::string to_string(diff_row::verdict v);
+std::string to_string(outcome o);
 
 }  // namespace footfall::analytics

@@ -92,10 +92,22 @@ std::string to_string(verdict v) {
   return "?";
 }
 
+std::string to_string(outcome o) {
+  switch (o) {
+    case outcome::pass: return "PASS";
+    case outcome::regressed: return "REGRESSED";
+    case outcome::inconclusive: return "INCONCLUSIVE";
+  }
+  return "?";
+}
+
 campaign_summary summarize(const campaign_report& r) {
   campaign_summary s;
   s.id = r.data.info.id.str();
   s.name = r.data.info.name;
+  s.target_url = r.data.info.target_url;
+  s.concurrent_sessions = r.data.info.concurrent_sessions;
+  s.status = std::string(storage::to_string(r.data.info.status));
   std::map<storage::uuid, std::size_t> index;
   for (const auto& f : r.data.sessions) {
     session_sample x;
@@ -116,9 +128,10 @@ campaign_summary summarize(const campaign_report& r) {
     }
     if (!v.visit.load_ms) continue;
     const auto path = url_path(v.visit.url);
-    if (v.visit.saturated)
+    if (v.visit.saturated) {
       ++s.saturated_visits[path];
-    else
+      s.saturated_load_ms[path].push_back(*v.visit.load_ms);
+    } else
       s.load_ms[path].push_back(*v.visit.load_ms);
   }
   return s;
@@ -164,7 +177,8 @@ std::string render_comparison(const comparison& c) {
   int regressions = 0, inconclusive = 0;
   std::vector<std::string> notes;
   for (const auto& r : c.rows) {
-    const bool ms = r.metric.find("_ms") != std::string::npos || r.metric == "sessions";
+    const bool ms = r.metric.find("_ms") != std::string::npos ||
+                    r.metric.find("_pct") != std::string::npos || r.metric == "sessions";
     const int d = ms ? 1 : 3;
     const std::string n = std::to_string(r.n_baseline) + "/" + std::to_string(r.n_candidate);
     const std::string scope = r.scope.size() > 20 ? r.scope.substr(0, 17) + "..." : r.scope;
@@ -198,9 +212,27 @@ std::string render_comparison(const comparison& c) {
       }))
     out += "  compare never calls a load regression from visits measured while the load "
            "generator was saturated: its own lateness, not the site's.\n";
+  if (c.saturation.baseline_flagged || c.saturation.candidate_flagged)
+    out += "  saturation: " + std::to_string(c.saturation.baseline_flagged) + "/" +
+           std::to_string(c.saturation.baseline_loads) + " baseline and " +
+           std::to_string(c.saturation.candidate_flagged) + "/" +
+           std::to_string(c.saturation.candidate_loads) +
+           " candidate loads measured while the load generator was saturated\n";
+  if (!c.moved.empty()) {
+    out += "  paths that moved past the limit:";
+    for (const auto& m : c.moved) out += "\n    " + m;
+    out += "\n";
+  }
+  for (const auto& w : c.warnings) out += "warning: " + w + "\n";
   out += "\nverdict: ";
-  out += c.regressed ? "REGRESSION (" + std::to_string(regressions) + " regressed)" : "PASS";
-  if (inconclusive) out += " (" + std::to_string(inconclusive) + " inconclusive)";
+  switch (c.result) {
+    case outcome::regressed:
+      out += "REGRESSION (" + std::to_string(regressions) + " regressed)";
+      break;
+    case outcome::inconclusive: out += "INCONCLUSIVE (" + c.reason + ")"; break;
+    case outcome::pass: out += "PASS"; break;
+  }
+  if (inconclusive) out += " (" + std::to_string(inconclusive) + " rows inconclusive)";
   out += "\n";
   return out;
 }
@@ -224,7 +256,21 @@ nlohmann::json comparison_json(const comparison& c) {
           {"thresholds", c.limits.to_json()},
           {"family", c.family},
           {"rows", rows},
-          {"verdict", c.regressed ? "regression" : "pass"}};
+          {"verdict", c.result == outcome::regressed      ? "regression"
+                      : c.result == outcome::inconclusive ? "inconclusive"
+                                                          : "pass"},
+          {"reason", c.reason},
+          {"sessions_to_resolve", c.sessions_to_resolve ? nlohmann::json(*c.sessions_to_resolve)
+                                                        : nlohmann::json()},
+          {"moved", c.moved},
+          {"warnings", c.warnings},
+          {"saturation",
+           {{"baseline_flagged", c.saturation.baseline_flagged},
+            {"baseline_loads", c.saturation.baseline_loads},
+            {"candidate_flagged", c.saturation.candidate_flagged},
+            {"candidate_loads", c.saturation.candidate_loads},
+            {"compared_alike", c.saturation.compared_alike},
+            {"left_out", c.saturation.left_out}}}};
 }
 
 }  // namespace footfall::analytics

@@ -49,6 +49,40 @@ struct shift_estimate {
 shift_estimate hodges_lehmann(const std::vector<double>& x, const std::vector<double>& y,
                               double confidence);
 
+/// One stratum of a stratified comparison (a URL path): the baseline's values and the
+/// candidate's, compared only with each other.
+struct stratum {
+  std::vector<double> x;  ///< baseline
+  std::vector<double> y;  ///< candidate
+};
+
+/// What a stratified shift gives: the common shift, its interval, and the normal z of the
+/// van Elteren statistic at shift 0 (positive: the candidate's values are larger).
+struct stratified_shift {
+  double estimate = 0;
+  interval ci;
+  double z = 0;
+};
+
+/// The van Elteren stratified rank test (van Elteren 1960; Lehmann, *Nonparametrics*, §3.3)
+/// inverted for a shift common to every stratum: T(δ) = Σ_s U_s(δ)/(N_s + 1), U_s(δ) the pairs of
+/// stratum s with y − x > δ, N_s = m_s + n_s; under the null E[T] = Σ m_s n_s / (2(N_s + 1)) and
+/// Var[T] = Σ m_s n_s / (12(N_s + 1)) (normal approximation). The estimate is where T crosses
+/// E[T] (the weighted median of all within-stratum differences, weight 1/(N_s + 1)), the interval
+/// every δ whose |Z| stays below z_{1−(1−confidence)/2}. A stratum needs a value on each side;
+/// strata of different sizes and medians are one test. With one stratum it is the Hodges–Lehmann
+/// shift with the normal-approximation Mann–Whitney interval. Empty: estimate 0, interval ±inf.
+stratified_shift van_elteren_shift(const std::vector<stratum>& strata, double confidence);
+
+/// Z of the van Elteren statistic after subtracting `delta` from every candidate value, from the
+/// ranks themselves (mid-ranks for ties): the brute-force definition the tests check the
+/// inversion against.
+double van_elteren_z(const std::vector<stratum>& strata, double delta);
+
+/// The smallest one-sided p-value the van Elteren test of these strata can reach (complete
+/// separation in every stratum), by the same normal approximation: 1 − Φ(E[T]/sd[T]).
+double van_elteren_min_p(const std::vector<stratum>& strata);
+
 /// Wilson score interval for k successes in n trials at quantile z (n > 0).
 interval wilson(int k, int n, double z);
 

@@ -207,31 +207,62 @@ int cmd_report(const args& a) {
 
 int cmd_compare(const args& a) {
   engine::database_options db;
-  std::string baseline, candidate, thresholds_file;
+  std::string baseline, candidate, thresholds_file, format = "table", output, inconclusive;
   bool json = false;
   po::options_description desc("options");
   desc.add_options()("baseline", po::value(&baseline)->required(),
                      "baseline campaign (id or name)")(
       "candidate", po::value(&candidate)->required(), "candidate campaign (id or name)")(
       "thresholds", po::value(&thresholds_file), "JSON file overriding the default thresholds")(
-      "json", po::bool_switch(&json), "print the comparison as JSON");
+      "format,f", po::value(&format)->default_value("table"), "table, json, html or junit")(
+      "output,o", po::value(&output), "write to FILE instead of stdout")(
+      "inconclusive", po::value(&inconclusive)->value_name("pass|fail"),
+      "exit 0 (pass) or 1 (fail) instead of 4 when the verdict is INCONCLUSIVE")(
+      "json", po::bool_switch(&json), "the same as --format json");
   engine::add_database_flags(desc, db);
   po::positional_options_description pos;
   pos.add("baseline", 1).add("candidate", 1);
   po::variables_map vm;
   const std::string usage =
-      "usage: footfall compare BASELINE CANDIDATE [--thresholds FILE] [--json]\n"
-      "The nightly regression verdict. Each metric's change comes with an interval: load p50 per\n"
-      "URL path (Hodges-Lehmann shift, Mann-Whitney interval), load p95 (order statistics),\n"
-      "success rate (Newcombe), console errors and failed requests per page (bootstrap over\n"
-      "sessions), rhythm and detection scores (per session). A metric regresses when its whole\n"
-      "interval lies beyond the limit on the worse side; all judged metrics hold together at\n"
-      "`confidence` (Bonferroni). Too few samples: inconclusive, never a regression.\n"
-      "'detectable' is the smallest worsening the samples could call. Visits measured while\n"
-      "footfall was saturated are left out of load verdicts. Exit 0 pass, 1 regression, 2 bad\n"
-      "input. See analytics/README.md. Default thresholds (a --thresholds file may set any):\n" +
+      "usage: footfall compare BASELINE CANDIDATE [--thresholds FILE]\n"
+      "                        [--format table|json|html|junit] [-o FILE] [--inconclusive pass|fail]\n"
+      "The nightly regression verdict, one of three:\n"
+      "  PASS (exit 0)          nothing regressed and the campaign-wide load interval stays below\n"
+      "                         its limit;\n"
+      "  REGRESSED (exit 1)     some row's whole interval lies beyond its limit on the worse side;\n"
+      "  INCONCLUSIVE (exit 4)  nothing regressed, but the campaign-wide load interval still\n"
+      "                         reaches past its limit (or could not be computed): the line says\n"
+      "                         why and about how many more sessions per side would resolve it.\n"
+      "--inconclusive pass|fail maps INCONCLUSIVE to exit 0 or 1 for suites with two outcomes.\n"
+      "The campaign-wide load row ('load_p50_change_pct', 'all paths') pools every path: a van\n"
+      "Elteren stratified rank test on log load times, each visit ranked only against visits of\n"
+      "its own path, with the common relative change and its interval, judged against\n"
+      "load_p50_increase_pct and load_p50_increase_ms (over the baseline's median page). Per-path\n"
+      "rows stay as detail, and the paths that moved are named. Each row's change comes with an\n"
+      "interval: load p50 per URL path (Hodges-Lehmann shift, Mann-Whitney interval), load p95\n"
+      "(order statistics), success rate (Newcombe), console errors and failed requests per page\n"
+      "(bootstrap over sessions), rhythm and detection scores (per session). All judged rows hold\n"
+      "together at `confidence` (weighted Bonferroni: half the error rate to the campaign-wide row).\n"
+      "Too few samples: inconclusive, never a regression. 'detectable' is the smallest worsening\n"
+      "the samples could call. Visits measured while footfall was saturated are left out of\n"
+      "per-path rows and compared only with saturated visits of the same path campaign-wide.\n"
+      "Campaigns of different target sites are compared with a warning.\n"
+      "html: one self-contained page (verdict, campaign-wide row, every row's interval drawn, what\n"
+      "was left out and why); junit: one testcase per judged row and one for the verdict.\n"
+      "Exit 0 pass, 1 regression, 2 bad input, 3 runtime failure, 4 inconclusive. See\n"
+      "analytics/README.md. Default thresholds (a --thresholds file may set any; unknown fields\n"
+      "are refused):\n" +
       analytics::thresholds{}.to_json().dump(2);
   if (!parse_flags(a, desc, pos, vm, usage)) return ok;
+  if (json) {
+    if (vm.count("format") && !vm["format"].defaulted() && format != "json")
+      throw usage_error("--json: conflicts with --format " + format);
+    format = "json";
+  }
+  if (format != "table" && format != "json" && format != "html" && format != "junit")
+    throw usage_error("--format: '" + format + "' is not one of table, json, html, junit");
+  if (!inconclusive.empty() && inconclusive != "pass" && inconclusive != "fail")
+    throw usage_error("--inconclusive: '" + inconclusive + "' is not one of pass, fail");
   analytics::thresholds limits;
   if (!thresholds_file.empty()) {
     std::ifstream in(thresholds_file);
@@ -252,8 +283,26 @@ int cmd_compare(const args& a) {
                       "' are the same campaign (" + b.str() + "); pass two campaigns' ids");
   const auto result = analytics::compare(analytics::summarize(load_report(c, b, false)),
                                          analytics::summarize(load_report(c, k, false)), limits);
-  std::cout << (json ? comparison_json(result).dump(2) + "\n" : render_comparison(result));
-  return result.regressed ? verdict_failed : ok;
+  for (const auto& w : result.warnings) spdlog::warn("{}", w);
+  std::string text;
+  if (format == "json")
+    text = comparison_json(result).dump(2) + "\n";
+  else if (format == "html")
+    text = analytics::render_comparison_html(result);
+  else if (format == "junit")
+    text = analytics::render_comparison_junit(result);
+  else
+    text = render_comparison(result);
+  write_output(text, output);
+  switch (result.result) {
+    case analytics::outcome::regressed: return verdict_failed;
+    case analytics::outcome::inconclusive:
+      if (inconclusive == "pass") return ok;
+      if (inconclusive == "fail") return verdict_failed;
+      return verdict_inconclusive;
+    case analytics::outcome::pass: break;
+  }
+  return ok;
 }
 
 }  // namespace footfall::cli

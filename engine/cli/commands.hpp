@@ -8,7 +8,14 @@
 namespace footfall::cli {
 
 /// Exit codes shared by every command.
-enum exit_code : int { ok = 0, verdict_failed = 1, bad_input = 2, runtime_failure = 3 };
+/// 4: a comparison could not tell (compare's INCONCLUSIVE; --inconclusive pass|fail maps it).
+enum exit_code : int {
+  ok = 0,
+  verdict_failed = 1,
+  bad_input = 2,
+  runtime_failure = 3,
+  verdict_inconclusive = 4
+};
 
 /// Thrown for bad arguments or invalid input files; main prints it and exits 2.
 struct usage_error : std::runtime_error {

@@ -40,7 +40,8 @@ void usage(std::FILE* out) {
   for (const auto& c : commands)
     std::fprintf(out, "  %-10s %.*s\n", std::string(c.name).c_str(), int(c.summary.size()),
                  c.summary.data());
-  std::fprintf(out, "\nexit codes: 0 ok, 1 verdict failed, 2 bad input, 3 runtime failure\n");
+  std::fprintf(out, "\nexit codes: 0 ok, 1 verdict failed, 2 bad input, 3 runtime failure, 4 compare "
+                    "inconclusive\n");
 }
 
 }  // namespace

@@ -20,25 +20,29 @@ test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::s
   return test::run(argv, std::chrono::seconds(120), {{"FOOTFALL_LOG_LEVEL", "warn"}});
 }
 
-test::campaign_gen_options nightly(const std::string& name) {
+test::campaign_gen_options nightly(const std::string& name, int sessions = 8) {
   test::campaign_gen_options o;
   o.name = name;
-  o.sessions = 8;
+  o.sessions = sessions;
   o.pages = 4;
   o.actions_per_page = 6;
-  o.failed_every = 8;  // one failure in both: identical campaigns, identical verdict inputs
+  o.failed_every = 8;  // failures in both: identical campaigns, identical verdict inputs
   o.seed = 11;
   return o;
 }
 
 }  // namespace
 
-TEST_CASE("cli compare: identical campaigns pass (0) and an injected regression fails (1)" *
+TEST_CASE("cli compare: identical campaigns pass (0) or, when small, are inconclusive (4); an injected regression fails (1)" *
           doctest::timeout(300)) {
   test::fresh_database db;
-  const auto base = test::generate_campaign(db.url(), nightly("night-1"));
-  const auto same = test::generate_campaign(db.url(), nightly("night-2"));
-  auto broken_opts = nightly("night-3");
+  // 30 sessions: identical campaigns of 8 are INCONCLUSIVE, not PASS (the campaign-wide load
+  // interval of 32 visits a side at σ 0.25 reaches past the +17 % limit of a 120 ms page).
+  const auto base = test::generate_campaign(db.url(), nightly("night-1", 30));
+  const auto same = test::generate_campaign(db.url(), nightly("night-2", 30));
+  const auto small_1 = test::generate_campaign(db.url(), nightly("small-1"));
+  const auto small_2 = test::generate_campaign(db.url(), nightly("small-2"));
+  auto broken_opts = nightly("night-3", 30);
   broken_opts.load_ms = 600;             // pages 5x slower
   broken_opts.console_errors_per_page = 2;
   broken_opts.failed_every = 2;          // half the sessions fail
@@ -47,6 +51,11 @@ TEST_CASE("cli compare: identical campaigns pass (0) and an injected regression 
   const auto pass = footfall_cli(db, {"compare", "night-1", "night-2"});
   CHECK_MESSAGE(pass.exit_code == 0, (pass.out + pass.err));
   CHECK(pass.out.find("verdict: PASS") != std::string::npos);
+
+  const auto small = footfall_cli(db, {"compare", "small-1", "small-2"});
+  CHECK_MESSAGE(small.exit_code == 4, (small.out + small.err));
+  CHECK(small.out.find("verdict: INCONCLUSIVE (all paths ") != std::string::npos);
+  CHECK(small.out.find("more sessions per side to resolve") != std::string::npos);
 
   const auto fail = footfall_cli(db, {"compare", base.id.str(), broken.id.str()});
   CHECK_MESSAGE(fail.exit_code == 1, (fail.out + fail.err));

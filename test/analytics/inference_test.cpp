@@ -163,3 +163,85 @@ TEST_CASE("inference: a shift of the stated minimum detectable effect is detecte
   CHECK(detected <= runs * 0.90);
   CHECK(robust_sd({1, 2, 3, 4, 100}) == doctest::Approx(1.4826));
 }
+
+TEST_CASE("inference: van Elteren's inverted interval is the set of shifts its brute-force Z accepts") {
+  // Strata of different sizes and medians (paths of a site): the interval from the weighted
+  // differences must agree with Z computed from the ranks themselves at every shift.
+  std::mt19937_64 rng(11);
+  const int sizes[][2] = {{1, 2}, {3, 1}, {7, 6}, {2, 9}, {12, 10}};
+  const double medians[] = {80, 450, 120, 300, 60};
+  std::vector<stratum> strata;
+  for (int s = 0; s < 5; ++s)
+    strata.push_back({lognormal(rng, sizes[s][0], medians[s], 0.3),
+                      lognormal(rng, sizes[s][1], medians[s] * 1.1, 0.3)});
+  // On the log scale a multiplicative change is a common shift.
+  for (auto& s : strata) {
+    for (auto& x : s.x) x = std::log(x);
+    for (auto& y : s.y) y = std::log(y);
+  }
+  const double confidence = 0.9, z = normal_quantile(0.95);
+  const auto r = van_elteren_shift(strata, confidence);
+  REQUIRE(std::isfinite(r.ci.lo));
+  REQUIRE(std::isfinite(r.ci.hi));
+  CHECK(r.ci.lo < r.estimate);
+  CHECK(r.estimate < r.ci.hi);
+  CHECK(r.z == doctest::Approx(van_elteren_z(strata, 0)));
+  // Z at the estimate is near 0; just outside the interval it passes ±z, well inside it does not
+  // (the continuity correction makes the interval a little wider than the bare Z rule).
+  // Outside the interval every shift is rejected (Z beyond ±z); inside none is by more than the
+  // continuity correction (half the largest weight over sd[T]).
+  CHECK(std::abs(van_elteren_z(strata, r.estimate)) < 0.35);
+  for (double d = r.ci.lo - 1; d < r.ci.lo - 1e-6; d += 0.005) CHECK(van_elteren_z(strata, d) > z);
+  for (double d = r.ci.hi + 1; d > r.ci.hi + 1e-6; d -= 0.005) CHECK(van_elteren_z(strata, d) < -z);
+  for (double d = r.ci.lo + 1e-6; d < r.ci.hi - 1e-6; d += 0.005)
+    CHECK(std::abs(van_elteren_z(strata, d)) < z + 0.15);
+}
+
+TEST_CASE("inference: van Elteren with one stratum is Hodges-Lehmann with the normal interval") {
+  std::mt19937_64 rng(3);
+  const auto x = lognormal(rng, 70, 200, 0.3), y = lognormal(rng, 70, 230, 0.3);
+  const auto ve = van_elteren_shift({{x, y}}, 0.95);
+  const auto hl = hodges_lehmann(x, y, 0.95);  // m + n = 140 > 120: normal with correction
+  CHECK(ve.estimate == doctest::Approx(hl.estimate).epsilon(1e-9));
+  // The same order statistics (the weighted rule with one weight is k − ½ ≤ mn/2 − z·sd).
+  std::vector<double> d;
+  for (double b : y)
+    for (double a : x) d.push_back(b - a);
+  std::sort(d.begin(), d.end());
+  const auto pos = [&](double v) { return std::lower_bound(d.begin(), d.end(), v) - d.begin(); };
+  CHECK(std::abs(pos(ve.ci.lo) - pos(hl.ci.lo)) <= 1);
+  CHECK(std::abs(pos(ve.ci.hi) - pos(hl.ci.hi)) <= 1);
+}
+
+TEST_CASE("inference: van Elteren's interval covers a common shift at its level across strata") {
+  // 400 seeded stratified samples (5 strata of 1–10 visits, different medians), true log shift
+  // 0.2: the 90 % interval must cover it about 90 % of the time.
+  std::mt19937_64 rng(17);
+  std::uniform_int_distribution<int> size(1, 10);
+  int covered = 0, estimate_above = 0;
+  constexpr int trials = 400;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<stratum> strata;
+    for (double m : {60.0, 120.0, 250.0, 400.0, 500.0}) {
+      stratum s;
+      for (double v : lognormal(rng, size(rng), m, 0.3)) s.x.push_back(std::log(v));
+      for (double v : lognormal(rng, size(rng), m * std::exp(0.2), 0.3)) s.y.push_back(std::log(v));
+      strata.push_back(std::move(s));
+    }
+    const auto r = van_elteren_shift(strata, 0.9);
+    covered += r.ci.contains(0.2);
+    estimate_above += r.estimate > 0.2;
+  }
+  CHECK(covered >= trials * 0.86);  // 0.9 nominal; the correction makes it a little conservative
+  CHECK(covered <= trials * 0.97);
+  CHECK(estimate_above > trials * 0.38);  // median-unbiased
+  CHECK(estimate_above < trials * 0.62);
+}
+
+TEST_CASE("inference: van Elteren's smallest p falls with the strata's sizes; none without both sides") {
+  CHECK(van_elteren_min_p({{{1}, {2}}}) > 0.1);
+  CHECK(van_elteren_min_p({{{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}}, {{1, 2, 3}, {4, 5, 6}}}) < 0.001);
+  CHECK(van_elteren_min_p({{{1}, {}}}) == 1);
+  const auto empty = van_elteren_shift({{{1, 2}, {}}}, 0.9);
+  CHECK(std::isinf(empty.ci.lo));
+}
