@@ -32,18 +32,8 @@ std::string slurp(const std::string& p) {
 }  // namespace
 
 storage::persona busy_persona(const std::string& name) {
-  storage::persona p;
-  p.name = name;
-  p.session_duration_min = 5;
-  p.session_duration_max = 30;
-  p.pages_min = 2;
-  p.pages_max = 4;
-  p.actions_per_page_min = 4;
-  p.actions_per_page_max = 7;
-  p.scroll_probability = 0.6;
-  p.click_probability = 0.8;
-  p.typing_probability = 0.5;
-  return p;
+  return persona_builder(name).duration_s(5, 30).pages(2, 4).actions(4, 7).odds(
+      {.scroll = 0.6, .click = 0.8, .typing = 0.5});
 }
 
 storage::campaign make_campaign(const std::string& url, const storage::persona& p,

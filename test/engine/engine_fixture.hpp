@@ -13,6 +13,7 @@
 
 #include "engine/campaign/campaign_runner.hpp"
 #include "storage/records.hpp"
+#include "support/personas.hpp"
 #include "support/pg/pg_fixture.hpp"
 
 namespace footfall::test {

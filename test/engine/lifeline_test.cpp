@@ -124,14 +124,8 @@ void check_one_attempt_each(const test::fresh_database& db) {
 }
 
 storage::persona short_persona(const std::string& name) {
-  auto p = test::busy_persona(name);
-  p.session_duration_min = 2;
-  p.session_duration_max = 4;
-  p.pages_min = 1;
-  p.pages_max = 2;
-  p.actions_per_page_min = 2;
-  p.actions_per_page_max = 4;
-  return p;
+  return test::persona_builder(test::busy_persona(name))
+      .duration_s(2, 4).pages(1, 2).actions(2, 4);
 }
 
 template <class F>

@@ -3,6 +3,7 @@
 
 #include "engine/engine_fixture.hpp"
 #include "support/http_server.hpp"
+#include "support/personas.hpp"
 
 using namespace footfall;
 using footfall::test::fresh_database;
@@ -12,18 +13,8 @@ namespace {
 
 /// A visitor that mostly types, on one page.
 storage::persona typist() {
-  storage::persona p;
-  p.name = "typist";
-  p.session_duration_min = 5;
-  p.session_duration_max = 30;
-  p.pages_min = 1;
-  p.pages_max = 1;
-  p.actions_per_page_min = 8;
-  p.actions_per_page_max = 10;
-  p.scroll_probability = 0;
-  p.click_probability = 0.1;
-  p.typing_probability = 1.0;
-  return p;
+  return test::persona_builder("typist").duration_s(5, 30).pages(1, 1).actions(8, 10).odds(
+      {.scroll = 0, .click = 0.1, .typing = 1.0});
 }
 
 }  // namespace

@@ -87,13 +87,8 @@ TEST_CASE(
     "pending") {
   test::fresh_database db;
   test::http_server site;
-  auto persona = test::busy_persona("terminated");
-  persona.session_duration_min = 3;
-  persona.session_duration_max = 5;
-  persona.pages_min = 1;
-  persona.pages_max = 2;
-  persona.actions_per_page_min = 2;
-  persona.actions_per_page_max = 3;
+  const storage::persona persona = test::persona_builder(test::busy_persona("terminated"))
+                                       .duration_s(3, 5).pages(1, 2).actions(2, 3);
   const auto camp =
       test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 8, 2, 17);
   auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
