@@ -6,8 +6,10 @@
 
 #include "engine/config/arrivals.hpp"
 #include "engine/config/config.hpp"
+#include "support/poisson.hpp"
 
 using namespace footfall::engine;
+using footfall::test::poisson_bounds;
 using nlohmann::json;
 
 namespace {
@@ -25,20 +27,6 @@ std::string error_of(const json& j) {
     return e.what();
   }
   return "";
-}
-
-/// Two-sided bounds [lo, hi] holding a Poisson(mean) count with probability >= 1 - alpha.
-std::pair<int, int> poisson_bounds(double mean, double alpha) {
-  double p = std::exp(-mean), cdf = p;
-  int k = 0, lo = -1;
-  if (cdf > alpha / 2) lo = 0;
-  while (cdf < 1 - alpha / 2) {
-    ++k;
-    p *= mean / k;
-    cdf += p;
-    if (lo < 0 && cdf > alpha / 2) lo = k;
-  }
-  return {lo, k};
 }
 
 std::vector<int> per_window(const std::vector<std::int64_t>& plan, int window_s, int windows) {
