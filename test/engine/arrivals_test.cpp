@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/config/arrivals.hpp"
+#include "engine/campaign_errors.hpp"
 #include "engine/config/config.hpp"
 #include "support/poisson.hpp"
 
@@ -20,14 +21,7 @@ json campaign_with(const json& extra) {
   j.update(extra);
   return j;
 }
-std::string error_of(const json& j) {
-  try {
-    parse_campaign(j, "campaign.json");
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  return "";
-}
+constexpr auto error_of = footfall::test::campaign_error;
 
 std::vector<int> per_window(const std::vector<std::int64_t>& plan, int window_s, int windows) {
   std::vector<int> n(static_cast<std::size_t>(windows), 0);
