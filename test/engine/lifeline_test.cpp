@@ -15,6 +15,7 @@
 
 #include "engine/engine_fixture.hpp"
 #include "storage/embedded_server.hpp"
+#include "support/pg/own_server.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -216,20 +217,9 @@ TEST_CASE(
 TEST_CASE(
     "engine: the database stopped for 20 s mid-run - run waits it out - exits 0 - nothing "
     "recorded is lost") {
-  storage::embedded_options eo;
-  eo.data_dir = test::test_data_dir("-outage");
-  eo.fsync = false;
-  storage::embedded_server server(eo);
-  struct stop_at_exit {
-    storage::embedded_server& s;
-    ~stop_at_exit() {
-      try {
-        s.stop();
-      } catch (...) {
-      }
-    }
-  } stopper{server};
-  test::fresh_database db(true, &server);
+  test::own_server own("-outage");  // stopped below: not the suite's shared server
+  auto& server = own.server;
+  const auto& db = own.db;
   test::http_server site;
   test::temp_dir spool;
   ::setenv("FOOTFALL_SPOOL_DIR", spool.path().c_str(), 1);
