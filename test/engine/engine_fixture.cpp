@@ -147,4 +147,16 @@ proc_result wait(child_proc& c, std::chrono::seconds timeout) {
   return r;
 }
 
+std::pair<proc_result, proc_result> two_workers(const std::string& url,
+                                                const std::string& campaign_id,
+                                                std::chrono::seconds timeout) {
+  auto start = [&] {
+    return spawn({FOOTFALL_BINARY, "worker", campaign_id, "--database-url", url, "--browsers", "1",
+                  "--contexts-per-browser", "2", "--no-progress", "--json"});
+  };
+  auto w1 = start(), w2 = start();
+  auto r1 = wait(w1, timeout);
+  return {std::move(r1), wait(w2, timeout)};
+}
+
 }  // namespace footfall::test

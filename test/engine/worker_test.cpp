@@ -18,14 +18,7 @@ TEST_CASE("engine: two footfall worker processes run every session of a campaign
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("shared"),
                                         site.url("/journey/index.html"), 10, 4, 11);
-  auto start = [&] {
-    return test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
-                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress",
-                        "--json"});
-  };
-  auto w1 = start(), w2 = start();
-  const auto r1 = test::wait(w1, std::chrono::seconds(240));
-  const auto r2 = test::wait(w2, std::chrono::seconds(240));
+  const auto [r1, r2] = test::two_workers(db.url(), camp.id.str(), std::chrono::seconds(240));
   CAPTURE(r1.err.substr(0, 2000));
   CAPTURE(r2.err.substr(0, 2000));
   CHECK(r1.exit_code == 0);
