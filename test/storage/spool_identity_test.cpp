@@ -53,10 +53,7 @@ TEST_CASE(
 
   // A writer of B leaves it alone (and says so); B gets nothing of A's.
   {
-    writer_options o;
-    o.url = b.url();
-    o.spool_dir = spool.path();
-    writer w{o};
+    writer w{writer_options{.url = b.url(), .spool_dir = spool.path()}};
     w.flush();
     w.close();
     CHECK(w.stats().foreign_spools == 1);
@@ -68,10 +65,7 @@ TEST_CASE(
 
   // A writer of A replays it, once.
   {
-    writer_options o;
-    o.url = a.url();
-    o.spool_dir = spool.path();
-    writer w{o};
+    writer w{writer_options{.url = a.url(), .spool_dir = spool.path()}};
     w.flush();
     w.close();
     CHECK(w.stats().batches_replayed >= 1);
