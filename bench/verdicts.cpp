@@ -33,9 +33,11 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/compare.hpp"
+#include "bench/common/args.hpp"
+#include "bench/common/setup.hpp"
 #include "cdp/process_stats.hpp"
-#include "storage/embedded_server.hpp"
 #include "support/http_server.hpp"
+#include "test/analytics/compare_campaign.hpp"
 #include "test/analytics/run_process.hpp"
 
 using namespace footfall;
@@ -121,22 +123,8 @@ void settle_memory() {
 /// Runs one campaign of `o.sessions` sessions against `site` through the footfall binary.
 void run_campaign(const options& o, const test::temp_dir& dir, const std::string& name,
                   const std::string& target) {
-  const json campaign{
-      {"name", name},
-      {"target_url", target},
-      {"total_sessions", o.sessions},
-      {"concurrent_sessions", o.concurrency},
-      {"seed", 7},  // same journeys on both sides of a pair, as a nightly suite would run
-      {"rate_limit_delay_ms", 100},
-      {"pace", 0},
-      {"session_timeout_s", 120},
-      {"persona",
-       {{"name", "verdicts-bench"}, {"session_duration_min", 5}, {"session_duration_max", 60},
-        {"pages_min", 5}, {"pages_max", 8}, {"actions_per_page_min", 1},
-        {"actions_per_page_max", 3}, {"scroll_probability", 0.5}, {"click_probability", 0.9},
-        {"typing_probability", 0.0}}}};
-  const auto file = dir.path() / (name + ".json");
-  std::ofstream(file) << campaign.dump(2);
+  const auto file = test::write_compare_campaign(dir.path(), name, target, o.sessions,
+                                                 o.concurrency, "verdicts-bench");
   std::map<std::string, std::string> env{{"FOOTFALL_LOG_LEVEL", "warn"}};
   if (!o.saturation_cpu.empty()) env["FOOTFALL_SATURATION_CPU"] = o.saturation_cpu;
   if (!o.saturation_lag_ms.empty()) env["FOOTFALL_SATURATION_LAG_MS"] = o.saturation_lag_ms;
@@ -188,13 +176,7 @@ judged run_compare(const options& o, const std::string& a, const std::string& b)
 }
 
 void real_campaigns(options o) {
-  std::unique_ptr<storage::embedded_server> pg;
-  if (o.database_url.empty()) {
-    storage::embedded_options eo;
-    eo.data_dir = o.data_dir;
-    pg = std::make_unique<storage::embedded_server>(eo);
-    o.database_url = pg->ensure_running();
-  }
+  o.database_url = bench::open_database(o.database_url, o.data_dir).url;
   test::http_server site;
   test::temp_dir dir;
   const std::string target = site.url("/journey/index.html");
@@ -309,32 +291,15 @@ void simulation() {
 
 int main(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--pairs") o.pairs = std::stoi(val());
-    else if (a == "--sessions") o.sessions = std::stoi(val());
-    else if (a == "--concurrency") o.concurrency = std::stoi(val());
-    else if (a == "--slow-ms") o.slow_ms = std::stoi(val());
-    else if (a == "--slow-path") o.slow_path = val();
-    else if (a == "--database-url") o.database_url = val();
-    else if (a == "--data-dir") o.data_dir = val();
-    else if (a == "--sim-only") o.sim_only = true;
-    else if (a == "--saturation-cpu") o.saturation_cpu = val();
-    else if (a == "--saturation-lag-ms") o.saturation_lag_ms = val();
-    else {
-      std::fprintf(stderr,
-                   "usage: bench_verdicts [--pairs K] [--sessions N] [--concurrency C] "
-                   "[--slow-ms MS] [--slow-path PATH] [--database-url URL] [--data-dir DIR] "
-                   "[--saturation-cpu SHARE] [--saturation-lag-ms MS] [--sim-only]\n");
-      return 2;
-    }
-  }
-  if (o.pairs < 1 || o.sessions < 1 || o.concurrency < 1 || o.concurrency > o.sessions) {
-    std::fprintf(stderr, "bench_verdicts: --pairs, --sessions >= 1; 1 <= --concurrency <= "
-                         "--sessions\n");
-    return 2;
-  }
+  bench::args a("bench_verdicts");
+  a.value("--pairs", "K", &o.pairs).value("--sessions", "N", &o.sessions);
+  a.value("--concurrency", "C", &o.concurrency).value("--slow-ms", "MS", &o.slow_ms);
+  a.value("--slow-path", "PATH", &o.slow_path).database(&o.database_url, &o.data_dir);
+  a.value("--saturation-cpu", "SHARE", &o.saturation_cpu);
+  a.value("--saturation-lag-ms", "MS", &o.saturation_lag_ms).set("--sim-only", &o.sim_only);
+  a.parse(argc, argv);
+  if (o.pairs < 1 || o.sessions < 1 || o.concurrency < 1 || o.concurrency > o.sessions)
+    a.fail("--pairs, --sessions >= 1; 1 <= --concurrency <= --sessions");
   try {
     if (!o.sim_only) real_campaigns(o);
     simulation();
