@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "analytics/recompute.hpp"
+#include "bench/common/args.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
 #include "storage/partitions.hpp"
@@ -57,18 +58,11 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   int sessions = 2000, pages = 10, per_page = 50, runs = 3;
   std::string url;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i];
-    if (k == "--sessions") sessions = std::atoi(argv[i + 1]);
-    else if (k == "--pages") pages = std::atoi(argv[i + 1]);
-    else if (k == "--actions-per-page") per_page = std::atoi(argv[i + 1]);
-    else if (k == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
-    else if (k == "--database-url") url = argv[i + 1];
-    else {
-      std::fprintf(stderr, "unknown flag %s\n", k.c_str());
-      return 2;
-    }
-  }
+  bench::args a("bench_analytics");
+  a.value("--sessions", "N", &sessions).value("--pages", "N", &pages);
+  a.value("--actions-per-page", "N", &per_page).value("--runs", "N", &runs);
+  a.value("--database-url", "URL", &url).parse(argc, argv);
+  runs = std::max(1, runs);
   if (url.empty())
     if (const char* e = std::getenv("DATABASE_URL"); e && *e) url = e;
 

@@ -6,17 +6,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "bench/common/args.hpp"
 #include "engine/campaign/campaign_runner.hpp"
 #include "engine/cli/database.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"
+#include "support/personas.hpp"
+#include "support/poisson.hpp"
 
 using namespace footfall;
 
@@ -24,31 +26,11 @@ namespace {
 
 constexpr int phase_s = 60, rate_per_min = 30, window_s = 10, sessions = 40;
 
-/// Smallest and largest k with P(X < lo) and P(X > hi) each < alpha/2, X ~ Poisson(mean).
-std::pair<int, int> poisson_bounds(double mean, double alpha) {
-  double p = std::exp(-mean), cdf = p;
-  int k = 0, lo = cdf > alpha / 2 ? 0 : -1;
-  while (cdf < 1 - alpha / 2) {
-    ++k;
-    p *= mean / k;
-    cdf += p;
-    if (lo < 0 && cdf > alpha / 2) lo = k;
-  }
-  return {lo, k};
-}
-
 storage::campaign create(const std::string& url, const std::string& target, double pace,
                          std::uint64_t seed) {
   storage::connection c{url};
-  storage::persona p;
-  p.name = "bench-arrivals";
-  p.session_duration_min = 5;
-  p.session_duration_max = 20;
-  p.pages_min = 1;
-  p.pages_max = 2;
-  p.actions_per_page_min = 1;
-  p.actions_per_page_max = 3;
-  const auto stored = storage::persona_repository(c).upsert(p);
+  const auto stored = storage::persona_repository(c).upsert(
+      test::persona_builder("bench-arrivals").duration_s(5, 20).pages(1, 2).actions(1, 3));
   storage::campaign k;
   k.name = "bench-arrivals-" + std::to_string(std::time(nullptr));
   k.target_url = target;
@@ -83,7 +65,7 @@ void print_table(const std::string& url, const storage::uuid& id, double wall_s)
     if (!r[2].is_null()) late.push_back(r[2].as<double>());
   }
   const double mean = rate_per_min / 60.0 * window_s;
-  const auto [lo, hi] = poisson_bounds(mean, 0.01);
+  const auto [lo, hi] = test::poisson_bounds(mean, 0.01);
   std::printf("\n%-10s %8s %8s %14s %6s\n", "window s", "planned", "started", "Poisson 99%", "ok");
   int ok = 0, windows = phase_s / window_s;
   for (int w = 0; w < windows; ++w) {
@@ -118,12 +100,9 @@ int main(int argc, char** argv) {
   db.data_dir = "/var/lib/footfall/bench-arrivals-pg";
   double pace = 0;
   std::uint64_t seed = 12;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--database-url")) db.database_url = argv[i + 1];
-    if (!std::strcmp(argv[i], "--data-dir")) db.data_dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--pace")) pace = std::stod(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--seed")) seed = std::stoull(argv[i + 1]);
-  }
+  bench::args a("bench_arrivals");
+  a.database(&db.database_url, &db.data_dir).value("--pace", "P", &pace);
+  a.value("--seed", "N", &seed).parse(argc, argv);
   const auto url = engine::open_database(db);
   test::http_server site;
   const auto camp = create(url, site.url("/journey/index.html"), pace, seed);

@@ -30,12 +30,11 @@
 
 #include "cdp/browser_choice.hpp"
 #include "bench/capacity/footfall_step.hpp"
+#include "bench/common/args.hpp"
+#include "bench/common/setup.hpp"
 #include "bench/capacity/playwright_step.hpp"
 #include "engine/browsers/launch_flags.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
-#include "storage/migrations.hpp"
-#include "storage/partitions.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -66,51 +65,25 @@ std::vector<std::string> split(const std::string& s) {
 
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--steps") {
-      o.steps.clear();
-      for (const auto& s : split(val())) o.steps.push_back(std::stoi(s));
-    } else if (a == "--warm-s") {
-      o.warm_s = std::stod(val());
-    } else if (a == "--hold-s") {
-      o.hold_s = std::stod(val());
-    } else if (a == "--browsers") {
-      o.browsers = std::stoi(val());
-    } else if (a == "--tools") {
-      o.tools = split(val());
-    } else if (a == "--browser") {
-      o.browsers_kind.clear();
-      for (const auto& b : split(val())) {
-        const auto k = cdp::parse_browser_kind(b);
-        if (!k) {
-          std::fprintf(stderr, "--browser: %s, got '%s'\n", cdp::browser_kind_rule, b.c_str());
-          std::exit(2);
-        }
-        o.browsers_kind.push_back(*k);
-      }
-    } else if (a == "--flag") {
-      o.flags.push_back(val());
-    } else if (a == "--label") {
-      o.label = val();
-    } else if (a == "--node-modules") {
-      o.node_modules = val();
-    } else if (a == "--database-url") {
-      o.database_url = val();
-    } else if (a == "--data-dir") {
-      o.data_dir = val();
-    } else if (a == "--json") {
-      o.json = true;
-    } else {
-      std::fprintf(stderr,
-                   "usage: bench_capacity [--steps 1,2,4,...] [--warm-s S] [--hold-s S] "
-                   "[--browsers N] [--tools footfall,playwright] [--browser chromium,headless-shell] "
-                   "[--flag F]... [--label T] "
-                   "[--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]\n");
-      std::exit(2);
+  bench::args a("bench_capacity");
+  a.value("--steps", "1,2,4,...", [&o](const std::string& v) {
+    o.steps.clear();
+    for (const auto& s : split(v)) o.steps.push_back(std::stoi(s));
+  });
+  a.value("--warm-s", "S", &o.warm_s).value("--hold-s", "S", &o.hold_s);
+  a.value("--browsers", "N", &o.browsers);
+  a.value("--tools", "footfall,playwright", [&o](const std::string& v) { o.tools = split(v); });
+  a.value("--browser", "chromium,headless-shell", [&o](const std::string& v) {
+    o.browsers_kind.clear();
+    for (const auto& b : split(v)) {
+      const auto k = cdp::parse_browser_kind(b);
+      if (!k) throw std::invalid_argument(std::string(cdp::browser_kind_rule) + ", got '" + b + "'");
+      o.browsers_kind.push_back(*k);
     }
-  }
+  });
+  a.value("--flag", "F (repeatable)", [&o](const std::string& v) { o.flags.push_back(v); });
+  a.value("--label", "T", &o.label).value("--node-modules", "DIR", &o.node_modules);
+  a.database(&o.database_url, &o.data_dir).set("--json", &o.json).parse(argc, argv);
   return o;
 }
 
@@ -202,22 +175,9 @@ void print_summary(const options& o, const std::map<std::string, tool_state>& st
 int main(int argc, char** argv) {
   const auto o = parse(argc, argv);
   spdlog::set_level(spdlog::level::err);
-  std::string url = o.database_url;
-  if (url.empty()) {
-    storage::embedded_options eo;
-    eo.data_dir = o.data_dir;
-    storage::embedded_server srv(eo);
-    url = srv.ensure_running();
-  }
-  {
-    storage::connection c(url);
-    storage::migrate(c);
-    storage::ensure_partitions(c, storage::clock::now());
-  }
+  const std::string url = bench::open_database(o.database_url, o.data_dir).url;
   test::http_server site(FOOTFALL_SOURCE_DIR "/test/site");
-  storage::writer_options wo;
-  wo.url = url;
-  storage::writer writer(wo);
+  storage::writer writer(bench::writer_into(url));
 
   // Per browser: footfall's pool and Playwright's launch, as `footfall run` launches it
   // (engine/cli/cmd_run.cpp), plus the experiment's flags; Playwright gets the same binary and

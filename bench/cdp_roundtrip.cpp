@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bench/common/args.hpp"
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
@@ -113,22 +114,10 @@ double percentile(std::vector<double> v, double q) {
 
 int main(int argc, char** argv) {
   config c;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--calls" && i + 1 < argc)
-      c.calls = std::stoi(argv[++i]);
-    else if (a == "--warmup" && i + 1 < argc)
-      c.warmup = std::stoi(argv[++i]);
-    else if (a == "--chromium" && i + 1 < argc)
-      c.chromium = argv[++i];
-    else if (a.rfind("--", 0) != 0)
-      c.url = a;
-    else {
-      std::fprintf(stderr,
-                   "usage: bench_cdp_roundtrip [URL] [--calls N] [--warmup N] [--chromium PATH]\n");
-      return 2;
-    }
-  }
+  bench::args a("bench_cdp_roundtrip");
+  a.operand("URL", [&c](const std::string& url) { c.url = url; });
+  a.value("--calls", "N", &c.calls).value("--warmup", "N", &c.warmup);
+  a.value("--chromium", "PATH", &c.chromium).parse(argc, argv);
   cdp::become_child_subreaper();
   cdp::launch_options lo;
   lo.executable = c.chromium;

@@ -20,6 +20,7 @@
 
 #include <pqxx/pqxx>
 
+#include "bench/common/args.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
@@ -212,24 +213,9 @@ int main(int argc, char** argv) {
   std::size_t target = 300'000;
   int rounds = 3;
   std::string url, data_dir;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--actions") target = std::stoul(next());
-    else if (a == "--rounds") rounds = std::stoi(next());
-    else if (a == "--database-url") url = next();
-    else if (a == "--data-dir") data_dir = next();
-    else {
-      std::fprintf(stderr, "usage: bench_ingest [--actions N] [--rounds R] [--database-url URL | --data-dir DIR]\n");
-      return a == "--help" ? 0 : 2;
-    }
-  }
+  footfall::bench::args a("bench_ingest");
+  a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
+  a.database(&url, &data_dir).parse(argc, argv);
   std::string admin_url = url;
   if (url.empty()) {
     embedded_options eo;

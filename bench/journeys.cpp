@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/args.hpp"
 #include "engine/campaign/campaign_runner.hpp"
 #include "engine/cli/database.hpp"
 #include "engine/config/config.hpp"
@@ -315,52 +316,24 @@ int run_all(options o) {
   return found > 0 || not_refused > 0 ? 1 : 0;
 }
 
-[[noreturn]] void usage() {
-  std::fprintf(stderr,
-               "usage: bench_journeys [--sessions N] [--pace P] [--concurrency C] "
-               "[--only NAME,...] [--database-url URL] [--data-dir DIR] [--out DIR] "
-               "[--log-level LEVEL] [--keep-database]\n");
-  std::exit(2);
-}
-
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : (usage(), std::string()); };
-    if (a == "--sessions")
-      o.sessions = std::stoi(val());
-    else if (a == "--pace")
-      o.pace = std::stod(val());
-    else if (a == "--concurrency")
-      o.concurrency = std::stoi(val());
-    else if (a == "--database-url")
-      o.database_url = val();
-    else if (a == "--data-dir")
-      o.data_dir = val();
-    else if (a == "--out")
-      o.out = val();
-    else if (a == "--log-level")
-      o.log_level = val();
-    else if (a == "--keep-database")
-      o.keep_database = true;
-    else if (a == "--only") {
-      std::stringstream ss(val());
-      for (std::string n; std::getline(ss, n, ',');) o.only.insert(n);
-    } else
-      usage();
-  }
-  if (o.sessions < 1 || o.concurrency < 1 || o.pace < 0) {
-    std::fprintf(stderr, "bench_journeys: --sessions and --concurrency >= 1, --pace >= 0\n");
-    std::exit(2);
-  }
+  bench::args a("bench_journeys");
+  a.value("--sessions", "N", &o.sessions).value("--pace", "P", &o.pace);
+  a.value("--concurrency", "C", &o.concurrency);
+  a.value("--only", "NAME,...", [&o](const std::string& v) {
+    std::stringstream ss(v);
+    for (std::string n; std::getline(ss, n, ',');) o.only.insert(n);
+  });
+  a.database(&o.database_url, &o.data_dir).value("--out", "DIR", &o.out);
+  a.value("--log-level", "LEVEL", &o.log_level).set("--keep-database", &o.keep_database);
+  a.parse(argc, argv);
+  if (o.sessions < 1 || o.concurrency < 1 || o.pace < 0)
+    a.fail("--sessions and --concurrency >= 1, --pace >= 0");
   for (const auto& n : o.only) {
     bool known = false;
     for (const auto& j : journeys()) known |= j.name == n;
-    if (!known) {
-      std::fprintf(stderr, "bench_journeys: --only: no campaign '%s'\n", n.c_str());
-      std::exit(2);
-    }
+    if (!known) a.fail("--only: no campaign '" + n + "'");
   }
   return o;
 }
@@ -368,13 +341,7 @@ options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  options o;
-  try {
-    o = parse(argc, argv);
-  } catch (const std::exception& e) {  // std::stoi on a non-number
-    std::fprintf(stderr, "bench_journeys: %s\n", e.what());
-    usage();
-  }
+  const options o = parse(argc, argv);
   try {
     return run_all(o);
   } catch (const std::exception& e) {

@@ -7,10 +7,6 @@
 //
 // usage: bench_realism [--sessions 6] [--concurrency 3] [--device mixed|wheel|touchpad]
 //                      [--database-url URL] [--data-dir DIR] [--json]
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -23,20 +19,19 @@
 #include <spdlog/spdlog.h>
 
 #include "analytics/session_metrics.hpp"
+#include "bench/common/args.hpp"
 #include "bench/common/harness.hpp"
+#include "bench/common/setup.hpp"
 #include "bench/realism/page_log_stats.hpp"
 #include "cdp/io_thread.hpp"
 #include "engine/browsers/browser_pool.hpp"
-#include "engine/browsers/launch_flags.hpp"
 #include "engine/campaign/campaign_runner.hpp"
 #include "engine/config/config.hpp"
 #include "engine/journey/session_runner.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
-#include "storage/migrations.hpp"
-#include "storage/partitions.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
+#include "test/support/personas.hpp"
 
 namespace asio = boost::asio;
 using namespace footfall;
@@ -73,18 +68,8 @@ asio::awaitable<void> worker(std::shared_ptr<engine::session_env> env,
 
 /// The persona both paces use: one page, a dozen actions, plenty of typing, clicking, scrolling.
 storage::persona bench_persona() {
-  storage::persona p;
-  p.name = "bench-realism";
-  p.session_duration_min = 25;
-  p.session_duration_max = 45;
-  p.pages_min = 1;
-  p.pages_max = 1;
-  p.actions_per_page_min = 10;
-  p.actions_per_page_max = 14;
-  p.scroll_probability = 0.7;
-  p.click_probability = 0.7;
-  p.typing_probability = 0.5;
-  return p;
+  return test::persona_builder("bench-realism").duration_s(25, 45).pages(1, 1).actions(10, 14)
+      .odds({.scroll = 0.7, .click = 0.7, .typing = 0.5});
 }
 
 /// Runs `sessions` sessions of a fresh campaign at `pace`; returns their logs and scores.
@@ -117,17 +102,8 @@ std::shared_ptr<pace_results> run_pace(const std::string& url, const std::string
     engine::materialize_sessions(url, camp);
     *rows = storage::session_repository(c).claim(camp.id, sessions, "bench-realism");
   }
-  engine::rate_limiter limiter(std::chrono::milliseconds(0));
-  engine::run_counters counters;
-  auto env = std::make_shared<engine::session_env>();
-  env->campaign = camp;
-  env->settings = engine::campaign_settings::from_json(camp.settings);
-  env->persona = p;
-  env->pace = pace;
-  env->writer = &writer;
-  env->pool = &pool;
-  env->limiter = &limiter;
-  env->counters = &counters;
+  bench::session_rig rig(camp, p, pace, &writer, &pool);
+  const auto& env = rig.env;
   env->before_close = [res](cdp::page pg, storage::session_row row) {
     return read_log(res, std::move(pg), std::move(row));
   };
@@ -150,66 +126,19 @@ int main(int argc, char** argv) {
   std::string device = "mixed";
   std::string url, data_dir = "/var/lib/footfall/bench-pg-realism";
   bool as_json = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--sessions")
-      sessions = std::stoi(val());
-    else if (a == "--concurrency")
-      conc = std::stoi(val());
-    else if (a == "--device")
-      device = val();
-    else if (a == "--database-url")
-      url = val();
-    else if (a == "--data-dir")
-      data_dir = val();
-    else if (a == "--json")
-      as_json = true;
-    else {
-      std::fprintf(stderr,
-                   "usage: bench_realism [--sessions N] [--concurrency N] [--device D] "
-                   "[--database-url URL] "
-                   "[--data-dir DIR] [--json]\n");
-      return 2;
-    }
-  }
+  bench::args a("bench_realism");
+  a.value("--sessions", "N", &sessions).value("--concurrency", "N", &conc);
+  a.value("--device", "mixed|wheel|touchpad", &device).database(&url, &data_dir);
+  a.set("--json", &as_json).parse(argc, argv);
   spdlog::set_level(spdlog::level::warn);
-  if (url.empty()) {
-    storage::embedded_options eo;
-    eo.data_dir = data_dir;
-    storage::embedded_server srv(eo);
-    url = srv.ensure_running();
-  }
-  {
-    storage::connection c(url);
-    storage::migrate(c);
-    storage::ensure_partitions(c, storage::clock::now());
-  }
-  const int port = bench::free_port();
-  const pid_t server = fork();
-  if (server == 0) {
-    const std::string p = std::to_string(port), site = FOOTFALL_SOURCE_DIR "/test/site";
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1",
-           "--directory", site.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const std::string base = "http://127.0.0.1:" + std::to_string(port);
-  usleep(500000);  // the server binds
+  url = bench::open_database(url, data_dir).url;
+  bench::python_site site(FOOTFALL_SOURCE_DIR "/test/site");
+  const std::string& base = site.base();
 
-  storage::writer_options wo;
-  wo.url = url;
-  storage::writer writer(wo);
+  storage::writer writer(bench::writer_into(url));
   asio::thread_pool blocking(2);
   cdp::io_thread io;
-  engine::pool_options po;
-  po.browsers = 1;
-  po.contexts_per_browser = conc;
-  // As `footfall run` launches Chromium (engine/cli/cmd_run.cpp).
-  po.launch.extra_args = engine::session_launch_args();
-  engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
+  engine::browser_pool pool(io.executor(), blocking.get_executor(), bench::one_browser(conc));
   io.run(bench::warm_pool(&pool));
 
   const auto slow = run_pace(url, base, 1.0, sessions, conc, device, pool, io, writer);
@@ -217,8 +146,7 @@ int main(int argc, char** argv) {
   writer.flush();
   io.run(bench::stop_pool(&pool));
   writer.close();
-  kill(server, SIGTERM);
-  waitpid(server, nullptr, 0);
+  site.stop();
 
   const auto m1 = bench::measure(slow->logs), m0 = bench::measure(fast->logs);
   const auto sep = bench::separation(slow->scores, fast->scores);

@@ -43,13 +43,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bench/common/args.hpp"
 #include "bench/common/harness.hpp"
+#include "bench/common/setup.hpp"
 #include "cdp/command_stats.hpp"
 #include "cdp/input.hpp"
 #include "cdp/io_thread.hpp"
 #include "cdp/process_stats.hpp"
 #include "engine/browsers/browser_pool.hpp"
-#include "engine/browsers/launch_flags.hpp"
 #include "engine/campaign/campaign_runner.hpp"
 #include "engine/journey/actions.hpp"
 #include "engine/journey/session_runner.hpp"
@@ -57,9 +58,6 @@
 #include "engine/page/page_agent.hpp"
 #include "cdp/browser_choice.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
-#include "storage/migrations.hpp"
-#include "storage/partitions.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
 
@@ -228,72 +226,27 @@ int main(int argc, char** argv) {
   std::string reveal = "wheel", health = "on";
   cdp::browser_kind browser = cdp::browser_kind::chromium;
   bool as_json = false;
-  const auto usage = [] {
-    std::fprintf(stderr,
-                 "usage: bench_sessions [--sessions N] [--concurrency N] [--site DIR] "
-                 "[--database-url URL] [--data-dir DIR] [--settle-ms MS] "
-                 "[--reveal wheel|script] [--browser chromium|headless-shell] "
-                 "[--page-health on|off] [--json]\n");
-    return 2;
-  };
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--sessions")
-      sessions = std::stoi(val());
-    else if (a == "--concurrency")
-      conc = std::stoi(val());
-    else if (a == "--site")
-      site = val();
-    else if (a == "--database-url")
-      url = val();
-    else if (a == "--data-dir")
-      data_dir = val();
-    else if (a == "--settle-ms")
-      settle_ms = std::stoi(val());
-    else if (a == "--json")
-      as_json = true;
-    else if (a == "--reveal")
-      reveal = val();
-    else if (a == "--browser") {
-      const auto k = cdp::parse_browser_kind(val());
-      if (!k) return usage();
-      browser = *k;
-    } else if (a == "--page-health")
-      health = val();
-    else
-      return usage();
-  }
-  if (reveal != "wheel" && reveal != "script") return usage();
-  if (health != "on" && health != "off") return usage();
+  bench::args a("bench_sessions");
+  a.value("--sessions", "N", &sessions).value("--concurrency", "N", &conc);
+  a.value("--site", "DIR", &site).database(&url, &data_dir);
+  a.value("--settle-ms", "MS", &settle_ms).value("--reveal", "wheel|script", &reveal);
+  a.value("--browser", "chromium|headless-shell", [&browser](const std::string& v) {
+    const auto k = cdp::parse_browser_kind(v);
+    if (!k) throw std::invalid_argument(cdp::browser_kind_rule);
+    browser = *k;
+  });
+  a.value("--page-health", "on|off", &health);
+  a.set("--json", &as_json).parse(argc, argv);
+  if (reveal != "wheel" && reveal != "script") a.fail("--reveal: wheel or script");
+  if (health != "on" && health != "off") a.fail("--page-health: on or off");
   const bool script_reveal = reveal == "script";
   spdlog::set_level(spdlog::level::warn);
-  int pg_pid = 0;
-  if (url.empty()) {
-    storage::embedded_options eo;
-    eo.data_dir = data_dir;
-    storage::embedded_server srv(eo);
-    url = srv.ensure_running();
-    if (auto st = srv.status(); st.pid) pg_pid = static_cast<int>(*st.pid);
-  }
-  {
-    storage::connection c(url);
-    storage::migrate(c);
-    storage::ensure_partitions(c, storage::clock::now());
-  }
+  const auto db = bench::open_database(url, data_dir);
+  url = db.url;
+  const int pg_pid = db.server_pid;
   // The fixture site, served the way the anchors serve it.
-  const int port = bench::free_port();
-  const pid_t server = fork();
-  if (server == 0) {
-    const std::string p = std::to_string(port);
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1",
-           "--directory", site.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  bench::python_site served(site);
+  const std::string& base = served.base();
 
   // Rows the recording needs: a persona, a campaign, its pending sessions (claimed as a worker).
   storage::persona p;
@@ -316,15 +269,10 @@ int main(int argc, char** argv) {
     rows = storage::session_repository(c).claim(camp.id, sessions, "bench");
   }
 
-  storage::writer_options wo;
-  wo.url = url;
-  storage::writer writer(wo);
+  storage::writer writer(bench::writer_into(url));
   asio::thread_pool blocking(2);
   cdp::io_thread io;
-  engine::pool_options po;
-  po.browsers = 1;
-  po.contexts_per_browser = conc;
-  po.launch.extra_args = engine::session_launch_args();
+  auto po = bench::one_browser(conc);
   po.launch.browser = browser;
   {
     const auto exe = cdp::resolve_executable(browser, "");
@@ -335,18 +283,9 @@ int main(int argc, char** argv) {
     po.launch.executable = exe.path;
   }
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
-  engine::rate_limiter limiter(std::chrono::milliseconds(0));
-  engine::run_counters counters;
-  auto env = std::make_shared<engine::session_env>();
-  env->campaign = camp;
-  env->persona = p;
-  env->pace = 0;
-  env->writer = &writer;
-  env->pool = &pool;
-  env->limiter = &limiter;
-  env->counters = &counters;
+  bench::session_rig rig(camp, p, 0, &writer, &pool);
   auto sh = std::make_shared<shared>();
-  sh->env = env;
+  sh->env = rig.env;
   sh->base = base;
   sh->script_reveal = script_reveal;
   sh->page_health = health == "on";
@@ -378,8 +317,7 @@ int main(int argc, char** argv) {
   const auto ws = writer.stats();
   io.run(bench::stop_pool(&pool));
   writer.close();
-  kill(server, SIGTERM);
-  waitpid(server, nullptr, 0);
+  served.stop();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;

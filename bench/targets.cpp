@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "bench/common/args.hpp"
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
@@ -94,7 +95,10 @@ asio::awaitable<void> run_all(cdp::devtools_endpoint ep, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
+  int rounds = 5;
+  bench::args a("bench_targets");
+  a.operand("ROUNDS", [&rounds](const std::string& v) { rounds = std::max(1, std::stoi(v)); });
+  a.parse(argc, argv);
   cdp::browser_process proc;
   asio::io_context io;
   auto done = asio::co_spawn(io, run_all(proc.endpoint(), rounds), asio::use_future);

@@ -18,13 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/browsers/launch_flags.hpp"
+#include "bench/common/args.hpp"
+#include "bench/common/harness.hpp"
+#include "bench/common/setup.hpp"
 #include "engine/campaign/campaign_runner.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
-#include "storage/migrations.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"
+#include "support/personas.hpp"
 
 using namespace footfall;
 
@@ -51,16 +52,8 @@ struct sample {
 };
 
 storage::persona persona() {
-  storage::persona p;
-  p.name = "bench-trace";
-  p.session_duration_min = 5;
-  p.session_duration_max = 30;
-  p.pages_min = 2;
-  p.pages_max = 4;
-  p.actions_per_page_min = 4;
-  p.actions_per_page_max = 7;
-  p.typing_probability = 0.3;
-  return p;
+  return test::persona_builder("bench-trace").duration_s(5, 30).pages(2, 4).actions(4, 7).odds(
+      {.typing = 0.3});
 }
 
 sample run_once(const options& o, const std::string& target, engine::trace_mode mode, int seed) {
@@ -82,9 +75,7 @@ sample run_once(const options& o, const std::string& target, engine::trace_mode 
 
   engine::run_options ro;
   ro.database_url = o.database_url;
-  ro.pool.browsers = 1;
-  ro.pool.contexts_per_browser = o.concurrency;
-  ro.pool.launch.extra_args = engine::session_launch_args();
+  ro.pool = bench::one_browser(o.concurrency);
   ro.pace = 0;
   ro.handle_signals = false;
   ro.record_analytics = false;
@@ -126,36 +117,12 @@ const char* name(engine::trace_mode m) {
 
 int main(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto val = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--sessions")
-      o.sessions = std::stoi(val());
-    else if (a == "--concurrency")
-      o.concurrency = std::stoi(val());
-    else if (a == "--rounds")
-      o.rounds = std::stoi(val());
-    else if (a == "--database-url")
-      o.database_url = val();
-    else if (a == "--data-dir")
-      o.data_dir = val();
-    else {
-      std::fprintf(stderr, "bench_trace: unknown flag %s\n", a.c_str());
-      return 2;
-    }
-  }
+  bench::args a("bench_trace");
+  a.value("--sessions", "N", &o.sessions).value("--concurrency", "N", &o.concurrency);
+  a.value("--rounds", "N", &o.rounds).database(&o.database_url, &o.data_dir);
+  a.parse(argc, argv);
   spdlog::set_level(spdlog::level::warn);
-  std::unique_ptr<storage::embedded_server> pg;
-  if (o.database_url.empty()) {
-    storage::embedded_options eo;
-    eo.data_dir = o.data_dir;
-    pg = std::make_unique<storage::embedded_server>(eo);
-    o.database_url = pg->ensure_running();
-  }
-  {
-    storage::connection c{o.database_url};
-    storage::migrate(c);
-  }
+  o.database_url = bench::open_database(o.database_url, o.data_dir).url;
   test::http_server site;
   const auto target = site.url("/journey/index.html");
   const std::vector<engine::trace_mode> modes{engine::trace_mode::off, engine::trace_mode::failures,

@@ -110,17 +110,8 @@ step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup
   po.contexts_per_browser = (plan.visitors + po.browsers - 1) / po.browsers;
   po.launch = setup.launch;
   engine::browser_pool pool(io.executor(), blocking.get_executor(), po);
-  engine::rate_limiter limiter(std::chrono::milliseconds(0));
-  engine::run_counters counters;
-  auto env = std::make_shared<engine::session_env>();
-  env->campaign = camp;
-  env->settings = engine::campaign_settings::from_json(camp.settings);
-  env->persona = persona;
-  env->pace = 1.0;
-  env->writer = setup.writer;
-  env->pool = &pool;
-  env->limiter = &limiter;
-  env->counters = &counters;
+  bench::session_rig rig(camp, persona, 1.0, setup.writer, &pool);
+  const auto& env = rig.env;
   env->on_session_end = [got](const storage::session_row& row,
                               std::vector<storage::page_record> pages, storage::session_signals) {
     std::lock_guard lock(got->m);

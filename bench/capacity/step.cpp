@@ -8,22 +8,15 @@
 #include <algorithm>
 
 #include "cdp/process_stats.hpp"
+#include "test/support/personas.hpp"
 
 namespace footfall::bench {
 
 storage::persona capacity_persona() {
-  storage::persona p;
-  p.name = "bench-capacity";
+  storage::persona p = test::persona_builder("bench-capacity")
+                           .duration_s(20, 30).pages(2, 3).actions(3, 5)
+                           .odds({.scroll = 0.7, .click = 0.5, .typing = 0.15});
   p.description = "human-paced reader: short visits, a few pages, scrolls, hovers, clicks, types";
-  p.session_duration_min = 20;
-  p.session_duration_max = 30;
-  p.pages_min = 2;
-  p.pages_max = 3;
-  p.actions_per_page_min = 3;
-  p.actions_per_page_max = 5;
-  p.scroll_probability = 0.7;
-  p.click_probability = 0.5;
-  p.typing_probability = 0.15;
   // The Playwright script scrolls in mouse-wheel notches; a "mixed" persona would give 3 in 10
   // footfall visitors a touchpad — a wheel event every ~16 ms through each swipe, dozens where a
   // notch scroll sends 2–5 — and the two tools would no longer be running the same workload.

@@ -14,6 +14,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/browsers/launch_flags.hpp"
+
 namespace footfall::bench {
 
 namespace asio = boost::asio;
@@ -42,6 +44,26 @@ asio::awaitable<std::vector<int>> warm_pool(engine::browser_pool* pool, int leas
 }
 
 asio::awaitable<void> stop_pool(engine::browser_pool* pool) { co_await pool->shutdown(); }
+
+engine::pool_options one_browser(int contexts) {
+  engine::pool_options po;
+  po.browsers = 1;
+  po.contexts_per_browser = contexts;
+  po.launch.extra_args = engine::session_launch_args();
+  return po;
+}
+
+session_rig::session_rig(const storage::campaign& camp, const storage::persona& p, double pace,
+                         storage::writer* writer, engine::browser_pool* pool) {
+  env->campaign = camp;
+  env->settings = engine::campaign_settings::from_json(camp.settings);
+  env->persona = p;
+  env->pace = pace;
+  env->writer = writer;
+  env->pool = pool;
+  env->limiter = &limiter_;
+  env->counters = &counters_;
+}
 
 int free_port() {
   const int s = socket(AF_INET, SOCK_STREAM, 0);

@@ -13,11 +13,9 @@ using namespace footfall;
 namespace {
 
 test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
-  std::vector<std::string> argv{FOOTFALL_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--database-url");
-  argv.push_back(db.url());
-  return test::run(argv, std::chrono::seconds(120), {{"FOOTFALL_LOG_LEVEL", "warn"}});
+  args.insert(args.begin(), FOOTFALL_BINARY);
+  return test::run_with_database(db.url(), std::move(args), std::chrono::seconds(120),
+                                 {{"FOOTFALL_LOG_LEVEL", "warn"}});
 }
 
 test::campaign_gen_options nightly(const std::string& name, int sessions = 8) {

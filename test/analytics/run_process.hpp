@@ -76,4 +76,13 @@ inline run_result run(const std::vector<std::string>& argv,
   return r;
 }
 
+/// Runs `argv --database-url URL` (a footfall command against a test's database) as run() does.
+inline run_result run_with_database(const std::string& url, std::vector<std::string> argv,
+                                    std::chrono::seconds timeout,
+                                    const std::map<std::string, std::string>& env = {}) {
+  argv.push_back("--database-url");
+  argv.push_back(url);
+  return run(argv, timeout, env);
+}
+
 }  // namespace footfall::test

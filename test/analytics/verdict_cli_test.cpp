@@ -15,6 +15,7 @@
 
 #include "support/http_server.hpp"
 #include "support/pg/pg_fixture.hpp"
+#include "test/analytics/compare_campaign.hpp"
 #include "test/analytics/run_process.hpp"
 
 using namespace footfall;
@@ -23,40 +24,22 @@ using nlohmann::json;
 namespace {
 
 test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
-  std::vector<std::string> argv{FOOTFALL_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--database-url");
-  argv.push_back(db.url());
+  args.insert(args.begin(), FOOTFALL_BINARY);
   // The suites run in parallel on small machines: with footfall's default saturation limits
   // the busy CPU would flag most loads and compare would rightly call the pair inconclusive.
   // This test is about the statistics on real runs, so only a grossly late event loop flags a
   // visit here; saturation itself is tested in test/engine/saturation_test.cpp and
   // compare_test.cpp.
-  return test::run(argv, std::chrono::seconds(300),
-                   {{"FOOTFALL_LOG_LEVEL", "warn"},
-                    {"FOOTFALL_SATURATION_CPU", "1.01"},
-                    {"FOOTFALL_SATURATION_LAG_MS", "2000"}});
+  return test::run_with_database(db.url(), std::move(args), std::chrono::seconds(300),
+                                 {{"FOOTFALL_LOG_LEVEL", "warn"},
+                                  {"FOOTFALL_SATURATION_CPU", "1.01"},
+                                  {"FOOTFALL_SATURATION_LAG_MS", "2000"}});
 }
 
 /// Runs a 5-session campaign named `name` against `target`; requires success.
 void run_campaign(const test::fresh_database& db, const test::temp_dir& dir,
                   const std::string& name, const std::string& target) {
-  const json campaign{
-      {"name", name},
-      {"target_url", target},
-      {"total_sessions", 5},
-      {"concurrent_sessions", 2},
-      {"seed", 7},
-      {"rate_limit_delay_ms", 100},
-      {"pace", 0},
-      {"session_timeout_s", 120},
-      {"persona",
-       {{"name", "verdict-cli"}, {"session_duration_min", 5}, {"session_duration_max", 60},
-        {"pages_min", 5}, {"pages_max", 8}, {"actions_per_page_min", 1},
-        {"actions_per_page_max", 3}, {"scroll_probability", 0.5}, {"click_probability", 0.9},
-        {"typing_probability", 0.0}}}};
-  const auto file = dir.path() / (name + ".json");
-  std::ofstream(file) << campaign.dump(2);
+  const auto file = test::write_compare_campaign(dir.path(), name, target, 5, 2, "verdict-cli");
   const auto r = footfall_cli(db, {"run", file.string()});
   REQUIRE_MESSAGE(r.exit_code == 0, (r.out + r.err));
 }

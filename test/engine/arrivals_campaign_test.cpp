@@ -138,13 +138,7 @@ TEST_CASE("engine: two worker processes follow one arrival schedule from the dat
   const auto c = test::wait(create, std::chrono::seconds(60));
   REQUIRE(c.exit_code == 0);
   const auto id = db.scalar("SELECT id FROM campaigns");
-  auto worker = [&] {
-    return test::spawn({FOOTFALL_BINARY, "worker", id, "--database-url", db.url(), "--browsers",
-                        "1", "--contexts-per-browser", "2", "--no-progress", "--json"});
-  };
-  auto w1 = worker(), w2 = worker();
-  const auto r1 = test::wait(w1, std::chrono::seconds(120));
-  const auto r2 = test::wait(w2, std::chrono::seconds(120));
+  const auto [r1, r2] = test::two_workers(db.url(), id, std::chrono::seconds(120));
   CAPTURE(r1.err.substr(0, 2000));
   CAPTURE(r2.err.substr(0, 2000));
   CHECK(r1.exit_code == 0);

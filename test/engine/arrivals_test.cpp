@@ -5,9 +5,12 @@
 #include <string>
 
 #include "engine/config/arrivals.hpp"
+#include "engine/campaign_errors.hpp"
 #include "engine/config/config.hpp"
+#include "support/poisson.hpp"
 
 using namespace footfall::engine;
+using footfall::test::poisson_bounds;
 using nlohmann::json;
 
 namespace {
@@ -18,28 +21,7 @@ json campaign_with(const json& extra) {
   j.update(extra);
   return j;
 }
-std::string error_of(const json& j) {
-  try {
-    parse_campaign(j, "campaign.json");
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-/// Two-sided bounds [lo, hi] holding a Poisson(mean) count with probability >= 1 - alpha.
-std::pair<int, int> poisson_bounds(double mean, double alpha) {
-  double p = std::exp(-mean), cdf = p;
-  int k = 0, lo = -1;
-  if (cdf > alpha / 2) lo = 0;
-  while (cdf < 1 - alpha / 2) {
-    ++k;
-    p *= mean / k;
-    cdf += p;
-    if (lo < 0 && cdf > alpha / 2) lo = k;
-  }
-  return {lo, k};
-}
+constexpr auto error_of = footfall::test::campaign_error;
 
 std::vector<int> per_window(const std::vector<std::int64_t>& plan, int window_s, int windows) {
   std::vector<int> n(static_cast<std::size_t>(windows), 0);

@@ -6,23 +6,15 @@
 #include <vector>
 
 #include "engine/persona/behaviour.hpp"
+#include "support/personas.hpp"
 
 using namespace footfall::engine;
 using footfall::storage::action_type;
 
 namespace {
 footfall::storage::persona reader() {
-  footfall::storage::persona p;
-  p.session_duration_min = 20;
-  p.session_duration_max = 40;
-  p.pages_min = 2;
-  p.pages_max = 5;
-  p.actions_per_page_min = 3;
-  p.actions_per_page_max = 6;
-  p.scroll_probability = 0.8;
-  p.click_probability = 0.5;
-  p.typing_probability = 0.2;
-  return p;
+  return footfall::test::persona_builder().duration_s(20, 40).pages(2, 5).actions(3, 6).odds(
+      {.scroll = 0.8, .click = 0.5, .typing = 0.2});
 }
 }  // namespace
 

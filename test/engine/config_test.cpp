@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "engine/campaign_errors.hpp"
 #include "engine/config/config.hpp"
 
 using namespace footfall::engine;
@@ -15,14 +16,7 @@ json good_campaign() {
     "user_agents": ["UA-1", "UA-2"], "viewports": [{"width": 1024, "height": 700}], "pace": 0
   })");
 }
-std::string error_of(const json& j) {
-  try {
-    parse_campaign(j, "campaign.json");
-  } catch (const config_error& e) {
-    return e.what();
-  }
-  return "";
-}
+constexpr auto error_of = footfall::test::campaign_error;
 }  // namespace
 
 TEST_CASE("config: a valid campaign parses with its extra settings") {

@@ -34,18 +34,8 @@ std::string slurp(const std::string& p) {
 }  // namespace
 
 storage::persona busy_persona(const std::string& name) {
-  storage::persona p;
-  p.name = name;
-  p.session_duration_min = 5;
-  p.session_duration_max = 30;
-  p.pages_min = 2;
-  p.pages_max = 4;
-  p.actions_per_page_min = 4;
-  p.actions_per_page_max = 7;
-  p.scroll_probability = 0.6;
-  p.click_probability = 0.8;
-  p.typing_probability = 0.5;
-  return p;
+  return persona_builder(name).duration_s(5, 30).pages(2, 4).actions(4, 7).odds(
+      {.scroll = 0.6, .click = 0.8, .typing = 0.5});
 }
 
 storage::campaign make_campaign(const std::string& url, const storage::persona& p,
@@ -158,6 +148,18 @@ proc_result wait(child_proc& c, std::chrono::seconds timeout) {
   std::error_code ec;
   std::filesystem::remove_all(std::filesystem::path(c.out_path).parent_path(), ec);
   return r;
+}
+
+std::pair<proc_result, proc_result> two_workers(const std::string& url,
+                                                const std::string& campaign_id,
+                                                std::chrono::seconds timeout) {
+  auto start = [&] {
+    return spawn({FOOTFALL_BINARY, "worker", campaign_id, "--database-url", url, "--browsers", "1",
+                  "--contexts-per-browser", "2", "--no-progress", "--json"});
+  };
+  auto w1 = start(), w2 = start();
+  auto r1 = wait(w1, timeout);
+  return {std::move(r1), wait(w2, timeout)};
 }
 
 }  // namespace footfall::test

@@ -7,12 +7,14 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/campaign/campaign_runner.hpp"
 #include "storage/records.hpp"
+#include "support/personas.hpp"
 #include "support/pg/pg_fixture.hpp"
 
 namespace footfall::test {
@@ -57,5 +59,11 @@ struct child_proc {
 };
 child_proc spawn(const std::vector<std::string>& argv);
 proc_result wait(child_proc& c, std::chrono::seconds timeout);
+
+/// Two `footfall worker` processes on campaign `campaign_id` at once (each 1 browser x 2
+/// contexts, --no-progress --json), each waited for up to `timeout`.
+std::pair<proc_result, proc_result> two_workers(const std::string& url,
+                                                const std::string& campaign_id,
+                                                std::chrono::seconds timeout);
 
 }  // namespace footfall::test

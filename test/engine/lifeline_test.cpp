@@ -15,6 +15,7 @@
 
 #include "engine/engine_fixture.hpp"
 #include "storage/embedded_server.hpp"
+#include "support/pg/own_server.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -124,14 +125,8 @@ void check_one_attempt_each(const test::fresh_database& db) {
 }
 
 storage::persona short_persona(const std::string& name) {
-  auto p = test::busy_persona(name);
-  p.session_duration_min = 2;
-  p.session_duration_max = 4;
-  p.pages_min = 1;
-  p.pages_max = 2;
-  p.actions_per_page_min = 2;
-  p.actions_per_page_max = 4;
-  return p;
+  return test::persona_builder(test::busy_persona(name))
+      .duration_s(2, 4).pages(1, 2).actions(2, 4);
 }
 
 template <class F>
@@ -222,20 +217,9 @@ TEST_CASE(
 TEST_CASE(
     "engine: the database stopped for 20 s mid-run - run waits it out - exits 0 - nothing "
     "recorded is lost") {
-  storage::embedded_options eo;
-  eo.data_dir = test::test_data_dir("-outage");
-  eo.fsync = false;
-  storage::embedded_server server(eo);
-  struct stop_at_exit {
-    storage::embedded_server& s;
-    ~stop_at_exit() {
-      try {
-        s.stop();
-      } catch (...) {
-      }
-    }
-  } stopper{server};
-  test::fresh_database db(true, &server);
+  test::own_server own("-outage");  // stopped below: not the suite's shared server
+  auto& server = own.server;
+  const auto& db = own.db;
   test::http_server site;
   test::temp_dir spool;
   ::setenv("FOOTFALL_SPOOL_DIR", spool.path().c_str(), 1);

@@ -3,30 +3,10 @@
 
 #include "engine/engine_fixture.hpp"
 #include "support/http_server.hpp"
+#include "support/personas.hpp"
 
 using namespace footfall;
 using footfall::test::fresh_database;
-using nlohmann::json;
-
-namespace {
-
-/// A visitor that mostly types, on one page.
-storage::persona typist() {
-  storage::persona p;
-  p.name = "typist";
-  p.session_duration_min = 5;
-  p.session_duration_max = 30;
-  p.pages_min = 1;
-  p.pages_max = 1;
-  p.actions_per_page_min = 8;
-  p.actions_per_page_max = 10;
-  p.scroll_probability = 0;
-  p.click_probability = 0.1;
-  p.typing_probability = 1.0;
-  return p;
-}
-
-}  // namespace
 
 TEST_CASE("engine: no typed password or card number and no URL credential reaches the database") {
   fresh_database db;
@@ -34,7 +14,10 @@ TEST_CASE("engine: no typed password or card number and no URL credential reache
   // Credentials in the start URL: the browser may use them, the database must not keep them.
   auto url = site.url("/secrets.html");
   url.insert(url.find("://") + 3, "visitor:s3cr3t-pw@");
-  const auto camp = test::make_campaign(db.url(), typist(), url, 3, 3, 11);
+  // A visitor that mostly types, on one page.
+  const storage::persona typist = test::persona_builder("typist").duration_s(5, 30).pages(1, 1)
+                                      .actions(8, 10).odds({.scroll = 0, .click = 0.1, .typing = 1});
+  const auto camp = test::make_campaign(db.url(), typist, url, 3, 3, 11);
   test::recorder_log log;
   auto o = test::test_run_options(db.url(), 3);
   o.before_close = test::read_recorder(&log);

@@ -14,6 +14,7 @@
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
 #include "support/http_server.hpp"
+#include "support/personas.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace footfall;
@@ -24,18 +25,8 @@ namespace {
 
 /// A visitor who mostly clicks: every click must end in a known outcome.
 storage::persona clicker() {
-  storage::persona p;
-  p.name = "clicker";
-  p.session_duration_min = 5;
-  p.session_duration_max = 20;
-  p.pages_min = 3;
-  p.pages_max = 4;
-  p.actions_per_page_min = 4;
-  p.actions_per_page_max = 6;
-  p.scroll_probability = 0.2;
-  p.click_probability = 1.0;
-  p.typing_probability = 0;
-  return p;
+  return test::persona_builder("clicker").duration_s(5, 20).pages(3, 4).actions(4, 6).odds(
+      {.scroll = 0.2, .click = 1.0, .typing = 0});
 }
 
 /// A campaign on `target_url` with the default (rotated) user agents.

@@ -18,14 +18,7 @@ TEST_CASE("engine: two footfall worker processes run every session of a campaign
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("shared"),
                                         site.url("/journey/index.html"), 10, 4, 11);
-  auto start = [&] {
-    return test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),
-                        "--browsers", "1", "--contexts-per-browser", "2", "--no-progress",
-                        "--json"});
-  };
-  auto w1 = start(), w2 = start();
-  const auto r1 = test::wait(w1, std::chrono::seconds(240));
-  const auto r2 = test::wait(w2, std::chrono::seconds(240));
+  const auto [r1, r2] = test::two_workers(db.url(), camp.id.str(), std::chrono::seconds(240));
   CAPTURE(r1.err.substr(0, 2000));
   CAPTURE(r2.err.substr(0, 2000));
   CHECK(r1.exit_code == 0);
@@ -87,13 +80,8 @@ TEST_CASE(
     "pending") {
   test::fresh_database db;
   test::http_server site;
-  auto persona = test::busy_persona("terminated");
-  persona.session_duration_min = 3;
-  persona.session_duration_max = 5;
-  persona.pages_min = 1;
-  persona.pages_max = 2;
-  persona.actions_per_page_min = 2;
-  persona.actions_per_page_max = 3;
+  const storage::persona persona = test::persona_builder(test::busy_persona("terminated"))
+                                       .duration_s(3, 5).pages(1, 2).actions(2, 3);
   const auto camp =
       test::make_campaign(db.url(), persona, site.url("/journey/index.html"), 8, 2, 17);
   auto w = test::spawn({FOOTFALL_BINARY, "worker", camp.id.str(), "--database-url", db.url(),

@@ -10,6 +10,7 @@
 #include "storage/leases.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
+#include "support/personas.hpp"
 #include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
@@ -176,13 +177,8 @@ TEST_CASE("personas: 20 concurrent upserts of one inline persona all succeed") {
   for (int i = 0; i < 20; ++i)
     threads.emplace_back([&] {
       connection own{db.url()};
-      persona p;
-      p.name = "shared-inline";
-      p.session_duration_min = 1;
-      p.session_duration_max = 2;
-      p.pages_min = 1;
-      p.pages_max = 2;
-      const auto stored = persona_repository(own).upsert(p);
+      const auto stored = persona_repository(own).upsert(
+          test::persona_builder("shared-inline").duration_s(1, 2).pages(1, 2));
       std::lock_guard lk(m);
       ids.insert(stored.id.str());
       ++ok;

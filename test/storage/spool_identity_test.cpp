@@ -13,6 +13,14 @@ using namespace footfall::storage;
 using namespace std::chrono_literals;
 
 namespace {
+/// A writer into `url` that spools to `spool`.
+writer_options spooling_to(const std::string& url, const std::filesystem::path& spool) {
+  writer_options o;
+  o.url = url;
+  o.spool_dir = spool;
+  return o;
+}
+
 std::size_t spool_files(const std::filesystem::path& dir) {
   std::size_t n = 0;
   for (auto& e : std::filesystem::directory_iterator(dir))
@@ -53,10 +61,7 @@ TEST_CASE(
 
   // A writer of B leaves it alone (and says so); B gets nothing of A's.
   {
-    writer_options o;
-    o.url = b.url();
-    o.spool_dir = spool.path();
-    writer w{o};
+    writer w{spooling_to(b.url(), spool.path())};
     w.flush();
     w.close();
     CHECK(w.stats().foreign_spools == 1);
@@ -68,10 +73,7 @@ TEST_CASE(
 
   // A writer of A replays it, once.
   {
-    writer_options o;
-    o.url = a.url();
-    o.spool_dir = spool.path();
-    writer w{o};
+    writer w{spooling_to(a.url(), spool.path())};
     w.flush();
     w.close();
     CHECK(w.stats().batches_replayed >= 1);

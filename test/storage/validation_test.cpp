@@ -2,8 +2,10 @@
 
 #include "storage/errors.hpp"
 #include "storage/validation.hpp"
+#include "support/personas.hpp"
 
 using namespace footfall::storage;
+namespace test = footfall::test;
 
 namespace {
 bool has(const std::vector<std::string>& v, const std::string& s) {
@@ -14,12 +16,8 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 }  // namespace
 
 TEST_CASE("persona validation names the persona - the field and the rule") {
-  persona p;
-  p.name = "casual";
-  p.pages_min = 5;
-  p.pages_max = 3;
-  p.scroll_probability = 1.5;
-  p.session_duration_min = 0;
+  const persona p =
+      test::persona_builder("casual").duration_s(0, 300).pages(5, 3).odds({.scroll = 1.5});
   const auto problems = validate(p);
   CHECK(has(problems, "persona \"casual\": pages_min (5) > pages_max (3)"));
   CHECK(has(problems, "persona \"casual\": scroll_probability (1.5) must be between 0 and 1"));

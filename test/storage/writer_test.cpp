@@ -10,6 +10,7 @@
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
 #include "storage/writer.hpp"
+#include "support/pg/own_server.hpp"
 #include "support/pg/pg_fixture.hpp"
 
 using namespace footfall;
@@ -26,31 +27,6 @@ writer_options fast_options(const std::string& url, const std::filesystem::path&
   o.close_timeout = 2s;
   return o;
 }
-
-/// A server of the test's own (tests that stop it must not disturb the suite's shared one),
-/// with a fresh database on it; the database is dropped, then the server stopped, at the end.
-struct own_server {
-  explicit own_server(const std::string& suffix)
-      : server(options(suffix)), stopper{server}, db(true, &server) {}
-  static storage::embedded_options options(const std::string& suffix) {
-    storage::embedded_options eo;
-    eo.data_dir = test::test_data_dir(suffix);
-    eo.fsync = false;
-    return eo;
-  }
-  struct stop_at_exit {
-    storage::embedded_server& s;
-    ~stop_at_exit() {
-      try {
-        s.stop();
-      } catch (...) {
-      }
-    }
-  };
-  storage::embedded_server server;
-  stop_at_exit stopper;  // declared before db: destroyed after it
-  test::fresh_database db;
-};
 
 // Rows of a campaign's sessions, and whether any id appears twice.
 struct tally {
@@ -160,7 +136,7 @@ TEST_CASE("writer: invalid records are refused at write() - refused by the datab
 }
 
 TEST_CASE("writer: survives the server stopping and restarting mid-stream - no row lost or doubled") {
-  own_server own("-restart");
+  test::own_server own("-restart");
   auto& server = own.server;
   const auto& db = own.db;
   test::temp_dir spool;
@@ -194,7 +170,7 @@ TEST_CASE("writer: survives the server stopping and restarting mid-stream - no r
 }
 
 TEST_CASE("writer: spools while the database is down past the limit - replays when it returns") {
-  own_server own("-spool");
+  test::own_server own("-spool");
   auto& server = own.server;
   const auto& db = own.db;
   test::temp_dir spool;

@@ -1,0 +1,88 @@
+#include "bench/common/setup.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "bench/common/harness.hpp"
+#include "storage/connection.hpp"
+#include "storage/embedded_server.hpp"
+#include "storage/migrations.hpp"
+#include "storage/partitions.hpp"
+
+namespace footfall::bench {
+
+bench_database open_database(const std::string& url, const std::string& data_dir) {
+  bench_database db{url};
+  if (db.url.empty()) {
+    storage::embedded_options eo;
+    eo.data_dir = data_dir;
+    storage::embedded_server srv(eo);  // the server outlives this object: stop() stops it
+    db.url = srv.ensure_running();
+    if (auto st = srv.status(); st.pid) db.server_pid = static_cast<int>(*st.pid);
+  }
+  storage::connection c(db.url);
+  storage::migrate(c);
+  storage::ensure_partitions(c, storage::clock::now());
+  return db;
+}
+
+storage::writer_options writer_into(const std::string& url) {
+  storage::writer_options o;
+  o.url = url;
+  return o;
+}
+
+namespace {
+
+bool accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+python_site::python_site(const std::string& dir) {
+  const int port = free_port();
+  pid_ = fork();
+  if (pid_ == 0) {
+    const std::string p = std::to_string(port);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execlp("python3", "python3", "-m", "http.server", p.c_str(), "--bind", "127.0.0.1",
+           "--directory", dir.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  base_ = "http://127.0.0.1:" + std::to_string(port);
+  // Python takes a few hundred milliseconds to bind.
+  for (int i = 0; i < 100 && !accepts(port); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!accepts(port)) {
+    stop();
+    throw std::runtime_error("python3 -m http.server did not start on " + base_);
+  }
+}
+
+void python_site::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = 0;
+}
+
+}  // namespace footfall::bench
