@@ -59,7 +59,7 @@ TEST_CASE("har: a recorded session's HAR holds every request row and Playwright 
   CHECK(doc["log"]["pages"].size() ==
         std::size_t(db.count("SELECT count(*) FROM page_visits WHERE session_id = '" + session + "'")));
 
-  auto consumer = test::spawn({"sh", std::string(FOOTFALL_SOURCE_DIR) + "/test/scripts/har_consumer.sh",
+  auto consumer = test::spawn({"/bin/sh", std::string(FOOTFALL_SOURCE_DIR) + "/test/scripts/har_consumer.sh",
                                har_file});
   const auto c = test::wait(consumer, std::chrono::seconds(600));
   INFO(c.out);

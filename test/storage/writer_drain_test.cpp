@@ -23,6 +23,7 @@ TEST_CASE("writer drain: close(1 s) with the database unreachable spools within 
   campaign c;
   c.id = uuid::v7();
   c.persona_id = uuid::v7();
+  c.target_url = "http://127.0.0.1:1/";  // a session's start_url is required
   auto s = test::make_session(c, 0);
   w.write(s);
   w.write(test::make_page(s, 1, 3));
