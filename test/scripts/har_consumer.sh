@@ -8,7 +8,7 @@
 set -eu
 har=$1
 chromium=${2:-${CHROME_BIN:-/usr/bin/chromium}}
-dir=${FOOTFALL_HAR_CONSUMER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/footfall/har-consumer}
+dir=${FOOTFALL_HAR_CONSUMER_DIR:-${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/footfall/har-consumer}
 version=1.65.1
 if [ ! -f "$dir/node_modules/playwright-core/package.json" ] ||
    ! grep -q "\"version\": \"$version\"" "$dir/node_modules/playwright-core/package.json"; then
