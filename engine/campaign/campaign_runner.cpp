@@ -593,10 +593,11 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   const auto resources = st->resources.finish(wall_ms);
   if (const auto s = st->saturation->summarize(); s.saturated_intervals > 0)
     spdlog::warn(
-        "footfall was saturated for {} of {} s (machine CPU >= {:.0f} % or io-thread lag >= {:.0f} "
-        "ms; lag p50 {:.0f} ms, p95 {:.0f} ms): page loads measured then are flagged "
-        "(page_visits.saturated) and compare leaves them out",
-        s.saturated_intervals, s.intervals, 100 * st->saturation->limits().cpu_busy,
+        "footfall was saturated for {:.1f} of {:.0f} s (machine CPU >= {:.0f} % or io-thread lag "
+        ">= {:.0f} ms; lag p50 {:.0f} ms, p95 {:.0f} ms): a page load whose own navigation was "
+        "saturated is flagged (page_visits.saturated), and compare compares it only with "
+        "flagged loads of the same path",
+        s.saturated_seconds, s.seconds, 100 * st->saturation->limits().cpu_busy,
         st->saturation->limits().lag_ms, s.lag_p50_ms, s.lag_p95_ms);
   // Interrupted: the last state the monitor read stands in for the database's (which may be
   // down, and the drain has no time to wait for it).

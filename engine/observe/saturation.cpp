@@ -46,12 +46,26 @@ void saturation_log::add(time_point from, time_point to, double cpu_busy, double
   intervals_.push_back({from, to, cpu_busy, max_lag_ms, hot});
 }
 
-bool saturation_log::saturated(time_point from, time_point to) const {
+saturation_log::assessment saturation_log::assess(time_point from, time_point to) const {
+  using ms = std::chrono::duration<double, std::milli>;
+  assessment a;
+  if (to < from) std::swap(from, to);
   std::lock_guard lk(m_);
-  // Intervals are appended in time order; a run has a few thousand at most.
-  return std::any_of(intervals_.begin(), intervals_.end(), [&](const interval& i) {
-    return i.saturated && i.from <= to && from < i.to;
-  });
+  // Intervals are in time order: the first that ends after `from`, then on until past `to`.
+  auto it = std::upper_bound(intervals_.begin(), intervals_.end(), from,
+                             [](time_point t, const interval& i) { return t < i.to; });
+  double weighted = 0;
+  for (; it != intervals_.end() && it->from <= to; ++it) {
+    // A zero-length navigation still reads the interval it falls in (weight 1 ms).
+    const double overlap = std::max(ms(std::min(to, it->to) - std::max(from, it->from)).count(), 1.0);
+    weighted += overlap * it->cpu_busy;
+    a.covered_ms += overlap;
+    a.max_lag_ms = std::max(a.max_lag_ms, it->max_lag_ms);
+  }
+  if (a.covered_ms <= 0) return a;
+  a.cpu_busy = weighted / a.covered_ms;
+  a.saturated = a.cpu_busy >= limits_.cpu_busy || a.max_lag_ms >= limits_.lag_ms;
+  return a;
 }
 
 saturation_log::summary saturation_log::summarize() const {
@@ -61,6 +75,9 @@ saturation_log::summary saturation_log::summarize() const {
   for (const auto& i : intervals_) {
     ++s.intervals;
     s.saturated_intervals += i.saturated;
+    const double secs = std::chrono::duration<double>(i.to - i.from).count();
+    s.seconds += secs;
+    if (i.saturated) s.saturated_seconds += secs;
     lags.push_back(i.max_lag_ms);
   }
   s.lag_p50_ms = analytics::quantile(lags, 0.5).value_or(0);
@@ -72,7 +89,8 @@ saturation_log::summary saturation_log::summarize() const {
 asio::awaitable<void> watch_saturation(std::shared_ptr<saturation_log> log,
                                        std::shared_ptr<std::atomic<bool>> stop) {
   using steady = std::chrono::steady_clock;
-  constexpr auto tick = std::chrono::milliseconds(100);
+  constexpr auto tick = std::chrono::milliseconds(50);
+  constexpr int ticks_per_interval = 5;  // 250 ms: short enough to judge one navigation
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto machine = cdp::read_machine_usage();
   auto from = std::chrono::system_clock::now();
@@ -84,7 +102,7 @@ asio::awaitable<void> watch_saturation(std::shared_ptr<saturation_log> log,
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     worst_lag_ms = std::max(
         worst_lag_ms, std::chrono::duration<double, std::milli>(steady::now() - due).count());
-    if (n % 10) continue;
+    if (n % ticks_per_interval) continue;
     const auto now_machine = cdp::read_machine_usage();
     const auto total = now_machine.total_ticks - machine.total_ticks;
     const double busy =

@@ -14,7 +14,7 @@ using clk = std::chrono::system_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-TEST_CASE("saturation: an interval is saturated by CPU or by io-thread lag, and flags overlaps") {
+TEST_CASE("saturation: a navigation is judged by its own window, CPU time-weighted, worst lag") {
   saturation_log log({0.95, 100});
   const auto t0 = clk::time_point{} + seconds(1000);
   log.add(t0, t0 + seconds(1), 0.50, 5);                // calm
@@ -22,13 +22,29 @@ TEST_CASE("saturation: an interval is saturated by CPU or by io-thread lag, and 
   log.add(t0 + seconds(2), t0 + seconds(3), 0.40, 20);  // calm
   log.add(t0 + seconds(3), t0 + seconds(4), 0.40, 450); // the event loop was late
   CHECK_FALSE(log.saturated(t0 + milliseconds(100), t0 + milliseconds(900)));
-  CHECK(log.saturated(t0 + milliseconds(900), t0 + milliseconds(1100)));  // a load spanning both
-  CHECK_FALSE(log.saturated(t0 + milliseconds(2100), t0 + milliseconds(2900)));
+  // Inside the busy second: saturated. Spanning calm and busy halves: the weighted share counts.
+  CHECK(log.saturated(t0 + milliseconds(1100), t0 + milliseconds(1900)));
+  const auto half = log.assess(t0 + milliseconds(900), t0 + milliseconds(1100));
+  CHECK(half.cpu_busy == doctest::Approx((0.50 + 0.99) / 2));
+  CHECK(half.covered_ms == doctest::Approx(200));
+  CHECK_FALSE(half.saturated);
+  // Mostly busy: 100 ms calm, 900 ms busy -> 0.941, still under 0.95; 50/950 -> 0.9655, over.
+  CHECK_FALSE(log.saturated(t0 + milliseconds(900), t0 + milliseconds(1900)));
+  CHECK(log.saturated(t0 + milliseconds(950), t0 + milliseconds(1950)));
+  // The old rule flagged a navigation for a busy interval it merely touched; this one does not.
+  CHECK_FALSE(log.saturated(t0 + milliseconds(1990), t0 + milliseconds(2900)));
+  // Lag is the worst in the window, however short the overlap.
   CHECK(log.saturated(t0 + milliseconds(3500), t0 + milliseconds(3600)));
+  CHECK(log.saturated(t0 + milliseconds(2500), t0 + milliseconds(3010)));
+  CHECK(log.assess(t0 + milliseconds(2500), t0 + milliseconds(3010)).max_lag_ms ==
+        doctest::Approx(450));
   CHECK_FALSE(log.saturated(t0 + seconds(10), t0 + seconds(11)));  // nothing known: not flagged
+  CHECK(log.assess(t0 + seconds(10), t0 + seconds(11)).covered_ms == 0);
   const auto s = log.summarize();
   CHECK(s.intervals == 4);
   CHECK(s.saturated_intervals == 2);
+  CHECK(s.seconds == doctest::Approx(4));
+  CHECK(s.saturated_seconds == doctest::Approx(2));
   CHECK(s.lag_max_ms == doctest::Approx(450));
 }
 
@@ -55,7 +71,7 @@ TEST_CASE("saturation: the sampler sees its own event loop blocked") {
   end.async_wait([&](auto) { *stop = true; });
   io.run();
   const auto s = log->summarize();
-  REQUIRE(s.intervals >= 2);  // ~1 s each: 100 ms ticks, ten to an interval
+  REQUIRE(s.intervals >= 8);  // ~250 ms each: 50 ms ticks, five to an interval
   CHECK(s.saturated_intervals >= 1);
   CHECK(s.lag_max_ms >= 250);
 }
