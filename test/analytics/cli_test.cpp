@@ -31,7 +31,7 @@ test::campaign_gen_options nightly(const std::string& name, int sessions = 8) {
 
 }  // namespace
 
-TEST_CASE("cli compare: identical campaigns pass (0) or, when small, are inconclusive (4); an injected regression fails (1)" *
+TEST_CASE("cli compare: identical campaigns pass (0) or, when small, are inconclusive (4), an injected regression fails (1)" *
           doctest::timeout(300)) {
   test::fresh_database db;
   // 30 sessions: identical campaigns of 8 are INCONCLUSIVE, not PASS (the campaign-wide load

@@ -86,7 +86,7 @@ TEST_CASE("compare: every page +0.3 s is REGRESSED at 5 sessions a side") {
   CHECK(regressed >= 19);
 }
 
-TEST_CASE("compare: same-site pairs never regress campaign-wide; wide ones are INCONCLUSIVE") {
+TEST_CASE("compare: same-site pairs never regress campaign-wide, wide ones are INCONCLUSIVE") {
   int regressed = 0, pass = 0, inconclusive = 0;
   for (std::uint64_t i = 0; i < 200; ++i) {
     const auto c = compare(walk(1000 + 2 * i, 5), walk(1001 + 2 * i, 5), {});

@@ -158,7 +158,7 @@ TEST_CASE("rollups: incremental refresh picks up new rows and retention drops ol
                  "AND granularity = 'hour'") == 1);  // hours are kept 90 days
 }
 
-TEST_CASE("campaign names: resolve by id or name; a reused name means the latest campaign" * doctest::timeout(120)) {
+TEST_CASE("campaign names: resolve by id or name, a reused name means the latest campaign" * doctest::timeout(120)) {
   test::fresh_database db;
   test::campaign_gen_options o;
   o.name = "twin";

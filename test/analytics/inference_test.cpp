@@ -238,7 +238,7 @@ TEST_CASE("inference: van Elteren's interval covers a common shift at its level 
   CHECK(estimate_above < trials * 0.62);
 }
 
-TEST_CASE("inference: van Elteren's smallest p falls with the strata's sizes; none without both sides") {
+TEST_CASE("inference: van Elteren's smallest p falls with the strata's sizes, none without both sides") {
   CHECK(van_elteren_min_p({{{1}, {2}}}) > 0.1);
   CHECK(van_elteren_min_p({{{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}}, {{1, 2, 3}, {4, 5, 6}}}) < 0.001);
   CHECK(van_elteren_min_p({{{1}, {}}}) == 1);

@@ -35,7 +35,7 @@ bool has(const std::vector<std::string>& v, const std::string& x) {
 }
 }  // namespace
 
-TEST_CASE("browser choice: names parse both ways; anything else is refused") {
+TEST_CASE("browser choice: names parse both ways, anything else is refused") {
   CHECK(parse_browser_kind("chromium") == browser_kind::chromium);
   CHECK(parse_browser_kind("headless-shell") == browser_kind::headless_shell);
   CHECK_FALSE(parse_browser_kind("headless_shell"));
@@ -91,7 +91,7 @@ TEST_CASE("browser choice: headed shell and a missing package are refused with t
   CHECK_FALSE(browser_unusable(browser_kind::headless_shell, false, shell));
 }
 
-TEST_CASE("browser choice: the shell is launched without --headless; chromium with new headless") {
+TEST_CASE("browser choice: the shell is launched without --headless, chromium with new headless") {
   launch_options o;
   CHECK(has(chromium_args(o, "/tmp/p"), "--headless=new"));
   o.browser = browser_kind::headless_shell;

@@ -19,7 +19,7 @@ TEST_CASE("browser: version over the single WebSocket" * doctest::test_suite("ch
   CHECK(product.rfind(shell ? "HeadlessChrome/" : "Chrome/", 0) == 0);
 }
 
-TEST_CASE("browser: evaluate on a page returns values; JS exceptions are typed") {
+TEST_CASE("browser: evaluate on a page returns values, JS exceptions are typed") {
   fresh_page f("/index.html");
   CHECK(run(f.page.evaluate("1+1")) == 2);
   CHECK(run(f.page.evaluate("document.title")) == "footfall fixture");

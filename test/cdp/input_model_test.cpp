@@ -11,7 +11,7 @@ TEST_CASE("tween: (100,100)->(200,300) in 5 linear steps") {
   CHECK(path == want);
 }
 
-TEST_CASE("tween: one step goes straight to the target; zero steps count as one") {
+TEST_CASE("tween: one step goes straight to the target, zero steps count as one") {
   CHECK(tween({0, 0}, {10.004, 5}, 1) == std::vector<point>{{10, 5}});
   CHECK(tween({3, 4}, {7, 8}, 0) == std::vector<point>{{7, 8}});
 }

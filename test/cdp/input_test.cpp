@@ -45,7 +45,7 @@ TEST_CASE("input: left click arrives trusted at the engine's coordinates") {
   CHECK(run(f.page.evaluate("document.getElementById('clicks').textContent")) == "1");
 }
 
-TEST_CASE("input: double click fires dblclick; right click fires contextmenu") {
+TEST_CASE("input: double click fires dblclick, right click fires contextmenu") {
   fresh_page f;
   click_options dbl;
   dbl.click_count = 2;
@@ -66,7 +66,7 @@ TEST_CASE("input: double click fires dblclick; right click fires contextmenu") {
   CHECK(c[0]["target"] == "button#ctx");
 }
 
-TEST_CASE("input: mouse moves along a path; every point arrives; hover reaches the element") {
+TEST_CASE("input: mouse moves along a path, every point arrives, hover reaches the element") {
   fresh_page f;
   run(mouse_move(f.page, {10, 10}));
   run(f.page.evaluate("window.__footfallRecorder.clear()"));
@@ -106,7 +106,7 @@ TEST_CASE("input: wheel scrolls at the pointer's position") {
   CHECK(y > 100);
 }
 
-TEST_CASE("input: typed text equals the field's value; keys carry key, code and keyCode") {
+TEST_CASE("input: typed text equals the field's value, keys carry key, code and keyCode") {
   fresh_page f;
   run(click_element(f.page, "#name"));
   const std::string text = "Hello, World! 42 ?_~";
@@ -135,7 +135,7 @@ TEST_CASE("input: typed text equals the field's value; keys carry key, code and 
   CHECK(inputs.back()["isTrusted"] == true);
 }
 
-TEST_CASE("input: insertText for characters no key types; Enter, Tab, Backspace, arrows") {
+TEST_CASE("input: insertText for characters no key types, Enter, Tab, Backspace, arrows") {
   fresh_page f;
   run(click_element(f.page, "#notes"));
   run(type_text(f.page, "line one\nCafé ✓"));

@@ -43,7 +43,7 @@ TEST_CASE("message repair: lone surrogates become U+FFFD, pairs and escaped back
   CHECK(repair_lone_surrogates(s) == 2);
 }
 
-TEST_CASE("message repair: a message with a lone surrogate parses, counted; the text has U+FFFD") {
+TEST_CASE("message repair: a message with a lone surrogate parses, counted, the text has U+FFFD") {
   auto m = parse_message(R"({"id":7,"result":{"result":{"type":"string","value":"a\uD800"}}})");
   REQUIRE(m.ok());
   CHECK(m.repaired == 1);

@@ -74,7 +74,7 @@ TEST_CASE("navigation tracker: child frames and new-tab requests are not the pag
   CHECK_FALSE(t.decided());
 }
 
-TEST_CASE("navigation tracker: a page this page opened is new_target; others are not") {
+TEST_CASE("navigation tracker: a page this page opened is new_target, others are not") {
   navigation_tracker t(self);
   t.on_event("Target.attachedToTarget",
              {{"sessionId", "S9"},

@@ -15,7 +15,7 @@ TEST_CASE("navigation: waits for the load event of the fixture page") {
   CHECK(run(f.page.evaluate("document.readyState")) == "complete");
 }
 
-TEST_CASE("navigation: a server that never answers times out clearly; the tab stays usable") {
+TEST_CASE("navigation: a server that never answers times out clearly, the tab stays usable") {
   fresh_page f("/index.html");
   auto& site = chromium().site;
   const auto t0 = std::chrono::steady_clock::now();
@@ -33,7 +33,7 @@ TEST_CASE("navigation: a server that never answers times out clearly; the tab st
   CHECK(run(f.page.evaluate("document.title")) == "second page");
 }
 
-TEST_CASE("navigation: a page whose body never ends times out; the tab stays usable") {
+TEST_CASE("navigation: a page whose body never ends times out, the tab stays usable") {
   fresh_page f("/index.html");
   auto& site = chromium().site;
   CHECK_THROWS_AS(run(f.page.navigate(site.url("/__hang-body"), 1500ms)), navigation_timeout);

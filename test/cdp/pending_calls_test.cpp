@@ -69,7 +69,7 @@ TEST_CASE("pending calls: a detached session fails its calls, not the others'") 
   CHECK(t.size() == 1);
 }
 
-TEST_CASE("pending calls: a closed socket fails everything; an erased call is not completed") {
+TEST_CASE("pending calls: a closed socket fails everything, an erased call is not completed") {
   pending_call_table t;
   pending_call a, b;
   auto ia = t.next_id();

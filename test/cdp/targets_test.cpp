@@ -116,7 +116,7 @@ TEST_CASE("targets: a link to a page that never loads is cross_document, not loa
   CHECK(o.waited < 3s);
 }
 
-TEST_CASE("targets: a target=_blank link is new_target; the popup runs with the opener's identity") {
+TEST_CASE("targets: a target=_blank link is new_target, the popup runs with the opener's identity") {
   page_with f("/popup.html", windows_identity());
   const auto o = click_outcome(f.page, "#blank", 2s);
   REQUIRE(o.kind == navigation_kind::new_target);
@@ -142,7 +142,7 @@ TEST_CASE("targets: a target=_blank link is new_target; the popup runs with the 
   run(close_target(chromium().browser->conn(), o.popup));
 }
 
-TEST_CASE("targets: window.open's popup carries the user agent; the opener stays fast") {
+TEST_CASE("targets: window.open's popup carries the user agent, the opener stays fast") {
   page_with f("/popup.html", windows_identity());
   const auto o = click_outcome(f.page, "#open", 2s);
   REQUIRE(o.kind == navigation_kind::new_target);

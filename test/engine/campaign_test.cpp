@@ -182,7 +182,7 @@ TEST_CASE("engine: the same seed gives the same journey (action types and select
   CHECK(ja[0] != ja[1]);  // another index is another visitor
 }
 
-TEST_CASE("engine: a renderer crash fails that session only; the campaign goes on") {
+TEST_CASE("engine: a renderer crash fails that session only, the campaign goes on") {
   fresh_database db;
   test::http_server site;
   const auto camp = test::make_campaign(db.url(), test::busy_persona("crashy"),
@@ -238,7 +238,7 @@ boost::asio::awaitable<void> kill_browser_once(cdp::page, storage::session_row, 
 }  // namespace
 
 TEST_CASE(
-    "engine: a dead browser fails only the sessions it hosted; it is replaced and the campaign "
+    "engine: a dead browser fails only the sessions it hosted, it is replaced and the campaign "
     "completes") {
   fresh_database db;
   test::http_server site;
@@ -262,7 +262,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "engine: a page that never finishes loading fails its session with a screenshot; the campaign "
+    "engine: a page that never finishes loading fails its session with a screenshot, the campaign "
     "ends") {
   fresh_database db;
   test::http_server site;

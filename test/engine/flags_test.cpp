@@ -83,7 +83,7 @@ TEST_CASE("flags: replay, visit and db refuse out-of-range numbers too") {
   refused({"db", "partitions", "--days-ahead", "-1"}, {"--days-ahead:", "between 0 and 365"});
 }
 
-TEST_CASE("flags: a directory or unreadable file is named as such; a NUL in a name is refused") {
+TEST_CASE("flags: a directory or unreadable file is named as such, a NUL in a name is refused") {
   test::fresh_database db;
   test::temp_dir dir;
   refused({"persona", "add", dir.path().string(), "--database-url", db.url()},

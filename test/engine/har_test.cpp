@@ -70,7 +70,7 @@ TEST_CASE("har: a recorded session's HAR holds every request row and Playwright 
   CHECK(report["served"].size() >= 3);  // the document(s) and the 404 and the 500
 }
 
-TEST_CASE("har: bad ids exit 2 naming them; a session recorded before page health has no entries") {
+TEST_CASE("har: bad ids exit 2 naming them, a session recorded before page health has no entries") {
   test::fresh_database db;
   auto malformed = test::spawn({FOOTFALL_BINARY, "har", "not-a-uuid", "--database-url", db.url()});
   const auto m = test::wait(malformed, std::chrono::seconds(60));

@@ -187,7 +187,7 @@ TEST_CASE("hostile: a page that keeps every action busy - the session ends timeo
   check_counts_equal_rows(db);
 }
 
-TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s; another worker "
+TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s, another worker "
           "finishes the sessions with nothing lost") {
   storage::embedded_options eo;
   eo.data_dir = test::test_data_dir("-drain");

@@ -101,7 +101,7 @@ TEST_CASE("human_input: pointer paths — Fitts time, sub-movements, path ratio,
   for (const auto& s : idle) CHECK(std::abs(s.at.x - 100) <= 2);
 }
 
-TEST_CASE("human_input: click placement is centre-biased and inside; holds ≈ 100 ms") {
+TEST_CASE("human_input: click placement is centre-biased and inside, holds ≈ 100 ms") {
   rng r(8);
   std::vector<double> xs, holds;
   int central = 0;
@@ -127,7 +127,7 @@ TEST_CASE("human_input: click placement is centre-biased and inside; holds ≈ 1
   CHECK(holds[holds.size() * 39 / 40] < 155);  // 97.5th percentile
 }
 
-TEST_CASE("human_input: wheel notches are exactly 100 px; a touchpad streams small deltas") {
+TEST_CASE("human_input: wheel notches are exactly 100 px, a touchpad streams small deltas") {
   rng r(3);
   const auto notches = wheel_steps(1240, scroll_device::wheel, 1.0, r);
   double sum = 0;
@@ -192,7 +192,7 @@ TEST_CASE("typing_model: IKI, holds, rollover, typos match Dhakal et al. 2018 (s
   CHECK(apply_keys(plan_typing("héllo ✓", prof, 0, r)) == "héllo ✓");
 }
 
-TEST_CASE("typing_model: skills order by speed; Shift wraps shifted keys; pace scales") {
+TEST_CASE("typing_model: skills order by speed, Shift wraps shifted keys, pace scales") {
   rng r(4);
   auto mean_gap = [&](typing_skill s) {
     std::vector<double> g;

@@ -67,7 +67,7 @@ TEST_CASE("identity: screen >= outer window >= viewport, for every viewport") {
   CHECK(g.height == 1050);
 }
 
-TEST_CASE("identity: browsers without client hints send none; Android is mobile") {
+TEST_CASE("identity: browsers without client hints send none, Android is mobile") {
   const auto ff = identity_for(
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0", 1280,
       800);

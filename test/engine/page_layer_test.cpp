@@ -163,7 +163,7 @@ TEST_CASE("page script: parses, and every function C++ calls exists with its arg
   c.io.run(c.browser->dispose_context(context));
 }
 
-TEST_CASE("page_agent: the page's own world shows no trace; errors and failures come from CDP") {
+TEST_CASE("page_agent: the page's own world shows no trace, errors and failures come from CDP") {
   layer l("/journey/index.html");
   // The agent works (it found the page's links) ...
   CHECK(l.rec.links().size() >= 3);

@@ -92,8 +92,8 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 TEST_CASE(
-    "engine: a failed session's trace has its last frame and the page's errors; its session "
-    "page renders in Chromium without errors; JUnit names the trace and the replay" *
+    "engine: a failed session's trace has its last frame and the page's errors, its session "
+    "page renders in Chromium without errors, JUnit names the trace and the replay" *
     doctest::timeout(300)) {
   fresh_database db;
   test::http_server site;

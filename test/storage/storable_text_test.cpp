@@ -45,7 +45,7 @@ TEST_CASE("storable text: ill-formed UTF-8 becomes one U+FFFD per maximal subpar
   CHECK(storable("\xF4\x8F\xBF\xBF").second == 0);  // U+10FFFF
 }
 
-TEST_CASE("storable text: jsonb also refuses the \\u0000 escape; an escaped backslash is no escape") {
+TEST_CASE("storable text: jsonb also refuses the \\u0000 escape, an escaped backslash is no escape") {
   std::string j = R"({"k":"a\u0000b","l":"\\u0000"})";
   CHECK(make_storable_json(j) == 1);
   CHECK(j == R"({"k":"a\ufffdb","l":"\\u0000"})");
