@@ -426,6 +426,10 @@ void connection::cancel_session(const session_id& session, std::string reason) {
   impl_->cancelled[session.value] = std::move(reason);
 }
 
+void connection::resume_session(const session_id& session) {
+  impl_->cancelled.erase(session.value);
+}
+
 asio::awaitable<json> connection::wait_for_event(session_id session, std::string method,
                                                  event_predicate pred, milliseconds timeout) {
   auto w = expect_event(std::move(session), std::move(method), std::move(pred));

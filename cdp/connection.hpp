@@ -108,6 +108,10 @@ class connection : public std::enable_shared_from_this<connection> {
   /// blocking handler, an endless scroll, a navigation that never ends) cannot hold its owner
   /// past a deadline. The page is left alone; close or dispose of it as usual.
   void cancel_session(const session_id& session, std::string reason);
+  /// Lets calls of a cancelled `session` through again (those already failed stay failed): once
+  /// its owner stopped waiting on the page, it may still ask for evidence with short timeouts
+  /// (the frame at failure of a session cut off by its time limit).
+  void resume_session(const session_id& session);
 
   /// Calls `handler` once when the socket closes (reason text); at once if already closed.
   void on_close(std::function<void(const std::string& reason)> handler);

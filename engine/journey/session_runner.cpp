@@ -33,13 +33,13 @@ int ms_since(steady::time_point t0) {
 
 /// Best effort: a JPEG of the page as it was when the session failed.
 asio::awaitable<std::optional<std::string>> screenshot(cdp::page page, std::filesystem::path dir,
-                                                       std::string name) {
+                                                       std::string name,
+                                                       std::chrono::milliseconds timeout) {
   if (dir.empty() || !page.state() || page.closed()) co_return std::nullopt;
   try {
     // g++ 12 miscompiles braced JSON initializers inside co_await expressions: build it first.
     json params{{"format", "jpeg"}, {"quality", 60}};
-    auto shot = co_await page.session().send("Page.captureScreenshot", std::move(params),
-                                             std::chrono::seconds(5));
+    auto shot = co_await page.session().send("Page.captureScreenshot", std::move(params), timeout);
     std::filesystem::create_directories(dir);
     const auto path = dir / (name + ".jpg");
     std::ofstream(path, std::ios::binary) << base64_decode(shot.value("data", ""));
@@ -378,10 +378,19 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
     spdlog::warn("session {} index={}: left unfinished for its lease to be reclaimed",
                  row.id.str(), row.session_index);
   if (out.status != session_status::completed && !left_for_reclaim) {
+    // The evidence of a session its time limit cut off: the watchdog cancelled its page's calls,
+    // so they are let through again, each bounded to 700 ms (a page that kept every action busy
+    // may not answer, and the session must still end close to its limit).
+    auto evidence_timeout = std::chrono::milliseconds(5000);
+    if (v.deadline_hit && v.page.state() && !v.page.closed()) {
+      v.page.session().conn()->resume_session(v.page.session().id());
+      evidence_timeout = std::chrono::milliseconds(700);
+    }
     if (!v.recorder.secret_typed())
       co_await v.tracer.at_failure(v.page, v.recorder.visit().visit_order,
-                                   v.recorder.visit_actions());
-    if (auto shot = co_await screenshot(v.page, env->screenshot_dir, row.id.str()))
+                                   v.recorder.visit_actions(), evidence_timeout);
+    if (auto shot =
+            co_await screenshot(v.page, env->screenshot_dir, row.id.str(), evidence_timeout))
       row.screenshot_path = *shot;
     // Whatever the visitor did on the page it was on is kept.
     try {

@@ -112,14 +112,14 @@ void session_tracer::attach(const cdp::page& page) {
   });
 }
 
-asio::awaitable<void> session_tracer::capture(cdp::page page, int visit_order, int action_order) {
+asio::awaitable<void> session_tracer::capture(cdp::page page, int visit_order, int action_order,
+                                              std::chrono::milliseconds timeout) {
   if (!page.state() || page.closed()) co_return;
   try {
     const auto& lim = st_->buffer.limits();
     // The clip is in document coordinates, so it starts where the visual viewport is scrolled
     // to; its scale downsizes in the browser, before the JPEG is encoded and sent.
-    const json m = co_await page.session().send("Page.getLayoutMetrics", json::object(),
-                                                std::chrono::seconds(5));
+    const json m = co_await page.session().send("Page.getLayoutMetrics", json::object(), timeout);
     const auto& vv = m.value("cssVisualViewport", json::object());
     const double w = vv.value("clientWidth", 0.0), h = vv.value("clientHeight", 0.0);
     if (w <= 0 || h <= 0) co_return;
@@ -131,8 +131,8 @@ asio::awaitable<void> session_tracer::capture(cdp::page page, int visit_order, i
               {"scale", scale}};
     // g++ 12 miscompiles braced JSON initializers inside co_await expressions: build it first.
     json params{{"format", "jpeg"}, {"quality", lim.jpeg_quality}, {"clip", std::move(clip)}};
-    const json shot = co_await page.session().send("Page.captureScreenshot", std::move(params),
-                                                   std::chrono::seconds(5));
+    const json shot =
+        co_await page.session().send("Page.captureScreenshot", std::move(params), timeout);
     st_->buffer.add_frame({storage::clock::now(), visit_order, action_order,
                            static_cast<int>(std::lround(w * scale)),
                            static_cast<int>(std::lround(h * scale)), shot.value("data", "")});
@@ -147,8 +147,10 @@ asio::awaitable<void> session_tracer::after_action(cdp::page page, int visit_ord
 }
 
 asio::awaitable<void> session_tracer::at_failure(cdp::page page, int visit_order,
-                                                 int action_order) {
-  if (mode_ != trace_mode::off) co_await capture(std::move(page), visit_order, action_order);
+                                                 int action_order,
+                                                 std::chrono::milliseconds timeout) {
+  if (mode_ != trace_mode::off)
+    co_await capture(std::move(page), visit_order, action_order, timeout);
 }
 
 std::optional<storage::session_trace> session_tracer::finish(const storage::session_row& row) {

@@ -46,7 +46,10 @@ class session_tracer {
   /// mode: nothing. Never throws (a frame that cannot be taken is skipped).
   boost::asio::awaitable<void> after_action(cdp::page page, int visit_order, int action_order);
   /// Both modes: a frame of the page as it is when the session failed (when it still renders).
-  boost::asio::awaitable<void> at_failure(cdp::page page, int visit_order, int action_order);
+  /// `timeout` bounds each of its two CDP calls (short after a time limit: the page may be busy).
+  boost::asio::awaitable<void> at_failure(cdp::page page, int visit_order, int action_order,
+                                          std::chrono::milliseconds timeout =
+                                              std::chrono::milliseconds(5000));
   /// The trace to store: always in full mode, else only when the session did not complete.
   std::optional<storage::session_trace> finish(const storage::session_row& row);
 
@@ -55,7 +58,9 @@ class session_tracer {
   struct state;
 
  private:
-  boost::asio::awaitable<void> capture(cdp::page page, int visit_order, int action_order);
+  boost::asio::awaitable<void> capture(cdp::page page, int visit_order, int action_order,
+                                       std::chrono::milliseconds timeout =
+                                           std::chrono::milliseconds(5000));
 
   trace_mode mode_;
   std::shared_ptr<state> st_;
