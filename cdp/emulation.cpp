@@ -48,6 +48,7 @@ json user_agent_override(const page_options& o) {
   json ua = {{"userAgent", o.user_agent}};
   if (!o.platform.empty()) ua["platform"] = o.platform;
   if (!o.client_hints.empty()) ua["userAgentMetadata"] = to_json(o.client_hints);
+  if (!o.accept_language.empty()) ua["acceptLanguage"] = o.accept_language;
   return ua;
 }
 

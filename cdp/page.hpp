@@ -24,6 +24,9 @@ struct page_options {
   std::string platform;                 ///< navigator.platform ("Win32"); empty = Chromium's.
   ua_metadata client_hints;             ///< navigator.userAgentData and Sec-CH-UA headers.
   screen_geometry screen;               ///< screen and outer window size; 0 = Chromium's.
+  /// navigator.languages and the Accept-Language header ("en-US,en"); empty = the browser's
+  /// (full Chromium says "en-US,en", the headless shell "en-US").
+  std::string accept_language;
   bool accept_dialogs = true;           ///< Answer to confirm() and beforeunload.
   std::string prompt_text;              ///< Answer to prompt().
   milliseconds default_timeout{30000};  ///< For commands sent through this page.

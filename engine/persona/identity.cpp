@@ -127,6 +127,7 @@ void apply_identity(cdp::page_options& o) {
   o.platform = std::move(id.platform);
   o.client_hints = std::move(id.client_hints);
   o.screen = id.screen;
+  o.accept_language = std::move(id.accept_language);
 }
 
 }  // namespace footfall::engine

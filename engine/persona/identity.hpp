@@ -16,6 +16,9 @@ struct device_identity {
   std::string platform;           ///< navigator.platform ("Win32", "MacIntel", "Linux x86_64")
   cdp::ua_metadata client_hints;  ///< empty for browsers that send none (Firefox, Safari)
   cdp::screen_geometry screen;    ///< screen >= outer window >= viewport
+  /// navigator.languages: an en-US install of Chrome says "en-US,en"; without it the headless
+  /// shell would say "en-US" alone (bench_fingerprint), a difference the page could read.
+  std::string accept_language = "en-US,en";
 };
 
 /// The identity for `user_agent` around a viewport of `width` x `height` CSS pixels.

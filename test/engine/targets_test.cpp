@@ -68,7 +68,8 @@ boost::asio::awaitable<void> read_identity(cdp::page p, storage::session_row row
       " brands: navigator.userAgentData ? navigator.userAgentData.brands.map(b => b.brand) : [],"
       " hintPlatform: navigator.userAgentData ? navigator.userAgentData.platform : '',"
       " sw: screen.width, sh: screen.height, ow: outerWidth, oh: outerHeight, iw: innerWidth,"
-      " ih: innerHeight, webdriver: navigator.webdriver})");
+      " ih: innerHeight, webdriver: navigator.webdriver, langs: navigator.languages.join(','),"
+      " path: location.pathname + location.search})");
   std::lock_guard lk(log->m);
   log->by_session[row.id.str()] = std::move(j);
 }
@@ -150,7 +151,7 @@ TEST_CASE("engine targets: SPA route changes are recorded as page visits") {
 }
 
 TEST_CASE("engine targets: popups carry the session's identity, are visits, and do not slow the "
-          "opener; each rotated user agent is one consistent identity") {
+          "opener, each rotated user agent is one consistent identity") {
   fresh_database db;
   test::http_server site;
   std::mutex m;
@@ -190,11 +191,12 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
     }
   }
   // The opener's actions after a popup opened took as long as any other (pace 0: well under a
-  // second; the issue measured 5-11 s).
+  // second on a quiet machine; the issue measured 5-11 s). 3 s: on the shared 2-core machine at
+  // load 9-11 clicks there took 1.1-2.7 s (round 8, when this case first ran under ctest again).
   const auto slow = db.rows(
       "SELECT a.action_type::text, a.duration_ms, coalesce(a.navigation_kind::text, '') FROM actions a JOIN page_visits pv ON pv.id = "
       "a.page_visit_id WHERE pv.url LIKE '%/popup.html' AND a.action_type NOT IN ('page_load', "
-      "'page_unload') AND a.duration_ms > 1000");
+      "'page_unload') AND a.duration_ms > 3000");
   for (const auto& r : slow) MESSAGE("slow opener action: " << r[0] << " " << r[1] << " ms " << r[2]);
   CHECK(slow.empty());
 
@@ -205,6 +207,7 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
     CAPTURE(s[1]);
     REQUIRE(ids.by_session.count(s[0]) == 1);
     const auto& j = ids.by_session[s[0]];
+    INFO(j.dump());  // which page was read (the opener or a followed popup), and every size
     agents.insert(s[1]);
     CHECK(j["ua"] == s[1]);
     CHECK(j["platform"] == expected_platform(s[1]));
@@ -219,6 +222,8 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
     CHECK(j["sw"].get<int>() >= j["ow"].get<int>());
     CHECK(j["sh"].get<int>() >= j["oh"].get<int>());
     CHECK(j["webdriver"] == true);
+    // The identity's languages, in either browser (the shell alone would say "en-US").
+    CHECK(j["langs"] == "en-US,en");
   }
   CHECK(agents.size() >= 2);  // rotation really rotated
 }
