@@ -8,9 +8,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -19,6 +17,7 @@
 #include "cdp/browser.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/browsers/launch_flags.hpp"
+#include "engine/cli/interrupt_guard.hpp"
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/database.hpp"
@@ -243,14 +242,7 @@ int cmd_replay(const args& a) {
   cdp::browser_process proc(lo);
 
   asio::io_context io(1);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  bool interrupted = false;
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    interrupted = true;
-    spdlog::warn("replay interrupted signal={}", sig);
-    cdp::kill_all_browsers_from_signal();
-  });
+  interrupt_guard signals(io, "replay");
   stepper st;
   if (f.step) {
     try {
@@ -286,7 +278,7 @@ int cmd_replay(const args& a) {
         if (st.in) st.in->close();
       });
   io.run();
-  if (interrupted) throw std::runtime_error("interrupted by signal");
+  signals.rethrow_if_interrupted();
   if (failure) std::rethrow_exception(failure);
   return report(f, result);
 }

@@ -1,6 +1,5 @@
 // footfall visit URL: one visitor, one page — navigate, scroll, click a same-origin link chosen
 // by the seed, type into the first text field; each action printed as a run would store it.
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -10,12 +9,12 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cdp/browser.hpp"
 #include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
+#include "engine/cli/interrupt_guard.hpp"
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/flag_rules.hpp"
@@ -189,16 +188,7 @@ int cmd_visit(const args& a) {
   cdp::browser_process proc(lo);
 
   asio::io_context io(1);
-  // Ctrl-C / SIGTERM: kill the browser group; the visit then fails with connection_closed and
-  // everything unwinds (process reaped, profile removed).
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  bool interrupted = false;
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    interrupted = true;
-    spdlog::warn("visit interrupted signal={}", sig);
-    cdp::kill_all_browsers_from_signal();
-  });
+  interrupt_guard signals(io, "visit");
   std::exception_ptr failure;
   asio::co_spawn(
       io,
@@ -213,7 +203,7 @@ int cmd_visit(const args& a) {
         signals.cancel();
       });
   io.run();
-  if (interrupted) throw std::runtime_error("interrupted by signal");
+  signals.rethrow_if_interrupted();
   if (failure) std::rethrow_exception(failure);
   return ok;
 }
