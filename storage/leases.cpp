@@ -188,11 +188,17 @@ std::vector<uuid> lease_repository::renew(const std::vector<held_session>& held,
   attempts += "}";
   try {
     pqxx::work tx{c_.get().conn};
+    // The rows are locked in id order first, as the writer's fence locks them (ORDER BY id FOR
+    // SHARE): an UPDATE over unnest() locked them in the array's order, and a renewal crossing a
+    // writer batch of the same sessions deadlocked ("deadlock detected", retried, seen in the
+    // popup identity test, round 8).
     const auto rows = tx.exec_params(
+        "WITH h AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS h(id, attempt)), "
+        "locked AS MATERIALIZED (SELECT s.id FROM sessions s JOIN h ON h.id = s.id "
+        "ORDER BY s.id FOR NO KEY UPDATE OF s) "
         "UPDATE sessions s SET lease_expires_at = now() + $4 * interval '1 millisecond' "
-        "FROM unnest($1::uuid[], $2::int[]) AS h(id, attempt) "
-        "WHERE s.id = h.id AND s.attempt = h.attempt AND s.status = 'running' AND "
-        "s.claimed_by = $3 RETURNING s.id::text",
+        "FROM h WHERE s.id = h.id AND s.id IN (SELECT id FROM locked) AND s.attempt = h.attempt "
+        "AND s.status = 'running' AND s.claimed_by = $3 RETURNING s.id::text",
         uuid_array(ids), attempts, std::string(worker), static_cast<long long>(lease.count()));
     tx.commit();
     for (const auto& r : rows) out.push_back(*uuid::parse(r[0].c_str()));
