@@ -102,6 +102,7 @@ void take(pqxx::work& tx, const claim_request& r, std::int64_t n, claim_outcome&
       elapsed_ms);
   for (const auto& row : rows) out.claimed.push_back(detail::read_session_row(row));
   out.running += static_cast<std::int64_t>(out.claimed.size());
+  out.holding += static_cast<std::int64_t>(out.claimed.size());
   out.pending -= static_cast<std::int64_t>(out.claimed.size());
 }
 
@@ -152,18 +153,22 @@ claim_outcome lease_repository::claim(const claim_request& r) {
     }
     // due: pending sessions a claim may take now (all of them in the closed model); next: the
     // earliest pending planned start, ms after the epoch.
+    std::vector<std::string> finished;
+    for (const auto& id : r.finished) finished.push_back(id.str());
     const auto counts = tx.exec_params1(
         "SELECT count(*) FILTER (WHERE status = 'running'), "
         "count(*) FILTER (WHERE status = 'pending'), "
         "count(*) FILTER (WHERE status = 'pending' AND ($2::bigint IS NULL OR "
-        "planned_offset_ms <= $2)), min(planned_offset_ms) FILTER (WHERE status = 'pending') "
+        "planned_offset_ms <= $2)), min(planned_offset_ms) FILTER (WHERE status = 'pending'), "
+        "count(*) FILTER (WHERE status = 'running' AND id <> ALL($3::uuid[])) "
         "FROM sessions WHERE campaign_id = $1",
-        r.campaign_id.str(), elapsed);
+        r.campaign_id.str(), elapsed, uuid_array(finished));
     out.running = counts[0].as<std::int64_t>();
     out.pending = counts[1].as<std::int64_t>();
+    out.holding = counts[4].as<std::int64_t>();
     if (elapsed && !counts[3].is_null())
       out.next_due = std::chrono::milliseconds(counts[3].as<std::int64_t>() - *elapsed);
-    take(tx, r, std::min<std::int64_t>({r.want, r.cap - out.running, counts[2].as<std::int64_t>()}),
+    take(tx, r, std::min<std::int64_t>({r.want, r.cap - out.holding, counts[2].as<std::int64_t>()}),
          out, elapsed);
     tx.commit();
   } catch (...) {

@@ -39,6 +39,10 @@ struct claim_request {
   /// during a database outage. Any other expired lease is reclaimed — its own name's included (a
   /// claim whose commit outcome was lost with the connection).
   std::vector<uuid> alive;
+  /// Of those, the sessions whose run has ended but whose final row the writer may not have
+  /// committed yet (it batches): they hold no slot under the cap. Counted as running, they kept a
+  /// slot ~1.5-2 s past their end and open-model arrivals started 2.4-2.8 s late (round 8).
+  std::vector<uuid> finished;
   /// Set for a campaign with arrival phases: claim by planned start, drop arrivals this late.
   std::optional<std::chrono::milliseconds> max_lateness;
 };
@@ -55,6 +59,8 @@ struct claim_outcome {
   reclaim_result reclaimed;
   std::int64_t pending = 0;  ///< left pending after this claim
   std::int64_t running = 0;  ///< running with a live lease after this claim (all workers)
+  /// Of those, the ones holding a slot under the cap: running less the request's `finished`.
+  std::int64_t holding = 0;
   std::int64_t dropped = 0;  ///< arrivals this claim dropped as too late
   /// Open model: time until the earliest pending planned start (<= 0: one is due now, and only
   /// the cap held it back); none when nothing is pending.

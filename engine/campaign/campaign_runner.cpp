@@ -118,7 +118,7 @@ void note_reclaims(run_state& st, const storage::reclaim_result& r) {
 /// due, it sleeps until the next planned start the database named — at most 2 s, so a pause or a
 /// signal is still seen.
 long idle_wait_ms(const run_state& st, const storage::claim_outcome& got) {
-  const bool room = got.running < st.env->campaign.concurrent_sessions;
+  const bool room = got.holding < st.env->campaign.concurrent_sessions;
   if (st.max_lateness && got.next_due && room)
     return std::clamp<long>(static_cast<long>(got.next_due->count()), 5, 2000);
   return got.pending > 0 ? 200 : 500;
@@ -148,7 +148,10 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
     req.lease = st->lease;
     req.max_attempts = st->max_attempts;
     req.max_lateness = st->max_lateness;
-    for (const auto& [id, h] : st->held_sessions) req.alive.push_back(id);
+    for (const auto& [id, h] : st->held_sessions) {
+      req.alive.push_back(id);
+      if (h.finished) req.finished.push_back(id);
+    }
     std::function<storage::claim_outcome(storage::connection&)> claim = [req](auto& c) {
       return storage::lease_repository(c).claim(req);
     };
@@ -158,6 +161,9 @@ asio::awaitable<void> worker_loop(std::shared_ptr<run_state> st) {
     note_drops(*st, got);
     if (got.claimed.empty()) {
       if (got.pending == 0 && got.running == 0) break;  // every session has ended
+      spdlog::debug("nothing to claim: running={} (holding a slot {}) pending={} next_due_ms={}",
+                    got.running, got.holding, got.pending,
+                    got.next_due ? got.next_due->count() : -1);
       co_await sleep_ms(idle_wait_ms(*st, got));
       continue;
     }

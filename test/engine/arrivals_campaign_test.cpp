@@ -93,6 +93,9 @@ void check_started_as_planned(const test::fresh_database& db, bool one_worker) {
     CAPTURE(got[i].planned);
     CAPTURE(got[i].actual);
     CAPTURE(got[i].busy);
+    if (got[i].actual - got[i].planned > 1000)  // what the lateness looked like, when it shows
+      MESSAGE("session " << i << ": planned " << got[i].planned << " ms, started "
+                         << got[i].actual << " ms, " << got[i].busy << " slots busy at its plan");
     CHECK(got[i].planned == static_cast<double>(plan[i]));
     CHECK(got[i].actual >= got[i].planned - 1);  // never early (1 ms: timestamps are µs-rounded)
     if (got[i].busy < 4) {

@@ -188,3 +188,29 @@ TEST_CASE("personas: 20 concurrent upserts of one inline persona all succeed") {
   CHECK(ids.size() == 1);
   CHECK(db.count("SELECT count(*) FROM personas") == 1);
 }
+
+TEST_CASE("leases: a session its worker reports finished holds no slot, though its final row is "
+          "not committed yet") {
+  test::fresh_database db;
+  connection c{db.url()};
+  const auto k = pending_campaign(c, "finished", 3);
+  lease_repository leases{c};
+  auto first = leases.claim(request(k, "w", 1, 1, 60s));
+  REQUIRE(first.claimed.size() == 1);
+  const auto done = first.claimed.front().id;
+  // Still `running` in the database (the writer has not committed its last row): the cap is full.
+  auto r = request(k, "w", 1, 1, 60s);
+  r.alive = {done};
+  const auto blocked = leases.claim(r);
+  CHECK(blocked.claimed.empty());
+  CHECK(blocked.running == 1);
+  CHECK(blocked.holding == 1);
+  // Its worker says it has ended: the slot is free, and the session itself stays as it is.
+  r.finished = {done};
+  const auto next = leases.claim(r);
+  REQUIRE(next.claimed.size() == 1);
+  CHECK(next.claimed.front().id != done);
+  CHECK(next.running == 2);
+  CHECK(next.holding == 1);
+  CHECK(db.count("SELECT count(*) FROM sessions WHERE status = 'running'") == 2);
+}
