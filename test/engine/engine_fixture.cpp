@@ -1,5 +1,6 @@
 #include "engine/engine_fixture.hpp"
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -40,7 +41,8 @@ storage::persona busy_persona(const std::string& name) {
 
 storage::campaign make_campaign(const std::string& url, const storage::persona& p,
                                 const std::string& target_url, int sessions, int concurrent,
-                                std::uint64_t seed) {
+                                std::uint64_t seed,
+                                const std::function<void(engine::campaign_settings&)>& tune) {
   storage::connection c{url};
   const auto stored = storage::persona_repository(c).upsert(p);
   storage::campaign camp;
@@ -56,10 +58,24 @@ storage::campaign make_campaign(const std::string& url, const storage::persona& 
   s.user_agents = {"footfall-test-agent/1.0"};
   s.viewports = {{1280, 800}};
   s.navigation_timeout_ms = 15000;
+  if (tune) tune(s);
   camp.settings = s.to_json();
   camp = storage::campaign_repository(c).create(camp);
   engine::materialize_sessions(url, camp);
   return camp;
+}
+
+void check_counts_equal_rows(const fresh_database& db) {
+  for (const auto& r : db.rows(
+           "SELECT s.session_index, s.pages_visited, s.total_actions, "
+           "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id), "
+           "(SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
+           "WHERE pv.session_id = s.id), s.rows_rejected FROM sessions s ORDER BY 1")) {
+    CAPTURE(r[0]);
+    CHECK(r[1] == r[3]);
+    CHECK(r[2] == r[4]);
+    CHECK(r[5] == "0");
+  }
 }
 
 engine::run_options test_run_options(const std::string& url, int contexts) {

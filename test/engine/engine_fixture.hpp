@@ -4,6 +4,7 @@
 // code, and a runner for the footfall binary.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,10 +24,16 @@ namespace footfall::test {
 /// A small persona that exercises every action type.
 storage::persona busy_persona(const std::string& name);
 
-/// Stores the persona and a campaign against `target_url`, materializes its sessions; returns it.
-storage::campaign make_campaign(const std::string& url, const storage::persona& p,
-                                const std::string& target_url, int sessions, int concurrent,
-                                std::uint64_t seed);
+/// Stores the persona and a campaign against `target_url` (pace 0, one test user agent, 1280x800,
+/// 15-s navigation timeout, then whatever `tune` sets), materializes its sessions; returns it.
+storage::campaign make_campaign(
+    const std::string& url, const storage::persona& p, const std::string& target_url,
+    int sessions, int concurrent, std::uint64_t seed,
+    const std::function<void(engine::campaign_settings&)>& tune = {});
+
+/// Every session's pages_visited and total_actions are its stored rows (popups' visits and their
+/// actions included), and nothing of it was refused (issue 23).
+void check_counts_equal_rows(const fresh_database& db);
 
 /// Run options for tests: one browser, pace 0, no signals, no progress output.
 engine::run_options test_run_options(const std::string& url, int contexts);

@@ -24,47 +24,6 @@ namespace {
 
 const std::string fffd = "\xEF\xBF\xBD";
 
-/// A campaign like test::make_campaign, with the settings `tune` sets.
-template <class Tune>
-storage::campaign campaign_with(const std::string& url, const storage::persona& p,
-                                const std::string& target, int sessions, int concurrent,
-                                std::uint64_t seed, Tune tune) {
-  storage::connection c{url};
-  const auto stored = storage::persona_repository(c).upsert(p);
-  storage::campaign camp;
-  camp.name = "hostile-" + std::to_string(seed);
-  camp.target_url = target;
-  camp.total_sessions = sessions;
-  camp.concurrent_sessions = concurrent;
-  camp.persona_id = stored.id;
-  camp.rate_limit_delay_ms = 100;
-  camp.seed = seed;
-  engine::campaign_settings s;
-  s.pace = 0;
-  s.user_agents = {"footfall-test-agent/1.0"};
-  s.viewports = {{1280, 800}};
-  s.navigation_timeout_ms = 15000;
-  tune(s);
-  camp.settings = s.to_json();
-  camp = storage::campaign_repository(c).create(camp);
-  engine::materialize_sessions(url, camp);
-  return camp;
-}
-
-/// Every session's counts are its stored rows, and nothing of it was refused.
-void check_counts_equal_rows(const test::fresh_database& db) {
-  for (const auto& r : db.rows(
-           "SELECT s.session_index, s.pages_visited, s.total_actions, "
-           "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id), "
-           "(SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
-           "WHERE pv.session_id = s.id), s.rows_rejected FROM sessions s ORDER BY 1")) {
-    CAPTURE(r[0]);
-    CHECK(r[1] == r[3]);
-    CHECK(r[2] == r[4]);
-    CHECK(r[5] == "0");
-  }
-}
-
 long rejected_files(const std::filesystem::path& dir) {
   long n = 0;
   if (std::filesystem::exists(dir))
@@ -110,7 +69,7 @@ TEST_CASE("hostile: NUL and lone surrogates in title, link texts and a field - s
     CAPTURE(r[2]);
     CHECK(r[1] == "completed");
   }
-  check_counts_equal_rows(db);
+  test::check_counts_equal_rows(db);
   CHECK(rejected_files(spool.path()) == 0);
   // The page's text arrived, repaired: lone surrogates by the CDP client (U+FFFD, counted), NULs
   // by the writer (U+FFFD, counted in text_repairs).
@@ -154,13 +113,13 @@ TEST_CASE("hostile: a page that keeps every action busy - the session ends timeo
     s.pace = 1;  // human pacing: wheel notches one at a time, think times
   };
   const auto blocking =
-      campaign_with(db.url(), who, site.url("/busy/block.html"), 2, 2, 231, tune);
+      test::make_campaign(db.url(), who, site.url("/busy/block.html"), 2, 2, 231, tune);
   const auto endless =
-      campaign_with(db.url(), who, site.url("/busy/endless.html"), 2, 2, 232, tune);
+      test::make_campaign(db.url(), who, site.url("/busy/endless.html"), 2, 2, 232, tune);
   // A navigation that never ends: the first page answers after two minutes, and the campaign's
   // navigation timeout (15 s) is three times the session's limit.
   site.delay("/busy/never.html", 120s);
-  const auto never = campaign_with(db.url(), who, site.url("/busy/never.html"), 2, 2, 233, tune);
+  const auto never = test::make_campaign(db.url(), who, site.url("/busy/never.html"), 2, 2, 233, tune);
   for (const auto& camp : {blocking, endless, never}) {
     const auto t0 = steady::now();
     engine::run_campaign(camp.id, test::test_run_options(db.url(), 2), true);
@@ -184,7 +143,7 @@ TEST_CASE("hostile: a page that keeps every action busy - the session ends timeo
       CHECK(over_ms <= 3000);
     }
   }
-  check_counts_equal_rows(db);
+  test::check_counts_equal_rows(db);
 }
 
 TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s, another worker "
@@ -208,7 +167,7 @@ TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s, a
   auto who = test::busy_persona("hostile-drain");
   who.session_duration_min = 20;
   who.session_duration_max = 30;
-  const auto camp = campaign_with(db.url(), who, site.url("/journey/index.html"), 4, 2, 234,
+  const auto camp = test::make_campaign(db.url(), who, site.url("/journey/index.html"), 4, 2, 234,
                                   [](engine::campaign_settings& s) { s.pace = 1; });
   const int drain_s = 6, lease_s = 3;
   ::setenv("FOOTFALL_SPOOL_DIR", spool.path().c_str(), 1);
@@ -245,7 +204,7 @@ TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s, a
   CHECK(r2.exit_code == 0);
   CHECK(db.scalar("SELECT status::text FROM campaigns") == "completed");
   CHECK(db.count("SELECT count(*) FROM sessions WHERE status = 'completed'") == 4);
-  check_counts_equal_rows(db);
+  test::check_counts_equal_rows(db);
   CHECK(rejected_files(spool.path()) == 0);
   // Each session's rows are one attempt's (a reclaimed session's earlier rows were deleted).
   CHECK(db.count("SELECT count(*) FROM (SELECT session_id, visit_order FROM page_visits GROUP BY "

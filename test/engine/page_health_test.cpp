@@ -22,6 +22,7 @@
 #include "engine/journey/actions.hpp"
 #include "engine/journey/visit_recorder.hpp"
 #include "engine/page/page_agent.hpp"
+#include "engine/one_chromium.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -30,26 +31,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-struct chromium {
-  chromium() : process(options()) { browser = io.run(cdp::browser::connect(process.endpoint())); }
-  ~chromium() {
-    try {
-      io.run([](std::shared_ptr<cdp::browser> b) -> boost::asio::awaitable<void> {
-        co_await b->close();
-      }(std::move(browser)));
-    } catch (const std::exception&) {
-    }
-  }
-  static cdp::launch_options options() {
-    cdp::become_child_subreaper();
-    cdp::launch_options o;
-    if (const char* exe = std::getenv("FOOTFALL_CHROMIUM")) o.executable = exe;
-    return o;
-  }
-  cdp::browser_process process;
-  cdp::io_thread io;
-  std::shared_ptr<cdp::browser> browser;
-};
+using chromium = test::one_chromium;
 
 chromium& shared() {
   static chromium c;

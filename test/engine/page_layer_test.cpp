@@ -23,6 +23,7 @@
 #include "engine/page/page_script_api.hpp"
 #include "engine/replay/replay_overlay.hpp"
 #include "support/browser_under_test.hpp"
+#include "engine/one_chromium.hpp"
 #include "support/http_server.hpp"
 
 using namespace footfall;
@@ -32,27 +33,9 @@ using std::chrono::milliseconds;
 namespace {
 
 /// One Chromium and the fixture site for this file's cases.
-struct chromium {
-  chromium() : process(options()) { browser = io.run(cdp::browser::connect(process.endpoint())); }
-  ~chromium() {
-    try {
-      io.run([](std::shared_ptr<cdp::browser> b) -> boost::asio::awaitable<void> {
-        co_await b->close();
-      }(std::move(browser)));
-    } catch (const std::exception&) {
-    }
-  }
-  static cdp::launch_options options() {
-    cdp::become_child_subreaper();
-    cdp::launch_options o;
-    test::use_browser_under_test(o);
-    o.extra_args = {"--hide-scrollbars", "--disable-smooth-scrolling"};
-    return o;
-  }
+struct chromium : test::one_chromium {
+  chromium() : one_chromium({"--hide-scrollbars", "--disable-smooth-scrolling"}) {}
   test::http_server site;
-  cdp::browser_process process;
-  cdp::io_thread io;
-  std::shared_ptr<cdp::browser> browser;
 };
 
 chromium& shared() {

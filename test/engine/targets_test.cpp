@@ -89,20 +89,6 @@ void check_no_failures(const fresh_database& db) {
   }
 }
 
-/// Issue 23: every session's pages_visited and total_actions are its stored rows, popups' visits
-/// and their actions included.
-void check_counts_equal_rows(const fresh_database& db) {
-  for (const auto& r : db.rows(
-           "SELECT s.session_index, s.pages_visited, s.total_actions, "
-           "(SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id), "
-           "(SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
-           "WHERE pv.session_id = s.id), s.rows_rejected FROM sessions s ORDER BY 1")) {
-    CAPTURE(r[0]);
-    CHECK(r[1] == r[3]);
-    CHECK(r[2] == r[4]);
-    CHECK(r[5] == "0");
-  }
-}
 
 }  // namespace
 
@@ -172,7 +158,7 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
   CHECK(summary.campaign_status == storage::campaign_status::completed);
   check_no_failures(db);
   CHECK(db.scalar("SELECT popups FROM personas WHERE name = 'clicker'") == "record");  // default
-  check_counts_equal_rows(db);
+  test::check_counts_equal_rows(db);
 
   // Popups became visits of their session, arrived by new_target.
   const auto popups = db.rows(
@@ -353,7 +339,7 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   const auto summary = engine::run_campaign(camp.id, o, true);
   CHECK(summary.campaign_status == storage::campaign_status::completed);
   check_no_failures(db);
-  check_counts_equal_rows(db);
+  test::check_counts_equal_rows(db);
   // Sessions that followed a popup: it is their last visit, reached by new_target, and the
   // presses recorded on it (clicks, right clicks, drags; double clicks twice) are the trusted
   // presses the popup's own document saw.
