@@ -279,4 +279,40 @@ campaign campaign_repository::transition(const uuid& id, campaign_status to) {
   return *find(id);
 }
 
+campaign campaign_repository::extend(const uuid& id, int add) {
+  std::string name;
+  try {
+    pqxx::work tx{c_.get().conn};
+    auto r = tx.exec_params(
+        "SELECT status, name, total_sessions FROM campaigns WHERE id=$1 FOR UPDATE", id.str());
+    if (r.empty()) throw not_found_error("campaign " + id.str() + " does not exist");
+    const auto from = *parse_campaign_status(r[0][0].c_str());
+    name = r[0][1].as<std::string>();
+    const long total = r[0][2].as<long>() + add;
+    if (add < 1)
+      throw validation_error({"sessions to add (" + std::to_string(add) + ") must be >= 1"});
+    if (total > 1'000'000)
+      throw validation_error({"total_sessions (" + std::to_string(total) + ") must be <= 1000000"});
+    // Only a finished run is extended: a running one is still claiming its own sessions, and a
+    // failed one (cancelled, or no session completed) has nothing to add to.
+    if (from != campaign_status::completed)
+      throw transition_error("campaign \"" + name + "\" is " + std::string(to_string(from)) +
+                             ": only a completed campaign can be given more sessions");
+    tx.exec_params(
+        "UPDATE campaigns SET status='running', total_sessions=$2, completed_at=NULL, "
+        "updated_at=now() WHERE id=$1",
+        id.str(), static_cast<int>(total));
+    tx.commit();
+  } catch (const transition_error&) {
+    throw;
+  } catch (const not_found_error&) {
+    throw;
+  } catch (const validation_error&) {
+    throw;
+  } catch (...) {
+    rethrow_as_storage_error("campaign \"" + name + "\" extension");
+  }
+  return *find(id);
+}
+
 }  // namespace footfall::storage

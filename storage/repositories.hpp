@@ -53,6 +53,14 @@ class campaign_repository {
   /// is locked FOR UPDATE); sets started_at on the first pending→running and completed_at on
   /// completed/failed. Refused ⇒ transition_error; missing ⇒ not_found_error.
   campaign transition(const uuid& id, campaign_status to);
+  /// Adds `add` sessions to a completed campaign (`compare --resolve`, issue 22): total_sessions
+  /// grows by `add` and the campaign is running again with completed_at cleared, atomically (the
+  /// row is locked FOR UPDATE). The one way out of completed, outside the spec's status machine:
+  /// the campaign's sessions so far stay as they were, and the new ones (materialized by the
+  /// caller at the next session_index values, hence fresh seeds) are claimed like any others.
+  /// Not completed ⇒ transition_error; missing ⇒ not_found_error; add < 1 or a total past the
+  /// campaign limit ⇒ validation_error.
+  campaign extend(const uuid& id, int add);
 
  private:
   connection& c_;

@@ -5,6 +5,7 @@
 #include "storage/connection.hpp"
 #include "storage/errors.hpp"
 #include "storage/repositories.hpp"
+#include "storage/validation.hpp"
 #include "storage/writer.hpp"
 
 namespace footfall::engine {
@@ -67,6 +68,43 @@ void cancel_campaign(const std::string& database_url, const storage::uuid& id) {
     w.write(s);
   }
   w.close();
+}
+
+void check_extendable(const std::string& database_url, const storage::uuid& id) {
+  storage::connection c(database_url);
+  const auto camp = storage::campaign_repository(c).find(id);
+  const std::string source = "campaign " + id.str();
+  if (!camp) bad(source, "campaign", "not found");
+  const std::string named = "campaign '" + camp->name + "'";
+  using cs = storage::campaign_status;
+  if (camp->status == cs::pending || camp->status == cs::running || camp->status == cs::paused)
+    bad(named, "status",
+        "is " + std::string(storage::to_string(camp->status)) +
+            ": --resolve adds sessions to a finished campaign only (wait for it to complete)");
+  if (camp->status != cs::completed)
+    bad(named, "status",
+        "is " + std::string(storage::to_string(camp->status)) +
+            " (cancelled, or no session completed): there is no run to add sessions to");
+  if (auto issues = campaign_settings::problems(camp->settings); !issues.empty())
+    throw config_error(named + " (stored settings, cannot be run again here)", std::move(issues));
+  if (!campaign_settings::from_json(camp->settings).arrivals.empty())
+    bad(named, "arrivals",
+        "open-model arrivals are planned from the campaign's start, which is past: more "
+        "sessions cannot be added to it (compare against a new campaign instead)");
+  const auto persona = storage::persona_repository(c).find(camp->persona_id);
+  if (!persona) bad(named, "persona_id", "persona " + camp->persona_id.str() + " no longer exists");
+  if (const auto p = storage::validate(*persona); !p.empty())
+    bad(named, "persona", "no longer valid: " + p.front());
+  if (const auto p = storage::validate(*camp); !p.empty())
+    bad(named, "campaign", "no longer valid: " + p.front());
+}
+
+storage::campaign extend_campaign(const std::string& database_url, const storage::uuid& id,
+                                  int add) {
+  storage::connection c(database_url);
+  const auto camp = storage::campaign_repository(c).extend(id, add);
+  materialize_sessions(database_url, camp);  // only the new session_index values are inserted
+  return camp;
 }
 
 }  // namespace footfall::engine

@@ -24,4 +24,15 @@ storage::campaign create_campaign_from_file(const std::string& database_url,
 /// sessions finish. A campaign already completed or failed is a storage::transition_error.
 void cancel_campaign(const std::string& database_url, const storage::uuid& id);
 
+/// Throws config_error (field and rule) when campaign `id` cannot be given more sessions here
+/// (`compare --resolve`): it is missing, not completed (still running, paused, pending, or
+/// failed), its stored settings or persona are missing or no longer valid, or it plans
+/// open-model arrivals (planned from the campaign's start, which is past).
+void check_extendable(const std::string& database_url, const storage::uuid& id);
+
+/// Adds `add` sessions to completed campaign `id` (same config; the next session_index values,
+/// so fresh seeds) and makes it running again; returns it. Run it with run_campaign.
+storage::campaign extend_campaign(const std::string& database_url, const storage::uuid& id,
+                                  int add);
+
 }  // namespace footfall::engine

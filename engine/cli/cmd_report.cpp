@@ -15,6 +15,7 @@
 #include "analytics/session_waterfall.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/compare_resolve.hpp"
 #include "engine/cli/database.hpp"
 #include "storage/analytics_queries.hpp"
 #include "storage/errors.hpp"
@@ -25,7 +26,6 @@
 namespace po = boost::program_options;
 
 namespace footfall::cli {
-namespace {
 
 /// Loads a campaign's report, computing its analytics first when they were never computed.
 analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id,
@@ -49,6 +49,8 @@ void write_output(const std::string& text, const std::string& file) {
   if (!out.flush()) throw std::runtime_error("-o: writing '" + file + "' failed");
   spdlog::info("report written: file={} bytes={}", file, text.size());
 }
+
+namespace {
 
 /// The session page of one session of the campaign (issue 13): its trace and its actions.
 std::string session_page(storage::connection& c, const storage::uuid& campaign,
@@ -207,18 +209,17 @@ int cmd_report(const args& a) {
 
 int cmd_compare(const args& a) {
   engine::database_options db;
-  std::string baseline, candidate, thresholds_file, format = "table", output, inconclusive;
+  std::string baseline, candidate;
+  compare_flags cf;
   bool json = false;
   po::options_description desc("options");
   desc.add_options()("baseline", po::value(&baseline)->required(),
                      "baseline campaign (id or name)")(
       "candidate", po::value(&candidate)->required(), "candidate campaign (id or name)")(
-      "thresholds", po::value(&thresholds_file), "JSON file overriding the default thresholds")(
-      "format,f", po::value(&format)->default_value("table"), "table, json, html or junit")(
-      "output,o", po::value(&output), "write to FILE instead of stdout")(
-      "inconclusive", po::value(&inconclusive)->value_name("pass|fail"),
-      "exit 0 (pass) or 1 (fail) instead of 4 when the verdict is INCONCLUSIVE")(
+      "format,f", po::value(&cf.format)->default_value("table"), "table, json, html or junit")(
+      "output,o", po::value(&cf.output), "write to FILE instead of stdout")(
       "json", po::bool_switch(&json), "the same as --format json");
+  add_compare_flags(desc, cf);
   engine::add_database_flags(desc, db);
   po::positional_options_description pos;
   pos.add("baseline", 1).add("candidate", 1);
@@ -226,6 +227,7 @@ int cmd_compare(const args& a) {
   const std::string usage =
       "usage: footfall compare BASELINE CANDIDATE [--thresholds FILE]\n"
       "                        [--format table|json|html|junit] [-o FILE] [--inconclusive pass|fail]\n"
+      "                        [--resolve --max-sessions N [--round-sessions K]]\n"
       "The nightly regression verdict, one of three:\n"
       "  PASS (exit 0)          nothing regressed and the campaign-wide load interval stays below\n"
       "                         its limit;\n"
@@ -247,6 +249,17 @@ int cmd_compare(const args& a) {
       "the samples could call. Visits measured while footfall was saturated are left out of\n"
       "per-path rows and compared only with saturated visits of the same path campaign-wide.\n"
       "Campaigns of different target sites are compared with a warning.\n"
+      "--resolve: sampling until resolved. While the verdict is INCONCLUSIVE and the candidate\n"
+      "has fewer than --max-sessions N sessions, adds --round-sessions K more (default: its\n"
+      "session count) to the CANDIDATE campaign with the same config and fresh seeds, runs them\n"
+      "here (as `footfall run` would, its default pool) and judges again; one line per look on\n"
+      "stderr, the last look's comparison on stdout, exit codes as above. Looking after every\n"
+      "round would inflate false regressions, so every look is judged at confidence\n"
+      "1 - (1 - confidence)/L, L = 1 + ceil((N - n0)/K) the looks planned (Bonferroni over looks:\n"
+      "P(any false regression) <= 1 - confidence wherever it stops). Bad input (exit 2): the\n"
+      "candidate not completed (still running, or failed), its stored config no longer valid or\n"
+      "planning open-model arrivals, N < 1 or below its session count, --resolve without\n"
+      "--max-sessions.\n"
       "html: one self-contained page (verdict, campaign-wide row, every row's interval drawn, what\n"
       "was left out and why); junit: one testcase per judged row and one for the verdict.\n"
       "Exit 0 pass, 1 regression, 2 bad input, 3 runtime failure, 4 inconclusive. See\n"
@@ -255,54 +268,27 @@ int cmd_compare(const args& a) {
       analytics::thresholds{}.to_json().dump(2);
   if (!parse_flags(a, desc, pos, vm, usage)) return ok;
   if (json) {
-    if (vm.count("format") && !vm["format"].defaulted() && format != "json")
-      throw usage_error("--json: conflicts with --format " + format);
-    format = "json";
+    if (vm.count("format") && !vm["format"].defaulted() && cf.format != "json")
+      throw usage_error("--json: conflicts with --format " + cf.format);
+    cf.format = "json";
   }
-  if (format != "table" && format != "json" && format != "html" && format != "junit")
-    throw usage_error("--format: '" + format + "' is not one of table, json, html, junit");
-  if (!inconclusive.empty() && inconclusive != "pass" && inconclusive != "fail")
-    throw usage_error("--inconclusive: '" + inconclusive + "' is not one of pass, fail");
-  analytics::thresholds limits;
-  if (!thresholds_file.empty()) {
-    std::ifstream in(thresholds_file);
-    if (!in) throw usage_error("--thresholds: cannot read '" + thresholds_file + "'");
-    const auto j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded())
-      throw usage_error("--thresholds: '" + thresholds_file + "' is not valid JSON");
-    try {
-      limits = analytics::thresholds::from_json(j);
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(std::string("--thresholds ") + thresholds_file + ": " + e.what());
-    }
+  check_compare_flags(cf);
+  const auto limits = read_thresholds(cf.thresholds_file);
+  const auto url = engine::open_database(db);
+  storage::uuid b, k;
+  {
+    storage::connection c(url);
+    b = campaign_ref(c, baseline);
+    k = campaign_ref(c, candidate);
   }
-  storage::connection c(engine::open_database(db));
-  const auto b = campaign_ref(c, baseline), k = campaign_ref(c, candidate);
   if (b == k)
     throw usage_error("baseline '" + baseline + "' and candidate '" + candidate +
                       "' are the same campaign (" + b.str() + "); pass two campaigns' ids");
-  const auto result = analytics::compare(analytics::summarize(load_report(c, b, false)),
-                                         analytics::summarize(load_report(c, k, false)), limits);
-  for (const auto& w : result.warnings) spdlog::warn("{}", w);
-  std::string text;
-  if (format == "json")
-    text = comparison_json(result).dump(2) + "\n";
-  else if (format == "html")
-    text = analytics::render_comparison_html(result);
-  else if (format == "junit")
-    text = analytics::render_comparison_junit(result);
-  else
-    text = render_comparison(result);
-  write_output(text, output);
-  switch (result.result) {
-    case analytics::outcome::regressed: return verdict_failed;
-    case analytics::outcome::inconclusive:
-      if (inconclusive == "pass") return ok;
-      if (inconclusive == "fail") return verdict_failed;
-      return verdict_inconclusive;
-    case analytics::outcome::pass: break;
-  }
-  return ok;
+  const auto result = compare_campaigns(url, b, k, limits, cf, [&](const storage::uuid& id) {
+    run_pending_sessions(id, url);
+  });
+  write_comparison(result, cf);
+  return comparison_exit_code(result, cf);
 }
 
 }  // namespace footfall::cli

@@ -7,9 +7,11 @@
 
 #include "engine/browsers/launch_flags.hpp"
 #include "engine/campaign/campaign_runner.hpp"
+#include "engine/campaign/campaign_setup.hpp"
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/compare_resolve.hpp"
 #include "engine/cli/database.hpp"
 #include "engine/cli/flag_rules.hpp"
 #include "engine/cli/metrics_flags.hpp"
@@ -44,6 +46,8 @@ struct run_flags {
   std::string campaign_file;
   metrics_flags metrics;
   browser_flags browser;
+  std::string compare_to;  ///< run --compare-to BASELINE: judge the run against it afterwards
+  compare_flags compare;
 };
 
 /// The pool defaults of this machine for both browsers, explained for --help (engine::size_pool
@@ -138,10 +142,53 @@ engine::run_options make_options(const run_flags& f, const std::string& url,
 }
 
 
+/// Runs the campaign's pending sessions with `f`'s pool and pace (a --resolve round): no
+/// progress line, the summary on stderr; an interrupted or failed round ends the command.
+void run_round(const run_flags& f, const std::string& url, const storage::uuid& id) {
+  auto o = make_options(f, url, campaign_browser(url, id));
+  const auto summary = as_usage_errors([&] { return engine::run_campaign(id, std::move(o), true); });
+  std::fprintf(stderr, "%s", engine::format_summary(summary).c_str());
+  if (summary.interrupted)
+    throw std::runtime_error("--resolve: interrupted while running a round of campaign " +
+                             id.str());
+  if (summary.campaign_status != storage::campaign_status::completed)
+    throw std::runtime_error("--resolve: campaign " + id.str() + " ended " +
+                             std::string(storage::to_string(summary.campaign_status)) +
+                             " after a round");
+}
+
+/// The candidate's session count before the run: its file's total_sessions, or the stored one.
+int sessions_before_run(const run_flags& f, const std::string& url, bool from_file) {
+  if (from_file) return engine::load_campaign_file(f.campaign).campaign.total_sessions;
+  storage::connection c(url);
+  return storage::campaign_repository(c).find(campaign_ref(c, f.campaign)).value().total_sessions;
+}
+
 int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
   // A bad --browser (or --headed with the shell) is refused before any campaign is created.
   if (!f.browser.browser.empty()) resolve_launch(f.browser, std::nullopt, f.headed);
   const auto url = engine::open_database(f.db);
+  // --compare-to: everything about the comparison is checked before anything runs.
+  std::optional<storage::uuid> baseline;
+  if (!f.compare_to.empty()) {
+    check_compare_flags(f.compare);
+    read_thresholds(f.compare.thresholds_file);
+    baseline = campaign_ref(url, f.compare_to);
+    const bool from_file = f.campaign_file.empty() && from_file_allowed &&
+                           (f.campaign.ends_with(".json") || fs::is_regular_file(f.campaign));
+    if (f.compare.resolve) {  // check_compare_flags made sure max_sessions >= 1
+      const int n = as_usage_errors([&] { return sessions_before_run(f, url, from_file); });
+      if (f.compare.max_sessions < n)
+        throw usage_error("--max-sessions: " + std::to_string(f.compare.max_sessions) +
+                          " is below the campaign's " + std::to_string(n) +
+                          " sessions (it caps the candidate's total)");
+    }
+  } else if (f.compare.resolve || !f.compare.thresholds_file.empty() ||
+             !f.compare.inconclusive.empty() || f.compare.max_sessions != compare_flags::unset ||
+             f.compare.round_sessions != compare_flags::unset) {
+    throw usage_error("--resolve, --max-sessions, --round-sessions, --thresholds and "
+                      "--inconclusive: apply with --compare-to BASELINE only");
+  }
   storage::uuid id;
   if (!f.campaign_file.empty()) {
     id = create_campaign_from_file(url, f.campaign_file, f.target_url, true).id;
@@ -171,27 +218,60 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
   metrics_endpoint metrics(f.metrics, o);
   const auto summary =
       as_usage_errors([&] { return engine::run_campaign(id, std::move(o), resume_paused); });
-  if (f.json)
-    std::cout << engine::summary_json(summary).dump(2) << "\n";
-  else
-    std::cout << engine::format_summary(summary);
-  std::cout.flush();
+  const bool failed =
+      summary.campaign_status == storage::campaign_status::failed && !summary.interrupted;
+  if (!baseline || failed || summary.interrupted) {
+    if (f.json)
+      std::cout << engine::summary_json(summary).dump(2) << "\n";
+    else
+      std::cout << engine::format_summary(summary);
+    std::cout.flush();
+  }
   metrics.linger();
-  if (summary.campaign_status == storage::campaign_status::failed && !summary.interrupted) {
+  if (failed) {
     spdlog::error("campaign {} failed: no session completed", summary.campaign_id.str());
     return runtime_failure;
   }
-  return ok;
+  if (!baseline || summary.interrupted) return ok;
+  if (*baseline == id)
+    throw usage_error("--compare-to: '" + f.compare_to + "' is the campaign just run (" +
+                      id.str() + "); pass the baseline's id");
+  // --compare-to: the run's campaign is the candidate; the exit code is compare's.
+  const auto result = compare_campaigns(url, *baseline, id, read_thresholds(f.compare.thresholds_file),
+                                        f.compare, [&](const storage::uuid& k) {
+                                          run_round(f, url, k);
+                                        });
+  if (f.json) {
+    std::cout << nlohmann::json{{"run", engine::summary_json(summary)},
+                                {"comparison", analytics::comparison_json(result)}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << engine::format_summary(summary) << "\n";
+    write_comparison(result, f.compare);
+  }
+  std::cout.flush();
+  return comparison_exit_code(result, f.compare);
 }
 
 }  // namespace
+
+void run_pending_sessions(const storage::uuid& id, const std::string& database_url) {
+  run_flags f;
+  f.no_progress = true;
+  run_round(f, database_url, id);
+}
 
 int cmd_run(const args& a) {
   run_flags f;
   po::options_description d("footfall run");
   d.add_options()("campaign", po::value(&f.campaign)->required(), "campaign file or id/name")(
-      "target-url", po::value(&f.target_url)->value_name("URL"), "override the file's target_url");
+      "target-url", po::value(&f.target_url)->value_name("URL"), "override the file's target_url")(
+      "compare-to", po::value(&f.compare_to)->value_name("BASELINE"),
+      "after the run, compare it (the candidate) with campaign BASELINE and exit with compare's "
+      "code (0 pass, 1 regressed, 4 inconclusive); --resolve samples until resolved");
   add_run_flags(d, f);
+  add_compare_flags(d, f.compare);
   po::positional_options_description pos;
   pos.add("campaign", 1);
   po::variables_map vm;
@@ -201,7 +281,16 @@ int cmd_run(const args& a) {
                    "[--database-url URL] [--json]\n"
                    "Creates the campaign (from a file), materializes its sessions and runs them; "
                    "prints a summary. SIGTERM/SIGINT: stop claiming, finish running sessions, "
-                   "exit 0 (again: abort them)."))
+                   "exit 0 (again: abort them).\n"
+                   "       footfall run CAMPAIGN --compare-to BASELINE [--thresholds FILE] "
+                   "[--inconclusive pass|fail] [--resolve --max-sessions N [--round-sessions K]]\n"
+                   "--compare-to: after the run, judges it against BASELINE as `footfall compare "
+                   "BASELINE THIS_RUN` does and exits with its code (0 pass, 1 regressed, 4 "
+                   "inconclusive); with --json one document {run, comparison}. --resolve: while "
+                   "INCONCLUSIVE and the run's campaign has fewer than N sessions, adds rounds of "
+                   "K sessions (default: its session count) with the same config and fresh seeds, "
+                   "runs them with these flags and judges again, each look at confidence "
+                   "1 - (1 - confidence)/L over the L looks planned (see `footfall compare --help`)."))
     return ok;
   return run_common(f, true, true);
 }

@@ -275,6 +275,15 @@ campaign_settings campaign_settings::from_json(const nlohmann::json& j) {
   return s;
 }
 
+std::vector<config_issue> campaign_settings::problems(const nlohmann::json& j) {
+  if (!j.is_object()) return {{"settings", "expected a JSON object"}};
+  std::vector<config_issue> issues;
+  campaign_settings s;
+  reader r(j, "", issues);
+  read_settings(r, j, s);
+  return issues;
+}
+
 storage::persona parse_persona(const json& j, const std::string& source,
                                const std::string& prefix) {
   std::vector<config_issue> issues;

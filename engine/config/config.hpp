@@ -75,6 +75,9 @@ struct campaign_settings {
   nlohmann::json to_json() const;
   /// Reads settings back from campaign.settings (missing keys take the defaults).
   static campaign_settings from_json(const nlohmann::json& j);
+  /// What from_json would leave out of stored settings as invalid (field and rule each): a
+  /// campaign run again later (`compare --resolve`) must still be the campaign it was.
+  static std::vector<config_issue> problems(const nlohmann::json& j);
 };
 
 /// User agents used when a campaign lists none.

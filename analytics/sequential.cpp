@@ -1,0 +1,91 @@
+#include "analytics/sequential.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace footfall::analytics {
+
+double look_plan::per_look_confidence() const {
+  // Bonferroni over looks: each look gets α/K of the family's α, so the chance that any look
+  // calls a false regression is at most K · α/K = α, however the looks are correlated (they
+  // share the earlier sessions) and wherever the loop stops.
+  return 1.0 - (1.0 - confidence) / looks;
+}
+
+int look_plan::sessions_at(int k) const {
+  return std::min(max_sessions, first_sessions + k * round_sessions);
+}
+
+look_plan plan_looks(int current_sessions, int max_sessions, int round_sessions,
+                     double confidence) {
+  if (max_sessions < 1)
+    throw std::invalid_argument("--max-sessions: " + std::to_string(max_sessions) +
+                                " must be >= 1");
+  if (max_sessions < current_sessions)
+    throw std::invalid_argument("--max-sessions: " + std::to_string(max_sessions) +
+                                " is below the candidate's " + std::to_string(current_sessions) +
+                                " sessions (it caps the candidate's total)");
+  if (round_sessions < 1)
+    throw std::invalid_argument("--round-sessions: " + std::to_string(round_sessions) +
+                                " must be >= 1");
+  if (!(confidence > 0 && confidence < 1))
+    throw std::invalid_argument("confidence: must lie in (0, 1)");
+  look_plan p;
+  p.first_sessions = current_sessions;
+  p.max_sessions = max_sessions;
+  p.round_sessions = round_sessions;
+  const int rest = max_sessions - current_sessions;
+  p.looks = 1 + (rest + round_sessions - 1) / round_sessions;
+  p.confidence = confidence;
+  return p;
+}
+
+resolve_look resolve(const campaign_summary& baseline, campaign_summary candidate,
+                     const look_plan& plan, thresholds limits, const grow_candidate& grow,
+                     const std::function<void(const resolve_look&)>& seen) {
+  limits.confidence = plan.per_look_confidence();
+  resolve_look l;
+  l.looks = plan.looks;
+  for (int k = 0;; ++k) {
+    l.look = k;
+    l.candidate_sessions = plan.sessions_at(k);
+    l.result = compare(baseline, candidate, limits);
+    if (seen) seen(l);
+    // A look past the plan would spend α the plan does not have; sessions_at caps at N, so the
+    // last planned look is the one that reached it.
+    if (l.result.result != outcome::inconclusive || k + 1 >= plan.looks ||
+        l.candidate_sessions >= plan.max_sessions)
+      return l;
+    candidate = grow(plan.sessions_at(k + 1) - l.candidate_sessions);
+  }
+}
+
+std::string describe_look(const resolve_look& l) {
+  char head[160];
+  std::snprintf(head, sizeof head, "resolve: look %d/%d, %d candidate sessions, %s", l.look + 1,
+                l.looks, l.candidate_sessions, to_string(l.result.result).c_str());
+  std::string s = head;
+  for (const auto& r : l.result.rows) {
+    if (r.metric != all_paths_metric || r.scope != all_paths_scope) continue;
+    char buf[200];
+    if (r.change && r.ci)
+      std::snprintf(buf, sizeof buf, ", all paths %+.1f %% [%+.1f %%, %+.1f %%]", *r.change,
+                    r.ci->lo, r.ci->hi);
+    else
+      std::snprintf(buf, sizeof buf, ", all paths not judged");
+    s += buf;
+    if (r.limit_at) {
+      std::snprintf(buf, sizeof buf, " (limit %+.1f %%)", *r.limit_at);
+      s += buf;
+    }
+  }
+  char tail[80];
+  std::snprintf(tail, sizeof tail, " at confidence %.4g", l.result.limits.confidence);
+  s += tail;
+  if (l.result.sessions_to_resolve)
+    s += "; ~" + std::to_string(*l.result.sessions_to_resolve) + " more sessions per side to resolve";
+  return s;
+}
+
+}  // namespace footfall::analytics
