@@ -122,7 +122,8 @@ struct diff_row {
   verdict status = verdict::ok;
 };
 
-/// An endpoint that failed in the candidate and never in the baseline (a regression by itself).
+/// An endpoint that failed in the candidate and never in the baseline: a regression by itself
+/// when it failed on a page the baseline visited too.
 struct new_failure {
   std::string endpoint;     ///< host + path, the key compared
   std::string example_url;  ///< one failing URL in full
@@ -131,6 +132,10 @@ struct new_failure {
   int candidate_errors = 0;
   int candidate_requests = 0;
   int baseline_requests = 0;  ///< 0: the baseline never requested it
+  /// It failed on a page (path) the baseline visited too: judged, REGRESSED. Otherwise only
+  /// named (an info row): the random journey may just not have reached that page before.
+  bool on_baseline_pages = false;
+  std::vector<std::string> pages;  ///< the candidate's pages it failed on, when not judged
 };
 
 /// The three outcomes of a comparison (exit codes 0, 1, 4).
@@ -160,7 +165,7 @@ struct comparison {
   std::vector<std::string> moved;          ///< paths whose median moved past the limit, worst first
   std::vector<std::string> warnings;       ///< e.g. the campaigns ran against different sites
   saturation_share saturation;
-  std::vector<new_failure> new_failures;   ///< each also a REGRESSED "new_failed_url" row
+  std::vector<new_failure> new_failures;   ///< each also a "new_failed_url" row (REGRESSED if judged)
 };
 
 /// The campaign-wide load row: one judged row over every path (metric "load_p50_change_pct",

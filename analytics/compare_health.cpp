@@ -207,12 +207,22 @@ std::vector<new_failure> find_new_failures(const campaign_summary& b, const camp
     return out;
   }
   std::map<std::string, const storage::endpoint_outcome*> base;
-  for (const auto& e : b.endpoints) base[e.endpoint] = &e;
+  std::set<std::string> base_pages;  // every page path the baseline visited (its document)
+  for (const auto& e : b.endpoints) {
+    base[e.endpoint] = &e;
+    base_pages.insert(e.pages.begin(), e.pages.end());
+  }
   for (const auto& e : c.endpoints) {
     if (e.errors == 0 || e.error_visits < t.new_failed_url_min_visits) continue;
     const auto it = base.find(e.endpoint);
     if (it != base.end() && it->second->errors > 0) continue;  // failed before too: not new
     new_failure f;
+    // Journeys are random: a page only the candidate happened to visit may have been broken all
+    // along. Judged when it failed on a page the baseline visited too, whether or not the
+    // baseline requested the URL itself (a script newly added to a page that 404s is new).
+    for (const auto& page : e.error_pages)
+      if (base_pages.count(page)) f.on_baseline_pages = true;
+    if (!f.on_baseline_pages) f.pages = e.error_pages;
     f.endpoint = e.endpoint;
     f.example_url = e.example_url;
     f.statuses = e.statuses;
@@ -222,8 +232,9 @@ std::vector<new_failure> find_new_failures(const campaign_summary& b, const camp
     f.baseline_requests = it == base.end() ? 0 : static_cast<int>(it->second->requests);
     out.push_back(std::move(f));
   }
-  // Most failing visits first: the likeliest culprit leads the list.
+  // Judged ones first, then most failing visits: the likeliest culprit leads the list.
   std::stable_sort(out.begin(), out.end(), [](const new_failure& x, const new_failure& y) {
+    if (x.on_baseline_pages != y.on_baseline_pages) return x.on_baseline_pages;
     return x.candidate_visits > y.candidate_visits;
   });
   return out;
@@ -246,6 +257,12 @@ diff_row new_failure_row(const new_failure& f) {
                                       std::to_string(f.baseline_requests) + " times without error"
                                 : std::string("the baseline never requested it"));
   r.status = verdict::regressed;
+  if (!f.on_baseline_pages) {
+    std::string pages;
+    for (const auto& p : f.pages) pages += (pages.empty() ? "" : ", ") + p;
+    r.status = verdict::info;
+    r.note += "; not judged: it failed only on pages the baseline never visited (" + pages + ")";
+  }
   return r;
 }
 

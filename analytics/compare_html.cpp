@@ -115,14 +115,22 @@ std::string render_comparison_html(const comparison& c) {
   }
   if (!c.new_failures.empty()) {
     h += "<h2>Newly failing URLs</h2><p>They fail in the candidate and never failed in the "
-         "baseline: each fails the verdict.</p><table id=\"new-failures\"><tr><th>host + path"
+         "baseline: each fails the verdict, unless it failed only on pages the baseline never "
+         "visited (named, not judged).</p><table id=\"new-failures\"><tr><th>host + path"
          "</th><th>outcomes</th><th>candidate visits</th><th>baseline requests</th><th>e.g."
-         "</th></tr>\n";
-    for (const auto& f : c.new_failures)
-      h += "<tr class=\"bad\"><td>" + xml_escape(f.endpoint) + "</td><td>" +
-           xml_escape(f.statuses) + "</td><td>" + std::to_string(f.candidate_visits) +
-           "</td><td>" + std::to_string(f.baseline_requests) + "</td><td>" +
-           xml_escape(f.example_url) + "</td></tr>\n";
+         "</th><th>judged</th></tr>\n";
+    for (const auto& f : c.new_failures) {
+      std::string pages;
+      for (const auto& p : f.pages) pages += (pages.empty() ? "" : ", ") + p;
+      h += "<tr class=\"" + std::string(f.on_baseline_pages ? "bad" : "") + "\"><td>" +
+           xml_escape(f.endpoint) + "</td><td>" + xml_escape(f.statuses) + "</td><td>" +
+           std::to_string(f.candidate_visits) + "</td><td>" + std::to_string(f.baseline_requests) +
+           "</td><td>" + xml_escape(f.example_url) + "</td><td>" +
+           (f.on_baseline_pages ? "REGRESSED"
+                                : "no: only on pages the baseline never visited (" +
+                                      xml_escape(pages) + ")") +
+           "</td></tr>\n";
+    }
     h += "</table>\n";
   }
   h += "<h2>Every row</h2><table id=\"rows\">" + head;

@@ -265,7 +265,8 @@ std::string render_comparison(const comparison& c) {
     for (const auto& f : c.new_failures)
       out += "\n    " + f.endpoint + "  " + f.statuses + " in " +
              std::to_string(f.candidate_visits) + " visits, e.g. " + f.example_url +
-             (f.baseline_requests ? "" : " (the baseline never requested it)");
+             (f.baseline_requests ? "" : " (the baseline never requested it)") +
+             (f.on_baseline_pages ? "" : " [not judged: only on pages the baseline never visited]");
     out += "\n";
   }
   for (const auto& w : c.warnings) out += "warning: " + w + "\n";
@@ -291,7 +292,9 @@ nlohmann::json comparison_json(const comparison& c) {
                             {"candidate_visits", f.candidate_visits},
                             {"candidate_errors", f.candidate_errors},
                             {"candidate_requests", f.candidate_requests},
-                            {"baseline_requests", f.baseline_requests}});
+                            {"baseline_requests", f.baseline_requests},
+                            {"judged", f.on_baseline_pages},
+                            {"pages", f.pages}});
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : c.rows) {
     nlohmann::json j{{"metric", r.metric},         {"scope", r.scope},

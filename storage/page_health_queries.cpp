@@ -1,6 +1,7 @@
 #include "storage/page_health_queries.hpp"
 
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
@@ -139,13 +140,16 @@ std::vector<endpoint_outcome> load_request_endpoints(connection& c, const uuid& 
     std::vector<endpoint_outcome> out;
     for (const auto& r : tx.exec_params(
              "WITH r AS (SELECT r.*, rollup_url_host(r.url) || rollup_url_path(r.url) AS endpoint, "
-             "(r.failed OR r.status >= 400) AS bad FROM requests r JOIN page_visits pv ON "
+             "(r.failed OR r.status >= 400) AS bad, rollup_url_path(pv.url) AS page "
+             "FROM requests r JOIN page_visits pv ON "
              "pv.id = r.page_visit_id AND pv.arrived_at = r.page_arrived_at JOIN sessions s ON "
              "s.id = pv.session_id WHERE s.campaign_id = $1) "
              "SELECT endpoint, count(*), count(*) FILTER (WHERE bad), "
              "count(DISTINCT page_visit_id) FILTER (WHERE bad), "
              "string_agg(DISTINCT COALESCE(status::text, error_text, 'no response'), ', ') "
-             "FILTER (WHERE bad), min(url) FILTER (WHERE bad) "
+             "FILTER (WHERE bad), min(url) FILTER (WHERE bad), "
+             // Paths never hold a raw newline (URLs are percent-encoded): a safe separator.
+             "string_agg(DISTINCT page, E'\\n'), string_agg(DISTINCT page, E'\\n') FILTER (WHERE bad) "
              "FROM r GROUP BY endpoint ORDER BY endpoint",
              campaign_id.str())) {
       endpoint_outcome e;
@@ -155,6 +159,15 @@ std::vector<endpoint_outcome> load_request_endpoints(connection& c, const uuid& 
       e.error_visits = r[3].as<std::int64_t>();
       e.statuses = r[4].is_null() ? "" : r[4].as<std::string>();
       e.example_url = r[5].is_null() ? "" : r[5].as<std::string>();
+      auto lines = [](const pqxx::field& f) {
+        std::vector<std::string> out;
+        if (f.is_null()) return out;
+        std::istringstream in(f.as<std::string>());
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+      };
+      e.pages = lines(r[6]);
+      e.error_pages = lines(r[7]);
       out.push_back(std::move(e));
     }
     return out;

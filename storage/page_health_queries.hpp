@@ -36,6 +36,8 @@ struct endpoint_outcome {
   std::int64_t error_visits = 0;  ///< distinct page visits with such an error
   std::string statuses;           ///< the errors' outcomes, e.g. "500, net::ERR_CONNECTION_REFUSED"
   std::string example_url;        ///< one failing URL in full (query kept), credentials removed
+  std::vector<std::string> pages;        ///< paths of the page visits that requested it
+  std::vector<std::string> error_pages;  ///< paths of the page visits in which it failed
 };
 
 /// Every endpoint the campaign's pages requested, by endpoint. Empty when no requests were

@@ -70,8 +70,10 @@ const diff_row& row(const comparison& c, const std::string& metric, const std::s
   return *r;
 }
 
-footfall::storage::endpoint_outcome endpoint(const std::string& e, int requests, int errors, int visits,
-                                   const std::string& statuses = "") {
+/// An endpoint requested from page "/" (or `page`), failing `errors` times in `visits` visits.
+footfall::storage::endpoint_outcome endpoint(const std::string& e, int requests, int errors,
+                                             int visits, const std::string& statuses = "",
+                                             const std::string& page = "/") {
   footfall::storage::endpoint_outcome o;
   o.endpoint = e;
   o.requests = requests;
@@ -79,6 +81,8 @@ footfall::storage::endpoint_outcome endpoint(const std::string& e, int requests,
   o.error_visits = visits;
   o.statuses = statuses;
   o.example_url = errors ? "http://" + e + "?v=1" : "";
+  o.pages = {page};
+  if (errors) o.error_pages = {page};
   return o;
 }
 
@@ -221,6 +225,22 @@ TEST_CASE("compare: a URL failing in the candidate and never in the baseline is 
   const auto junit = render_comparison_junit(c);
   CHECK(junit.find("classname=\"compare.new_failed_url\" name=\"127.0.0.1:8080/api/data\"><failure")
         != std::string::npos);
+
+  // A failure only on a page the baseline never visited (a random journey reached it this time)
+  // is named, not judged.
+  auto elsewhere = k;
+  elsewhere.endpoints = {endpoint("127.0.0.1:8080/", 40, 0, 0),
+                         endpoint("127.0.0.1:8080/missing.png", 40, 40, 40, "404"),
+                         endpoint("127.0.0.1:8080/old.png", 3, 3, 3, "404", "/archive.html")};
+  const auto named = compare(b, elsewhere, {});
+  REQUIRE(named.new_failures.size() == 1);
+  CHECK_FALSE(named.new_failures[0].on_baseline_pages);
+  CHECK(row(named, "new_failed_url", "127.0.0.1:8080/old.png").status == verdict::info);
+  CHECK(row(named, "new_failed_url", "127.0.0.1:8080/old.png").note.find("/archive.html") !=
+        std::string::npos);
+  CHECK(named.result == outcome::pass);
+  CHECK(render_comparison(named).find("not judged") != std::string::npos);
+  CHECK(comparison_json(named)["new_failed_urls"][0]["judged"] == false);
 
   // Noise guard: fail in at least 3 candidate visits; 0 turns the rule off.
   thresholds t;
