@@ -243,6 +243,14 @@ int cmd_compare(const args& a) {
       "(order statistics), success rate (Newcombe), console errors and failed requests per page\n"
       "(bootstrap over sessions), rhythm and detection scores (per session). All judged rows hold\n"
       "together at `confidence` (weighted Bonferroni: half the error rate to the campaign-wide row).\n"
+      "Page health: LCP, INP and CLS at p75 per path (bootstrap of the p75 difference over\n"
+      "visits) and campaign-wide (lcp_change_pct, inp_change_pct, cls_change: van Elteren, like\n"
+      "loads), in the same family; a visit without a value (no interaction: no INP) is no sample.\n"
+      "An inconclusive vital never makes the outcome INCONCLUSIVE unless require_vitals names it;\n"
+      "a vital whose whole interval lies past its limit is REGRESSED. A URL (host + path, query\n"
+      "ignored) that fails (no response, or status >= 400) in >= new_failed_url_min_visits\n"
+      "candidate visits and never in the baseline is named and REGRESSED, requested by the\n"
+      "baseline or not (not judged when the baseline recorded no requests).\n"
       "Too few samples: inconclusive, never a regression. 'detectable' is the smallest worsening\n"
       "the samples could call. Visits measured while footfall was saturated are left out of\n"
       "per-path rows and compared only with saturated visits of the same path campaign-wide.\n"
@@ -281,8 +289,14 @@ int cmd_compare(const args& a) {
   if (b == k)
     throw usage_error("baseline '" + baseline + "' and candidate '" + candidate +
                       "' are the same campaign (" + b.str() + "); pass two campaigns' ids");
-  const auto result = analytics::compare(analytics::summarize(load_report(c, b, false)),
-                                         analytics::summarize(load_report(c, k, false)), limits);
+  // Page health (issue 21): each visit's vitals and the endpoints its pages requested.
+  auto summary = [&c](const storage::uuid& id) {
+    auto s = analytics::summarize(load_report(c, id, false));
+    analytics::add_page_health(s, storage::load_visit_vitals(c, id),
+                               storage::load_request_endpoints(c, id));
+    return s;
+  };
+  const auto result = analytics::compare(summary(b), summary(k), limits);
   for (const auto& w : result.warnings) spdlog::warn("{}", w);
   std::string text;
   if (format == "json")
