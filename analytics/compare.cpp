@@ -7,26 +7,17 @@
 #include <set>
 #include <utility>
 
+#include "analytics/compare_rows.hpp"
 #include "analytics/stats.hpp"
 
 namespace footfall::analytics {
-namespace {
-
-using verdict = diff_row::verdict;
+namespace detail {
 
 std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
-
-/// A metric before judging: its row, how small a p-value its samples allow (1: untestable),
-/// and how to estimate its change once the family's per-row level is known.
-struct pending {
-  diff_row row;
-  double min_p = 1;
-  std::function<void(diff_row&, double alpha)> judge;
-};
 
 /// The verdict from an interval: `worse` is +1 when a higher value is worse, −1 when lower is;
 /// `limit` how large a worsening (or improvement) must be to count.
@@ -35,16 +26,22 @@ struct pending {
 /// than sampling noise (other work on the machine, the generator's own load), so "significant
 /// and an estimate over the limit" called 1 of 20 unchanged-site pairs a regression on a quiet
 /// machine (bench_verdicts 2026-11-30: +62 ms [+10, +122] against a 20 ms limit).
-verdict judge_interval(interval ci, double worse, double limit) {
+diff_row::verdict judge_interval(interval ci, double worse, double limit) {
   const double lo = worse > 0 ? ci.lo : -ci.hi, hi = worse > 0 ? ci.hi : -ci.lo;
-  if (lo > limit) return verdict::regressed;
-  if (hi < -limit) return verdict::improved;
-  return verdict::ok;
+  if (lo > limit) return diff_row::verdict::regressed;
+  if (hi < -limit) return diff_row::verdict::improved;
+  return diff_row::verdict::ok;
 }
 
-/// One-sided level α per row ⇒ a two-sided interval at 1 − 2α, whose worse end is the
-/// one-sided bound.
-double two_sided(double alpha) { return 1 - 2 * alpha; }
+}  // namespace detail
+
+namespace {
+
+using verdict = diff_row::verdict;
+using detail::fmt;
+using detail::judge_interval;
+using detail::pending;
+using detail::two_sided;
 
 /// The judge of a rank row: Hodges–Lehmann shift of the candidate's values against the
 /// baseline's with the Mann–Whitney interval at the row's level, and its detectable change.
@@ -457,6 +454,7 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
                            scores(c, &session_sample::detection_risk), +1,
                            t.detection_risk_increase, t));
   add_paths(b, c, t, rows);
+  detail::add_vital_rows(b, c, t, rows);
 
   // Weighted Bonferroni: the campaign-wide row is tested at α/2, the rest share α/2 (by the
   // largest family whose members can each reach their share). Σ of the levels stays ≤ α.
@@ -508,6 +506,10 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
     }
     out.rows.push_back(std::move(p.row));
   }
+  // Newly failing URLs are not estimates: a request that never failed in the baseline and fails
+  // now is a fact about the candidate, outside the statistical family.
+  out.new_failures = detail::find_new_failures(b, c, t, out.warnings);
+  for (const auto& f : out.new_failures) out.rows.push_back(detail::new_failure_row(f));
   for (const auto& r : out.rows)
     if (r.status == verdict::regressed) out.regressed = true;
   out.moved = moved_paths(b, c, t);
@@ -528,6 +530,27 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
                  "] reaches past " + limit_text;
     out.sessions_to_resolve = sessions_to_resolve(all, overall_row, alpha_overall, t, b, c);
   }
+  // Vitals the thresholds file requires: a pass needs their campaign-wide interval below the
+  // limit too. Others never make the outcome inconclusive (INP needs interactions, which many
+  // journeys do not make: a nightly suite would otherwise never pass).
+  if (!out.regressed)
+    for (const auto& v : t.require_vitals) {
+      const auto metric = detail::vital_all_paths_metric(v);
+      const auto it = std::find_if(out.rows.begin(), out.rows.end(), [&](const diff_row& r) {
+        return r.metric == metric && r.scope == all_paths_scope;
+      });
+      std::string why;
+      if (it == out.rows.end())
+        why = metric + " could not be judged (no visit recorded " + v + ")";
+      else if (it->status == verdict::inconclusive || !it->ci || !it->limit_at)
+        why = metric + " could not be judged (" + it->note + ")";
+      else if (it->ci->hi > *it->limit_at)
+        why = metric + " " + fmt("%+.3g", *it->change) + " [" + fmt("%+.3g", it->ci->lo) + ", " +
+              fmt("%+.3g", it->ci->hi) + "] reaches past " + fmt("%+.3g", *it->limit_at);
+      if (why.empty()) continue;
+      out.result = outcome::inconclusive;
+      out.reason += (out.reason.empty() ? "" : "; ") + why + " (required by the thresholds)";
+    }
   if (out.result == outcome::inconclusive && out.saturation.worst() >= 0.2) {
     const int conc = std::max(b.concurrent_sessions, c.concurrent_sessions);
     const int fewer = std::max(1, static_cast<int>(std::floor(conc * (1 - out.saturation.worst()))));

@@ -43,6 +43,14 @@ struct campaign_summary {
   /// campaign-wide row compares them with the other side's saturated visits of the same path
   /// (like with like), never with unsaturated ones.
   std::map<std::string, std::vector<double>> saturated_load_ms;
+  /// Core Web Vitals per URL path (issue 21): one value per visit that has one (no interaction,
+  /// no INP: not a sample). LCP and INP of visits measured while footfall was saturated are left
+  /// out (a starved renderer paints and answers late: the generator's lateness) and counted.
+  std::map<std::string, std::vector<double>> lcp_ms, inp_ms, cls;
+  int vitals_saturated = 0;
+  /// Every endpoint (host + path) the campaign's pages requested, with its errors; empty when
+  /// requests were not recorded (page health off, or recorded before it existed).
+  std::vector<storage::endpoint_outcome> endpoints;
 
   int completed() const;
   int pages() const;
@@ -50,6 +58,11 @@ struct campaign_summary {
 
 /// Reduces a report to its samples.
 campaign_summary summarize(const campaign_report& r);
+
+/// Adds page health to a summary: the visits' vitals (storage::load_visit_vitals) and the
+/// campaign's request endpoints (storage::load_request_endpoints).
+void add_page_health(campaign_summary& s, const std::vector<storage::visit_vitals>& vitals,
+                     std::vector<storage::endpoint_outcome> endpoints);
 
 /// When a difference is a regression, and how sure compare must be. A metric regresses when its
 /// whole interval lies beyond the limit on the worse side (for loads beyond both the relative and
@@ -70,6 +83,19 @@ struct thresholds {
   double failed_requests_per_page_increase = 0;
   double rhythm_drop = 0.10;
   double detection_risk_increase = 0.10;
+  /// Core Web Vitals at p75 (issue 21): per path both limits must be exceeded by the whole
+  /// interval (LCP, INP); campaign-wide the larger as a relative change. CLS is absolute.
+  double lcp_p75_increase_pct = 10;
+  double lcp_p75_increase_ms = 200;
+  double inp_p75_increase_pct = 20;
+  double inp_p75_increase_ms = 50;
+  double cls_p75_increase = 0.05;
+  /// A URL (host + path) that fails in at least this many candidate visits and never in the
+  /// baseline fails the verdict; 0 turns the rule off.
+  int new_failed_url_min_visits = 1;
+  /// Vitals ("lcp", "inp", "cls") a PASS needs evidence for: their campaign-wide interval must
+  /// stay below its limit, else INCONCLUSIVE. Others never make the outcome inconclusive.
+  std::vector<std::string> require_vitals;
 
   /// Reads a JSON object of the fields above; unspecified fields keep their defaults. Throws
   /// std::invalid_argument naming the field for unknown keys, non-numbers and values out of range.
@@ -94,6 +120,22 @@ struct diff_row {
   std::optional<double> limit_at;   ///< the change the whole interval must pass to regress
   std::string note;                 ///< why inconclusive, what was left out
   verdict status = verdict::ok;
+};
+
+/// An endpoint that failed in the candidate and never in the baseline: a regression by itself
+/// when it failed on a page the baseline visited too.
+struct new_failure {
+  std::string endpoint;     ///< host + path, the key compared
+  std::string example_url;  ///< one failing URL in full
+  std::string statuses;     ///< the candidate's error outcomes ("500", "net::ERR_...")
+  int candidate_visits = 0; ///< candidate page visits in which it failed
+  int candidate_errors = 0;
+  int candidate_requests = 0;
+  int baseline_requests = 0;  ///< 0: the baseline never requested it
+  /// It failed on a page (path) the baseline visited too: judged, REGRESSED. Otherwise only
+  /// named (an info row): the random journey may just not have reached that page before.
+  bool on_baseline_pages = false;
+  std::vector<std::string> pages;  ///< the candidate's pages it failed on, when not judged
 };
 
 /// The three outcomes of a comparison (exit codes 0, 1, 4).
@@ -123,6 +165,7 @@ struct comparison {
   std::vector<std::string> moved;          ///< paths whose median moved past the limit, worst first
   std::vector<std::string> warnings;       ///< e.g. the campaigns ran against different sites
   saturation_share saturation;
+  std::vector<new_failure> new_failures;   ///< each also a "new_failed_url" row (REGRESSED if judged)
 };
 
 /// The campaign-wide load row: one judged row over every path (metric "load_p50_change_pct",
@@ -133,6 +176,8 @@ struct comparison {
 /// Bonferroni: α/2 + Σ α/(2m) = α), the per-path and other rows share the other half.
 inline constexpr const char* all_paths_metric = "load_p50_change_pct";
 inline constexpr const char* all_paths_scope = "all paths";
+/// The metric of a newly failing URL's row (scope: its host + path).
+inline constexpr const char* new_failed_url_metric = "new_failed_url";
 
 /// Compares candidate against baseline. Paths only in one campaign are reported as info.
 comparison compare(const campaign_summary& baseline, const campaign_summary& candidate,

@@ -21,7 +21,7 @@ std::string num(std::optional<double> v, int decimals, bool sign = false) {
 int decimals(const diff_row& r) {
   const bool wide = r.metric.find("_ms") != std::string::npos ||
                     r.metric.find("_pct") != std::string::npos || r.metric == "sessions";
-  return wide ? 1 : 3;
+  return r.metric == new_failed_url_metric ? 0 : wide ? 1 : 3;
 }
 
 /// The row's interval drawn on its own axis: zero, the limit (dashed), the interval (a bar that
@@ -112,6 +112,26 @@ std::string render_comparison_html(const comparison& c) {
     h += "<p>paths that moved past the limit:</p><ul>";
     for (const auto& m : c.moved) h += "<li>" + xml_escape(m) + "</li>";
     h += "</ul>\n";
+  }
+  if (!c.new_failures.empty()) {
+    h += "<h2>Newly failing URLs</h2><p>They fail in the candidate and never failed in the "
+         "baseline: each fails the verdict, unless it failed only on pages the baseline never "
+         "visited (named, not judged).</p><table id=\"new-failures\"><tr><th>host + path"
+         "</th><th>outcomes</th><th>candidate visits</th><th>baseline requests</th><th>e.g."
+         "</th><th>judged</th></tr>\n";
+    for (const auto& f : c.new_failures) {
+      std::string pages;
+      for (const auto& p : f.pages) pages += (pages.empty() ? "" : ", ") + p;
+      h += "<tr class=\"" + std::string(f.on_baseline_pages ? "bad" : "") + "\"><td>" +
+           xml_escape(f.endpoint) + "</td><td>" + xml_escape(f.statuses) + "</td><td>" +
+           std::to_string(f.candidate_visits) + "</td><td>" + std::to_string(f.baseline_requests) +
+           "</td><td>" + xml_escape(f.example_url) + "</td><td>" +
+           (f.on_baseline_pages ? "REGRESSED"
+                                : "no: only on pages the baseline never visited (" +
+                                      xml_escape(pages) + ")") +
+           "</td></tr>\n";
+    }
+    h += "</table>\n";
   }
   h += "<h2>Every row</h2><table id=\"rows\">" + head;
   for (const auto& r : c.rows)

@@ -50,7 +50,34 @@ std::vector<field> fields(thresholds& t) {
           {"console_errors_per_page_increase", &t.console_errors_per_page_increase},
           {"failed_requests_per_page_increase", &t.failed_requests_per_page_increase},
           {"rhythm_drop", &t.rhythm_drop},
-          {"detection_risk_increase", &t.detection_risk_increase}};
+          {"detection_risk_increase", &t.detection_risk_increase},
+          // Core Web Vitals (issue 21): Google's bands span 1.5 s (LCP), 300 ms (INP), 0.15
+          // (CLS) between good and poor; a limit beyond that span would never be needed.
+          {"lcp_p75_increase_pct", &t.lcp_p75_increase_pct, nullptr, nullptr, 0, 1000},
+          {"lcp_p75_increase_ms", &t.lcp_p75_increase_ms, nullptr, nullptr, 0, 60000},
+          {"inp_p75_increase_pct", &t.inp_p75_increase_pct, nullptr, nullptr, 0, 1000},
+          {"inp_p75_increase_ms", &t.inp_p75_increase_ms, nullptr, nullptr, 0, 60000},
+          {"cls_p75_increase", &t.cls_p75_increase, nullptr, nullptr, 0, 10},
+          {"new_failed_url_min_visits", nullptr, &t.new_failed_url_min_visits, nullptr, 0, 1e6}};
+}
+
+/// require_vitals: an array of "lcp", "inp", "cls", each at most once.
+std::vector<std::string> read_require_vitals(const nlohmann::json& value) {
+  auto bad = [](const std::string& rule) {
+    throw std::invalid_argument("thresholds: field 'require_vitals' must be " + rule);
+  };
+  if (!value.is_array()) bad("an array of \"lcp\", \"inp\", \"cls\"");
+  std::vector<std::string> out;
+  for (const auto& v : value) {
+    if (!v.is_string()) bad("an array of strings (\"lcp\", \"inp\", \"cls\")");
+    const auto name = v.get<std::string>();
+    if (name != "lcp" && name != "inp" && name != "cls")
+      bad("one of \"lcp\", \"inp\", \"cls\" (not \"" + name + "\")");
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      bad("without repeats (\"" + name + "\" twice)");
+    out.push_back(name);
+  }
+  return out;
 }
 
 void set_field(const field& f, const std::string& key, const nlohmann::json& value) {
@@ -64,7 +91,12 @@ void set_field(const field& f, const std::string& key, const nlohmann::json& val
     const bool in = f.open ? (v > f.lo && v < f.hi) : (v >= f.lo && v <= f.hi);
     if (!in) {
       char rule[96];
-      std::snprintf(rule, sizeof rule, f.open ? "> %g and < %g" : ">= %g", f.lo, f.hi);
+      if (f.open)
+        std::snprintf(rule, sizeof rule, "> %g and < %g", f.lo, f.hi);
+      else if (std::isinf(f.hi))
+        std::snprintf(rule, sizeof rule, ">= %g", f.lo);
+      else
+        std::snprintf(rule, sizeof rule, "from %g to %g", f.lo, f.hi);
       bad(rule);
     }
     *f.real = v;
@@ -142,6 +174,10 @@ thresholds thresholds::from_json(const nlohmann::json& j) {
   thresholds t;
   const auto fs = fields(t);
   for (const auto& [key, value] : j.items()) {
+    if (key == "require_vitals") {
+      t.require_vitals = read_require_vitals(value);
+      continue;
+    }
     const field* f = nullptr;
     for (const auto& x : fs)
       if (key == x.name) f = &x;
@@ -159,6 +195,7 @@ nlohmann::json thresholds::to_json() const {
     else if (f.integer) j[f.name] = *f.integer;
     else j[f.name] = *f.count;
   }
+  j["require_vitals"] = require_vitals;
   return j;
 }
 
@@ -179,7 +216,7 @@ std::string render_comparison(const comparison& c) {
   for (const auto& r : c.rows) {
     const bool ms = r.metric.find("_ms") != std::string::npos ||
                     r.metric.find("_pct") != std::string::npos || r.metric == "sessions";
-    const int d = ms ? 1 : 3;
+    const int d = r.metric == new_failed_url_metric ? 0 : ms ? 1 : 3;
     const std::string n = std::to_string(r.n_baseline) + "/" + std::to_string(r.n_candidate);
     const std::string scope = r.scope.size() > 20 ? r.scope.substr(0, 17) + "..." : r.scope;
     const std::string ci =
@@ -223,6 +260,15 @@ std::string render_comparison(const comparison& c) {
     for (const auto& m : c.moved) out += "\n    " + m;
     out += "\n";
   }
+  if (!c.new_failures.empty()) {
+    out += "  newly failing URLs (fail in the candidate, never in the baseline):";
+    for (const auto& f : c.new_failures)
+      out += "\n    " + f.endpoint + "  " + f.statuses + " in " +
+             std::to_string(f.candidate_visits) + " visits, e.g. " + f.example_url +
+             (f.baseline_requests ? "" : " (the baseline never requested it)") +
+             (f.on_baseline_pages ? "" : " [not judged: only on pages the baseline never visited]");
+    out += "\n";
+  }
   for (const auto& w : c.warnings) out += "warning: " + w + "\n";
   out += "\nverdict: ";
   switch (c.result) {
@@ -238,6 +284,17 @@ std::string render_comparison(const comparison& c) {
 }
 
 nlohmann::json comparison_json(const comparison& c) {
+  nlohmann::json new_failures = nlohmann::json::array();
+  for (const auto& f : c.new_failures)
+    new_failures.push_back({{"endpoint", f.endpoint},
+                            {"example_url", f.example_url},
+                            {"statuses", f.statuses},
+                            {"candidate_visits", f.candidate_visits},
+                            {"candidate_errors", f.candidate_errors},
+                            {"candidate_requests", f.candidate_requests},
+                            {"baseline_requests", f.baseline_requests},
+                            {"judged", f.on_baseline_pages},
+                            {"pages", f.pages}});
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : c.rows) {
     nlohmann::json j{{"metric", r.metric},         {"scope", r.scope},
@@ -263,6 +320,7 @@ nlohmann::json comparison_json(const comparison& c) {
           {"sessions_to_resolve", c.sessions_to_resolve ? nlohmann::json(*c.sessions_to_resolve)
                                                         : nlohmann::json()},
           {"moved", c.moved},
+          {"new_failed_urls", new_failures},
           {"warnings", c.warnings},
           {"saturation",
            {{"baseline_flagged", c.saturation.baseline_flagged},

@@ -1,6 +1,7 @@
 #include "storage/page_health_queries.hpp"
 
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
@@ -111,7 +112,7 @@ std::vector<visit_vitals> load_visit_vitals(connection& c, const uuid& campaign_
     std::vector<visit_vitals> out;
     for (const auto& r : tx.exec_params(
              "SELECT pv.id, pv.session_id, rollup_url_path(pv.url), pv.lcp_ms, pv.cls, pv.inp_ms, "
-             "pv.fcp_ms, pv.ttfb_ms FROM page_visits pv JOIN sessions s ON s.id = pv.session_id "
+             "pv.fcp_ms, pv.ttfb_ms, pv.saturated FROM page_visits pv JOIN sessions s ON s.id = pv.session_id "
              "WHERE s.campaign_id = $1 AND (pv.lcp_ms IS NOT NULL OR pv.cls IS NOT NULL OR "
              "pv.inp_ms IS NOT NULL OR pv.fcp_ms IS NOT NULL) ORDER BY pv.arrived_at",
              campaign_id.str())) {
@@ -124,11 +125,54 @@ std::vector<visit_vitals> load_visit_vitals(connection& c, const uuid& campaign_
       v.inp_ms = opt<double>(r[5]);
       v.fcp_ms = opt<double>(r[6]);
       v.ttfb_ms = opt<double>(r[7]);
+      v.saturated = r[8].as<bool>();
       out.push_back(std::move(v));
     }
     return out;
   } catch (...) {
     rethrow_as_storage_error("reading the vitals of campaign " + campaign_id.str());
+  }
+}
+
+std::vector<endpoint_outcome> load_request_endpoints(connection& c, const uuid& campaign_id) {
+  try {
+    pqxx::work tx{c.get().conn};
+    std::vector<endpoint_outcome> out;
+    for (const auto& r : tx.exec_params(
+             "WITH r AS (SELECT r.*, rollup_url_host(r.url) || rollup_url_path(r.url) AS endpoint, "
+             "(r.failed OR r.status >= 400) AS bad, rollup_url_path(pv.url) AS page "
+             "FROM requests r JOIN page_visits pv ON "
+             "pv.id = r.page_visit_id AND pv.arrived_at = r.page_arrived_at JOIN sessions s ON "
+             "s.id = pv.session_id WHERE s.campaign_id = $1) "
+             "SELECT endpoint, count(*), count(*) FILTER (WHERE bad), "
+             "count(DISTINCT page_visit_id) FILTER (WHERE bad), "
+             "string_agg(DISTINCT COALESCE(status::text, error_text, 'no response'), ', ') "
+             "FILTER (WHERE bad), min(url) FILTER (WHERE bad), "
+             // Paths never hold a raw newline (URLs are percent-encoded): a safe separator.
+             "string_agg(DISTINCT page, E'\\n'), string_agg(DISTINCT page, E'\\n') FILTER (WHERE bad) "
+             "FROM r GROUP BY endpoint ORDER BY endpoint",
+             campaign_id.str())) {
+      endpoint_outcome e;
+      e.endpoint = r[0].as<std::string>();
+      e.requests = r[1].as<std::int64_t>();
+      e.errors = r[2].as<std::int64_t>();
+      e.error_visits = r[3].as<std::int64_t>();
+      e.statuses = r[4].is_null() ? "" : r[4].as<std::string>();
+      e.example_url = r[5].is_null() ? "" : r[5].as<std::string>();
+      auto lines = [](const pqxx::field& f) {
+        std::vector<std::string> out;
+        if (f.is_null()) return out;
+        std::istringstream in(f.as<std::string>());
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+      };
+      e.pages = lines(r[6]);
+      e.error_pages = lines(r[7]);
+      out.push_back(std::move(e));
+    }
+    return out;
+  } catch (...) {
+    rethrow_as_storage_error("reading the request endpoints of campaign " + campaign_id.str());
   }
 }
 

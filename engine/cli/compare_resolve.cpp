@@ -12,6 +12,7 @@
 #include "engine/campaign/campaign_setup.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
+#include "storage/page_health_queries.hpp"
 #include "storage/repositories.hpp"
 
 namespace po = boost::program_options;
@@ -66,9 +67,14 @@ analytics::thresholds read_thresholds(const std::string& file) {
 
 namespace {
 
+/// What compare reads of a campaign: its report's samples, and page health (issue 21): each
+/// visit's vitals and the endpoints its pages requested.
 analytics::campaign_summary summary_of(const std::string& url, const storage::uuid& id) {
   storage::connection c(url);
-  return analytics::summarize(load_report(c, id, false));
+  auto s = analytics::summarize(load_report(c, id, false));
+  analytics::add_page_health(s, storage::load_visit_vitals(c, id),
+                             storage::load_request_endpoints(c, id));
+  return s;
 }
 
 }  // namespace

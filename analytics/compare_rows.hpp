@@ -1,0 +1,47 @@
+#pragma once
+/// compare's internals, shared by compare.cpp (loads, sessions, the family and the outcome) and
+/// compare_health.cpp (Core Web Vitals and newly failing URLs): a row before it is judged, and the
+/// rule that turns an interval into a verdict. Not part of the analytics API.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analytics/compare.hpp"
+
+namespace footfall::analytics::detail {
+
+/// A metric before judging: its row, how small a p-value its samples allow (1: untestable),
+/// and how to estimate its change once the family's per-row level is known.
+struct pending {
+  diff_row row;
+  double min_p = 1;
+  std::function<void(diff_row&, double alpha)> judge;
+};
+
+/// The verdict from an interval: `worse` is +1 when a higher value is worse, −1 when lower is;
+/// `limit` how large a worsening (or improvement) must be to count (compare.cpp says why).
+diff_row::verdict judge_interval(interval ci, double worse, double limit);
+
+/// One-sided level α per row ⇒ a two-sided interval at 1 − 2α, whose worse end is the
+/// one-sided bound.
+inline double two_sided(double alpha) { return 1 - 2 * alpha; }
+
+std::string fmt(const char* f, double v);
+
+/// The vitals' rows: per vital (LCP, INP, CLS) one campaign-wide row and one row per path with
+/// samples on either side (compare_health.cpp, analytics/README.md).
+void add_vital_rows(const campaign_summary& b, const campaign_summary& c, const thresholds& t,
+                    std::vector<pending>& out);
+
+/// The campaign-wide vital rows' metrics, for the outcome's require_vitals rule.
+std::string vital_all_paths_metric(const std::string& vital);
+
+/// Endpoints that fail in the candidate and never in the baseline; a warning when the baseline
+/// recorded no requests (nothing to compare against).
+std::vector<new_failure> find_new_failures(const campaign_summary& b, const campaign_summary& c,
+                                           const thresholds& t, std::vector<std::string>& warnings);
+
+/// The REGRESSED row of a newly failing endpoint.
+diff_row new_failure_row(const new_failure& f);
+
+}  // namespace footfall::analytics::detail
