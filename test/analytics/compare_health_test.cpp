@@ -112,7 +112,7 @@ TEST_CASE("compare vitals: one path's LCP worse regresses that path's p75 row") 
   CHECK(c.result == outcome::regressed);
 }
 
-TEST_CASE("compare vitals: the same distribution passes; rows join the Bonferroni family") {
+TEST_CASE("compare vitals: the same distribution passes, rows join the Bonferroni family") {
   const auto b = with_vitals(5, 20);
   auto plain = b;
   plain.lcp_ms.clear();
@@ -172,7 +172,7 @@ TEST_CASE("compare vitals: too few INP samples are inconclusive without making t
   CHECK(compare(b, redrawn(b, 9, 20, 1500, 0, 3), t).result == outcome::regressed);
 }
 
-TEST_CASE("compare vitals: CLS is an absolute change; no vitals, no rows") {
+TEST_CASE("compare vitals: CLS is an absolute change, no vitals, no rows") {
   const auto b = with_vitals(11, 20);
   const auto c = compare(b, redrawn(b, 12, 20, 0, 0.2), {});
   INFO(render_comparison(c));
