@@ -33,6 +33,17 @@ diff_row::verdict judge_interval(interval ci, double worse, double limit) {
   return diff_row::verdict::ok;
 }
 
+double within_strata_sd(const std::vector<stratum>& strata) {
+  std::vector<double> r;
+  for (const auto& s : strata)
+    for (const auto* v : {&s.x, &s.y}) {
+      if (v->size() < 2) continue;
+      const double m = *quantile(*v, 0.5);
+      for (double x : *v) r.push_back(x - m);
+    }
+  return r.size() < 2 ? 0 : robust_sd(r);
+}
+
 }  // namespace detail
 
 namespace {
@@ -42,6 +53,7 @@ using detail::fmt;
 using detail::judge_interval;
 using detail::pending;
 using detail::two_sided;
+using detail::within_strata_sd;
 
 /// The judge of a rank row: Hodges–Lehmann shift of the candidate's values against the
 /// baseline's with the Mann–Whitney interval at the row's level, and its detectable change.
@@ -257,19 +269,6 @@ std::vector<stratum> all_paths_strata(const campaign_summary& b, const campaign_
     }
   }
   return out;
-}
-
-/// A robust spread of log load times within strata: each side's values less its stratum median,
-/// pooled (1.4826 · MAD).
-double within_strata_sd(const std::vector<stratum>& strata) {
-  std::vector<double> r;
-  for (const auto& s : strata)
-    for (const auto* v : {&s.x, &s.y}) {
-      if (v->size() < 2) continue;
-      const double m = *quantile(*v, 0.5);
-      for (double x : *v) r.push_back(x - m);
-    }
-  return r.size() < 2 ? 0 : robust_sd(r);
 }
 
 /// What the campaign-wide row needs beyond its diff_row: its limit on the log scale, the strata,

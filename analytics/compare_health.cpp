@@ -142,16 +142,7 @@ pending all_paths_row(const vital& v, const campaign_summary& b, const campaign_
   p.min_p = van_elteren_min_p(strata);
   const bool rel = v.relative;
   const double limit_scaled = rel ? std::log1p(limit / 100) : limit;
-  const double sd = [&] {
-    std::vector<double> r;
-    for (const auto& s : strata)
-      for (const auto* xs : {&s.x, &s.y}) {
-        if (xs->size() < 2) continue;
-        const double m = *quantile(*xs, 0.5);
-        for (double x : *xs) r.push_back(x - m);
-      }
-    return r.size() < 2 ? 0.0 : robust_sd(r);
-  }();
+  const double sd = within_strata_sd(strata);
   p.judge = [strata = std::move(strata), rel, limit_scaled, sd, power = t.power](diff_row& r,
                                                                                  double alpha) {
     const auto s = van_elteren_shift(strata, two_sided(alpha));

@@ -28,6 +28,10 @@ inline double two_sided(double alpha) { return 1 - 2 * alpha; }
 
 std::string fmt(const char* f, double v);
 
+/// A robust spread of (log) values within strata: each side's values less its stratum median,
+/// pooled (1.4826 · MAD). For the campaign-wide rows' detectable-change and resolve estimates.
+double within_strata_sd(const std::vector<stratum>& strata);
+
 /// The vitals' rows: per vital (LCP, INP, CLS) one campaign-wide row and one row per path with
 /// samples on either side (compare_health.cpp, analytics/README.md).
 void add_vital_rows(const campaign_summary& b, const campaign_summary& c, const thresholds& t,
