@@ -44,6 +44,21 @@ double within_strata_sd(const std::vector<stratum>& strata) {
   return r.size() < 2 ? 0 : robust_sd(r);
 }
 
+std::function<void(diff_row&, double)> bootstrap_judge(std::vector<unit> ub, std::vector<unit> uc,
+                                                       unit_statistic statistic, double limit,
+                                                       const thresholds& t) {
+  return [ub = std::move(ub), uc = std::move(uc), statistic = std::move(statistic), limit,
+          t](diff_row& r, double alpha) {
+    const auto s = bootstrap_difference(ub, uc, statistic, two_sided(alpha),
+                                        t.bootstrap_resamples, t.seed);
+    r.change = s.estimate;
+    r.ci = s.ci;
+    r.detectable = limit + normal_mde(s.std_error, alpha, t.power);
+    r.limit_at = limit;
+    r.status = judge_interval(s.ci, +1, limit);
+  };
+}
+
 }  // namespace detail
 
 namespace {
@@ -106,15 +121,7 @@ pending per_page_row(const char* metric, int session_sample::*field, const campa
   p.row.limit = "increase <= " + fmt("%.3f", limit);
   if (std::min(ub.size(), uc.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = 0;
-  p.judge = [ub = std::move(ub), uc = std::move(uc), limit, t](diff_row& r, double alpha) {
-    const auto s =
-        bootstrap_difference(ub, uc, ratio_of_sums, two_sided(alpha), t.bootstrap_resamples, t.seed);
-    r.change = s.estimate;
-    r.ci = s.ci;
-    r.detectable = limit + normal_mde(s.std_error, alpha, t.power);
-    r.limit_at = limit;
-    r.status = judge_interval(s.ci, +1, limit);
-  };
+  p.judge = detail::bootstrap_judge(std::move(ub), std::move(uc), ratio_of_sums, limit, t);
   return p;
 }
 

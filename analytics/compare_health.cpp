@@ -86,15 +86,7 @@ pending path_row(const vital& v, const std::string& path, const std::vector<doub
   std::vector<unit> ub, uc;
   for (double x : b) ub.push_back({x, 1});
   for (double y : c) uc.push_back({y, 1});
-  p.judge = [ub = std::move(ub), uc = std::move(uc), limit, t](diff_row& r, double alpha) {
-    const auto s = bootstrap_difference(ub, uc, p75_of_units, two_sided(alpha),
-                                        t.bootstrap_resamples, t.seed);
-    r.change = s.estimate;
-    r.ci = s.ci;
-    r.detectable = limit + normal_mde(s.std_error, alpha, t.power);
-    r.limit_at = limit;
-    r.status = judge_interval(s.ci, +1, limit);
-  };
+  p.judge = bootstrap_judge(std::move(ub), std::move(uc), p75_of_units, limit, t);
   return p;
 }
 

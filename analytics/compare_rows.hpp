@@ -22,6 +22,13 @@ struct pending {
 /// `limit` how large a worsening (or improvement) must be to count (compare.cpp says why).
 diff_row::verdict judge_interval(interval ci, double worse, double limit);
 
+/// The judge of a row whose change is `statistic`(candidate) − `statistic`(baseline), with a
+/// seeded bootstrap interval over units, regressing past `limit` (higher is worse).
+std::function<void(diff_row&, double alpha)> bootstrap_judge(std::vector<unit> baseline,
+                                                             std::vector<unit> candidate,
+                                                             unit_statistic statistic,
+                                                             double limit, const thresholds& t);
+
 /// One-sided level α per row ⇒ a two-sided interval at 1 − 2α, whose worse end is the
 /// one-sided bound.
 inline double two_sided(double alpha) { return 1 - 2 * alpha; }
