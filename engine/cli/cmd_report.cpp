@@ -29,9 +29,10 @@ namespace footfall::cli {
 
 /// Loads a campaign's report, computing its analytics first when they were never computed.
 analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id,
-                                       bool recompute) {
+                                       bool recompute, bool page_health) {
   if (recompute || !storage::load_campaign_analytics(c, id)) analytics::recompute_campaign(c, id);
   auto r = analytics::build_report(storage::load_campaign_dataset(c, id));
+  if (!page_health) return r;
   r.health = analytics::build_page_health(storage::load_visit_vitals(c, id),
                                           storage::load_failed_requests(c, id, 20),
                                           storage::load_slowest_requests(c, id, 10));

@@ -71,7 +71,7 @@ namespace {
 /// visit's vitals and the endpoints its pages requested.
 analytics::campaign_summary summary_of(const std::string& url, const storage::uuid& id) {
   storage::connection c(url);
-  auto s = analytics::summarize(load_report(c, id, false));
+  auto s = analytics::summarize(load_report(c, id, false, false));
   analytics::add_page_health(s, storage::load_visit_vitals(c, id),
                              storage::load_request_endpoints(c, id));
   return s;

@@ -57,9 +57,11 @@ void write_comparison(const analytics::comparison& c, const compare_flags& f);
 /// 0 pass, 1 regressed, 4 inconclusive (0 or 1 with --inconclusive pass|fail).
 int comparison_exit_code(const analytics::comparison& c, const compare_flags& f);
 
-/// A campaign's report, its analytics computed first when they never were (cmd_report.cpp).
+/// A campaign's report, its analytics computed first when they never were (cmd_report.cpp);
+/// `page_health`: with the report's vitals and request sections (compare loads what it needs
+/// of page health itself, so it asks without).
 analytics::campaign_report load_report(storage::connection& c, const storage::uuid& id,
-                                       bool recompute);
+                                       bool recompute, bool page_health = true);
 /// `text` to `file`, or stdout when it is empty or "-" (cmd_report.cpp).
 void write_output(const std::string& text, const std::string& file);
 
