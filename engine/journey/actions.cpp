@@ -302,7 +302,7 @@ asio::awaitable<void> follow(action_context c, std::string selector, millisecond
   const auto hit = co_await press(c, link);
   c.recorder->record(action_type::click, &hit, clock);
   c.navigation_timeout = timeout;
-  const auto out = co_await settle_click(c, std::move(watch));
+  const auto out = co_await settle_click(c, std::move(watch), true);
   co_await follow_outcome(c, out, &facts);
 }
 
@@ -331,7 +331,7 @@ asio::awaitable<bool> follow_link(action_context c, std::vector<int> link_indexe
     // A link may not navigate (a script cancels it, an SPA routes it, it opens a tab, the list
     // moved under the pointer, the server hangs): whatever it did, the session goes on.
     c.navigation_timeout = timeout;
-    const auto out = co_await settle_click(c, std::move(watch));
+    const auto out = co_await settle_click(c, std::move(watch), true);
     co_await follow_outcome(c, out, &facts);
     co_return true;
   }

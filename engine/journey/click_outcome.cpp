@@ -8,8 +8,10 @@ namespace footfall::engine {
 namespace asio = boost::asio;
 
 asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
-                                                      cdp::navigation_watch watch) {
-  const auto budget = click_budget(static_cast<int>(c.navigation_timeout.count()), c.pace);
+                                                      cdp::navigation_watch watch,
+                                                      bool expect_navigation) {
+  const auto budget =
+      click_budget(static_cast<int>(c.navigation_timeout.count()), c.pace, expect_navigation);
   auto out = co_await watch.wait(budget.quiet, budget.load);
   c.recorder->note_navigation(std::string(cdp::to_string(out.kind)));
   if (out.kind == cdp::navigation_kind::new_target) {

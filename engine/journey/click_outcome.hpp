@@ -14,8 +14,10 @@ namespace footfall::engine {
 
 /// Waits for what the last recorded click did and stores the kind on it; hands a popup to
 /// c.popups (or closes it), stops a navigation that did not load within c.navigation_timeout.
+/// `expect_navigation`: the click was meant to navigate (click_budget waits longer for it).
 boost::asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
-                                                             cdp::navigation_watch watch);
+                                                             cdp::navigation_watch watch,
+                                                             bool expect_navigation = false);
 /// A route change or a committed new document ends the visit (`last`: the old page's facts,
 /// nullptr when gone) and starts the next one. True when a new visit started.
 boost::asio::awaitable<bool> follow_outcome(action_context c, cdp::navigation_outcome out,

@@ -17,8 +17,9 @@ namespace asio = boost::asio;
 using sys_clock = std::chrono::system_clock;
 using std::chrono::milliseconds;
 
-outcome_budget click_budget(int navigation_timeout_ms, double pace) {
-  const double quiet = std::max(50.0, 300.0 * std::max(pace, 0.0));
+outcome_budget click_budget(int navigation_timeout_ms, double pace, bool expect_navigation) {
+  const double quiet =
+      std::max(expect_navigation ? 1000.0 : 50.0, 300.0 * std::max(pace, 0.0));
   return {milliseconds(static_cast<long>(quiet)), milliseconds(navigation_timeout_ms)};
 }
 

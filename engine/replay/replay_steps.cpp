@@ -94,7 +94,9 @@ asio::awaitable<bool> replay_click(replayer* s, replay_step st, step_result* res
                 (hit.selector.empty() ? std::string("nothing") : hit.selector) + ", recorded " +
                 t->selector);
   c.navigation_timeout = s->o.navigation_timeout;
-  const auto out = co_await settle_click(c, std::move(watch));
+  // A click that navigated when recorded is given the time to do so again.
+  const bool navigated = a.navigation_kind && *a.navigation_kind != "none";
+  const auto out = co_await settle_click(c, std::move(watch), navigated);
   const std::string kind(cdp::to_string(out.kind));
   if (a.navigation_kind && *a.navigation_kind != kind) {
     const auto now = comparable_url(co_await s->page.url());

@@ -136,6 +136,53 @@ TEST_CASE("engine targets: SPA route changes are recorded as page visits") {
                   "page_visits pv WHERE pv.session_id = s.id)") == "0");
 }
 
+TEST_CASE("engine targets: a link that navigates 150 ms after its click is followed, at pace 0") {
+  // The click's own reply comes long before the navigation starts (the site cancels the click and
+  // navigates from a timer): a link followed on purpose is given the time to navigate, so the
+  // click is recorded as the navigation it caused and the linked page is the next visit. With
+  // the 50 ms of an ordinary click the click was `none` and the new page seen only later.
+  fresh_database db;
+  test::http_server site;
+  const storage::persona who = test::persona_builder("late-links").duration_s(5, 10).pages(3, 3)
+                                   .actions(1, 2).odds({.scroll = 1, .click = 0, .typing = 0});
+  const auto camp = test::make_campaign(db.url(), who, site.url("/late/index.html"), 3, 3, 41);
+  const auto summary = engine::run_campaign(camp.id, test::test_run_options(db.url(), 3), true);
+  CHECK(summary.campaign_status == storage::campaign_status::completed);
+  check_no_failures(db);
+  for (const auto& r : db.rows(
+           "SELECT s.session_index, s.pages_visited, "
+           "  (SELECT count(*) FROM page_visits pv WHERE pv.session_id = s.id), "
+           "  (SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
+           "   WHERE pv.session_id = s.id AND a.action_type = 'click' "
+           "   AND a.navigation_kind = 'cross_document'), "
+           "  (SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id "
+           "   WHERE pv.session_id = s.id AND a.action_type = 'click' "
+           "   AND a.navigation_kind IS DISTINCT FROM 'cross_document') "
+           "FROM sessions s ORDER BY 1")) {
+    CAPTURE(r[0]);
+    CHECK(r[1] == "3");  // three pages, as planned
+    CHECK(r[2] == "3");
+    CHECK(r[3] == "2");  // each page left by a link the visitor followed
+    CHECK(r[4] == "0");
+  }
+  // Each visit is the page its click linked to: page 0, then n+1 or n+2 of the one before.
+  std::string session;
+  int previous = -1;
+  for (const auto& r : db.rows("SELECT session_id, url FROM page_visits "
+                               "ORDER BY session_id, visit_order")) {
+    CAPTURE(r[1]);
+    const auto q = r[1].find("?p=");
+    const int n = q == std::string::npos ? 0 : std::stoi(r[1].substr(q + 3));
+    if (r[0] != session) {
+      CHECK(n == 0);
+    } else {
+      CHECK((n == previous + 1 || n == previous + 2));
+    }
+    session = r[0];
+    previous = n;
+  }
+}
+
 TEST_CASE("engine targets: popups carry the session's identity, are visits, and do not slow the "
           "opener, each rotated user agent is one consistent identity") {
   fresh_database db;
