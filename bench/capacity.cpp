@@ -12,13 +12,15 @@
 //
 // usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
 //                       [--tools footfall,playwright] [--browser chromium,headless-shell]
-//                       [--flag F]... [--label TEXT]
+//                       [--page-health on,off] [--flag F]... [--label TEXT]
 //                       [--node-modules DIR] [--database-url URL] [--data-dir DIR] [--json]
 // --flag adds a Chromium flag for both tools (lever experiments); --browsers spreads footfall's
 // contexts over that many browsers. --browser lists the browsers each tool runs on (default
 // chromium; the executable by the CLI's rule, cdp/browser_choice.hpp): at every step each tool
 // runs on each browser back to back, so the rows of one step saw the same machine; each
 // tool-on-browser is its own ramp ("footfall@headless-shell"), with its own unloaded bar.
+// --page-health on,off runs footfall's ramps with and without page health (the campaign's
+// "page_health": requests and vitals recorded; default on only), interleaved step by step.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -50,6 +52,7 @@ struct options {
   std::vector<cdp::browser_kind> browsers_kind{cdp::browser_kind::chromium};
   std::vector<std::string> flags;
   std::string label = "-";
+  std::vector<bool> page_health{true};  ///< footfall's ramps: with and/or without page health
   std::string node_modules = "/tmp/footfall-anchors/node_modules";
   std::string database_url, data_dir = "/var/lib/footfall/bench-pg-capacity";
   bool json = false;
@@ -79,6 +82,13 @@ options parse(int argc, char** argv) {
       const auto k = cdp::parse_browser_kind(b);
       if (!k) throw std::invalid_argument(std::string(cdp::browser_kind_rule) + ", got '" + b + "'");
       o.browsers_kind.push_back(*k);
+    }
+  });
+  a.value("--page-health", "on,off", [&o](const std::string& v) {
+    o.page_health.clear();
+    for (const auto& x : split(v)) {
+      if (x != "on" && x != "off") throw std::invalid_argument("--page-health: on, off or on,off");
+      o.page_health.push_back(x == "on");
     }
   });
   a.value("--flag", "F (repeatable)", [&o](const std::string& v) { o.flags.push_back(v); });
@@ -203,15 +213,22 @@ int main(int argc, char** argv) {
                                         shared_flags(fs.launch)};
   }
   // The ramps: each tool on each browser.
+  // With --page-health on,off, footfall runs each browser both ways ("footfall-health-off"), so
+  // the cost of recording requests and vitals is read at the same step on the same machine.
   struct ramp {
     std::string name, tool;
     cdp::browser_kind kind;
+    bool page_health = true;
   };
   std::vector<ramp> ramps;
   for (const auto& tool : o.tools)
     for (const auto kind : o.browsers_kind)
-      ramps.push_back({o.browsers_kind.size() > 1 ? tool + "@" + cdp::to_string(kind) : tool, tool,
-                       kind});
+      for (const bool health : tool == "footfall" ? o.page_health : std::vector<bool>{true}) {
+        std::string name = tool;
+        if (!health) name += "-health-off";
+        if (o.browsers_kind.size() > 1) name += "@" + std::string(cdp::to_string(kind));
+        ramps.push_back({name, tool, kind, health});
+      }
 
   const double mem_total = bench::mem_total_mib();
   if (!o.json) {
@@ -240,8 +257,13 @@ int main(int argc, char** argv) {
       const bench::step_plan plan{n, o.warm_s, hold, site.url(""), 12};
       bench::step_result r;
       try {
-        r = rp.tool == "footfall" ? bench::run_footfall_step(plan, fss.at(rp.kind))
-                                  : bench::run_playwright_step(plan, pss.at(rp.kind));
+        if (rp.tool == "footfall") {
+          auto fs = fss.at(rp.kind);
+          fs.page_health = rp.page_health;
+          r = bench::run_footfall_step(plan, fs);
+        } else {
+          r = bench::run_playwright_step(plan, pss.at(rp.kind));
+        }
         r.tool = tool;
       } catch (const std::exception& e) {
         r.tool = tool;

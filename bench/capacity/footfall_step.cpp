@@ -42,8 +42,9 @@ asio::awaitable<void> visitor(std::shared_ptr<step_state> st) {
 }
 
 /// A fresh campaign for the step, its sessions materialized and claimed by this process.
-std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::string& url,
+std::vector<storage::session_row> claim_rows(const step_plan& plan, const footfall_setup& setup,
                                              storage::campaign& camp, storage::persona& p) {
+  const auto& url = setup.database_url;
   const int per_visitor = static_cast<int>((plan.warm_s + plan.hold_s) / 20.0) + 3;
   storage::connection c(url);
   p = storage::persona_repository(c).upsert(capacity_persona());
@@ -56,7 +57,9 @@ std::vector<storage::session_row> claim_rows(const step_plan& plan, const std::s
   camp.rate_limit_delay_ms = 100;  // the validated minimum; the step's own limiter spaces nothing
   camp.respect_robots_txt = false;
   camp.seed = plan.seed;
-  camp.settings = engine::campaign_settings{}.to_json();
+  engine::campaign_settings settings;
+  settings.page_health = setup.page_health;
+  camp.settings = settings.to_json();
   camp = storage::campaign_repository(c).create(camp);
   storage::campaign_repository(c).transition(camp.id, storage::campaign_status::running);
   engine::materialize_sessions(url, camp);
@@ -101,7 +104,7 @@ step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup
   auto got = std::make_shared<collected>();
   storage::campaign camp;
   storage::persona persona;
-  st->rows = claim_rows(plan, setup.database_url, camp, persona);
+  st->rows = claim_rows(plan, setup, camp, persona);
 
   asio::thread_pool blocking(2);
   cdp::io_thread io;

@@ -17,6 +17,7 @@ struct footfall_setup {
   storage::writer* writer = nullptr;
   int browsers = 1;  ///< browsers for the step (capped at the visitors); contexts spread on them
   cdp::launch_options launch;
+  bool page_health = true;  ///< the campaign's "page_health" (requests and vitals recorded)
 };
 
 /// Runs one step on a fresh pool (launched before the step, shut down after it).
