@@ -17,17 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A campaign whose sessions are planned to start `offsets` ms after the arrival epoch.
 campaign planned_campaign(connection& c, const std::vector<std::int64_t>& offsets) {
-  const auto k = test::store_campaign(c, "arrivals", static_cast<int>(offsets.size()));
-  std::vector<session_row> rows;
-  for (std::size_t i = 0; i < offsets.size(); ++i) {
-    auto s = test::make_session(k, static_cast<int>(i), session_status::pending);
-    s.id = {};
-    s.planned_offset_ms = offsets[i];
-    rows.push_back(s);
-  }
-  session_repository(c).materialize(rows);
-  return k;
+  return test::store_pending_campaign(c, "arrivals", static_cast<int>(offsets.size()), offsets);
 }
 
 claim_request open_request(const campaign& k, int want, int cap, std::chrono::milliseconds late) {
@@ -127,14 +119,7 @@ TEST_CASE("storage: an arrival that finds the cap full starts late, then is drop
 TEST_CASE("storage: closed-model claims ignore arrivals (no epoch, no drops)") {
   test::fresh_database db;
   connection c(db.url());
-  const auto k = test::store_campaign(c, "closed", 2);
-  std::vector<session_row> rows;
-  for (int i = 0; i < 2; ++i) {
-    auto s = test::make_session(k, i, session_status::pending);
-    s.id = {};
-    rows.push_back(s);
-  }
-  session_repository(c).materialize(rows);
+  const auto k = test::store_pending_campaign(c, "closed", 2);
   claim_request r;
   r.campaign_id = k.id;
   r.worker = "w";

@@ -66,14 +66,6 @@ void add_requests(page_record& p, int n) {
   }
   p.visit.request_count = n;
 }
-
-writer_options options(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
-  o.close_timeout = 2s;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("page health: a page's requests and vitals are written with it and read back equal") {
@@ -89,7 +81,7 @@ TEST_CASE("page health: a page's requests and vitals are written with it and rea
   p.visit.fcp_ms = 250.25;
   add_requests(p, 8);
   {
-    writer w{options(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     w.write(s);
     w.write(p);
     w.close();
@@ -178,7 +170,7 @@ TEST_CASE("page health: requests get daily partitions, retention and endpoint ro
   auto p_new = test::make_page(fresh, 1, 1, now);
   add_requests(p_new, 8);
   {
-    writer w{options(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     for (auto& s : {old, fresh}) w.write(s);
     w.write(p_old);
     w.write(p_new);

@@ -17,10 +17,7 @@ storage::time_point make_day(int y, unsigned m, unsigned d, int hour = 12) {
 }
 void write_all(const test::fresh_database& db, const std::filesystem::path& spool,
                const std::vector<session_row>& sessions, const std::vector<page_record>& pages) {
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool;
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool)};
   for (auto& s : sessions) w.write(s);
   for (auto& p : pages) w.write(p);
   w.close();

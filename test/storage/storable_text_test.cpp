@@ -74,10 +74,7 @@ TEST_CASE("storable text: the writer stores page text PostgreSQL would refuse, c
   const auto k = test::store_campaign(c, "hostile text");
   auto s = test::make_session(k, 0);
   s.error_message = std::string("page said \0", 11);
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool.path();
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool.path())};
   w.write(s);
   auto p = test::make_page(s, 1, 2);
   p.visit.title = "a\xED\xA0\x80";  // a lone surrogate as a careless encoder writes it
@@ -114,10 +111,7 @@ TEST_CASE("storable text: a page the database still refuses is counted on its se
           "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$;"
           "CREATE TRIGGER refuse_title BEFORE INSERT ON page_visits FOR EACH ROW "
           "EXECUTE FUNCTION refuse_title();");
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool.path();
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool.path())};
   w.write(s);
   w.write(test::make_page(s, 1, 2));
   auto bad = test::make_page(s, 2, 3);

@@ -19,12 +19,9 @@ using namespace std::chrono_literals;
 
 namespace {
 writer_options fast_options(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
+  auto o = test::writer_into(url, spool, 2s);
   o.reconnect_initial = 20ms;
   o.reconnect_max = 200ms;
-  o.close_timeout = 2s;
   return o;
 }
 
