@@ -21,10 +21,12 @@
 
 #include <pqxx/pqxx>
 
+#include "analytics/stats.hpp"
+#include "bench/common/args.hpp"
+#include "bench/common/setup.hpp"
 #include "storage/archive_restore.hpp"
 #include "storage/archive_writer.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
 #include "storage/partitions.hpp"
 
@@ -83,17 +85,8 @@ void truncate_target(const std::string& url) {
   tx.exec("CHECKPOINT");
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-void recreate(const std::string& admin_url, const std::string& name) {
-  pqxx::connection admin{admin_url};
-  pqxx::nontransaction tx{admin};
-  tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  tx.exec("CREATE DATABASE " + name);
-}
+// The median as the write-ups quote it (the mean of the two middle values of an even count).
+double median(const std::vector<double>& v) { return *footfall::analytics::quantile(v, 0.5); }
 
 }  // namespace
 
@@ -101,36 +94,13 @@ int main(int argc, char** argv) {
   std::size_t target = 1'000'000;
   int rounds = 3;
   std::string url, data_dir;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--actions") target = std::stoul(next());
-    else if (a == "--rounds") rounds = std::stoi(next());
-    else if (a == "--database-url") url = next();
-    else if (a == "--data-dir") data_dir = next();
-    else {
-      std::fprintf(stderr, "usage: bench_archive [--actions N] [--rounds R] [--database-url URL | --data-dir DIR]\n");
-      return a == "--help" ? 0 : 2;
-    }
-  }
-  std::string admin_url = url, target_url = url;
-  if (url.empty()) {
-    embedded_options eo;
-    eo.data_dir = data_dir;
-    embedded_server server{eo};
-    server.ensure_running();
-    admin_url = server.url("postgres");
-    url = server.url("footfall_bench_archive");
-    target_url = server.url("footfall_bench_restore");
-    recreate(admin_url, "footfall_bench_archive");
-    recreate(admin_url, "footfall_bench_restore");
-  }
+  footfall::bench::args a("bench_archive");
+  a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
+  a.database(&url, &data_dir).parse(argc, argv);
+  const footfall::bench::scratch_databases scratch(
+      url, data_dir, {"footfall_bench_archive", "footfall_bench_restore"});
+  url = scratch.url(0);
+  const std::string target_url = scratch.url(1);
   const auto now = clock::now();
   const auto day_tp = std::chrono::floor<std::chrono::days>(now - std::chrono::days(100));
   const std::string day = [&] {
@@ -201,11 +171,5 @@ int main(int argc, char** argv) {
   std::printf("| raw COPY FROM file (psql) | %.2f | %.0f | 100%% |\n", ri, double(rows) / ri);
   std::printf("| footfall restore (checksums, partitions, COPY) | %.2f | %.0f | %.0f%% |\n", re,
               double(rows) / re, 100 * ri / re);
-  if (admin_url != url) {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    tx.exec("DROP DATABASE IF EXISTS footfall_bench_archive WITH (FORCE)");
-    tx.exec("DROP DATABASE IF EXISTS footfall_bench_restore WITH (FORCE)");
-  }
   return 0;
 }

@@ -20,9 +20,10 @@
 
 #include <pqxx/pqxx>
 
+#include "analytics/stats.hpp"
 #include "bench/common/args.hpp"
+#include "bench/common/setup.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
 #include "storage/partitions.hpp"
 #include "storage/records.hpp"
@@ -202,10 +203,8 @@ writer_result through_writer(const std::string& url, const dataset& d) {
   return r;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+// The median as the write-ups quote it (the mean of the two middle values of an even count).
+double median(const std::vector<double>& v) { return *footfall::analytics::quantile(v, 0.5); }
 
 }  // namespace
 
@@ -216,23 +215,8 @@ int main(int argc, char** argv) {
   footfall::bench::args a("bench_ingest");
   a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
   a.database(&url, &data_dir).parse(argc, argv);
-  std::string admin_url = url;
-  if (url.empty()) {
-    embedded_options eo;
-    eo.data_dir = data_dir;
-    embedded_server server{eo};
-    server.ensure_running();
-    admin_url = server.url("postgres");
-    url = server.url("footfall_bench");
-  }
-  {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    if (url != admin_url) {
-      tx.exec("DROP DATABASE IF EXISTS footfall_bench WITH (FORCE)");
-      tx.exec("CREATE DATABASE footfall_bench");
-    }
-  }
+  const footfall::bench::scratch_databases scratch(url, data_dir, {"footfall_bench"});
+  url = scratch.url(0);
   connection c{url};
   migrate(c);
   ensure_partitions(c, clock::now());
@@ -277,11 +261,6 @@ int main(int argc, char** argv) {
               median(cpu_us));
   std::printf("writer: %llu batches, %llu producer waits on a full queue\n",
               (unsigned long long)last.batches_committed, (unsigned long long)last.producer_waits);
-  {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    raw_conn.disconnect();
-    if (url != admin_url) tx.exec("DROP DATABASE IF EXISTS footfall_bench WITH (FORCE)");
-  }
+  raw_conn.disconnect();  // before the scratch database is dropped
   return 0;
 }

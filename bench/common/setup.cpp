@@ -12,6 +12,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
 #include "bench/common/harness.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
@@ -33,6 +36,38 @@ bench_database open_database(const std::string& url, const std::string& data_dir
   storage::migrate(c);
   storage::ensure_partitions(c, storage::clock::now());
   return db;
+}
+
+scratch_databases::scratch_databases(const std::string& url, const std::string& data_dir,
+                                     std::vector<std::string> names)
+    : names_(std::move(names)) {
+  if (!url.empty()) {
+    urls_.assign(names_.size(), url);
+    return;
+  }
+  storage::embedded_options eo;
+  eo.data_dir = data_dir;
+  storage::embedded_server server{eo};  // the server outlives this object
+  server.ensure_running();
+  admin_url_ = server.url("postgres");
+  pqxx::connection admin{admin_url_};
+  pqxx::nontransaction tx{admin};
+  for (const auto& name : names_) {
+    urls_.push_back(server.url(name));
+    tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    tx.exec("CREATE DATABASE " + name);
+  }
+}
+
+scratch_databases::~scratch_databases() {
+  if (admin_url_.empty()) return;
+  try {
+    pqxx::connection admin{admin_url_};
+    pqxx::nontransaction tx{admin};
+    for (const auto& name : names_) tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    spdlog::warn("scratch databases not dropped: {}", e.what());
+  }
 }
 
 storage::writer_options writer_into(const std::string& url) {

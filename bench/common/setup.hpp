@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "storage/writer.hpp"
 
@@ -18,6 +19,25 @@ struct bench_database {
 /// `url` when given, else footfall's embedded server in `data_dir` (started unless it runs);
 /// migrated, with today's partitions.
 bench_database open_database(const std::string& url, const std::string& data_dir);
+
+/// Databases a benchmark empties and fills at will, dropped again when it ends. With `url` given,
+/// every name stands for `url` itself and nothing is created or dropped; else each name is a
+/// database on footfall's embedded server in `data_dir` (started unless it runs), dropped and
+/// created anew here. Not migrated.
+class scratch_databases {
+ public:
+  scratch_databases(const std::string& url, const std::string& data_dir,
+                    std::vector<std::string> names);
+  ~scratch_databases();
+  scratch_databases(const scratch_databases&) = delete;
+  scratch_databases& operator=(const scratch_databases&) = delete;
+  /// The URL of the i-th name.
+  const std::string& url(std::size_t i) const { return urls_.at(i); }
+
+ private:
+  std::string admin_url_;  ///< empty when `url` was given: nothing to drop
+  std::vector<std::string> names_, urls_;
+};
 
 /// A writer's options for recording into `url`; the storage defaults otherwise.
 storage::writer_options writer_into(const std::string& url);
