@@ -23,11 +23,7 @@ campaign planned_campaign(connection& c, const std::vector<std::int64_t>& offset
 }
 
 claim_request open_request(const campaign& k, int want, int cap, std::chrono::milliseconds late) {
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = "w";
-  r.want = want;
-  r.cap = cap;
+  auto r = test::claim_for(k, "w", want, cap);
   r.max_lateness = late;
   return r;
 }
@@ -120,12 +116,7 @@ TEST_CASE("storage: closed-model claims ignore arrivals (no epoch, no drops)") {
   test::fresh_database db;
   connection c(db.url());
   const auto k = test::store_pending_campaign(c, "closed", 2);
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = "w";
-  r.want = 2;
-  r.cap = 2;
-  const auto got = lease_repository(c).claim(r);
+  const auto got = lease_repository(c).claim(test::claim_for(k, "w", 2, 2));
   CHECK(got.claimed.size() == 2);
   CHECK_FALSE(got.next_due.has_value());
   CHECK(db.scalar("SELECT arrivals_epoch IS NULL FROM campaigns WHERE id = '" + k.id.str() + "'") ==

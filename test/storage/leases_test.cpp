@@ -20,11 +20,7 @@ using namespace std::chrono_literals;
 namespace {
 claim_request request(const campaign& k, const std::string& worker, int want, int cap,
                       std::chrono::milliseconds lease) {
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = worker;
-  r.want = want;
-  r.cap = cap;
+  auto r = test::claim_for(k, worker, want, cap);
   r.lease = lease;
   return r;
 }

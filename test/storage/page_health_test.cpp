@@ -69,10 +69,8 @@ void add_requests(page_record& p, int n) {
 }  // namespace
 
 TEST_CASE("page health: a page's requests and vitals are written with it and read back equal") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "health");
+  test::stored_campaign f("health");
+  auto& [db, spool, c, k] = f;
   auto s = test::make_session(k, 0, session_status::completed);
   auto p = test::make_page(s, 1, 2);
   p.visit.lcp_ms = 812.5;
@@ -151,10 +149,8 @@ TEST_CASE("page health: a request that does not belong to its page is refused be
 }
 
 TEST_CASE("page health: requests get daily partitions, retention and endpoint rollups") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "health-life");
+  test::stored_campaign f("health-life");
+  auto& [db, spool, c, k] = f;
   const auto now = clock::now();
   const auto d100 = ch::floor<ch::days>(now - ch::days(100)) + ch::hours(12);
   auto old = test::make_session(k, 0, session_status::completed);

@@ -76,6 +76,15 @@ campaign store_pending_campaign(connection& c, const std::string& name, int n,
   return k;
 }
 
+claim_request claim_for(const campaign& k, const std::string& worker, int want, int cap) {
+  claim_request r;
+  r.campaign_id = k.id;
+  r.worker = worker;
+  r.want = want;
+  r.cap = cap;
+  return r;
+}
+
 writer_options writer_into(const std::string& url, const std::filesystem::path& spool,
                            std::chrono::milliseconds close_timeout) {
   writer_options o;
