@@ -22,7 +22,6 @@
 #include <pqxx/pqxx>
 
 #include "analytics/stats.hpp"
-#include "bench/common/args.hpp"
 #include "bench/common/setup.hpp"
 #include "storage/archive_restore.hpp"
 #include "storage/archive_writer.hpp"
@@ -91,16 +90,9 @@ double median(const std::vector<double>& v) { return *footfall::analytics::quant
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t target = 1'000'000;
-  int rounds = 3;
-  std::string url, data_dir;
-  footfall::bench::args a("bench_archive");
-  a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
-  a.database(&url, &data_dir).parse(argc, argv);
-  const footfall::bench::scratch_databases scratch(
-      url, data_dir, {"footfall_bench_archive", "footfall_bench_restore"});
-  url = scratch.url(0);
-  const std::string target_url = scratch.url(1);
+  const footfall::bench::throughput_run run("bench_archive", 1'000'000, argc, argv,
+                                            {"footfall_bench_archive", "footfall_bench_restore"});
+  const std::string url = run.url(0), target_url = run.url(1);
   const auto now = clock::now();
   const auto day_tp = std::chrono::floor<std::chrono::days>(now - std::chrono::days(100));
   const std::string day = [&] {
@@ -119,8 +111,8 @@ int main(int argc, char** argv) {
     ensure_day_partition(c, "page_visits", time_point(day_tp) + std::chrono::hours(12));
     ensure_day_partition(t, "actions", time_point(day_tp) + std::chrono::hours(12));
   }
-  std::fprintf(stderr, "generating %zu actions on %s…\n", target, day.c_str());
-  generate(url, target, day);
+  std::fprintf(stderr, "generating %zu actions on %s…\n", std::size_t(run.actions), day.c_str());
+  generate(url, run.actions, day);
   std::int64_t rows = 0;
   {
     pqxx::connection pc{url};
@@ -135,7 +127,7 @@ int main(int argc, char** argv) {
   connection c{url}, t{target_url};
   std::vector<double> raw_out, arch, raw_in, rest;
   std::uintmax_t raw_bytes = 0, arch_bytes = 0;
-  for (int r = 0; r < rounds; ++r) {
+  for (int r = 0; r < run.rounds; ++r) {
     const auto raw_file = work / "raw.copy";
     const auto dir = work / ("archive-" + std::to_string(r));
     raw_out.push_back(run_shell("psql -X -q -d '" + url + "' -c 'COPY (SELECT " + cols + " FROM " +
@@ -162,7 +154,7 @@ int main(int argc, char** argv) {
   fs::remove_all(work);
   const double ro = median(raw_out), ar = median(arch), ri = median(raw_in), re = median(rest);
   std::printf("bench_archive: %lld actions (one day partition), median of %d rounds; COPY text %.1f MiB, "
-              "archive %.1f MiB\n", (long long)rows, rounds, double(raw_bytes) / 1048576.0,
+              "archive %.1f MiB\n", (long long)rows, run.rounds, double(raw_bytes) / 1048576.0,
               double(arch_bytes) / 1048576.0);
   std::printf("| method | seconds | actions/s | vs raw |\n|---|---|---|---|\n");
   std::printf("| raw COPY TO file (psql, + fsync) | %.2f | %.0f | 100%% |\n", ro, double(rows) / ro);

@@ -21,7 +21,6 @@
 #include <pqxx/pqxx>
 
 #include "analytics/stats.hpp"
-#include "bench/common/args.hpp"
 #include "bench/common/setup.hpp"
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
@@ -209,19 +208,13 @@ double median(const std::vector<double>& v) { return *footfall::analytics::quant
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t target = 300'000;
-  int rounds = 3;
-  std::string url, data_dir;
-  footfall::bench::args a("bench_ingest");
-  a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
-  a.database(&url, &data_dir).parse(argc, argv);
-  const footfall::bench::scratch_databases scratch(url, data_dir, {"footfall_bench"});
-  url = scratch.url(0);
+  const footfall::bench::throughput_run run("bench_ingest", 300'000, argc, argv, {"footfall_bench"});
+  const std::string url = run.url(0);
   connection c{url};
   migrate(c);
   ensure_partitions(c, clock::now());
-  std::fprintf(stderr, "generating %zu actions…\n", target);
-  const auto d = make_dataset(c, target);
+  std::fprintf(stderr, "generating %zu actions…\n", std::size_t(run.actions));
+  const auto d = make_dataset(c, run.actions);
   {
     writer_options o;
     o.url = url;
@@ -232,7 +225,7 @@ int main(int argc, char** argv) {
   std::vector<double> raw_s, writer_s, cpu_us;
   writer_stats last{};
   pqxx::connection raw_conn{url};
-  for (int r = 0; r < rounds; ++r) {
+  for (int r = 0; r < run.rounds; ++r) {
     reset(raw_conn);
     raw_s.push_back(raw_copy(raw_conn, d));
     reset(raw_conn);
@@ -245,7 +238,7 @@ int main(int argc, char** argv) {
   }
   const double raw = median(raw_s), wr = median(writer_s);
   std::printf("bench_ingest: %zu actions + %zu page visits (%zu sessions), median of %d rounds\n",
-              d.actions, d.pages.size(), d.sessions.size(), rounds);
+              d.actions, d.pages.size(), d.sessions.size(), run.rounds);
   std::printf("| method | seconds | actions/s | rows/s | vs raw |\n|---|---|---|---|---|\n");
   std::printf("| raw COPY (pqxx::stream_to, 1 txn) | %.2f | %.0f | %.0f | 100%% |\n", raw,
               double(d.actions) / raw, rows / raw);

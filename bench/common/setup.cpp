@@ -15,6 +15,7 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include "bench/common/args.hpp"
 #include "bench/common/harness.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
@@ -68,6 +69,16 @@ scratch_databases::~scratch_databases() {
   } catch (const std::exception& e) {
     spdlog::warn("scratch databases not dropped: {}", e.what());
   }
+}
+
+throughput_run::throughput_run(const std::string& program, std::uint64_t default_actions,
+                               int argc, char** argv, std::vector<std::string> databases)
+    : actions(default_actions) {
+  std::string url, data_dir;
+  args a(program);
+  a.value("--actions", "N", &actions).value("--rounds", "R", &rounds);
+  a.database(&url, &data_dir).parse(argc, argv);
+  scratch_ = std::make_unique<scratch_databases>(url, data_dir, std::move(databases));
 }
 
 storage::writer_options writer_into(const std::string& url) {

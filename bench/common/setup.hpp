@@ -3,6 +3,8 @@
 /// with the anchors, the fixture site served the way the anchors serve it.
 #include <sys/types.h>
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,22 @@ class scratch_databases {
  private:
   std::string admin_url_;  ///< empty when `url` was given: nothing to drop
   std::vector<std::string> names_, urls_;
+};
+
+/// What the storage throughput benchmarks (bench_ingest, bench_archive) share: their command line
+/// (--actions N, default `actions`; --rounds R, default 3; --database-url URL; --data-dir DIR),
+/// read with bench::args, and the scratch databases they record into, one per name.
+class throughput_run {
+ public:
+  throughput_run(const std::string& program, std::uint64_t actions, int argc, char** argv,
+                 std::vector<std::string> databases);
+  std::uint64_t actions;
+  int rounds = 3;
+  /// The URL of the i-th scratch database.
+  const std::string& url(std::size_t i) const { return scratch_->url(i); }
+
+ private:
+  std::unique_ptr<scratch_databases> scratch_;
 };
 
 /// A writer's options for recording into `url`; the storage defaults otherwise.
