@@ -152,19 +152,27 @@ pending success_row(const campaign_summary& b, const campaign_summary& c, const 
   return p;
 }
 
+/// A load-time quantile row of one path before its test: each side's visit count and `q`
+/// quantile, and the limit "+`pct`% and +`ms`ms" (p50 and p95 rows alike).
+pending quantile_row(const char* metric, const std::string& path, const std::vector<double>& b,
+                     const std::vector<double>& c, double q, double pct, double ms) {
+  pending p;
+  p.row.metric = metric;
+  p.row.scope = path;
+  p.row.n_baseline = static_cast<int>(b.size());
+  p.row.n_candidate = static_cast<int>(c.size());
+  p.row.baseline = quantile(b, q);
+  p.row.candidate = quantile(c, q);
+  p.row.limit = "+" + fmt("%.0f", pct) + "% and +" + fmt("%.0f", ms) + "ms";
+  return p;
+}
+
 /// Load p50 of one path: Hodges–Lehmann shift of the visits' load times, limit relative to the
 /// baseline median and absolute.
 pending p50_row(const std::string& path, const std::vector<double>& b,
                 const std::vector<double>& c, const thresholds& t) {
-  pending p;
-  p.row.metric = "load_p50_ms";
-  p.row.scope = path;
-  p.row.n_baseline = static_cast<int>(b.size());
-  p.row.n_candidate = static_cast<int>(c.size());
-  p.row.baseline = quantile(b, 0.5);
-  p.row.candidate = quantile(c, 0.5);
-  p.row.limit = "+" + fmt("%.0f", t.load_p50_increase_pct) + "% and +" +
-                fmt("%.0f", t.load_p50_increase_ms) + "ms";
+  auto p = quantile_row("load_p50_ms", path, b, c, 0.5, t.load_p50_increase_pct,
+                        t.load_p50_increase_ms);
   if (std::min(b.size(), c.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = mann_whitney_min_p(p.row.n_baseline, p.row.n_candidate);
   const double limit =
@@ -178,15 +186,8 @@ pending p50_row(const std::string& path, const std::vector<double>& b,
 /// the baseline's upper bound to exist: q^n ≤ α/2, about 150 visits at the usual levels.
 pending p95_row(const std::string& path, const std::vector<double>& b,
                 const std::vector<double>& c, const thresholds& t) {
-  pending p;
-  p.row.metric = "load_p95_ms";
-  p.row.scope = path;
-  p.row.n_baseline = static_cast<int>(b.size());
-  p.row.n_candidate = static_cast<int>(c.size());
-  p.row.baseline = quantile(b, 0.95);
-  p.row.candidate = quantile(c, 0.95);
-  p.row.limit = "+" + fmt("%.0f", t.load_p95_increase_pct) + "% and +" +
-                fmt("%.0f", t.load_p95_increase_ms) + "ms";
+  auto p = quantile_row("load_p95_ms", path, b, c, 0.95, t.load_p95_increase_pct,
+                        t.load_p95_increase_ms);
   if (std::min(b.size(), c.size()) < static_cast<std::size_t>(t.min_samples_p95)) return p;
   p.min_p = 2 * std::max(quantile_bounds_min_level(p.row.n_baseline, 0.95),
                          quantile_bounds_min_level(p.row.n_candidate, 0.95));

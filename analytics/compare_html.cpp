@@ -4,25 +4,14 @@
 #include <cstdio>
 
 #include "analytics/compare.hpp"
+#include "analytics/compare_format.hpp"
 
 namespace footfall::analytics {
 namespace {
 
 using verdict = diff_row::verdict;
 
-std::string num(std::optional<double> v, int decimals, bool sign = false) {
-  if (!v) return "-";
-  if (std::isinf(*v)) return *v > 0 ? "+inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, *v);
-  return buf;
-}
-
-int decimals(const diff_row& r) {
-  const bool wide = r.metric.find("_ms") != std::string::npos ||
-                    r.metric.find("_pct") != std::string::npos || r.metric == "sessions";
-  return r.metric == new_failed_url_metric ? 0 : wide ? 1 : 3;
-}
+using namespace detail;  // compare_format.hpp
 
 /// The row's interval drawn on its own axis: zero, the limit (dashed), the interval (a bar that
 /// runs off the edge when an end is infinite) and the estimate. Inline SVG: no script needed.
@@ -55,26 +44,27 @@ std::string interval_svg(const diff_row& r) {
     std::snprintf(buf, sizeof buf,
                   "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%.0f\" stroke=\"#c62828\" "
                   "stroke-dasharray=\"3,2\"><title>limit %s</title></line>",
-                  x(*r.limit_at), x(*r.limit_at), h, num(r.limit_at, decimals(r), true).c_str());
+                  x(*r.limit_at), x(*r.limit_at), h,
+                  format_number(r.limit_at, row_decimals(r), true).c_str());
     s += buf;
   }
   std::snprintf(buf, sizeof buf,
                 "<rect x=\"%.1f\" y=\"6\" width=\"%.1f\" height=\"6\" fill=\"%s\" "
                 "opacity=\"0.45\"/><circle cx=\"%.1f\" cy=\"9\" r=\"3.5\" fill=\"%s\"/></svg>",
-                x(r.ci->lo), std::max(1.0, x(r.ci->hi) - x(r.ci->lo)), colour, x(*r.change), colour);
+                x(r.ci->lo), std::max(1.0, x(r.ci->hi) - x(r.ci->lo)), colour, x(*r.change),
+                colour);
   return s + buf;
 }
 
 std::string row_html(const diff_row& r) {
-  const int d = decimals(r);
-  const std::string ci =
-      r.ci ? "[" + num(r.ci->lo, d, true) + ", " + num(r.ci->hi, d, true) + "]" : "";
+  const int d = row_decimals(r);
+  const std::string ci = format_interval(r.ci, d);
   return "<tr class=\"" + std::string(r.status == verdict::regressed ? "bad" : "") + "\"><td>" +
          xml_escape(r.metric) + "</td><td>" + xml_escape(r.scope) + "</td><td>" +
          std::to_string(r.n_baseline) + "/" + std::to_string(r.n_candidate) + "</td><td>" +
-         num(r.baseline, d) + "</td><td>" + num(r.candidate, d) + "</td><td>" +
-         num(r.change, d, true) + "</td><td>" + ci + "</td><td>" + interval_svg(r) + "</td><td>" +
-         xml_escape(r.limit) + "</td><td>" + to_string(r.status) + "</td><td>" +
+         format_number(r.baseline, d) + "</td><td>" + format_number(r.candidate, d) + "</td><td>" +
+         format_number(r.change, d, true) + "</td><td>" + ci + "</td><td>" + interval_svg(r) +
+         "</td><td>" + xml_escape(r.limit) + "</td><td>" + to_string(r.status) + "</td><td>" +
          xml_escape(r.note) + "</td></tr>\n";
 }
 
@@ -152,7 +142,7 @@ std::string render_comparison_html(const comparison& c) {
       h += "<li>" + xml_escape(r.metric + " " + r.scope) + ": " +
            xml_escape(r.note.empty() ? to_string(r.status) : r.note) + "</li>";
   h += "</ul>\n<p>" + std::to_string(c.family) + " rows judged together at " +
-       num(100 * c.limits.confidence, 3) +
+       format_number(100 * c.limits.confidence, 3) +
        "% confidence (the campaign-wide row at half the family's error rate, the rest sharing "
        "the other half). See analytics/README.md.</p></body></html>\n";
   return h;
@@ -164,11 +154,10 @@ std::string render_comparison_junit(const comparison& c) {
   for (const auto& r : c.rows) {
     if (r.status == verdict::info) continue;
     ++tests;
-    const int d = decimals(r);
-    const std::string what = r.metric + " " + r.scope + ": change " + num(r.change, d, true) +
-                             (r.ci ? " [" + num(r.ci->lo, d, true) + ", " +
-                                         num(r.ci->hi, d, true) + "]"
-                                   : "") +
+    const int d = row_decimals(r);
+    const std::string what = r.metric + " " + r.scope + ": change " +
+                             format_number(r.change, d, true) +
+                             (r.ci ? " " + format_interval(r.ci, d) : "") +
                              ", limit " + r.limit + (r.note.empty() ? "" : "; " + r.note);
     cases += "  <testcase classname=\"compare." + xml_escape(r.metric) + "\" name=\"" +
              xml_escape(r.scope) + "\">";

@@ -6,19 +6,14 @@
 #include <stdexcept>
 
 #include "analytics/compare.hpp"
+#include "analytics/compare_format.hpp"
 
 namespace footfall::analytics {
 namespace {
 
 using verdict = diff_row::verdict;
 
-std::string num(std::optional<double> v, int decimals, bool sign = false) {
-  if (!v) return "-";
-  if (std::isinf(*v)) return *v > 0 ? "+inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, *v);
-  return buf;
-}
+using namespace detail;  // compare_format.hpp
 
 nlohmann::json jopt(std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return nullptr;
@@ -104,7 +99,8 @@ void set_field(const field& f, const std::string& key, const nlohmann::json& val
   }
   if (!value.is_number_integer() || v < 0) bad("a non-negative integer");
   if (f.integer) {
-    if (v < f.lo || v > f.hi) bad("an integer from " + num(f.lo, 0) + " to " + num(f.hi, 0));
+    if (v < f.lo || v > f.hi)
+      bad("an integer from " + format_number(f.lo, 0) + " to " + format_number(f.hi, 0));
     *f.integer = static_cast<int>(v);
   } else {
     *f.count = value.get<std::uint64_t>();
@@ -214,17 +210,15 @@ std::string render_comparison(const comparison& c) {
   int regressions = 0, inconclusive = 0;
   std::vector<std::string> notes;
   for (const auto& r : c.rows) {
-    const bool ms = r.metric.find("_ms") != std::string::npos ||
-                    r.metric.find("_pct") != std::string::npos || r.metric == "sessions";
-    const int d = r.metric == new_failed_url_metric ? 0 : ms ? 1 : 3;
+    const int d = row_decimals(r);
     const std::string n = std::to_string(r.n_baseline) + "/" + std::to_string(r.n_candidate);
     const std::string scope = r.scope.size() > 20 ? r.scope.substr(0, 17) + "..." : r.scope;
-    const std::string ci =
-        r.ci ? "[" + num(r.ci->lo, d, true) + ", " + num(r.ci->hi, d, true) + "]" : "";
+    const std::string ci = format_interval(r.ci, d);
     std::snprintf(line, sizeof line, "%-24s %-20s %9s %10s %10s %10s  %-23s %10s  %-16s %s\n",
-                  r.metric.c_str(), scope.c_str(), n.c_str(), num(r.baseline, d).c_str(),
-                  num(r.candidate, d).c_str(), num(r.change, d, true).c_str(), ci.c_str(),
-                  num(r.detectable, d).c_str(), r.limit.c_str(), to_string(r.status).c_str());
+                  r.metric.c_str(), scope.c_str(), n.c_str(), format_number(r.baseline, d).c_str(),
+                  format_number(r.candidate, d).c_str(), format_number(r.change, d, true).c_str(),
+                  ci.c_str(), format_number(r.detectable, d).c_str(), r.limit.c_str(),
+                  to_string(r.status).c_str());
     out += line;
     if (r.status == verdict::regressed) ++regressions;
     if (r.status == verdict::inconclusive) ++inconclusive;

@@ -21,10 +21,11 @@
 
 #include <pqxx/pqxx>
 
+#include "analytics/stats.hpp"
+#include "bench/common/setup.hpp"
 #include "storage/archive_restore.hpp"
 #include "storage/archive_writer.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
 #include "storage/partitions.hpp"
 
@@ -83,54 +84,15 @@ void truncate_target(const std::string& url) {
   tx.exec("CHECKPOINT");
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-void recreate(const std::string& admin_url, const std::string& name) {
-  pqxx::connection admin{admin_url};
-  pqxx::nontransaction tx{admin};
-  tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  tx.exec("CREATE DATABASE " + name);
-}
+// The median as the write-ups quote it (the mean of the two middle values of an even count).
+double median(const std::vector<double>& v) { return *footfall::analytics::quantile(v, 0.5); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t target = 1'000'000;
-  int rounds = 3;
-  std::string url, data_dir;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--actions") target = std::stoul(next());
-    else if (a == "--rounds") rounds = std::stoi(next());
-    else if (a == "--database-url") url = next();
-    else if (a == "--data-dir") data_dir = next();
-    else {
-      std::fprintf(stderr, "usage: bench_archive [--actions N] [--rounds R] [--database-url URL | --data-dir DIR]\n");
-      return a == "--help" ? 0 : 2;
-    }
-  }
-  std::string admin_url = url, target_url = url;
-  if (url.empty()) {
-    embedded_options eo;
-    eo.data_dir = data_dir;
-    embedded_server server{eo};
-    server.ensure_running();
-    admin_url = server.url("postgres");
-    url = server.url("footfall_bench_archive");
-    target_url = server.url("footfall_bench_restore");
-    recreate(admin_url, "footfall_bench_archive");
-    recreate(admin_url, "footfall_bench_restore");
-  }
+  const footfall::bench::throughput_run run("bench_archive", 1'000'000, argc, argv,
+                                            {"footfall_bench_archive", "footfall_bench_restore"});
+  const std::string url = run.url(0), target_url = run.url(1);
   const auto now = clock::now();
   const auto day_tp = std::chrono::floor<std::chrono::days>(now - std::chrono::days(100));
   const std::string day = [&] {
@@ -149,8 +111,8 @@ int main(int argc, char** argv) {
     ensure_day_partition(c, "page_visits", time_point(day_tp) + std::chrono::hours(12));
     ensure_day_partition(t, "actions", time_point(day_tp) + std::chrono::hours(12));
   }
-  std::fprintf(stderr, "generating %zu actions on %s…\n", target, day.c_str());
-  generate(url, target, day);
+  std::fprintf(stderr, "generating %zu actions on %s…\n", std::size_t(run.actions), day.c_str());
+  generate(url, run.actions, day);
   std::int64_t rows = 0;
   {
     pqxx::connection pc{url};
@@ -165,7 +127,7 @@ int main(int argc, char** argv) {
   connection c{url}, t{target_url};
   std::vector<double> raw_out, arch, raw_in, rest;
   std::uintmax_t raw_bytes = 0, arch_bytes = 0;
-  for (int r = 0; r < rounds; ++r) {
+  for (int r = 0; r < run.rounds; ++r) {
     const auto raw_file = work / "raw.copy";
     const auto dir = work / ("archive-" + std::to_string(r));
     raw_out.push_back(run_shell("psql -X -q -d '" + url + "' -c 'COPY (SELECT " + cols + " FROM " +
@@ -192,7 +154,7 @@ int main(int argc, char** argv) {
   fs::remove_all(work);
   const double ro = median(raw_out), ar = median(arch), ri = median(raw_in), re = median(rest);
   std::printf("bench_archive: %lld actions (one day partition), median of %d rounds; COPY text %.1f MiB, "
-              "archive %.1f MiB\n", (long long)rows, rounds, double(raw_bytes) / 1048576.0,
+              "archive %.1f MiB\n", (long long)rows, run.rounds, double(raw_bytes) / 1048576.0,
               double(arch_bytes) / 1048576.0);
   std::printf("| method | seconds | actions/s | vs raw |\n|---|---|---|---|\n");
   std::printf("| raw COPY TO file (psql, + fsync) | %.2f | %.0f | 100%% |\n", ro, double(rows) / ro);
@@ -201,11 +163,5 @@ int main(int argc, char** argv) {
   std::printf("| raw COPY FROM file (psql) | %.2f | %.0f | 100%% |\n", ri, double(rows) / ri);
   std::printf("| footfall restore (checksums, partitions, COPY) | %.2f | %.0f | %.0f%% |\n", re,
               double(rows) / re, 100 * ri / re);
-  if (admin_url != url) {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    tx.exec("DROP DATABASE IF EXISTS footfall_bench_archive WITH (FORCE)");
-    tx.exec("DROP DATABASE IF EXISTS footfall_bench_restore WITH (FORCE)");
-  }
   return 0;
 }

@@ -20,9 +20,9 @@
 
 #include <pqxx/pqxx>
 
-#include "bench/common/args.hpp"
+#include "analytics/stats.hpp"
+#include "bench/common/setup.hpp"
 #include "storage/connection.hpp"
-#include "storage/embedded_server.hpp"
 #include "storage/migrations.hpp"
 #include "storage/partitions.hpp"
 #include "storage/records.hpp"
@@ -202,42 +202,19 @@ writer_result through_writer(const std::string& url, const dataset& d) {
   return r;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+// The median as the write-ups quote it (the mean of the two middle values of an even count).
+double median(const std::vector<double>& v) { return *footfall::analytics::quantile(v, 0.5); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t target = 300'000;
-  int rounds = 3;
-  std::string url, data_dir;
-  footfall::bench::args a("bench_ingest");
-  a.value("--actions", "N", &target).value("--rounds", "R", &rounds);
-  a.database(&url, &data_dir).parse(argc, argv);
-  std::string admin_url = url;
-  if (url.empty()) {
-    embedded_options eo;
-    eo.data_dir = data_dir;
-    embedded_server server{eo};
-    server.ensure_running();
-    admin_url = server.url("postgres");
-    url = server.url("footfall_bench");
-  }
-  {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    if (url != admin_url) {
-      tx.exec("DROP DATABASE IF EXISTS footfall_bench WITH (FORCE)");
-      tx.exec("CREATE DATABASE footfall_bench");
-    }
-  }
+  const footfall::bench::throughput_run run("bench_ingest", 300'000, argc, argv, {"footfall_bench"});
+  const std::string url = run.url(0);
   connection c{url};
   migrate(c);
   ensure_partitions(c, clock::now());
-  std::fprintf(stderr, "generating %zu actions…\n", target);
-  const auto d = make_dataset(c, target);
+  std::fprintf(stderr, "generating %zu actions…\n", std::size_t(run.actions));
+  const auto d = make_dataset(c, run.actions);
   {
     writer_options o;
     o.url = url;
@@ -248,7 +225,7 @@ int main(int argc, char** argv) {
   std::vector<double> raw_s, writer_s, cpu_us;
   writer_stats last{};
   pqxx::connection raw_conn{url};
-  for (int r = 0; r < rounds; ++r) {
+  for (int r = 0; r < run.rounds; ++r) {
     reset(raw_conn);
     raw_s.push_back(raw_copy(raw_conn, d));
     reset(raw_conn);
@@ -261,7 +238,7 @@ int main(int argc, char** argv) {
   }
   const double raw = median(raw_s), wr = median(writer_s);
   std::printf("bench_ingest: %zu actions + %zu page visits (%zu sessions), median of %d rounds\n",
-              d.actions, d.pages.size(), d.sessions.size(), rounds);
+              d.actions, d.pages.size(), d.sessions.size(), run.rounds);
   std::printf("| method | seconds | actions/s | rows/s | vs raw |\n|---|---|---|---|---|\n");
   std::printf("| raw COPY (pqxx::stream_to, 1 txn) | %.2f | %.0f | %.0f | 100%% |\n", raw,
               double(d.actions) / raw, rows / raw);
@@ -277,11 +254,6 @@ int main(int argc, char** argv) {
               median(cpu_us));
   std::printf("writer: %llu batches, %llu producer waits on a full queue\n",
               (unsigned long long)last.batches_committed, (unsigned long long)last.producer_waits);
-  {
-    pqxx::connection admin{admin_url};
-    pqxx::nontransaction tx{admin};
-    raw_conn.disconnect();
-    if (url != admin_url) tx.exec("DROP DATABASE IF EXISTS footfall_bench WITH (FORCE)");
-  }
+  raw_conn.disconnect();  // before the scratch database is dropped
   return 0;
 }

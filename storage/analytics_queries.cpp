@@ -12,6 +12,7 @@
 #include "storage/analytics_sql.hpp"
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 
 namespace footfall::storage {
 namespace {
@@ -180,20 +181,16 @@ std::vector<session_input> load_session_inputs(connection& c, const uuid& campai
 
 session_input load_session_input(connection& c, const uuid& session_id) {
   std::vector<session_input> v;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "loading analytics inputs of session " + session_id.str(), [&](pqxx::work& tx) {
     v = load_inputs(tx, "s.id = " + quoted(tx, session_id));
-  } catch (...) {
-    rethrow_as_storage_error("loading analytics inputs of session " + session_id.str());
-  }
+  });
   if (v.empty()) throw not_found_error("session " + session_id.str() + ": not found");
   return std::move(v.front());
 }
 
 void upsert_session_analytics(connection& c, const std::vector<session_analytics_row>& rows) {
   if (rows.empty()) return;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "writing session_analytics", [&](pqxx::work& tx) {
     tx.exec(
         "CREATE TEMP TABLE IF NOT EXISTS session_analytics_in ("
         "session_id uuid, campaign_id uuid, persona_id uuid, total_duration_ms bigint, "
@@ -258,14 +255,11 @@ void upsert_session_analytics(connection& c, const std::vector<session_analytics
         "behaviour_risk_score = EXCLUDED.behaviour_risk_score, "
         "environment_risk_score = EXCLUDED.environment_risk_score, updated_at = now()");
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("writing session_analytics");
-  }
+  });
 }
 
 void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "writing campaign_analytics of " + r.campaign_id.str(), [&](pqxx::work& tx) {
     auto q = [&](const auto& v) -> std::string {
       if (!v) return "NULL";
       return tx.quote(*v);
@@ -307,14 +301,12 @@ void upsert_campaign_analytics(connection& c, const campaign_analytics_row& r) {
         "footfall_memory_mb = COALESCE(EXCLUDED.footfall_memory_mb, t.footfall_memory_mb), "
         "updated_at = now()");
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("writing campaign_analytics of " + r.campaign_id.str());
-  }
+  });
 }
 
 std::optional<campaign_analytics_row> load_campaign_analytics(connection& c, const uuid& id) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "reading campaign_analytics of " + id.str(),
+                  [&](pqxx::work& tx) -> std::optional<campaign_analytics_row> {
     const auto r = tx.exec(
         "SELECT total_sessions, completed_sessions, failed_sessions, success_rate, "
         "avg_session_duration_ms, avg_pages_per_session, avg_actions_per_session, "
@@ -343,9 +335,7 @@ std::optional<campaign_analytics_row> load_campaign_analytics(connection& c, con
     a.resources.machine_cpu_usage = opt_double(f[14]);
     a.resources.footfall_memory_mb = opt_int(f[15]);
     return a;
-  } catch (...) {
-    rethrow_as_storage_error("reading campaign_analytics of " + id.str());
-  }
+  });
 }
 
 }  // namespace footfall::storage

@@ -5,6 +5,7 @@
 #include "storage/analytics_sql.hpp"
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 
 namespace footfall::storage {
 namespace {
@@ -153,8 +154,7 @@ void load_actions(pqxx::work& tx, const uuid& id, std::size_t max_clicks, campai
 
 campaign_dataset load_campaign_dataset(connection& c, const uuid& campaign_id,
                                        std::size_t max_clicks) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "loading report data of campaign " + campaign_id.str(), [&](pqxx::work& tx) {
     campaign_dataset d;
     d.info = load_campaign(tx, campaign_id);
     load_sessions(tx, campaign_id, d);
@@ -165,40 +165,29 @@ campaign_dataset load_campaign_dataset(connection& c, const uuid& campaign_id,
     d.arrivals = load_arrival_stats(c, campaign_id);
     if (d.arrivals) d.arrival_minutes = load_arrivals_per_minute(c, campaign_id);
     return d;
-  } catch (const not_found_error&) {
-    throw;
-  } catch (...) {
-    rethrow_as_storage_error("loading report data of campaign " + campaign_id.str());
-  }
+  });
 }
 
 std::int64_t rebuild_campaign_rollups(connection& c, const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "rebuilding rollups of campaign " + campaign_id.str(), [&](pqxx::work& tx) {
     const auto n = tx.exec1("SELECT rollup_rebuild_campaign(" + quoted(tx, campaign_id) + ")")[0]
                        .as<std::int64_t>();
     tx.commit();
     return n;
-  } catch (...) {
-    rethrow_as_storage_error("rebuilding rollups of campaign " + campaign_id.str());
-  }
+  });
 }
 
 std::int64_t refresh_rollups(connection& c) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "refreshing rollups", [&](pqxx::work& tx) {
     const auto n = tx.exec1("SELECT rollup_refresh()")[0].as<std::int64_t>();
     tx.commit();
     return n;
-  } catch (...) {
-    rethrow_as_storage_error("refreshing rollups");
-  }
+  });
 }
 
 std::vector<rollup_row> load_rollups(connection& c, const uuid& campaign_id,
                                      const std::string& granularity) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "reading rollups of campaign " + campaign_id.str(), [&](pqxx::work& tx) {
     const auto r = tx.exec(
         "SELECT granularity, " + epoch_ms("bucket") + ", url_path, sessions_started, "
         "sessions_completed, sessions_failed, sessions_timeout, page_visits, actions, "
@@ -233,9 +222,7 @@ std::vector<rollup_row> load_rollups(connection& c, const uuid& campaign_id,
       out.push_back(std::move(x));
     }
     return out;
-  } catch (...) {
-    rethrow_as_storage_error("reading rollups of campaign " + campaign_id.str());
-  }
+  });
 }
 
 }  // namespace footfall::storage

@@ -9,8 +9,10 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 
 namespace footfall::storage {
+using detail::transact;
 namespace {
 
 std::optional<double> opt_double(const pqxx::field& f) {
@@ -21,8 +23,8 @@ std::optional<double> opt_double(const pqxx::field& f) {
 }  // namespace
 
 std::optional<arrival_stats> load_arrival_stats(connection& c, const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "reading arrivals of campaign " + campaign_id.str(),
+                  [&](pqxx::work& tx) -> std::optional<arrival_stats> {
     // elapsed: milliseconds since the epoch (NULL before the first claim: nothing is due yet).
     const auto r = tx.exec_params1(
         "WITH e AS (SELECT extract(epoch FROM now() - arrivals_epoch) * 1000 AS elapsed "
@@ -49,15 +51,12 @@ std::optional<arrival_stats> load_arrival_stats(connection& c, const uuid& campa
     a.lateness_p95_ms = opt_double(r[6]);
     a.lateness_max_ms = opt_double(r[7]);
     return a;
-  } catch (...) {
-    rethrow_as_storage_error("reading arrivals of campaign " + campaign_id.str());
-  }
+  });
 }
 
 std::vector<arrival_minute> load_arrivals_per_minute(connection& c, const uuid& campaign_id) {
   std::map<int, arrival_minute> by;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "reading arrivals per minute of campaign " + campaign_id.str(), [&](pqxx::work& tx) {
     const auto rows = tx.exec_params(
         "SELECT 'p', (s.planned_offset_ms / 60000)::int, count(*), "
         "count(*) FILTER (WHERE s.status = 'dropped') "
@@ -82,9 +81,7 @@ std::vector<arrival_minute> load_arrivals_per_minute(connection& c, const uuid& 
         x.started += r[2].as<std::int64_t>();
       }
     }
-  } catch (...) {
-    rethrow_as_storage_error("reading arrivals per minute of campaign " + campaign_id.str());
-  }
+  });
   std::vector<arrival_minute> out;
   if (by.empty()) return out;
   for (int m = 0; m <= by.rbegin()->first; ++m) {

@@ -7,9 +7,11 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 #include "storage/session_sql.hpp"
 
 namespace footfall::storage {
+using detail::transact;
 namespace {
 
 // The advisory-lock key space of claims (pg_advisory_xact_lock(hashtextextended(id, seed))):
@@ -113,12 +115,11 @@ std::int64_t arrivals_elapsed_ms(pqxx::work& tx, const uuid& campaign) {
   tx.exec_params(
       "UPDATE campaigns SET arrivals_epoch = now() WHERE id = $1 AND arrivals_epoch IS NULL",
       campaign.str());
-  return tx
-      .exec_params1(
-          "SELECT floor(extract(epoch FROM now() - arrivals_epoch) * 1000)::bigint FROM campaigns "
-          "WHERE id = $1",
-          campaign.str())[0]
-      .as<std::int64_t>();
+  return detail::scalar<std::int64_t>(
+      tx,
+      "SELECT floor(extract(epoch FROM now() - arrivals_epoch) * 1000)::bigint FROM campaigns "
+      "WHERE id = $1",
+      campaign.str());
 }
 
 // Arrivals never started whose planned start is more than max_lateness ago end as `dropped`.
@@ -139,8 +140,7 @@ std::int64_t drop_overdue(pqxx::work& tx, const claim_request& r, std::int64_t e
 
 claim_outcome lease_repository::claim(const claim_request& r) {
   claim_outcome out;
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "claiming sessions", [&](pqxx::work& tx) {
     lock_campaign_claims(tx, r.campaign_id);
     std::vector<std::string> alive;
     for (const auto& id : r.alive) alive.push_back(id.str());
@@ -171,9 +171,7 @@ claim_outcome lease_repository::claim(const claim_request& r) {
     take(tx, r, std::min<std::int64_t>({r.want, r.cap - out.holding, counts[2].as<std::int64_t>()}),
          out, elapsed);
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("claiming sessions");
-  }
+  });
   std::sort(out.claimed.begin(), out.claimed.end(),
             [](auto& a, auto& b) { return a.session_index < b.session_index; });
   return out;
@@ -191,8 +189,7 @@ std::vector<uuid> lease_repository::renew(const std::vector<held_session>& held,
     attempts += (i ? "," : "") + std::to_string(held[i].attempt);
   }
   attempts += "}";
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "renewing leases", [&](pqxx::work& tx) {
     // The rows are locked in id order first, as the writer's fence locks them (ORDER BY id FOR
     // SHARE): an UPDATE over unnest() locked them in the array's order, and a renewal crossing a
     // writer batch of the same sessions deadlocked ("deadlock detected", retried, seen in the
@@ -207,9 +204,7 @@ std::vector<uuid> lease_repository::renew(const std::vector<held_session>& held,
         uuid_array(ids), attempts, std::string(worker), static_cast<long long>(lease.count()));
     tx.commit();
     for (const auto& r : rows) out.push_back(*uuid::parse(r[0].c_str()));
-  } catch (...) {
-    rethrow_as_storage_error("renewing leases");
-  }
+  });
   return out;
 }
 
@@ -217,44 +212,32 @@ reclaim_result lease_repository::reclaim_expired(const uuid& campaign_id, int ma
                                                  const std::vector<uuid>& alive) {
   std::vector<std::string> ids;
   for (const auto& id : alive) ids.push_back(id.str());
-  try {
-    pqxx::work tx{c_.get().conn};
+  return transact(c_, "reclaiming expired leases", [&](pqxx::work& tx) {
     lock_campaign_claims(tx, campaign_id);
     auto out =
         reclaim(tx, reclaim_sql(expired_except_alive), campaign_id, max_attempts, uuid_array(ids));
     tx.commit();
     return out;
-  } catch (...) {
-    rethrow_as_storage_error("reclaiming expired leases");
-  }
+  });
 }
 
 reclaim_result lease_repository::reclaim_worker(const uuid& campaign_id, std::string_view worker,
                                                 int max_attempts) {
-  try {
-    pqxx::work tx{c_.get().conn};
+  return transact(c_, "reclaiming sessions of " + std::string(worker), [&](pqxx::work& tx) {
     lock_campaign_claims(tx, campaign_id);
     auto out =
         reclaim(tx, reclaim_sql("claimed_by = $3"), campaign_id, max_attempts, std::string(worker));
     tx.commit();
     return out;
-  } catch (...) {
-    rethrow_as_storage_error("reclaiming sessions of " + std::string(worker));
-  }
+  });
 }
 
 std::int64_t lease_repository::count_lost(const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    return tx
-        .exec_params1(
-            "SELECT count(*) FROM sessions WHERE campaign_id = $1 AND status = 'running' AND "
-            "lease_expires_at < now()",
-            campaign_id.str())[0]
-        .as<std::int64_t>();
-  } catch (...) {
-    rethrow_as_storage_error("counting lost sessions");
-  }
+  return detail::read_scalar<std::int64_t>(
+      c_, "counting lost sessions",
+      "SELECT count(*) FROM sessions WHERE campaign_id = $1 AND status = 'running' AND "
+      "lease_expires_at < now()",
+      campaign_id.str());
 }
 
 }  // namespace footfall::storage

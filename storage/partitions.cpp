@@ -9,8 +9,10 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 
 namespace footfall::storage {
+using detail::transact;
 namespace {
 using namespace std::chrono;
 
@@ -54,8 +56,7 @@ bool ensure_day_partition(connection& c, const std::string& table, time_point da
   const std::string name = day_name(table, d), key = key_column(table),
                     def = table + "_default";
   const std::string from = day_literal(d), to = day_literal(d + days{1});
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "creating partition " + name, [&](pqxx::work& tx) {
     tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(partition_lock_key) + ")");
     if (exists(tx, name)) return false;
     const std::string range = key + " >= " + from + " AND " + key + " < " + to;
@@ -78,23 +79,18 @@ bool ensure_day_partition(connection& c, const std::string& table, time_point da
     }
     tx.commit();
     return true;
-  } catch (...) {
-    rethrow_as_storage_error("creating partition " + name);
-  }
+  });
 }
 
 std::vector<std::string> ensure_partitions(connection& c, time_point now, partition_options o) {
   std::set<std::string> have;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "listing partitions", [&](pqxx::work& tx) {
     for (const auto& row : tx.exec(
              "SELECT child.relname FROM pg_inherits i JOIN pg_class child ON child.oid = i.inhrelid "
              "JOIN pg_class parent ON parent.oid = i.inhparent "
              "WHERE parent.relname IN ('page_visits', 'actions', 'requests')"))
       have.insert(row[0].as<std::string>());
-  } catch (...) {
-    rethrow_as_storage_error("listing partitions");
-  }
+  });
   std::vector<std::string> created;
   const auto today = floor<days>(now);
   for (int i = -o.days_behind; i <= o.days_ahead; ++i) {
@@ -110,8 +106,7 @@ std::vector<std::string> ensure_partitions(connection& c, time_point now, partit
 
 std::vector<partition_info> list_partitions(connection& c) {
   std::vector<partition_info> out;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "listing partitions", [&](pqxx::work& tx) {
     const auto rows = tx.exec(
         "SELECT parent.relname, child.relname, pg_get_expr(child.relpartbound, child.oid), "
         "pg_total_relation_size(child.oid) FROM pg_inherits i "
@@ -134,9 +129,7 @@ std::vector<partition_info> list_partitions(connection& c) {
       p.rows = tx.exec1("SELECT count(*) FROM " + tx.quote_name(p.name))[0].as<std::int64_t>();
       out.push_back(std::move(p));
     }
-  } catch (...) {
-    rethrow_as_storage_error("listing partitions");
-  }
+  });
   // DEFAULT after the dated partitions of its table.
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     if (a.table != b.table) return a.table > b.table;

@@ -4,6 +4,7 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 #include "storage/sql_fields.hpp"
 #include "storage/validation.hpp"
 
@@ -36,6 +37,20 @@ persona read_persona(const pqxx::row& r) {
   return p;
 }
 
+// Inserts `p` as one row; `conflict` is what follows the VALUES list (create: nothing; upsert:
+// its ON CONFLICT … RETURNING clause).
+pqxx::result insert_persona(pqxx::work& tx, const persona& p, const std::string& conflict) {
+  return tx.exec_params(
+      "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
+      "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
+      "click_probability, typing_probability, input_device, typing_skill, popups) "
+      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)" + conflict,
+      p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
+      p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
+      p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
+      p.input_device, p.typing_skill, p.popups);
+}
+
 constexpr const char* campaign_cols =
     "id, name, coalesce(description, ''), target_url, total_sessions, concurrent_sessions, "
     "status, persona_id, rate_limit_delay_ms, user_agent_rotation, respect_robots_txt, seed, "
@@ -62,6 +77,18 @@ campaign read_campaign(const pqxx::row& r) {
   return c;
 }
 
+// Inserts `c` as a pending campaign.
+void insert_campaign(pqxx::work& tx, const campaign& c) {
+  tx.exec_params(
+      "INSERT INTO campaigns (id, name, description, target_url, total_sessions, "
+      "concurrent_sessions, status, persona_id, rate_limit_delay_ms, user_agent_rotation, "
+      "respect_robots_txt, seed, settings) VALUES ($1,$2,$3,$4,$5,$6,'pending',$7,$8,$9,$10,$11,"
+      "$12::jsonb)",
+      c.id.str(), c.name, nonempty(c.description), c.target_url, c.total_sessions,
+      c.concurrent_sessions, c.persona_id.str(), c.rate_limit_delay_ms, c.user_agent_rotation,
+      c.respect_robots_txt, static_cast<std::int64_t>(c.seed), c.settings.dump());
+}
+
 }  // namespace
 
 // ---- personas ---------------------------------------------------------------------------------
@@ -69,37 +96,22 @@ campaign read_campaign(const pqxx::row& r) {
 persona persona_repository::create(persona p) {
   check(p);
   if (p.id.is_nil()) p.id = uuid::v7();
-  try {
-    pqxx::work tx{c_.get().conn};
-    tx.exec_params(
-        "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
-        "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability, input_device, typing_skill, popups) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-        p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
-        p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
-        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
-        p.input_device, p.typing_skill, p.popups);
+  transact(c_, "persona \"" + p.name + "\"", [&](pqxx::work& tx) {
+    insert_persona(tx, p, "");
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("persona \"" + p.name + "\"");
-  }
+  });
   return *find(p.id);
 }
 
 persona persona_repository::upsert(persona p) {
   check(p);
   if (p.id.is_nil()) p.id = uuid::v7();
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "persona \"" + p.name + "\"", [&](pqxx::work& tx) {
     // One statement, so concurrent upserts of one name (20 pods starting with the same inline
     // persona) never race on personas_name_key: the losers update the winner's row.
-    const auto r = tx.exec_params1(
-        "INSERT INTO personas (id, name, description, session_duration_min, session_duration_max, "
-        "pages_min, pages_max, actions_per_page_min, actions_per_page_max, scroll_probability, "
-        "click_probability, typing_probability, input_device, typing_skill, popups) "
-        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) "
-        "ON CONFLICT ON CONSTRAINT personas_name_key DO UPDATE SET "
+    const auto r = insert_persona(
+        tx, p,
+        " ON CONFLICT ON CONSTRAINT personas_name_key DO UPDATE SET "
         "description = EXCLUDED.description, "
         "session_duration_min = EXCLUDED.session_duration_min, "
         "session_duration_max = EXCLUDED.session_duration_max, pages_min = EXCLUDED.pages_min, "
@@ -110,52 +122,29 @@ persona persona_repository::upsert(persona p) {
         "typing_probability = EXCLUDED.typing_probability, "
         "input_device = EXCLUDED.input_device, typing_skill = EXCLUDED.typing_skill, "
         "popups = EXCLUDED.popups, "
-        "updated_at = now() RETURNING id::text",
-        p.id.str(), p.name, nonempty(p.description), p.session_duration_min,
-        p.session_duration_max, p.pages_min, p.pages_max, p.actions_per_page_min,
-        p.actions_per_page_max, p.scroll_probability, p.click_probability, p.typing_probability,
-        p.input_device, p.typing_skill, p.popups);
-    p.id = *uuid::parse(r[0].c_str());
+        "updated_at = now() RETURNING id::text");
+    p.id = *uuid::parse(r.at(0)[0].c_str());
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("persona \"" + p.name + "\"");
-  }
+  });
   return *find(p.id);
 }
 
 std::optional<persona> persona_repository::find(const uuid& id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    auto r = tx.exec_params(std::string("SELECT ") + persona_cols + " FROM personas WHERE id=$1", id.str());
-    if (r.empty()) return std::nullopt;
-    return read_persona(r[0]);
-  } catch (...) {
-    rethrow_as_storage_error("reading persona " + id.str());
-  }
+  return read_first(c_, "reading persona " + id.str(),
+                    std::string("SELECT ") + persona_cols + " FROM personas WHERE id=$1",
+                    read_persona, id.str());
 }
 
 std::optional<persona> persona_repository::find_by_name(std::string_view name) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    auto r = tx.exec_params(std::string("SELECT ") + persona_cols + " FROM personas WHERE name=$1",
-                            std::string(name));
-    if (r.empty()) return std::nullopt;
-    return read_persona(r[0]);
-  } catch (...) {
-    rethrow_as_storage_error("reading persona \"" + std::string(name) + "\"");
-  }
+  return read_first(c_, "reading persona \"" + std::string(name) + "\"",
+                    std::string("SELECT ") + persona_cols + " FROM personas WHERE name=$1",
+                    read_persona, std::string(name));
 }
 
 std::vector<persona> persona_repository::list() {
-  try {
-    pqxx::work tx{c_.get().conn};
-    std::vector<persona> out;
-    for (const auto& r : tx.exec(std::string("SELECT ") + persona_cols + " FROM personas ORDER BY name"))
-      out.push_back(read_persona(r));
-    return out;
-  } catch (...) {
-    rethrow_as_storage_error("listing personas");
-  }
+  return read_rows(c_, "listing personas",
+                   std::string("SELECT ") + persona_cols + " FROM personas ORDER BY name",
+                   read_persona);
 }
 
 // ---- campaigns --------------------------------------------------------------------------------
@@ -163,20 +152,10 @@ std::vector<persona> persona_repository::list() {
 campaign campaign_repository::create(campaign c) {
   check(c);
   if (c.id.is_nil()) c.id = uuid::v7();
-  try {
-    pqxx::work tx{c_.get().conn};
-    tx.exec_params(
-        "INSERT INTO campaigns (id, name, description, target_url, total_sessions, "
-        "concurrent_sessions, status, persona_id, rate_limit_delay_ms, user_agent_rotation, "
-        "respect_robots_txt, seed, settings) VALUES ($1,$2,$3,$4,$5,$6,'pending',$7,$8,$9,$10,$11,"
-        "$12::jsonb)",
-        c.id.str(), c.name, nonempty(c.description), c.target_url, c.total_sessions,
-        c.concurrent_sessions, c.persona_id.str(), c.rate_limit_delay_ms, c.user_agent_rotation,
-        c.respect_robots_txt, static_cast<std::int64_t>(c.seed), c.settings.dump());
+  transact(c_, "campaign \"" + c.name + "\"", [&](pqxx::work& tx) {
+    insert_campaign(tx, c);
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("campaign \"" + c.name + "\"");
-  }
+  });
   return *find(c.id);
 }
 
@@ -184,8 +163,7 @@ std::pair<campaign, bool> campaign_repository::create_if_absent(campaign c) {
   check(c);
   if (c.id.is_nil()) c.id = uuid::v7();
   bool created = false;
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "campaign \"" + c.name + "\"", [&](pqxx::work& tx) {
     // Serializes creators of one name (every pod of an Indexed Job starts the same way) without
     // a UNIQUE name: names may be reused on purpose (the latest campaign of a name wins).
     tx.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1, 7013))", c.name);
@@ -195,45 +173,25 @@ std::pair<campaign, bool> campaign_repository::create_if_absent(campaign c) {
     if (!r.empty()) {
       c.id = *uuid::parse(r[0][0].c_str());
     } else {
-      tx.exec_params(
-          "INSERT INTO campaigns (id, name, description, target_url, total_sessions, "
-          "concurrent_sessions, status, persona_id, rate_limit_delay_ms, user_agent_rotation, "
-          "respect_robots_txt, seed, settings) VALUES ($1,$2,$3,$4,$5,$6,'pending',$7,$8,$9,$10,"
-          "$11,$12::jsonb)",
-          c.id.str(), c.name, nonempty(c.description), c.target_url, c.total_sessions,
-          c.concurrent_sessions, c.persona_id.str(), c.rate_limit_delay_ms, c.user_agent_rotation,
-          c.respect_robots_txt, static_cast<std::int64_t>(c.seed), c.settings.dump());
+      insert_campaign(tx, c);
       created = true;
     }
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("campaign \"" + c.name + "\"");
-  }
+  });
   return {*find(c.id), created};
 }
 
 std::optional<campaign> campaign_repository::find(const uuid& id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    auto r = tx.exec_params(std::string("SELECT ") + campaign_cols + " FROM campaigns WHERE id=$1", id.str());
-    if (r.empty()) return std::nullopt;
-    return read_campaign(r[0]);
-  } catch (...) {
-    rethrow_as_storage_error("reading campaign " + id.str());
-  }
+  return read_first(c_, "reading campaign " + id.str(),
+                    std::string("SELECT ") + campaign_cols + " FROM campaigns WHERE id=$1",
+                    read_campaign, id.str());
 }
 
 std::vector<campaign> campaign_repository::list() {
-  try {
-    pqxx::work tx{c_.get().conn};
-    std::vector<campaign> out;
-    for (const auto& r : tx.exec(std::string("SELECT ") + campaign_cols +
-                                 " FROM campaigns ORDER BY created_at DESC, id DESC"))
-      out.push_back(read_campaign(r));
-    return out;
-  } catch (...) {
-    rethrow_as_storage_error("listing campaigns");
-  }
+  return read_rows(c_, "listing campaigns",
+                   std::string("SELECT ") + campaign_cols +
+                       " FROM campaigns ORDER BY created_at DESC, id DESC",
+                   read_campaign);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 #include "storage/repositories.hpp"
 #include "storage/session_sql.hpp"
 #include "storage/sql_fields.hpp"
@@ -129,8 +130,7 @@ std::size_t session_repository::materialize(const std::vector<session_row>& pend
     check(s);
   }
   std::size_t inserted = 0;
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "materializing sessions", [&](pqxx::work& tx) {
     for (const auto& s : pending) {
       const auto r = tx.exec_params(
           "INSERT INTO sessions (id, campaign_id, persona_id, session_index, status, start_url, "
@@ -143,9 +143,7 @@ std::size_t session_repository::materialize(const std::vector<session_row>& pend
       inserted += r.affected_rows();
     }
     tx.commit();
-  } catch (...) {
-    rethrow_as_storage_error("materializing sessions");
-  }
+  });
   return inserted;
 }
 
@@ -153,8 +151,7 @@ std::vector<session_row> session_repository::claim(const uuid& campaign_id, int 
                                                    std::string_view worker) {
   std::vector<session_row> out;
   if (max <= 0) return out;
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "claiming sessions", [&](pqxx::work& tx) {
     // SKIP LOCKED: concurrent workers each take different rows instead of queueing on the same.
     const auto rows = tx.exec_params(
         std::string("UPDATE sessions SET status='running', started_at=now(), claimed_by=$3, "
@@ -165,42 +162,27 @@ std::vector<session_row> session_repository::claim(const uuid& campaign_id, int 
         campaign_id.str(), max, std::string(worker));
     tx.commit();
     for (const auto& r : rows) out.push_back(read_session(r));
-  } catch (...) {
-    rethrow_as_storage_error("claiming sessions");
-  }
+  });
   std::sort(out.begin(), out.end(),
             [](auto& a, auto& b) { return a.session_index < b.session_index; });
   return out;
 }
 
 std::optional<session_row> session_repository::find(const uuid& id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    auto r = tx.exec_params(std::string("SELECT ") + session_cols + " FROM sessions WHERE id=$1", id.str());
-    if (r.empty()) return std::nullopt;
-    return read_session(r[0]);
-  } catch (...) {
-    rethrow_as_storage_error("reading session " + id.str());
-  }
+  return read_first(c_, "reading session " + id.str(),
+                    std::string("SELECT ") + session_cols + " FROM sessions WHERE id=$1",
+                    read_session, id.str());
 }
 
 std::vector<session_row> session_repository::list(const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    std::vector<session_row> out;
-    for (const auto& r : tx.exec_params(std::string("SELECT ") + session_cols +
-                                            " FROM sessions WHERE campaign_id=$1 ORDER BY session_index",
-                                        campaign_id.str()))
-      out.push_back(read_session(r));
-    return out;
-  } catch (...) {
-    rethrow_as_storage_error("listing sessions");
-  }
+  return read_rows(c_, "listing sessions",
+                   std::string("SELECT ") + session_cols +
+                       " FROM sessions WHERE campaign_id=$1 ORDER BY session_index",
+                   read_session, campaign_id.str());
 }
 
 session_counts session_repository::counts(const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
+  return transact(c_, "counting sessions", [&](pqxx::work& tx) {
     session_counts c;
     // A running session whose lease has expired belongs to a lost worker (storage/leases.hpp).
     for (const auto& r : tx.exec_params(
@@ -214,75 +196,49 @@ session_counts session_repository::counts(const uuid& campaign_id) {
       c.sessions_with_rejected_rows += r[4].as<std::int64_t>();
     }
     return c;
-  } catch (...) {
-    rethrow_as_storage_error("counting sessions");
-  }
+  });
 }
 
 std::int64_t session_repository::text_repairs(const uuid& campaign_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    return tx
-        .exec_params1("SELECT (SELECT coalesce(sum(text_repairs), 0) FROM sessions WHERE "
-                      "campaign_id = $1) + (SELECT coalesce(sum(pv.text_repairs), 0) FROM "
-                      "page_visits pv JOIN sessions s ON s.id = pv.session_id WHERE "
-                      "s.campaign_id = $1)",
-                      campaign_id.str())[0]
-        .as<std::int64_t>();
-  } catch (...) {
-    rethrow_as_storage_error("counting text repairs");
-  }
+  return read_scalar<std::int64_t>(
+      c_, "counting text repairs",
+      "SELECT (SELECT coalesce(sum(text_repairs), 0) FROM sessions WHERE campaign_id = $1) + "
+      "(SELECT coalesce(sum(pv.text_repairs), 0) FROM page_visits pv JOIN sessions s ON "
+      "s.id = pv.session_id WHERE s.campaign_id = $1)",
+      campaign_id.str());
 }
 
 std::size_t session_repository::release(const uuid& campaign_id, std::string_view worker) {
-  try {
-    pqxx::work tx{c_.get().conn};
+  return transact(c_, "releasing sessions", [&](pqxx::work& tx) {
     auto r = tx.exec_params(
         "UPDATE sessions SET status='pending', started_at=NULL, claimed_by=NULL "
         "WHERE campaign_id=$1 AND status='running' AND claimed_by=$2",
         campaign_id.str(), std::string(worker));
     tx.commit();
     return r.affected_rows();
-  } catch (...) {
-    rethrow_as_storage_error("releasing sessions");
-  }
+  });
 }
 
 // ---- page visits and actions ------------------------------------------------------------------
 
 std::vector<page_visit_row> visit_repository::page_visits(const uuid& session_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    std::vector<page_visit_row> out;
-    for (const auto& r : tx.exec_params(std::string("SELECT ") + visit_cols +
-                                            " FROM page_visits WHERE session_id=$1 ORDER BY visit_order",
-                                        session_id.str()))
-      out.push_back(read_visit(r));
-    return out;
-  } catch (...) {
-    rethrow_as_storage_error("reading page visits");
-  }
+  return read_rows(c_, "reading page visits",
+                   std::string("SELECT ") + visit_cols +
+                       " FROM page_visits WHERE session_id=$1 ORDER BY visit_order",
+                   read_visit, session_id.str());
 }
 
 std::vector<action_row> visit_repository::actions(const uuid& page_visit_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    std::vector<action_row> out;
-    for (const auto& r : tx.exec_params(std::string("SELECT ") + action_cols +
-                                            " FROM actions a WHERE a.page_visit_id=$1 ORDER BY a.action_order",
-                                        page_visit_id.str()))
-      out.push_back(read_action(r));
-    return out;
-  } catch (...) {
-    rethrow_as_storage_error("reading actions");
-  }
+  return read_rows(c_, "reading actions",
+                   std::string("SELECT ") + action_cols +
+                       " FROM actions a WHERE a.page_visit_id=$1 ORDER BY a.action_order",
+                   read_action, page_visit_id.str());
 }
 
 std::vector<page_record> visit_repository::pages(const uuid& session_id) {
   std::vector<page_record> out;
   for (auto& v : page_visits(session_id)) out.push_back({v, {}, {}});
-  try {
-    pqxx::work tx{c_.get().conn};
+  transact(c_, "reading actions", [&](pqxx::work& tx) {
     const auto rows = tx.exec_params(
         std::string("SELECT ") + action_cols +
             " FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id AND pv.arrived_at = "
@@ -294,22 +250,16 @@ std::vector<page_record> visit_repository::pages(const uuid& session_id) {
       while (i < out.size() && out[i].visit.id != a.page_visit_id) ++i;
       if (i < out.size()) out[i].actions.push_back(std::move(a));
     }
-  } catch (...) {
-    rethrow_as_storage_error("reading actions");
-  }
+  });
   return out;
 }
 
 std::int64_t visit_repository::count_actions(const uuid& session_id) {
-  try {
-    pqxx::work tx{c_.get().conn};
-    return tx.exec_params1(
-        "SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id AND "
-        "pv.arrived_at = a.page_arrived_at WHERE pv.session_id=$1", session_id.str())[0]
-        .as<std::int64_t>();
-  } catch (...) {
-    rethrow_as_storage_error("counting actions");
-  }
+  return read_scalar<std::int64_t>(
+      c_, "counting actions",
+      "SELECT count(*) FROM actions a JOIN page_visits pv ON pv.id = a.page_visit_id AND "
+      "pv.arrived_at = a.page_arrived_at WHERE pv.session_id=$1",
+      session_id.str());
 }
 
 }  // namespace footfall::storage

@@ -4,8 +4,10 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/transaction.hpp"
 
 namespace footfall::storage {
+using detail::transact;
 namespace {
 
 using json = nlohmann::json;
@@ -63,8 +65,7 @@ std::int64_t session_trace::bytes() const {
 }
 
 bool insert_trace(connection& c, const session_trace& t) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "storing the trace of session " + t.session_id.str(), [&](pqxx::work& tx) {
     // The fence: the same rule as the writer's (storage/writer.hpp), in the statement itself.
     const auto r = tx.exec_params(
         "INSERT INTO session_traces (session_id, attempt, mode, frames, errors, frames_dropped, "
@@ -79,14 +80,12 @@ bool insert_trace(connection& c, const session_trace& t) {
         static_cast<long long>(t.bytes()));
     tx.commit();
     return r.affected_rows() == 1;
-  } catch (...) {
-    rethrow_as_storage_error("storing the trace of session " + t.session_id.str());
-  }
+  });
 }
 
 std::optional<session_trace> load_trace(connection& c, const uuid& session_id) {
-  try {
-    pqxx::work tx{c.get().conn};
+  return transact(c, "loading the trace of session " + session_id.str(),
+                  [&](pqxx::work& tx) -> std::optional<session_trace> {
     const auto r = tx.exec_params(
         "SELECT attempt, mode, frames::text, errors::text, frames_dropped, errors_dropped FROM "
         "session_traces WHERE session_id = $1::uuid ORDER BY attempt DESC LIMIT 1",
@@ -101,23 +100,18 @@ std::optional<session_trace> load_trace(connection& c, const uuid& session_id) {
     t.frames_dropped = r[0][4].as<int>();
     t.errors_dropped = r[0][5].as<int>();
     return t;
-  } catch (...) {
-    rethrow_as_storage_error("loading the trace of session " + session_id.str());
-  }
+  });
 }
 
 std::vector<uuid> traced_sessions(connection& c, const uuid& campaign_id) {
   std::vector<uuid> out;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "listing the traced sessions of campaign " + campaign_id.str(), [&](pqxx::work& tx) {
     for (const auto& row : tx.exec_params(
              "SELECT DISTINCT t.session_id::text FROM session_traces t JOIN sessions s ON s.id = "
              "t.session_id WHERE s.campaign_id = $1::uuid",
              campaign_id.str()))
       if (auto id = uuid::parse(row[0].c_str())) out.push_back(*id);
-  } catch (...) {
-    rethrow_as_storage_error("listing the traced sessions of campaign " + campaign_id.str());
-  }
+  });
   return out;
 }
 
@@ -152,8 +146,7 @@ void read_actions(pqxx::work& tx, traced_session& s) {
 
 traced_session load_traced_session(connection& c, const uuid& session_id) {
   traced_session s;
-  try {
-    pqxx::work tx{c.get().conn};
+  transact(c, "loading session " + session_id.str(), [&](pqxx::work& tx) {
     const auto r = tx.exec_params(
         "SELECT s.campaign_id::text, c.name, s.session_index, s.status::text, s.error_message, "
         "s.start_url, s.user_agent, s.viewport_width, s.viewport_height, s.session_duration_ms, "
@@ -175,11 +168,7 @@ traced_session load_traced_session(connection& c, const uuid& session_id) {
     s.row.attempt = r[0][10].as<int>();
     s.row.started_at = parse_sql_time_opt(r[0][11]);
     read_actions(tx, s);
-  } catch (const not_found_error&) {
-    throw;
-  } catch (...) {
-    rethrow_as_storage_error("loading session " + session_id.str());
-  }
+  });
   return s;
 }
 

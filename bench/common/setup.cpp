@@ -12,6 +12,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "bench/common/args.hpp"
 #include "bench/common/harness.hpp"
 #include "storage/connection.hpp"
 #include "storage/embedded_server.hpp"
@@ -33,6 +37,48 @@ bench_database open_database(const std::string& url, const std::string& data_dir
   storage::migrate(c);
   storage::ensure_partitions(c, storage::clock::now());
   return db;
+}
+
+scratch_databases::scratch_databases(const std::string& url, const std::string& data_dir,
+                                     std::vector<std::string> names)
+    : names_(std::move(names)) {
+  if (!url.empty()) {
+    urls_.assign(names_.size(), url);
+    return;
+  }
+  storage::embedded_options eo;
+  eo.data_dir = data_dir;
+  storage::embedded_server server{eo};  // the server outlives this object
+  server.ensure_running();
+  admin_url_ = server.url("postgres");
+  pqxx::connection admin{admin_url_};
+  pqxx::nontransaction tx{admin};
+  for (const auto& name : names_) {
+    urls_.push_back(server.url(name));
+    tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    tx.exec("CREATE DATABASE " + name);
+  }
+}
+
+scratch_databases::~scratch_databases() {
+  if (admin_url_.empty()) return;
+  try {
+    pqxx::connection admin{admin_url_};
+    pqxx::nontransaction tx{admin};
+    for (const auto& name : names_) tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    spdlog::warn("scratch databases not dropped: {}", e.what());
+  }
+}
+
+throughput_run::throughput_run(const std::string& program, std::uint64_t default_actions,
+                               int argc, char** argv, std::vector<std::string> databases)
+    : actions(default_actions) {
+  std::string url, data_dir;
+  args a(program);
+  a.value("--actions", "N", &actions).value("--rounds", "R", &rounds);
+  a.database(&url, &data_dir).parse(argc, argv);
+  scratch_ = std::make_unique<scratch_databases>(url, data_dir, std::move(databases));
 }
 
 storage::writer_options writer_into(const std::string& url) {

@@ -37,6 +37,14 @@ bool parse_flags(const args& a, po::options_description& desc,
   return true;
 }
 
+bool parse_flags(const args& a, po::options_description& desc,
+                 std::initializer_list<const char*> positional, const std::string& synopsis) {
+  po::positional_options_description pos;
+  for (const char* name : positional) pos.add(name, 1);
+  po::variables_map vm;
+  return parse_flags(a, desc, pos, vm, synopsis);
+}
+
 storage::uuid campaign_ref(const std::string& url, const std::string& id_or_name) {
   storage::connection c(url);
   return campaign_ref(c, id_or_name);

@@ -2,6 +2,7 @@
 /// Helpers shared by the run/worker/persona/campaign commands: flag parsing with --help, and
 /// turning configuration and validation errors into exit code 2.
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -17,6 +18,10 @@ namespace footfall::cli {
 bool parse_flags(const args& a, boost::program_options::options_description& desc,
                  const boost::program_options::positional_options_description& pos,
                  boost::program_options::variables_map& vm, const std::string& synopsis);
+/// The same for a command that reads every flag through the variables `desc` binds: its
+/// positional arguments named in order, one value each ({"campaign"}, {"baseline", "candidate"}).
+bool parse_flags(const args& a, boost::program_options::options_description& desc,
+                 std::initializer_list<const char*> positional, const std::string& synopsis);
 
 /// Runs `f`, rethrowing config_error, validation_error, constraint_error, transition_error and
 /// not_found_error as usage_error (exit 2) with their message.

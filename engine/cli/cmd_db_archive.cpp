@@ -78,10 +78,7 @@ int db_archive(const args& a) {
   desc.add_options()("sub", po::value(&sub)->required(), "list")
       ("dir", po::value(&dir)->required(), "archive directory")
       ("json", po::bool_switch(&json), "print JSON");
-  po::positional_options_description pos;
-  pos.add("sub", 1).add("dir", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, desc, pos, vm,
+  if (!parse_flags(a, desc, {"sub", "dir"},
                    "usage: footfall db archive list DIR [--json]\n"
                    "What an archive holds (runs, campaigns, days, rows, sizes), from its manifests."))
     return ok;

@@ -37,10 +37,7 @@ std::optional<har_flags> parse(const args& a) {
   engine::add_database_flags(d, f.db);
   d.add_options()("session", po::value(&f.session)->required(), "session id (UUID)")(
       "output,o", po::value(&f.out)->value_name("FILE"), "write the HAR here (default stdout)");
-  po::positional_options_description pos;
-  pos.add("session", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, d, pos, vm, synopsis)) return std::nullopt;
+  if (!parse_flags(a, d, {"session"}, synopsis)) return std::nullopt;
   if (!storage::uuid::parse(f.session))
     throw usage_error("SESSION_ID: expected a session id (UUID), got '" + f.session + "'");
   return f;

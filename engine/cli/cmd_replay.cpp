@@ -82,10 +82,7 @@ std::optional<replay_flags> parse(const args& a) {
       "timeout-ms", ranged(&f.timeout_ms, "timeout-ms", 1L, 3'600'000L)->value_name("MS"),
       "navigation budget (default 15000)");
   add_browser_flags(d, f.browser);
-  po::positional_options_description pos;
-  pos.add("session", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, d, pos, vm, synopsis)) return std::nullopt;
+  if (!parse_flags(a, d, {"session"}, synopsis)) return std::nullopt;
   if (!storage::uuid::parse(f.session))
     throw usage_error("SESSION_ID: expected a session id (UUID), got '" + f.session + "'");
   if (!f.target_url.empty()) {

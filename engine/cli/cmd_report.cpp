@@ -88,10 +88,7 @@ int analytics_recompute(const args& a) {
       "no-rollups", po::bool_switch(&no_rollups), "do not rebuild the campaign's rollups")(
       "json", po::bool_switch(&json), "print the result as JSON");
   engine::add_database_flags(desc, db);
-  po::positional_options_description pos;
-  pos.add("campaign", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, desc, pos, vm,
+  if (!parse_flags(a, desc, {"campaign"},
                    "usage: footfall analytics recompute CAMPAIGN [--no-rollups] [--json]\n"
                    "Recomputes session_analytics and campaign_analytics of every session of the\n"
                    "campaign, set-based, and rebuilds its minute/hour/day rollups."))
@@ -123,9 +120,8 @@ int analytics_rollup(const args& a) {
   engine::database_options db;
   po::options_description desc("options");
   engine::add_database_flags(desc, db);
-  po::variables_map vm;
   if (!parse_flags(
-          a, desc, {}, vm,
+          a, desc, {},
           "usage: footfall analytics rollup\n"
           "Refreshes the minute/hour/day rollups incrementally (buckets touched since the last\n"
           "refresh, minus a lateness allowance) and applies their retention. Run it from cron\n"
@@ -168,11 +164,8 @@ int cmd_report(const args& a) {
       "session", po::value(&session)->value_name("ID"),
       "with --format html: the session page of one session (its trace and actions)");
   engine::add_database_flags(desc, db);
-  po::positional_options_description pos;
-  pos.add("campaign", 1);
-  po::variables_map vm;
   if (!parse_flags(
-          a, desc, pos, vm,
+          a, desc, {"campaign"},
           "usage: footfall report CAMPAIGN [--format table|json|html|junit] [-o FILE]\n"
           "       footfall report CAMPAIGN --format html --session ID [-o FILE]\n"
           "Reports a campaign. html is one self-contained page (no network) with charts;\n"

@@ -272,10 +272,7 @@ int cmd_run(const args& a) {
       "code (0 pass, 1 regressed, 4 inconclusive); --resolve samples until resolved");
   add_run_flags(d, f);
   add_compare_flags(d, f.compare);
-  po::positional_options_description pos;
-  pos.add("campaign", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, d, pos, vm,
+  if (!parse_flags(a, d, {"campaign"},
                    "usage: footfall run CAMPAIGN.json|CAMPAIGN_ID [--browsers N] "
                    "[--contexts-per-browser N] [--pace X] [--headed] [--slow-mo MS] "
                    "[--database-url URL] [--json]\n"
@@ -305,10 +302,7 @@ int cmd_worker(const args& a) {
       "target-url", po::value(&f.target_url)->value_name("URL"),
       "with --campaign-file: override the file's target_url");
   add_run_flags(d, f);
-  po::positional_options_description pos;
-  pos.add("campaign", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, d, pos, vm,
+  if (!parse_flags(a, d, {"campaign"},
                    "usage: footfall worker CAMPAIGN_ID|--campaign-file FILE [--browsers N] "
                    "[--contexts-per-browser N] [--pace X] [--lease-s S] [--outage-budget-s S] "
                    "[--database-url URL] [--json]\n"

@@ -151,10 +151,7 @@ std::optional<visit_options> parse(const args& a) {
       "campaign file: visit with the identity a session of it gets (its user agents, rotated "
       "by --seed when user_agent_rotation is on, viewport, platform, client hints, screen)");
   add_browser_flags(desc, o.browser);
-  po::positional_options_description pos;
-  pos.add("url", 1);
-  po::variables_map vm;
-  if (!parse_flags(a, desc, pos, vm,
+  if (!parse_flags(a, desc, {"url"},
                    "usage: footfall visit URL [--headed] [--seed N] [--json] [--browser NAME] "
                    "[--chromium PATH] [--timeout-ms N] [--campaign FILE]\n"
                    "Visits URL once with a real Chromium: scroll, hover, click a same-origin "

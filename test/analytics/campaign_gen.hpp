@@ -119,4 +119,13 @@ inline storage::campaign generate_campaign(const std::string& url, const campaig
   return campaign_repository(c).transition(k.id, campaign_status::completed);
 }
 
+/// generate_campaign() of `sessions` sessions named `name`, every other option its default.
+inline storage::campaign generate_campaign(const std::string& url, const std::string& name,
+                                           int sessions) {
+  campaign_gen_options o;
+  o.name = name;
+  o.sessions = sessions;
+  return generate_campaign(url, o);
+}
+
 }  // namespace footfall::test

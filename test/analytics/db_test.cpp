@@ -59,10 +59,7 @@ TEST_CASE("recompute: set-based results equal the per-session formulas" * doctes
 
 TEST_CASE("session end: the engine's webdriver signal survives a recompute" * doctest::timeout(120)) {
   test::fresh_database db;
-  test::campaign_gen_options o;
-  o.name = "webdriver";
-  o.sessions = 2;
-  const auto k = test::generate_campaign(db.url(), o);
+  const auto k = test::generate_campaign(db.url(), "webdriver", 2);
   storage::connection c{db.url()};
   const auto s0 = storage::session_repository{c}.list(k.id).at(0);
   const auto pages = storage::visit_repository{c}.pages(s0.id);
@@ -160,14 +157,11 @@ TEST_CASE("rollups: incremental refresh picks up new rows and retention drops ol
 
 TEST_CASE("campaign names: resolve by id or name, a reused name means the latest campaign" * doctest::timeout(120)) {
   test::fresh_database db;
-  test::campaign_gen_options o;
-  o.name = "twin";
-  o.sessions = 1;
-  const auto a = test::generate_campaign(db.url(), o);
+  const auto a = test::generate_campaign(db.url(), "twin", 1);
   storage::connection c{db.url()};
   CHECK(storage::resolve_campaign(c, "twin") == a.id);
   CHECK(storage::resolve_campaign(c, a.id.str()) == a.id);
-  const auto b = test::generate_campaign(db.url(), o);
+  const auto b = test::generate_campaign(db.url(), "twin", 1);
   CHECK(storage::resolve_campaign(c, "twin") == b.id);
   CHECK(storage::resolve_campaign(c, a.id.str()) == a.id);
   CHECK_THROWS_WITH(storage::resolve_campaign(c, "nope"), doctest::Contains("no campaign"));
@@ -176,10 +170,7 @@ TEST_CASE("campaign names: resolve by id or name, a reused name means the latest
 TEST_CASE("rollups: concurrent refreshes and campaign rebuilds do not collide" *
           doctest::timeout(180)) {
   test::fresh_database db;
-  test::campaign_gen_options o;
-  o.name = "concurrent";
-  o.sessions = 3;
-  const auto k = test::generate_campaign(db.url(), o);
+  const auto k = test::generate_campaign(db.url(), "concurrent", 3);
   std::vector<std::string> errors;
   std::mutex m;
   auto worker = [&](bool rebuild) {

@@ -27,11 +27,7 @@ namespace {
 
 test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
   args.insert(args.begin(), FOOTFALL_BINARY);
-  // As verdict_cli_test: only a grossly late event loop flags a visit on this shared machine.
-  return test::run_with_database(db.url(), std::move(args), std::chrono::seconds(240),
-                                 {{"FOOTFALL_LOG_LEVEL", "warn"},
-                                  {"FOOTFALL_SATURATION_CPU", "1.01"},
-                                  {"FOOTFALL_SATURATION_LAG_MS", "2000"}});
+  return test::run_unsaturated(db.url(), std::move(args), std::chrono::seconds(240));
 }
 
 /// A small campaign: `sessions` visitors, 2 at once, pace 0, 2-3 pages each (short runs).

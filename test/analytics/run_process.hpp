@@ -85,4 +85,17 @@ inline run_result run_with_database(const std::string& url, std::vector<std::str
   return run(argv, timeout, env);
 }
 
+/// run_with_database() for the tests of compare's statistics on real runs. The suites run in
+/// parallel on small machines: with footfall's default saturation limits the busy CPU would flag
+/// most loads and compare would rightly call the pair inconclusive, so only a grossly late event
+/// loop flags a visit here (saturation itself is tested in test/engine/saturation_test.cpp and
+/// compare_test.cpp). Logs at warn.
+inline run_result run_unsaturated(const std::string& url, std::vector<std::string> argv,
+                                  std::chrono::seconds timeout) {
+  return run_with_database(url, std::move(argv), timeout,
+                           {{"FOOTFALL_LOG_LEVEL", "warn"},
+                            {"FOOTFALL_SATURATION_CPU", "1.01"},
+                            {"FOOTFALL_SATURATION_LAG_MS", "2000"}});
+}
+
 }  // namespace footfall::test

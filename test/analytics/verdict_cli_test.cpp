@@ -25,15 +25,7 @@ namespace {
 
 test::run_result footfall_cli(const test::fresh_database& db, std::vector<std::string> args) {
   args.insert(args.begin(), FOOTFALL_BINARY);
-  // The suites run in parallel on small machines: with footfall's default saturation limits
-  // the busy CPU would flag most loads and compare would rightly call the pair inconclusive.
-  // This test is about the statistics on real runs, so only a grossly late event loop flags a
-  // visit here; saturation itself is tested in test/engine/saturation_test.cpp and
-  // compare_test.cpp.
-  return test::run_with_database(db.url(), std::move(args), std::chrono::seconds(300),
-                                 {{"FOOTFALL_LOG_LEVEL", "warn"},
-                                  {"FOOTFALL_SATURATION_CPU", "1.01"},
-                                  {"FOOTFALL_SATURATION_LAG_MS", "2000"}});
+  return test::run_unsaturated(db.url(), std::move(args), std::chrono::seconds(300));
 }
 
 /// Runs a 5-session campaign named `name` against `target`; requires success.

@@ -47,10 +47,7 @@ struct expired_fixture {
     running = test::make_session(k, 3, session_status::running);
     for (auto t : {d100, d40})
       for (const char* table : partitioned_tables) ensure_day_partition(c, table, t);
-    writer_options o;
-    o.url = db.url();
-    o.spool_dir = spool.path();
-    writer w{o};
+    writer w{test::writer_into(db.url(), spool.path())};
     for (auto* s : {&done_old, &failed_40, &done_40, &running}) w.write(*s);
     for (auto& p : {test::make_page(done_old, 1, 4, d100), test::make_page(done_old, 2, 3, d100 + ch::hours(1)),
                     test::make_page(failed_40, 1, 2, d40), test::make_page(done_40, 1, 3, d40),
@@ -137,10 +134,7 @@ TEST_CASE("archive: restore --campaign takes only that campaign's rows - an unkn
   auto s = test::make_session(other, 0, session_status::completed);
   s.completed_at = f.now - ch::days(100);
   {
-    writer_options o;
-    o.url = f.db.url();
-    o.spool_dir = f.spool.path();
-    writer w{o};
+    writer w{test::writer_into(f.db.url(), f.spool.path())};
     w.write(s);
     w.write(test::make_page(s, 1, 5, f.now - ch::days(100)));
     w.close();

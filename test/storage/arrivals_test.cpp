@@ -17,25 +17,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A campaign whose sessions are planned to start `offsets` ms after the arrival epoch.
 campaign planned_campaign(connection& c, const std::vector<std::int64_t>& offsets) {
-  const auto k = test::store_campaign(c, "arrivals", static_cast<int>(offsets.size()));
-  std::vector<session_row> rows;
-  for (std::size_t i = 0; i < offsets.size(); ++i) {
-    auto s = test::make_session(k, static_cast<int>(i), session_status::pending);
-    s.id = {};
-    s.planned_offset_ms = offsets[i];
-    rows.push_back(s);
-  }
-  session_repository(c).materialize(rows);
-  return k;
+  return test::store_pending_campaign(c, "arrivals", static_cast<int>(offsets.size()), offsets);
 }
 
 claim_request open_request(const campaign& k, int want, int cap, std::chrono::milliseconds late) {
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = "w";
-  r.want = want;
-  r.cap = cap;
+  auto r = test::claim_for(k, "w", want, cap);
   r.max_lateness = late;
   return r;
 }
@@ -127,20 +115,8 @@ TEST_CASE("storage: an arrival that finds the cap full starts late, then is drop
 TEST_CASE("storage: closed-model claims ignore arrivals (no epoch, no drops)") {
   test::fresh_database db;
   connection c(db.url());
-  const auto k = test::store_campaign(c, "closed", 2);
-  std::vector<session_row> rows;
-  for (int i = 0; i < 2; ++i) {
-    auto s = test::make_session(k, i, session_status::pending);
-    s.id = {};
-    rows.push_back(s);
-  }
-  session_repository(c).materialize(rows);
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = "w";
-  r.want = 2;
-  r.cap = 2;
-  const auto got = lease_repository(c).claim(r);
+  const auto k = test::store_pending_campaign(c, "closed", 2);
+  const auto got = lease_repository(c).claim(test::claim_for(k, "w", 2, 2));
   CHECK(got.claimed.size() == 2);
   CHECK_FALSE(got.next_due.has_value());
   CHECK(db.scalar("SELECT arrivals_epoch IS NULL FROM campaigns WHERE id = '" + k.id.str() + "'") ==

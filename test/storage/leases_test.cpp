@@ -18,42 +18,18 @@ using namespace footfall::storage;
 using namespace std::chrono_literals;
 
 namespace {
-campaign pending_campaign(connection& c, const std::string& name, int n) {
-  const auto k = test::store_campaign(c, name, n);
-  std::vector<session_row> rows;
-  for (int i = 0; i < n; ++i) {
-    auto s = test::make_session(k, i, session_status::pending);
-    s.id = {};
-    rows.push_back(s);
-  }
-  session_repository(c).materialize(rows);
-  return k;
-}
-
 claim_request request(const campaign& k, const std::string& worker, int want, int cap,
                       std::chrono::milliseconds lease) {
-  claim_request r;
-  r.campaign_id = k.id;
-  r.worker = worker;
-  r.want = want;
-  r.cap = cap;
+  auto r = test::claim_for(k, worker, want, cap);
   r.lease = lease;
   return r;
-}
-
-writer_options writer_for(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
-  o.close_timeout = 2s;
-  return o;
 }
 }  // namespace
 
 TEST_CASE("leases: concurrent claims of many workers never exceed the campaign's cap") {
   test::fresh_database db;
   connection c{db.url()};
-  const auto k = pending_campaign(c, "capped", 30);
+  const auto k = test::store_pending_campaign(c, "capped", 30);
   std::atomic<int> claimed{0};
   std::vector<std::thread> workers;
   for (int w = 0; w < 6; ++w)
@@ -76,7 +52,7 @@ TEST_CASE(
   test::fresh_database db;
   test::temp_dir spool;
   connection c{db.url()};
-  const auto k = pending_campaign(c, "reclaim", 3);
+  const auto k = test::store_pending_campaign(c, "reclaim", 3);
   lease_repository leases{c};
   auto first = leases.claim(request(k, "dead", 1, 3, 1500ms));
   REQUIRE(first.claimed.size() == 1);
@@ -84,7 +60,7 @@ TEST_CASE(
   CHECK(s.attempt == 1);
   // The dead attempt recorded two pages before its worker vanished.
   {
-    writer w{writer_for(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     for (int order = 1; order <= 2; ++order) {
       auto p = test::make_page(s, order, 3);
       p.visit.attempt = 1;
@@ -113,7 +89,7 @@ TEST_CASE(
   // The zombie (attempt 1) writes on; the new attempt (2) writes its own page 1. Only attempt 2
   // lands, and no write is refused as a duplicate.
   {
-    writer w{writer_for(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     auto zombie = test::make_page(s, 3, 2);
     zombie.visit.attempt = 1;
     w.write(zombie);
@@ -157,7 +133,7 @@ TEST_CASE(
 TEST_CASE("leases: a restarted worker with a pinned name takes its sessions back at once") {
   test::fresh_database db;
   connection c{db.url()};
-  const auto k = pending_campaign(c, "pinned", 4);
+  const auto k = test::store_pending_campaign(c, "pinned", 4);
   lease_repository leases{c};
   REQUIRE(leases.claim(request(k, "pod-0", 2, 4, 60s)).claimed.size() == 2);
   REQUIRE(leases.claim(request(k, "pod-1", 1, 4, 60s)).claimed.size() == 1);
@@ -193,7 +169,7 @@ TEST_CASE("leases: a session its worker reports finished holds no slot, though i
           "not committed yet") {
   test::fresh_database db;
   connection c{db.url()};
-  const auto k = pending_campaign(c, "finished", 3);
+  const auto k = test::store_pending_campaign(c, "finished", 3);
   lease_repository leases{c};
   auto first = leases.claim(request(k, "w", 1, 1, 60s));
   REQUIRE(first.claimed.size() == 1);

@@ -66,21 +66,11 @@ void add_requests(page_record& p, int n) {
   }
   p.visit.request_count = n;
 }
-
-writer_options options(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
-  o.close_timeout = 2s;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("page health: a page's requests and vitals are written with it and read back equal") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "health");
+  test::stored_campaign f("health");
+  auto& [db, spool, c, k] = f;
   auto s = test::make_session(k, 0, session_status::completed);
   auto p = test::make_page(s, 1, 2);
   p.visit.lcp_ms = 812.5;
@@ -89,7 +79,7 @@ TEST_CASE("page health: a page's requests and vitals are written with it and rea
   p.visit.fcp_ms = 250.25;
   add_requests(p, 8);
   {
-    writer w{options(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     w.write(s);
     w.write(p);
     w.close();
@@ -159,10 +149,8 @@ TEST_CASE("page health: a request that does not belong to its page is refused be
 }
 
 TEST_CASE("page health: requests get daily partitions, retention and endpoint rollups") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "health-life");
+  test::stored_campaign f("health-life");
+  auto& [db, spool, c, k] = f;
   const auto now = clock::now();
   const auto d100 = ch::floor<ch::days>(now - ch::days(100)) + ch::hours(12);
   auto old = test::make_session(k, 0, session_status::completed);
@@ -178,7 +166,7 @@ TEST_CASE("page health: requests get daily partitions, retention and endpoint ro
   auto p_new = test::make_page(fresh, 1, 1, now);
   add_requests(p_new, 8);
   {
-    writer w{options(db.url(), spool.path())};
+    writer w{test::writer_into(db.url(), spool.path(), 2s)};
     for (auto& s : {old, fresh}) w.write(s);
     w.write(p_old);
     w.write(p_new);

@@ -17,10 +17,7 @@ storage::time_point make_day(int y, unsigned m, unsigned d, int hour = 12) {
 }
 void write_all(const test::fresh_database& db, const std::filesystem::path& spool,
                const std::vector<session_row>& sessions, const std::vector<page_record>& pages) {
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool;
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool)};
   for (auto& s : sessions) w.write(s);
   for (auto& p : pages) w.write(p);
   w.close();
@@ -28,10 +25,8 @@ void write_all(const test::fresh_database& db, const std::filesystem::path& spoo
 }  // namespace
 
 TEST_CASE("partitions: today's rows land in today's partition - out-of-range rows in DEFAULT until theirs exists") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "parts");
+  test::stored_campaign f("parts");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   const auto now = clock::now();
   const auto old = make_day(2020, 3, 4);
@@ -74,10 +69,8 @@ TEST_CASE("partitions: today's rows land in today's partition - out-of-range row
 }
 
 TEST_CASE("retention: expired detail goes (whole partitions dropped) - live detail and analytics stay") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "retention");
+  test::stored_campaign f("retention");
+  auto& [db, spool, c, k] = f;
   const auto now = clock::now();
   const auto d100 = floor<days>(now - days(100)) + hours(12);
   const auto d40 = floor<days>(now - days(40)) + hours(12);

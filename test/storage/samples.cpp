@@ -62,4 +62,36 @@ page_record make_page(const session_row& s, int order, int n, time_point arrived
   return p;
 }
 
+campaign store_pending_campaign(connection& c, const std::string& name, int n,
+                                const std::vector<std::int64_t>& planned_offsets) {
+  const auto k = store_campaign(c, name, n);
+  std::vector<session_row> rows;
+  for (int i = 0; i < n; ++i) {
+    auto s = make_session(k, i, session_status::pending);
+    s.id = {};
+    if (!planned_offsets.empty()) s.planned_offset_ms = planned_offsets.at(i);
+    rows.push_back(s);
+  }
+  session_repository(c).materialize(rows);
+  return k;
+}
+
+claim_request claim_for(const campaign& k, const std::string& worker, int want, int cap) {
+  claim_request r;
+  r.campaign_id = k.id;
+  r.worker = worker;
+  r.want = want;
+  r.cap = cap;
+  return r;
+}
+
+writer_options writer_into(const std::string& url, const std::filesystem::path& spool,
+                           std::chrono::milliseconds close_timeout) {
+  writer_options o;
+  o.url = url;
+  o.spool_dir = spool;
+  o.close_timeout = close_timeout;
+  return o;
+}
+
 }  // namespace footfall::test

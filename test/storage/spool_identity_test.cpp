@@ -13,14 +13,6 @@ using namespace footfall::storage;
 using namespace std::chrono_literals;
 
 namespace {
-/// A writer into `url` that spools to `spool`.
-writer_options spooling_to(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
-  return o;
-}
-
 std::size_t spool_files(const std::filesystem::path& dir) {
   std::size_t n = 0;
   for (auto& e : std::filesystem::directory_iterator(dir))
@@ -61,7 +53,7 @@ TEST_CASE(
 
   // A writer of B leaves it alone (and says so); B gets nothing of A's.
   {
-    writer w{spooling_to(b.url(), spool.path())};
+    writer w{test::writer_into(b.url(), spool.path())};
     w.flush();
     w.close();
     CHECK(w.stats().foreign_spools == 1);
@@ -73,7 +65,7 @@ TEST_CASE(
 
   // A writer of A replays it, once.
   {
-    writer w{spooling_to(a.url(), spool.path())};
+    writer w{test::writer_into(a.url(), spool.path())};
     w.flush();
     w.close();
     CHECK(w.stats().batches_replayed >= 1);

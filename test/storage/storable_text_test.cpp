@@ -68,16 +68,11 @@ TEST_CASE("storable text: every text field of a page record, counted on the visi
 }
 
 TEST_CASE("storable text: the writer stores page text PostgreSQL would refuse, counted per row") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "hostile text");
+  test::stored_campaign f("hostile text");
+  auto& [db, spool, c, k] = f;
   auto s = test::make_session(k, 0);
   s.error_message = std::string("page said \0", 11);
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool.path();
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool.path())};
   w.write(s);
   auto p = test::make_page(s, 1, 2);
   p.visit.title = "a\xED\xA0\x80";  // a lone surrogate as a careless encoder writes it
@@ -103,10 +98,8 @@ TEST_CASE("storable text: the writer stores page text PostgreSQL would refuse, c
 }
 
 TEST_CASE("storable text: a page the database still refuses is counted on its session") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "refused page");
+  test::stored_campaign f("refused page");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   // A refusal the C++ side cannot foresee (as a NUL used to be): a trigger on one title.
   db.exec("CREATE FUNCTION refuse_title() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -114,10 +107,7 @@ TEST_CASE("storable text: a page the database still refuses is counted on its se
           "USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$;"
           "CREATE TRIGGER refuse_title BEFORE INSERT ON page_visits FOR EACH ROW "
           "EXECUTE FUNCTION refuse_title();");
-  writer_options o;
-  o.url = db.url();
-  o.spool_dir = spool.path();
-  writer w{o};
+  writer w{test::writer_into(db.url(), spool.path())};
   w.write(s);
   w.write(test::make_page(s, 1, 2));
   auto bad = test::make_page(s, 2, 3);

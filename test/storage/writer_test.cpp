@@ -19,12 +19,9 @@ using namespace std::chrono_literals;
 
 namespace {
 writer_options fast_options(const std::string& url, const std::filesystem::path& spool) {
-  writer_options o;
-  o.url = url;
-  o.spool_dir = spool;
+  auto o = test::writer_into(url, spool, 2s);
   o.reconnect_initial = 20ms;
   o.reconnect_max = 200ms;
-  o.close_timeout = 2s;
   return o;
 }
 
@@ -39,10 +36,8 @@ tally count_rows(const test::fresh_database& db) {
 }  // namespace
 
 TEST_CASE("writer: sessions - pages and actions land in order and read back equal") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "writer");
+  test::stored_campaign f("writer");
+  auto& [db, spool, c, k] = f;
   auto s = test::make_session(k, 0);
   std::vector<page_record> pages;
   {
@@ -83,10 +78,8 @@ TEST_CASE("writer: sessions - pages and actions land in order and read back equa
 }
 
 TEST_CASE("writer: a full queue makes the producer wait - nothing is dropped") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "pressure");
+  test::stored_campaign f("pressure");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   auto o = fast_options(db.url(), spool.path());
   o.queue_rows = 50;
@@ -102,10 +95,8 @@ TEST_CASE("writer: a full queue makes the producer wait - nothing is dropped") {
 }
 
 TEST_CASE("writer: invalid records are refused at write() - refused by the database - kept aside") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "refused");
+  test::stored_campaign f("refused");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   writer w{fast_options(db.url(), spool.path())};
   auto bad = test::make_page(s, 1, 3);
@@ -223,10 +214,8 @@ TEST_CASE("writer: spools while the database is down past the limit - replays wh
 }
 
 TEST_CASE("writer: a batch whose commit already happened is not written again on replay") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "once");
+  test::stored_campaign f("once");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   auto o = fast_options(db.url(), spool.path());
   {
@@ -274,10 +263,8 @@ TEST_CASE("writer: a batch whose commit already happened is not written again on
 }
 
 TEST_CASE("writer: SIGTERM flushes what was written") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "sigterm");
+  test::stored_campaign f("sigterm");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   int ready[2];
   REQUIRE(::pipe(ready) == 0);
@@ -308,10 +295,8 @@ TEST_CASE("writer: SIGTERM flushes what was written") {
 
 TEST_CASE("writer: overflow_policy::spill - write() never waits - an over-full queue spools at once "
           "while the database is down") {
-  test::fresh_database db;
-  test::temp_dir spool;
-  connection c{db.url()};
-  const auto k = test::store_campaign(c, "spill");
+  test::stored_campaign f("spill");
+  auto& [db, spool, c, k] = f;
   const auto s = test::make_session(k, 0);
   auto o = fast_options("postgresql:///nope?host=/nonexistent", spool.path());
   o.queue_rows = 10;
