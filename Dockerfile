@@ -18,11 +18,23 @@ COPY analytics analytics
 COPY engine engine
 # -j2: the CI machines have two cores. The ccache cache mount survives between builds on one
 # host (podman/buildah and docker buildx both support it), so a one-file change rebuilds fast.
+# CCACHE_DIR may name another cache: scripts/container-test.sh bind-mounts the host's, which the
+# host build just filled (scripts/setup.sh), and every object is a hit. That works because the
+# build tree is /src/build beside the sources, as on the host ($here/build), and CCACHE_BASEDIR
+# makes the paths in each command relative, so host and image send ccache the same command;
+# system_headers keeps a later point release of a Debian -dev package in the image from making
+# every object a miss, and ccache hashes the locale, so both builds set LANG alike
+# (scripts/setup.sh says more).
+ARG CCACHE_DIR=/root/.cache/ccache
 RUN --mount=type=cache,target=/root/.cache/ccache \
-    cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DFOOTFALL_TESTS=OFF -DFOOTFALL_BENCH=OFF \
+    export CCACHE_DIR="$CCACHE_DIR" CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=1 \
+      CCACHE_SLOPPINESS=system_headers LANG=C.UTF-8 \
+ && unset LC_ALL LC_CTYPE LC_MESSAGES \
+ && cmake -S . -B /src/build -DCMAKE_BUILD_TYPE=Release -DFOOTFALL_TESTS=OFF -DFOOTFALL_BENCH=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null \
- && cmake --build /build -j2 --target footfall \
- && strip /build/engine/footfall
+ && cmake --build /src/build -j2 --target footfall \
+ && { ccache --show-stats | grep -iE 'hits|misses' || true; } \
+ && strip /src/build/engine/footfall
 
 FROM debian:12
 # chromium and chromium-headless-shell: the browsers (the campaign's "browser"); postgresql-15:
@@ -41,7 +53,7 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
 RUN useradd --create-home --uid 10001 footfall && mkdir -p /var/lib/footfall \
  && chown footfall /var/lib/footfall
 COPY examples /opt/footfall/examples
-COPY --from=build /build/engine/footfall /usr/local/bin/footfall
+COPY --from=build /src/build/engine/footfall /usr/local/bin/footfall
 USER footfall
 ENV FOOTFALL_DATA_DIR=/var/lib/footfall/pg FOOTFALL_SPOOL_DIR=/var/lib/footfall/spool
 # tini reaps Chromium's orphaned helpers (crashpad) so the pod never collects zombies, and

@@ -11,7 +11,10 @@ endif()
 string(REGEX MATCH "^(.*)::([A-Za-z_0-9]+)$" _ "${FUNCTION}")
 set(ns "${CMAKE_MATCH_1}")
 set(fn "${CMAKE_MATCH_2}")
-file(WRITE "${OUT}.tmp" "// Generated from ${IN} by engine/embed_js.cmake. Do not edit.
+# The source named from the tree's root (engine/...): no absolute path in the generated text, so
+# the same sources give the same object wherever they are built (ccache, scripts/setup.sh).
+string(REGEX REPLACE "^.*/(engine/.*)$" "\\1" in_name "${IN}")
+file(WRITE "${OUT}.tmp" "// Generated from ${in_name} by engine/embed_js.cmake. Do not edit.
 #include \"${HEADER}\"
 
 namespace ${ns} {

@@ -60,8 +60,15 @@ t_base=$(since "$t0")
 # 2. The image, from the Dockerfile (layers cached between runs).
 t0=$(date +%s)
 log "building $image"
+# The host's ccache (filled by scripts/setup.sh's build of the same sources) serves the image's
+# compile: see the Dockerfile. Without it the image compiles on its own cache mount.
+cache_flags=()
+host_ccache=$(ccache --get-config cache_dir 2>/dev/null || true)
+if [ -n "$host_ccache" ] && [ -d "$host_ccache" ]; then
+  cache_flags=(--volume "$host_ccache:/host-ccache" --build-arg CCACHE_DIR=/host-ccache)
+fi
 "${podman[@]}" build --pull=never --network host --ulimit nofile=4096:4096 \
-  --ulimit nproc=4096:4096 -t "$image" "$here" >"$work/build.log" 2>&1 ||
+  --ulimit nproc=4096:4096 "${cache_flags[@]}" -t "$image" "$here" >"$work/build.log" 2>&1 ||
   { tail -30 "$work/build.log" >&2; die "image build failed"; }
 t_build=$(since "$t0")
 

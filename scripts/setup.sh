@@ -9,7 +9,7 @@ build=${1:-${FOOTFALL_BUILD_DIR:-$here/build}}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 
-packages=(build-essential cmake pkg-config git ca-certificates
+packages=(build-essential cmake pkg-config git ca-certificates ccache
   libboost-all-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev doctest-dev
   libzstd-dev libssl-dev
   chromium chromium-headless-shell postgresql-15 xvfb python3 procps
@@ -31,8 +31,19 @@ if ((${#missing[@]})); then
 fi
 
 jobs=${FOOTFALL_JOBS:-2}
+# ccache: a rebuild of an unchanged file is a copy. CCACHE_BASEDIR makes the paths in each compile
+# command relative to the tree, so the container image's build of the same sources
+# (scripts/container-test.sh bind-mounts this cache into it) hits the objects compiled here.
+# system_headers: /usr/include is not part of an object's key. The image's apt mirror may carry a
+# later Debian 12 point release of linux-libc-dev or libpq-dev than this machine (same ABI), and
+# their headers alone would make every object a miss. The price: after an apt upgrade of a -dev
+# package, `ccache -C` (or a new build dir) to be sure nothing stale is reused.
+# ccache also hashes the locale variables: the build runs in C.UTF-8, as the image's does.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=system_headers LANG=C.UTF-8
+unset LC_ALL LC_CTYPE LC_MESSAGES
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    >/dev/null
 fi
 target_flags=()
 ((${#targets[@]})) && target_flags=(--target "${targets[@]}")
