@@ -43,6 +43,29 @@ bool campaign_db::note_failure(const std::string& what, const std::exception& e)
   return false;
 }
 
+void campaign_db::post_retrying(std::string what, std::function<void(storage::connection&)> step) {
+  boost::asio::post(db_, [this, what = std::move(what), step = std::move(step)] {
+    auto wait = policy_.first_retry;
+    for (;;) {
+      try {
+        step(connection_on_db_thread());
+        note_success(what);
+        return;
+      } catch (const std::invalid_argument& e) {
+        spdlog::warn("{}: {}", what, e.what());
+        return;
+      } catch (const std::exception& e) {
+        if (!note_failure(what, e)) {
+          spdlog::warn("{}: {}; given up", what, e.what());
+          return;
+        }
+      }
+      std::this_thread::sleep_for(wait);
+      wait = std::min(wait * 2, policy_.max_retry);
+    }
+  });
+}
+
 void campaign_db::note_success(const std::string& what) {
   std::lock_guard lk(m_);
   if (!down_since_) return;

@@ -67,7 +67,14 @@ class campaign_db {
   template <class T>
   T run_blocking(const std::string& what, std::function<T(storage::connection&)> step);
 
-  /// The executor of the database thread (for posting work that must not retry).
+  /// Queues `step` on the database thread and returns at once; a transient failure is retried
+  /// there, with the same backoff and budget as run() (the thread waits: what is queued behind
+  /// it keeps its order). Given up (budget spent, input error, draining): logged, dropped.
+  /// For the side thread's writes that the io thread never waits for (a session's trace and
+  /// analytics): one refused connection must not lose a failed session's trace.
+  void post_retrying(std::string what, std::function<void(storage::connection&)> step);
+
+  /// The executor of the database thread.
   boost::asio::any_io_executor executor() const { return db_; }
   /// The database thread's connection (reconnecting when dropped). Call on that thread only.
   storage::connection& connection_on_db_thread();

@@ -345,16 +345,14 @@ finish_result finish_if_done(storage::connection& conn, const storage::uuid& id)
   }
 }
 
-/// Hands a session's trace to the database thread (the io thread never waits on it).
+/// Hands a session's trace to the database thread (the io thread never waits on it), which
+/// retries it through a refused connection or an outage.
 void store_trace(campaign_db* db, storage::session_trace t) {
-  asio::post(db->executor(), [db, t = std::move(t)] {
-    try {
-      if (!storage::insert_trace(db->connection_on_db_thread(), t))
-        spdlog::warn("trace of session {} attempt {} dropped: the attempt lost its lease",
-                     t.session_id.str(), t.attempt);
-    } catch (const std::exception& e) {
-      spdlog::warn("trace of session {}: {}", t.session_id.str(), e.what());
-    }
+  const std::string what = "storing the trace of session " + t.session_id.str();
+  db->post_retrying(what, [t = std::move(t)](storage::connection& c) {
+    if (!storage::insert_trace(c, t))
+      spdlog::warn("trace of session {} attempt {} dropped: the attempt lost its lease",
+                   t.session_id.str(), t.attempt);
   });
 }
 

@@ -13,6 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/asio/thread_pool.hpp>
+
+#include "engine/campaign/campaign_db.hpp"
 #include "engine/engine_fixture.hpp"
 #include "storage/embedded_server.hpp"
 #include "support/pg/own_server.hpp"
@@ -336,4 +339,30 @@ TEST_CASE("engine: absurd campaign sizes are refused as bad input before anythin
   std::filesystem::remove(path);
   CHECK(db.count("SELECT count(*) FROM campaigns") == 0);
   CHECK(db.count("SELECT count(*) FROM personas") == 0);
+}
+
+TEST_CASE("campaign_db: a write posted while the database is down is retried and lands when it "
+          "returns, in order") {
+  // The side thread's writes (a failed session's trace) are posted, not awaited: one refused
+  // connection used to drop the trace. Now they wait the outage out like every other step.
+  test::own_server own("-side-db");  // stopped below: not the suite's shared server
+  boost::asio::thread_pool side(1);
+  engine::campaign_db db(side.get_executor(), own.db.url(),
+                         engine::outage_policy{30s, 100ms, 400ms});
+  db.run_blocking<int>("creating the table", [](storage::connection& c) {
+    c.execute("CREATE TABLE landed (n int)");
+    return 0;
+  });
+  REQUIRE(own.server.stop());
+  for (const char* n : {"1", "2"})
+    db.post_retrying(std::string("write ") + n, [n](storage::connection& c) {
+      c.execute(std::string("INSERT INTO landed VALUES (") + n + ")");
+    });
+  std::this_thread::sleep_for(1500ms);  // the first write fails and is retried meanwhile
+  own.server.ensure_running();
+  // The queue is in order: a blocking step after the two returns once both have landed.
+  db.run_blocking<int>("barrier", [](storage::connection&) { return 0; });
+  CHECK(own.db.scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM landed") == "1,2");
+  CHECK(db.outage_seconds() >= 1.0);
+  side.join();
 }
