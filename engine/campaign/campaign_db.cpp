@@ -43,25 +43,39 @@ bool campaign_db::note_failure(const std::string& what, const std::exception& e)
   return false;
 }
 
+std::chrono::milliseconds campaign_db::retry_wait(const std::string& what,
+                                                  std::exception_ptr failed,
+                                                  std::chrono::milliseconds& wait) {
+  try {
+    std::rethrow_exception(failed);
+  } catch (const std::invalid_argument&) {
+    throw;  // storage's input errors: the same step would fail the same way
+  } catch (const std::exception& e) {
+    if (!note_failure(what, e)) throw;
+  }
+  const auto now = wait;
+  wait = std::min(wait * 2, policy_.max_retry);
+  return now;
+}
+
 void campaign_db::post_retrying(std::string what, std::function<void(storage::connection&)> step) {
   boost::asio::post(db_, [this, what = std::move(what), step = std::move(step)] {
     auto wait = policy_.first_retry;
     for (;;) {
+      std::exception_ptr failed;
       try {
         step(connection_on_db_thread());
         note_success(what);
         return;
-      } catch (const std::invalid_argument& e) {
-        spdlog::warn("{}: {}", what, e.what());
-        return;
-      } catch (const std::exception& e) {
-        if (!note_failure(what, e)) {
-          spdlog::warn("{}: {}; given up", what, e.what());
-          return;
-        }
+      } catch (...) {
+        failed = std::current_exception();
       }
-      std::this_thread::sleep_for(wait);
-      wait = std::min(wait * 2, policy_.max_retry);
+      try {
+        std::this_thread::sleep_for(retry_wait(what, failed, wait));
+      } catch (const std::exception& e) {
+        spdlog::warn("{}: {}; given up", what, e.what());
+        return;
+      }
     }
   });
 }

@@ -5,6 +5,7 @@
 /// and retries the whole step with backoff until the outage budget is spent; only then does the
 /// step throw. Input errors (storage's invalid_argument family) are never retried.
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
@@ -45,21 +46,17 @@ class campaign_db {
     auto wait = policy_.first_retry;
     for (;;) {
       std::function<T()> once = [this, step] { return step(connection_on_db_thread()); };
-      std::optional<T> result;
+      std::exception_ptr failed;
       try {
-        result.emplace(co_await offload<T>(db_, std::move(once)));
-      } catch (const std::invalid_argument&) {
-        throw;
-      } catch (const std::exception& e) {
-        if (!note_failure(what, e)) throw;
-      }
-      if (result) {
+        T r = co_await offload<T>(db_, std::move(once));
         note_success(what);
-        co_return std::move(*result);
+        co_return r;
+      } catch (...) {
+        failed = std::current_exception();  // no co_await inside a handler
       }
-      boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, wait);
+      boost::asio::steady_timer t(co_await boost::asio::this_coro::executor,
+                                  retry_wait(what, failed, wait));
       co_await t.async_wait(boost::asio::use_awaitable);
-      wait = std::min(wait * 2, policy_.max_retry);
     }
   }
 
@@ -70,8 +67,9 @@ class campaign_db {
   /// Queues `step` on the database thread and returns at once; a transient failure is retried
   /// there, with the same backoff and budget as run() (the thread waits: what is queued behind
   /// it keeps its order). Given up (budget spent, input error, draining): logged, dropped.
-  /// For the side thread's writes that the io thread never waits for (a session's trace and
-  /// analytics): one refused connection must not lose a failed session's trace.
+  /// For the side thread's writes that the io thread never waits for (a failed session's trace:
+  /// one refused connection must not lose it). Session analytics is posted without retries on
+  /// purpose: finish_campaign recomputes it for every session at the end.
   void post_retrying(std::string what, std::function<void(storage::connection&)> step);
 
   /// The executor of the database thread.
@@ -85,6 +83,12 @@ class campaign_db {
   void stop_waiting_out_outages();
 
  private:
+  /// The one retry rule of run(), run_blocking() and post_retrying(), which differ only in how
+  /// they run a step and how they wait: rethrows `failed` when it must not be retried (an input
+  /// error, not transient, the budget spent); else returns how long to wait before the next try
+  /// and doubles `wait` up to the policy's maximum.
+  std::chrono::milliseconds retry_wait(const std::string& what, std::exception_ptr failed,
+                                       std::chrono::milliseconds& wait);
   /// Counts the failure; false when it is not transient or the outage budget is spent.
   bool note_failure(const std::string& what, const std::exception& e);
   void note_success(const std::string& what);
@@ -113,17 +117,15 @@ T campaign_db::run_blocking(const std::string& what, std::function<T(storage::co
         p.set_exception(std::current_exception());
       }
     });
+    std::exception_ptr failed;
     try {
       T r = f.get();
       note_success(what);
       return r;
-    } catch (const std::invalid_argument&) {
-      throw;
-    } catch (const std::exception& e) {
-      if (!note_failure(what, e)) throw;
+    } catch (...) {
+      failed = std::current_exception();
     }
-    std::this_thread::sleep_for(wait);
-    wait = std::min(wait * 2, policy_.max_retry);
+    std::this_thread::sleep_for(retry_wait(what, failed, wait));
   }
 }
 
