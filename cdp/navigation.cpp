@@ -2,6 +2,8 @@
 // it from a live page.
 #include "cdp/navigation.hpp"
 
+#include <optional>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -56,6 +58,7 @@ void navigation_tracker::on_event(std::string_view method, const json& p) {
     if (f.contains("parentId") || f.value("id", std::string()) != self) return;
     out_.kind = navigation_kind::cross_document;
     out_.committed = true;
+    stopped_ = false;  // the stop was the old document's
     out_.url = f.value("url", std::string()) + f.value("urlFragment", std::string());
   } else if (method == "Page.loadEventFired") {
     if (out_.kind != navigation_kind::cross_document || !out_.committed) return;
@@ -63,11 +66,11 @@ void navigation_tracker::on_event(std::string_view method, const json& p) {
     decided_ = true;
   } else if (method == "Page.frameStoppedLoading") {
     // Requested but nothing committed (HTTP 204, a download, a cancelled navigation): the old
-    // document is still there and nothing happened to it.
+    // document is still there and nothing happened to it — unless a commit follows within the
+    // watch's grace (see stopped_uncommitted()).
     if (!is_main(p, self) || out_.kind != navigation_kind::cross_document || out_.committed)
       return;
-    out_ = navigation_outcome();
-    decided_ = true;
+    stopped_ = true;
   }
 }
 
@@ -104,11 +107,21 @@ navigation_watch::navigation_watch(const page& p)
 
 navigation_watch::~navigation_watch() = default;
 
-asio::awaitable<navigation_outcome> navigation_watch::wait(milliseconds quiet, milliseconds load) {
+asio::awaitable<navigation_outcome> navigation_watch::wait(milliseconds quiet, milliseconds load,
+                                                           milliseconds commit_grace) {
   auto st = state_;
   const auto start = std::chrono::steady_clock::now();
+  std::optional<std::chrono::steady_clock::time_point> stopped_at;
   while (!st->tracker.decided()) {
-    const auto deadline = start + (st->tracker.navigating() ? std::max(quiet, load) : quiet);
+    const auto longest = start + std::max(quiet, load);
+    auto deadline = start + (st->tracker.navigating() ? std::max(quiet, load) : quiet);
+    if (st->tracker.stopped_uncommitted()) {
+      // Handlers wake this loop at once, so the first pass after the stop dates it.
+      if (!stopped_at) stopped_at = std::chrono::steady_clock::now();
+      deadline = std::min(longest, *stopped_at + commit_grace);
+    } else {
+      stopped_at.reset();
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       st->tracker.expire();
       break;

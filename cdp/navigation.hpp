@@ -47,15 +47,26 @@ class navigation_tracker {
   /// The outcome is final (same_document, new_target, a loaded or abandoned navigation).
   bool decided() const { return decided_; }
   /// A cross-document navigation is under way: wait up to the load budget, not the quiet one.
-  bool navigating() const { return !decided_ && out_.kind == navigation_kind::cross_document; }
-  /// The budget ran out: whatever is known is the outcome.
-  void expire() { decided_ = true; }
+  bool navigating() const {
+    return !decided_ && !stopped_ && out_.kind == navigation_kind::cross_document;
+  }
+  /// A requested navigation stopped loading before it committed. Usually it never will (HTTP
+  /// 204, a download, a cancelled navigation), but under load the stop of the old document can
+  /// come first and the commit just after it: the watch gives the commit a short grace.
+  bool stopped_uncommitted() const { return !decided_ && stopped_; }
+  /// The budget (or the grace) ran out: whatever is known is the outcome; a navigation that
+  /// stopped uncommitted left the old document as it was, which is none.
+  void expire() {
+    if (stopped_) out_ = navigation_outcome();
+    decided_ = true;
+  }
   const navigation_outcome& outcome() const { return out_; }
 
  private:
   target_id self_;
   navigation_outcome out_;
   bool decided_ = false;
+  bool stopped_ = false;  ///< see stopped_uncommitted()
 };
 
 /// Listens from its creation on (create it before the click), so no event is missed.
@@ -66,8 +77,10 @@ class navigation_watch {
   navigation_watch& operator=(navigation_watch&&) noexcept = default;
   ~navigation_watch();
   /// Waits for the outcome: up to `quiet` for something to start, then up to `load` (from the
-  /// start of this wait) for a started cross-document navigation to load.
-  asio::awaitable<navigation_outcome> wait(milliseconds quiet, milliseconds load);
+  /// start of this wait) for a started cross-document navigation to load; a navigation that
+  /// stopped before it committed gets `commit_grace` from the stop (not past `load`).
+  asio::awaitable<navigation_outcome> wait(milliseconds quiet, milliseconds load,
+                                           milliseconds commit_grace = milliseconds(500));
 
   struct state;
 

@@ -60,8 +60,31 @@ TEST_CASE("navigation tracker: a requested navigation that stops uncommitted (20
   navigation_tracker t(self);
   t.on_event("Page.frameRequestedNavigation", {{"frameId", "T1"}, {"url", "http://x/204"}});
   t.on_event("Page.frameStoppedLoading", frame_event("T1"));
+  CHECK(t.stopped_uncommitted());  // the watch now waits a short grace for a commit
+  CHECK_FALSE(t.navigating());     // not the load budget: the grace
+  CHECK_FALSE(t.decided());
+  t.expire();  // no commit came
   CHECK(t.decided());
   CHECK(t.outcome().kind == navigation_kind::none);
+  CHECK(t.outcome().url.empty());
+}
+
+TEST_CASE("navigation tracker: a commit just after the old document stopped is still followed") {
+  // Seen under load: the link's navigation was recorded as none because the stop came first.
+  navigation_tracker t(self);
+  t.on_event("Page.frameRequestedNavigation", {{"frameId", "T1"}, {"url", "http://x/b"}});
+  t.on_event("Page.frameStoppedLoading", frame_event("child"));  // a child frame's: not ours
+  CHECK_FALSE(t.stopped_uncommitted());
+  t.on_event("Page.frameStoppedLoading", frame_event("T1"));
+  CHECK(t.stopped_uncommitted());
+  t.on_event("Page.frameNavigated", {{"frame", {{"id", "T1"}, {"url", "http://x/b"}}}});
+  CHECK_FALSE(t.stopped_uncommitted());
+  CHECK(t.navigating());
+  t.on_event("Page.loadEventFired", json::object());
+  CHECK(t.decided());
+  CHECK(t.outcome().kind == navigation_kind::cross_document);
+  CHECK(t.outcome().committed);
+  CHECK(t.outcome().loaded);
 }
 
 TEST_CASE("navigation tracker: child frames and new-tab requests are not the page's navigation") {
