@@ -21,7 +21,8 @@ COPY engine engine
 # CCACHE_DIR may name another cache: scripts/container-test.sh bind-mounts the host's, which the
 # host build just filled (scripts/setup.sh), and every object is a hit. That works because the
 # build tree is /src/build beside the sources, as on the host ($here/build), and CCACHE_BASEDIR
-# makes the paths in each command relative, so host and image send ccache the same command;
+# makes the paths in each command relative, so host and image send ccache the same command (the
+# unity batch files include their sources by relative paths for the same reason: CMakeLists.txt);
 # system_headers keeps a later point release of a Debian -dev package in the image from making
 # every object a miss, and ccache hashes the locale, so both builds set LANG alike
 # (scripts/setup.sh says more).
