@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "storage/records.hpp"
+#include "storage/sql_fields.hpp"  // to_uuid
 
 namespace footfall::storage::detail {
 
@@ -32,7 +33,6 @@ inline std::optional<int> opt_int(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return to_int(f);
 }
-inline uuid to_uuid(const pqxx::field& f) { return uuid::parse(f.c_str()).value_or(uuid{}); }
 inline time_point from_epoch_ms(double ms) {
   return time_point(std::chrono::duration_cast<clock::duration>(
       std::chrono::duration<double, std::milli>(ms)));

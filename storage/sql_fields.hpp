@@ -9,7 +9,10 @@
 
 namespace footfall::storage::detail {
 
-inline uuid to_uuid(const pqxx::field& f) { return *uuid::parse(f.c_str()); }
+/// A NULL or malformed uuid column reads as the nil uuid (never an empty optional dereferenced).
+/// The one definition: storage/analytics_sql.hpp had its own, and two inline definitions of one
+/// function are an ODR violation (found when unity batches put both in one file).
+inline uuid to_uuid(const pqxx::field& f) { return uuid::parse(f.c_str()).value_or(uuid{}); }
 inline std::optional<std::string> opt_str(const pqxx::field& f) {
   return f.is_null() ? std::nullopt : std::optional<std::string>(f.c_str());
 }
