@@ -53,6 +53,7 @@ void navigation_tracker::on_event(std::string_view method, const json& p) {
       return;
     out_.kind = navigation_kind::cross_document;
     out_.url = p.value("url", std::string());
+    stopped_ = false;  // a new request: an earlier stop was not this navigation's
   } else if (method == "Page.frameNavigated") {
     const auto& f = p.value("frame", json::object());
     if (f.contains("parentId") || f.value("id", std::string()) != self) return;

@@ -87,6 +87,19 @@ TEST_CASE("navigation tracker: a commit just after the old document stopped is s
   CHECK(t.outcome().loaded);
 }
 
+TEST_CASE("navigation tracker: a new request after a stop is waited for with the load budget") {
+  navigation_tracker t(self);
+  t.on_event("Page.frameRequestedNavigation", {{"frameId", "T1"}, {"url", "http://x/204"}});
+  t.on_event("Page.frameStoppedLoading", frame_event("T1"));
+  CHECK(t.stopped_uncommitted());
+  t.on_event("Page.frameRequestedNavigation", {{"frameId", "T1"}, {"url", "http://x/c"}});
+  CHECK_FALSE(t.stopped_uncommitted());
+  CHECK(t.navigating());
+  t.expire();  // the load budget ran out before a commit: still the navigation, not none
+  CHECK(t.outcome().kind == navigation_kind::cross_document);
+  CHECK(t.outcome().url == "http://x/c");
+}
+
 TEST_CASE("navigation tracker: child frames and new-tab requests are not the page's navigation") {
   navigation_tracker t(self);
   t.on_event("Page.frameNavigated",
