@@ -95,7 +95,7 @@ pending path_row(const vital& v, const std::string& path, const std::vector<doub
 /// on log values for LCP and INP (one common relative change, judged against the larger of the
 /// relative limit and the absolute one over the baseline's campaign p75), on raw values for CLS
 /// (an absolute change). The p75 columns are each side's over all its visits.
-pending all_paths_row(const vital& v, const campaign_summary& b, const campaign_summary& c,
+pending all_paths_vital_row(const vital& v, const campaign_summary& b, const campaign_summary& c,
                       const thresholds& t) {
   pending p;
   p.row.metric = v.all_metric;
@@ -162,7 +162,7 @@ void add_vital_rows(const campaign_summary& b, const campaign_summary& c, const 
   for (const auto& v : vitals(t)) {
     // A vital neither campaign recorded (page health off, no interaction anywhere) has no rows.
     if ((b.*v.values).empty() && (c.*v.values).empty()) continue;
-    auto all = all_paths_row(v, b, c, t);
+    auto all = all_paths_vital_row(v, b, c, t);
     if (v.relative && (b.vitals_saturated || c.vitals_saturated))
       all.row.note += std::string(all.row.note.empty() ? "" : "; ") +
                       std::to_string(b.vitals_saturated + c.vitals_saturated) +

@@ -7,6 +7,7 @@
 
 #include "analytics/compare.hpp"
 #include "analytics/compare_format.hpp"
+#include "analytics/json_values.hpp"
 
 namespace footfall::analytics {
 namespace {
@@ -14,11 +15,6 @@ namespace {
 using verdict = diff_row::verdict;
 
 using namespace detail;  // compare_format.hpp
-
-nlohmann::json jopt(std::optional<double> v) {
-  if (!v || !std::isfinite(*v)) return nullptr;
-  return *v;
-}
 
 /// A field of thresholds: its name and where it lives, with its allowed range.
 struct field {

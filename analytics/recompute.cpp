@@ -11,7 +11,7 @@
 namespace footfall::analytics {
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
+double seconds_elapsed(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -22,7 +22,7 @@ recompute_result recompute_campaign(storage::connection& c, const storage::uuid&
   recompute_result r;
   auto t0 = std::chrono::steady_clock::now();
   const auto inputs = storage::load_session_inputs(c, campaign_id);
-  r.load_s = seconds_since(t0);
+  r.load_s = seconds_elapsed(t0);
 
   t0 = std::chrono::steady_clock::now();
   std::vector<storage::session_analytics_row> rows;
@@ -38,17 +38,17 @@ recompute_result recompute_campaign(storage::connection& c, const storage::uuid&
   }
   r.campaign = compute_campaign_analytics(campaign_id, statuses, rows, resources);
   r.sessions = static_cast<int>(inputs.size());
-  r.compute_s = seconds_since(t0);
+  r.compute_s = seconds_elapsed(t0);
 
   t0 = std::chrono::steady_clock::now();
   storage::upsert_session_analytics(c, rows);
   storage::upsert_campaign_analytics(c, r.campaign);
-  r.write_s = seconds_since(t0);
+  r.write_s = seconds_elapsed(t0);
 
   if (rollups) {
     t0 = std::chrono::steady_clock::now();
     r.rollup_rows = storage::rebuild_campaign_rollups(c, campaign_id);
-    r.rollup_s = seconds_since(t0);
+    r.rollup_s = seconds_elapsed(t0);
   }
   spdlog::info("analytics recomputed: campaign={} sessions={} actions={} load_s={:.3f} "
                "compute_s={:.3f} write_s={:.3f} rollup_s={:.3f}",

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "analytics/stats.hpp"
+#include "analytics/json_values.hpp"
 
 namespace footfall::analytics {
 namespace {
@@ -24,10 +25,6 @@ std::string iso_utc(double epoch_ms) {
   return buf;
 }
 
-double epoch_ms(time_point t) {
-  return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
-}
-
 std::string opt(std::optional<double> v, const char* f = "%.2f") {
   if (!v) return "-";
   char buf[64];
@@ -35,7 +32,6 @@ std::string opt(std::optional<double> v, const char* f = "%.2f") {
   return buf;
 }
 
-nlohmann::json jopt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 nlohmann::json jint(std::optional<int> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json session_analytics_json(const session_analytics_row& a) {

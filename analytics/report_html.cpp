@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "analytics/report.hpp"
+#include "analytics/json_values.hpp"
 #include "analytics/report_arrivals.hpp"
 #include "analytics/timing.hpp"
 
@@ -11,12 +12,6 @@ namespace footfall::analytics {
 namespace {
 
 using namespace storage;
-
-double epoch_ms(time_point t) {
-  return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
-}
-
-nlohmann::json jopt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 /// The chart data: only what the page draws, with bounded sizes so a huge campaign still gives
 /// a page a browser opens quickly.

@@ -8,6 +8,7 @@
 
 #include "analytics/detection.hpp"
 #include "analytics/input_stats.hpp"
+#include "analytics/json_values.hpp"
 #include "analytics/stats.hpp"
 #include "analytics/timing.hpp"
 
@@ -16,11 +17,7 @@ namespace {
 
 using namespace storage;
 
-double epoch_ms(time_point t) {
-  return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
-}
-
-bool is_click(action_type t) {
+bool is_plain_click(action_type t) {
   return t == action_type::click || t == action_type::double_click ||
          t == action_type::right_click;
 }
@@ -32,7 +29,7 @@ std::optional<double> click_through(const session_input& in) {
   std::vector<int> last_user_action(in.visits.size(), -1);
   for (std::size_t i = 0; i < in.actions.size(); ++i) {
     const auto& a = in.actions[i];
-    if (is_click(a.type)) ++clicks;
+    if (is_plain_click(a.type)) ++clicks;
     if (is_user_action(a.type) && a.visit_index >= 0 &&
         static_cast<std::size_t>(a.visit_index) < in.visits.size())
       last_user_action[static_cast<std::size_t>(a.visit_index)] = static_cast<int>(i);
@@ -40,7 +37,7 @@ std::optional<double> click_through(const session_input& in) {
   if (clicks == 0) return std::nullopt;
   int through = 0;
   for (std::size_t v = 0; v + 1 < in.visits.size(); ++v)
-    if (last_user_action[v] >= 0 && is_click(in.actions[static_cast<std::size_t>(last_user_action[v])].type))
+    if (last_user_action[v] >= 0 && is_plain_click(in.actions[static_cast<std::size_t>(last_user_action[v])].type))
       ++through;
   return std::min(1.0, static_cast<double>(through) / clicks);
 }

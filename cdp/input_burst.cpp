@@ -20,7 +20,7 @@ struct batch {
   std::unique_ptr<asio::steady_timer> done;  ///< cancelled when the last reply is in
 };
 
-asio::awaitable<void> send_one(session s, const char* method, json params,
+asio::awaitable<void> send_input(session s, const char* method, json params,
                                std::shared_ptr<batch> b) {
   try {
     co_await s.send(method, std::move(params));
@@ -119,7 +119,7 @@ asio::awaitable<void> send_burst(session s, std::vector<burst_command> cmds) {
   b->done = std::make_unique<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
   // Spawned in order on the io thread's queue, so the commands are written in order.
   for (auto& c : cmds)
-    asio::co_spawn(ex, send_one(s, c.method, std::move(c.params), b), [](std::exception_ptr) {});
+    asio::co_spawn(ex, send_input(s, c.method, std::move(c.params), b), [](std::exception_ptr) {});
   while (b->left > 0) {
     boost::system::error_code ec;
     co_await b->done->async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -12,17 +12,8 @@ namespace footfall::cdp {
 
 namespace {
 
-asio::awaitable<json> send_one(session s, std::string_view method, json params) {
+asio::awaitable<json> send_setup(session s, std::string_view method, json params) {
   co_return co_await s.send(method, std::move(params));
-}
-
-void log_failure(const char* what, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    spdlog::warn("{} failed error=\"{}\"", what, x.what());
-  }
 }
 
 void on_dialog_opening(std::weak_ptr<page_state> weak, const json& params) {
@@ -41,7 +32,7 @@ void on_dialog_opening(std::weak_ptr<page_state> weak, const json& params) {
                rec.message, rec.url);
   // Answered from a coroutine of its own: the event handler must not block the reader.
   asio::co_spawn(st->session.conn()->get_executor(),
-                 send_one(st->session, "Page.handleJavaScriptDialog", std::move(answer)),
+                 send_setup(st->session, "Page.handleJavaScriptDialog", std::move(answer)),
                  [](std::exception_ptr e, json) { log_failure("dialog answer", e); });
   st->dialogs.push_back(rec);
   auto handlers = st->dialog_handlers;
@@ -159,6 +150,15 @@ asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, 
     cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
   co_await send_burst(st->session, std::move(cmds));
   co_return page(std::move(st));
+}
+
+void log_failure(std::string_view what, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    spdlog::warn("{} failed error=\"{}\"", what, x.what());
+  }
 }
 
 }  // namespace footfall::cdp

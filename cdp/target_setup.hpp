@@ -2,7 +2,9 @@
 /// Configuring a target while Chromium holds it paused (Target.setAutoAttach with
 /// waitForDebuggerOnStart), then letting it run: the shape of Puppeteer's ChromeTargetManager.
 /// Internal to cdp/: browser::new_page and the target registry use it.
+#include <exception>
 #include <memory>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -17,5 +19,8 @@ namespace footfall::cdp {
 asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, target_id target,
                                  browser_context_id context, page_options options,
                                  bool waiting_for_debugger);
+
+/// Logs (warn) a failed fire-and-forget command of target set-up; nothing when `e` is empty.
+void log_failure(std::string_view what, std::exception_ptr e);
 
 }  // namespace footfall::cdp

@@ -16,15 +16,6 @@ namespace {
 asio::awaitable<void> resume(session s) { co_await s.send("Runtime.runIfWaitingForDebugger"); }
 asio::awaitable<void> front(session s) { co_await s.send("Page.bringToFront"); }
 
-void log_failure(const std::string& what, std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    spdlog::warn("{} failed error=\"{}\"", what, x.what());
-  }
-}
-
 }  // namespace
 
 attached_target parse_attached(const json& p) {

@@ -107,7 +107,6 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
   return out;
 }
 
-std::string quoted(pqxx::work& tx, const uuid& id) { return tx.quote(id.str()) + "::uuid"; }
 
 }  // namespace
 

@@ -12,7 +12,6 @@ namespace {
 
 using namespace detail;
 
-std::string quoted(pqxx::work& tx, const uuid& id) { return tx.quote(id.str()) + "::uuid"; }
 
 campaign load_campaign(pqxx::work& tx, const uuid& id) {
   const auto r = tx.exec(

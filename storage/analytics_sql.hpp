@@ -25,6 +25,9 @@ inline int to_int(const pqxx::field& f) {
   std::from_chars(s, s + std::strlen(s), v);
   return v;
 }
+/// A uuid as an SQL literal, for statements built as text.
+inline std::string quoted(pqxx::work& tx, const uuid& id) { return tx.quote(id.str()) + "::uuid"; }
+
 inline std::optional<double> opt_double(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return to_double(f);

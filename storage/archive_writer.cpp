@@ -124,7 +124,7 @@ class run_builder {
   fs::path dir_;
 };
 
-std::string day_literal(const std::string& day) { return "TIMESTAMPTZ '" + day + " 00:00:00+00'"; }
+std::string day_start_literal(const std::string& day) { return "TIMESTAMPTZ '" + day + " 00:00:00+00'"; }
 
 // Detail rows of one source, a file per UTC day; their sessions go into the temp table.
 std::int64_t archive_source_rows(pqxx::dbtransaction& tx, run_builder& run, const detail_table& t,
@@ -160,8 +160,8 @@ std::int64_t archive_source_rows(pqxx::dbtransaction& tx, run_builder& run, cons
     const auto select = "SELECT " + detail::column_list(tx, cols, "t") + " FROM " +
                         (src.whole ? rel + " t" : from + " WHERE " + where) +
                         (src.whole && src.day ? "" : std::string(src.whole ? " WHERE " : " AND ") +
-                         time + " >= " + day_literal(day) + " AND " + time + " < " +
-                         day_literal(day) + " + interval '1 day'");
+                         time + " >= " + day_start_literal(day) + " AND " + time + " < " +
+                         day_start_literal(day) + " + interval '1 day'");
     rows += run.add(t.name, day, file, cols, select, collect);
   }
   keys.erase("\\N");  // NULL

@@ -9,16 +9,13 @@
 
 #include "storage/connection_impl.hpp"
 #include "storage/errors.hpp"
+#include "storage/sql_fields.hpp"
 #include "storage/transaction.hpp"
 
 namespace footfall::storage {
+using detail::opt;
 using detail::transact;
 namespace {
-
-std::optional<double> opt_double(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<double>();
-}
 
 }  // namespace
 
@@ -47,9 +44,9 @@ std::optional<arrival_stats> load_arrival_stats(connection& c, const uuid& campa
     a.started = r[2].as<std::int64_t>();
     a.late = r[3].as<std::int64_t>();
     a.dropped = r[4].as<std::int64_t>();
-    a.lateness_p50_ms = opt_double(r[5]);
-    a.lateness_p95_ms = opt_double(r[6]);
-    a.lateness_max_ms = opt_double(r[7]);
+    a.lateness_p50_ms = opt<double>(r[5]);
+    a.lateness_p95_ms = opt<double>(r[6]);
+    a.lateness_max_ms = opt<double>(r[7]);
     return a;
   });
 }

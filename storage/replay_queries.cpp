@@ -26,7 +26,7 @@ constexpr const char* actions_sql =
     "ON a.page_visit_id = pv.id AND a.page_arrived_at = pv.arrived_at "
     "WHERE pv.session_id = $1 ORDER BY pv.visit_order, a.action_order";
 
-page_visit_row read_visit(const pqxx::row& r, const uuid& session) {
+page_visit_row read_recorded_visit(const pqxx::row& r, const uuid& session) {
   page_visit_row v;
   v.id = to_uuid(r[0]);
   v.session_id = session;
@@ -40,7 +40,7 @@ page_visit_row read_visit(const pqxx::row& r, const uuid& session) {
   return v;
 }
 
-action_row read_action(const pqxx::row& r) {
+action_row read_recorded_action(const pqxx::row& r) {
   action_row a;
   a.page_visit_id = to_uuid(r[0]);
   a.type = *parse_action_type(r[1].c_str());
@@ -67,11 +67,11 @@ std::optional<recording> load_recording(connection& c, const uuid& id) {
     pqxx::read_transaction tx{c.get().conn};
     std::map<std::string, std::size_t> index;
     for (const auto& r : tx.exec_params(visits_sql, id.str())) {
-      out.pages.push_back({read_visit(r, id), {}, {}});
+      out.pages.push_back({read_recorded_visit(r, id), {}, {}});
       index[out.pages.back().visit.id.str()] = out.pages.size() - 1;
     }
     for (const auto& r : tx.exec_params(actions_sql, id.str())) {
-      auto a = read_action(r);
+      auto a = read_recorded_action(r);
       const auto it = index.find(a.page_visit_id.str());
       if (it != index.end()) out.pages[it->second].actions.push_back(std::move(a));
     }

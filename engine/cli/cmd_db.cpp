@@ -35,7 +35,7 @@ constexpr const char* db_usage =
     "  archive     db archive list DIR: what an archive holds\n";
 
 // Parses `a` against `desc`; prints help and returns false on --help.
-bool parse(const args& a, po::options_description& desc, const char* synopsis) {
+bool parse_db_flags(const args& a, po::options_description& desc, const char* synopsis) {
   desc.add_options()("help,h", "show this help");
   po::variables_map vm;
   try {
@@ -71,7 +71,7 @@ int db_migrate(const args& a) {
   engine::database_options o;
   po::options_description desc("footfall db migrate");
   engine::add_database_flags(desc, o);
-  if (!parse(a, desc, "usage: footfall db migrate [--database-url URL] [--data-dir DIR]\n"
+  if (!parse_db_flags(a, desc, "usage: footfall db migrate [--database-url URL] [--data-dir DIR]\n"
                       "Applies the migrations compiled into footfall, once, in order."))
     return ok;
   o.migrate = false;
@@ -94,7 +94,7 @@ int db_start(const args& a, bool print_only) {
     desc.add_options()("fsync", po::value(&fsync)->value_name("on|off"),
                        "off trades crash safety for speed on a throwaway server (applied when "
                        "the server starts; default on, or $FOOTFALL_PG_FSYNC)");
-  if (!parse(a, desc, print_only ? "usage: footfall db url [--database-url URL] [--data-dir DIR]\n"
+  if (!parse_db_flags(a, desc, print_only ? "usage: footfall db url [--database-url URL] [--data-dir DIR]\n"
                                    "Prints the URL footfall uses (starting the embedded server)."
                                  : "usage: footfall db start [--data-dir DIR]\n"
                                    "Starts the embedded PostgreSQL (initdb on first use)."))
@@ -117,7 +117,7 @@ int db_stop(const args& a) {
   engine::database_options o;
   po::options_description desc("footfall db stop");
   engine::add_database_flags(desc, o);
-  if (!parse(a, desc, "usage: footfall db stop [--data-dir DIR]\nStops the embedded PostgreSQL."))
+  if (!parse_db_flags(a, desc, "usage: footfall db stop [--data-dir DIR]\nStops the embedded PostgreSQL."))
     return ok;
   std::cout << (embedded(o).stop() ? "stopped\n" : "not running\n");
   return ok;
@@ -129,7 +129,7 @@ int db_status(const args& a) {
   po::options_description desc("footfall db status");
   engine::add_database_flags(desc, o);
   desc.add_options()("json", po::bool_switch(&json), "print JSON");
-  if (!parse(a, desc, "usage: footfall db status [--data-dir DIR] [--json]")) return ok;
+  if (!parse_db_flags(a, desc, "usage: footfall db status [--data-dir DIR] [--json]")) return ok;
   const auto s = embedded(o).status();
   if (json) {
     nlohmann::json j{{"data_dir", s.data_dir.string()}, {"initialized", s.initialized},
@@ -155,7 +155,7 @@ int db_partitions(const args& a) {
       ("days-ahead", ranged(&po_.days_ahead, "days-ahead", 0, 365)->default_value(7), "daily partitions ahead of today")
       ("days-behind", ranged(&po_.days_behind, "days-behind", 0, 365)->default_value(1), "and behind today")
       ("json", po::bool_switch(&json), "print JSON");
-  if (!parse(a, desc, "usage: footfall db partitions [--days-ahead N] [--days-behind N] [--json]\n"
+  if (!parse_db_flags(a, desc, "usage: footfall db partitions [--days-ahead N] [--days-behind N] [--json]\n"
                       "Creates missing daily partitions, then lists all with rows and size."))
     return ok;
   st::connection c{engine::open_database(o)};
@@ -192,7 +192,7 @@ int db_retention(const args& a) {
       ("archive", po::value(&archive)->value_name("DIR"),
        "write expired detail to DIR (zstd COPY files + manifest.json) before removing it")
       ("json", po::bool_switch(&json), "print JSON");
-  if (!parse(a, desc, "usage: footfall db retention [--apply] [--completed-days N] "
+  if (!parse_db_flags(a, desc, "usage: footfall db retention [--apply] [--completed-days N] "
                       "[--failed-days N] [--detach] [--archive DIR] [--json]\n"
                       "Expires page visits and actions of finished sessions; analytics are kept."))
     return ok;

@@ -31,7 +31,7 @@ const char* synopsis =
     "phases. Response bodies and headers are not recorded, so the HAR has none (but the\n"
     "Content-Type and a redirect's Location). Exit 0 written, 2 bad input, 3 runtime failure.";
 
-std::optional<har_flags> parse(const args& a) {
+std::optional<har_flags> parse_har_flags(const args& a) {
   har_flags f;
   po::options_description d("footfall har");
   engine::add_database_flags(d, f.db);
@@ -46,7 +46,7 @@ std::optional<har_flags> parse(const args& a) {
 }  // namespace
 
 int cmd_har(const args& a) {
-  const auto parsed = parse(a);
+  const auto parsed = parse_har_flags(a);
   if (!parsed) return ok;  // --help
   const har_flags& f = *parsed;
   const auto id = *storage::uuid::parse(f.session);

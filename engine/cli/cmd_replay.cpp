@@ -62,7 +62,7 @@ const char* synopsis =
     "divergence. --headed and --cursor draw the pointer in the page (an element the page can\n"
     "see, id __footfall_cursor); --step waits for Enter on stdin before each action.";
 
-std::optional<replay_flags> parse(const args& a) {
+std::optional<replay_flags> parse_replay_flags(const args& a) {
   replay_flags f;
   po::options_description d("footfall replay");
   engine::add_database_flags(d, f.db);
@@ -198,7 +198,7 @@ int report(const replay_flags& f, const engine::replay_result& res) {
 }  // namespace
 
 int cmd_replay(const args& a) {
-  const auto parsed = parse(a);
+  const auto parsed = parse_replay_flags(a);
   if (!parsed) return ok;  // --help
   const replay_flags& f = *parsed;
   std::optional<storage::recording> rec;

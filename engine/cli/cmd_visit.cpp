@@ -38,7 +38,7 @@ struct visit_options {
   std::uint64_t seed = 1;
   bool json_lines = false;
   browser_flags browser;
-  cdp::launch_options launch;  ///< resolved from `browser` (and the campaign's) in parse()
+  cdp::launch_options launch;  ///< resolved from `browser` (and the campaign's) in parse_visit_flags()
   long timeout_ms = 30000;
   std::string campaign;  ///< a campaign file: open the page with a session's identity
 };
@@ -137,7 +137,7 @@ asio::awaitable<void> visit(visit_options o, cdp::page_options page_opts,
 }
 
 /// The options, or nullopt when --help was printed.
-std::optional<visit_options> parse(const args& a) {
+std::optional<visit_options> parse_visit_flags(const args& a) {
   visit_options o;
   po::options_description desc("flags");
   desc.add_options()("url", po::value(&o.url)->required(), "page to visit (http or https)")(
@@ -171,7 +171,7 @@ std::optional<visit_options> parse(const args& a) {
 }  // namespace
 
 int cmd_visit(const args& a) {
-  const auto parsed = parse(a);
+  const auto parsed = parse_visit_flags(a);
   if (!parsed) return ok;  // --help
   const visit_options& o = *parsed;
   auto origin = engine::parse_url(o.url);

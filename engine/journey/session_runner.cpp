@@ -26,7 +26,7 @@ using json = nlohmann::json;
 
 namespace {
 
-int ms_since(steady::time_point t0) {
+int whole_ms_since(steady::time_point t0) {
   return static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0).count());
 }
@@ -226,7 +226,7 @@ asio::awaitable<void> visitor::follow_popup() {
   } catch (const cdp::error& e) {
     spdlog::debug("closing the opener: {}", e.what());
   }
-  co_await arrive(ms_since(t0), "new_target");
+  co_await arrive(whole_ms_since(t0), "new_target");
 }
 
 asio::awaitable<void> visitor::trace_frame() {
@@ -277,7 +277,7 @@ asio::awaitable<void> visitor::follow_unexpected_navigation() {
     // A document that never finishes loading is still the page the visitor is on.
     spdlog::info("session {}: page did not finish loading; visiting it as it is", row.id.str());
   }
-  co_await arrive(ms_since(t0));
+  co_await arrive(whole_ms_since(t0));
 }
 
 namespace {
@@ -288,7 +288,7 @@ asio::awaitable<void> run_journey(visitor& v) {
   const auto nav_t0 = steady::now();
   co_await v.page.navigate(v.row.start_url,
                            std::chrono::milliseconds(env.settings.navigation_timeout_ms));
-  co_await v.arrive(ms_since(nav_t0));
+  co_await v.arrive(whole_ms_since(nav_t0));
   co_await v.trace_frame();
   for (int page_no = 1;; ++page_no) {
     const int n = actions_on_page(env.persona, v.r);
@@ -430,7 +430,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   row.status = out.status;
   row.pages_visited = v.pages_written;
   row.total_actions = v.actions_written;
-  row.session_duration_ms = ms_since(v.started);
+  row.session_duration_ms = whole_ms_since(v.started);
   row.completed_at = sys_clock::now();
   if (!row.started_at)
     row.started_at = sys_clock::now() - std::chrono::milliseconds(*row.session_duration_ms);
