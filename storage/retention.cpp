@@ -49,7 +49,7 @@ std::vector<planned> plan(pqxx::work& tx, const std::vector<partition_info>& all
       const auto dead = count_rows(tx, t, t.name, expired).second;
       if (dead > 0)
         out.push_back({{retention_step::kind::delete_rows, t.name, dead, t.name},
-                       detail::expiry_delete(t, t.name, expired), {t.name, t.name}});
+                       detail::expiry_delete(t, t.name, expired), {t.name, t.name, false, {}}});
       continue;
     }
     for (const auto* part : parts) {
@@ -67,7 +67,7 @@ std::vector<planned> plan(pqxx::work& tx, const std::vector<partition_info>& all
                        {t.name, part->name, true, part->from}});
       } else {
         out.push_back({{retention_step::kind::delete_rows, part->name, dead, t.name},
-                       detail::expiry_delete(t, rel, expired), {t.name, part->name}});
+                       detail::expiry_delete(t, rel, expired), {t.name, part->name, false, {}}});
       }
     }
   }

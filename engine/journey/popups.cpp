@@ -93,7 +93,7 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
     spdlog::debug("popup {} close: {}", t.value, e.what());
   }
   v.left_at = sys_clock::now();
-  storage::page_record rec{v, {}};
+  storage::page_record rec{v, {}, {}};
   rec.actions.push_back(edge_action(v, storage::action_type::page_load, v.arrived_at, 1,
                                     static_cast<int>(load_ms.value_or(0))));
   rec.actions.push_back(edge_action(v, storage::action_type::page_unload, *v.left_at, 2, 0));
