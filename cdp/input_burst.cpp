@@ -12,13 +12,18 @@
 
 namespace footfall::cdp {
 
-namespace {
-
-struct batch {
+// In a named namespace, not the anonymous one: send_burst's coroutine frame (external linkage)
+// holds one.
+namespace detail {
+struct burst_batch {
   std::size_t left = 0;
   std::exception_ptr error;
   std::unique_ptr<asio::steady_timer> done;  ///< cancelled when the last reply is in
 };
+}  // namespace detail
+using batch = detail::burst_batch;
+
+namespace {
 
 asio::awaitable<void> send_input(session s, const char* method, json params,
                                std::shared_ptr<batch> b) {

@@ -20,7 +20,11 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what + " " + p.string());
 }
 
-// OpenSSL's EVP digest (libcrypto): no hand-written crypto.
+}  // namespace
+
+// OpenSSL's EVP digest (libcrypto): no hand-written crypto. In a named namespace, not the
+// anonymous one: archive_file_writer::state (external linkage) holds one.
+namespace detail {
 class sha256 {
  public:
   sha256() : ctx_(EVP_MD_CTX_new()) {
@@ -44,6 +48,10 @@ class sha256 {
  private:
   EVP_MD_CTX* ctx_;
 };
+}  // namespace detail
+using detail::sha256;
+
+namespace {
 
 void write_all(int fd, const char* p, std::size_t n, const fs::path& path) {
   while (n > 0) {
