@@ -21,12 +21,11 @@ struct burst_batch {
   std::unique_ptr<asio::steady_timer> done;  ///< cancelled when the last reply is in
 };
 }  // namespace detail
-using batch = detail::burst_batch;
 
 namespace {
 
 asio::awaitable<void> send_input(session s, const char* method, json params,
-                               std::shared_ptr<batch> b) {
+                               std::shared_ptr<detail::burst_batch> b) {
   try {
     co_await s.send(method, std::move(params));
   } catch (...) {
@@ -119,7 +118,7 @@ std::vector<burst_command> click_commands(page& p, point at, mouse_button button
 asio::awaitable<void> send_burst(session s, std::vector<burst_command> cmds) {
   if (cmds.empty()) co_return;
   auto ex = co_await asio::this_coro::executor;
-  auto b = std::make_shared<batch>();
+  auto b = std::make_shared<detail::burst_batch>();
   b->left = cmds.size();
   b->done = std::make_unique<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
   // Spawned in order on the io thread's queue, so the commands are written in order.

@@ -49,7 +49,6 @@ class sha256 {
   EVP_MD_CTX* ctx_;
 };
 }  // namespace detail
-using detail::sha256;
 
 namespace {
 
@@ -72,7 +71,7 @@ struct archive_file_writer::state {
   int fd = -1;
   ZSTD_CCtx* cctx = nullptr;
   std::vector<char> out = std::vector<char>(ZSTD_CStreamOutSize());
-  sha256 digest;
+  detail::sha256 digest;
   archive_file_digest result;
   bool committed = false;
 
@@ -126,7 +125,7 @@ archive_file_digest archive_file_writer::commit() {
 std::string sha256_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw_errno("cannot open", path);
-  sha256 d;
+  detail::sha256 d;
   std::vector<char> buf(1 << 20);
   for (;;) {
     const auto n = ::read(fd, buf.data(), buf.size());

@@ -15,9 +15,6 @@
 namespace footfall::storage {
 using detail::opt;
 using detail::transact;
-namespace {
-
-}  // namespace
 
 std::optional<arrival_stats> load_arrival_stats(connection& c, const uuid& campaign_id) {
   return transact(c, "reading arrivals of campaign " + campaign_id.str(),
