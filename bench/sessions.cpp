@@ -159,7 +159,7 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   const auto started = std::chrono::steady_clock::now();
   engine::rng r = engine::rng::for_session(env->campaign.seed, row.session_index);
   engine::visit_recorder rec(row.id, [env](storage::page_record p) {
-    env->writer->write(std::move(p));
+    env->sink->page(std::move(p));
   });
   auto lease = co_await env->pool->acquire();
   const auto ctx = co_await lease.browser->create_context();
@@ -193,7 +193,7 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
                                                  std::chrono::steady_clock::now() - started)
                                                  .count());
   row.completed_at = std::chrono::system_clock::now();
-  env->writer->write(row);
+  env->sink->session(row);
   crash.reset();
   co_await lease.browser->dispose_context(ctx);
   env->pool->release(lease);

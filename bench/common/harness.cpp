@@ -54,12 +54,13 @@ engine::pool_options one_browser(int contexts) {
 }
 
 session_rig::session_rig(const storage::campaign& camp, const storage::persona& p, double pace,
-                         storage::writer* writer, engine::browser_pool* pool) {
+                         storage::writer* writer, engine::browser_pool* pool)
+    : sink_(*writer) {
   env->campaign = camp;
   env->settings = engine::campaign_settings::from_json(camp.settings);
   env->persona = p;
   env->pace = pace;
-  env->writer = writer;
+  env->sink = &sink_;
   env->pool = pool;
   env->limiter = &limiter_;
   env->counters = &counters_;

@@ -11,6 +11,7 @@
 
 #include "engine/browsers/browser_pool.hpp"
 #include "engine/journey/session_env.hpp"
+#include "engine/journey/writer_sink.hpp"
 
 namespace footfall::bench {
 
@@ -45,6 +46,7 @@ class session_rig {
   std::shared_ptr<engine::session_env> env = std::make_shared<engine::session_env>();
 
  private:
+  engine::writer_sink sink_;
   engine::rate_limiter limiter_{std::chrono::milliseconds(0)};
   engine::run_counters counters_;
 };

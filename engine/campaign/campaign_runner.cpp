@@ -33,6 +33,7 @@
 #include "storage/leases.hpp"
 #include "storage/repositories.hpp"
 #include "storage/traces.hpp"
+#include "engine/journey/writer_sink.hpp"
 #include "storage/writer.hpp"
 
 namespace footfall::engine {
@@ -357,7 +358,7 @@ void store_trace(campaign_db* db, storage::session_trace t) {
 }
 
 std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& campaign,
-                                      const storage::persona& persona, storage::writer& writer,
+                                      const storage::persona& persona, session_sink& sink,
                                       browser_pool& pool, rate_limiter& limiter) {
   auto env = std::make_shared<session_env>();
   env->campaign = campaign;
@@ -368,7 +369,7 @@ std::shared_ptr<session_env> make_env(run_state& st, const storage::campaign& ca
   env->saturation = st.saturation.get();
   env->screenshot_dir = st.o.screenshot_dir;
   env->faults = st.o.faults;
-  env->writer = &writer;
+  env->sink = &sink;
   env->pool = &pool;
   env->limiter = &limiter;
   env->counters = &st.counters;
@@ -555,7 +556,8 @@ run_summary run_campaign(const storage::uuid& campaign_id, run_options o, bool r
   cdp::io_thread io;
   browser_pool pool(io.executor(), blocking.get_executor(), o.pool);
   rate_limiter limiter(milliseconds(campaign.rate_limit_delay_ms));
-  st->env = make_env(*st, campaign, persona, writer, pool, limiter);
+  writer_sink sink(writer);
+  st->env = make_env(*st, campaign, persona, sink, pool, limiter);
 
   const int workers = std::max(1, std::min(campaign.concurrent_sessions, pool.capacity()));
   spdlog::info(

@@ -23,8 +23,7 @@ storage::persona resolve_persona(storage::connection& c, const campaign_file& f,
   if (const auto* p = std::get_if<storage::persona>(&f.persona)) return repo.upsert(*p);
   const auto& name = std::get<std::string>(f.persona);
   if (auto p = repo.find_by_name(name)) return *p;
-  const auto beside = file.parent_path() / "personas" / (name + ".json");
-  if (fs::exists(beside)) return repo.upsert(load_persona_file(beside));
+  if (auto p = persona_beside(file, name)) return repo.upsert(*p);
   bad(file.filename().string(), "persona",
       "no persona named '" + name + "' (add it with `footfall persona add FILE`, or put it inline)");
 }

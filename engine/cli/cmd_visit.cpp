@@ -1,28 +1,23 @@
-// footfall visit URL: one visitor, one page — navigate, scroll, click a same-origin link chosen
-// by the seed, type into the first text field; each action printed as a run would store it.
+// footfall visit URL: one visitor — a session of the campaign file's persona, or of the built-in
+// visit persona — run by the same journey code as `footfall run` (engine/journey/
+// single_session.hpp), starting at URL; each action printed as a run would store it.
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <optional>
-#include <algorithm>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 
-#include "cdp/browser.hpp"
-#include "cdp/input.hpp"
 #include "cdp/launcher.hpp"
 #include "engine/cli/interrupt_guard.hpp"
 #include "engine/cli/browser_flags.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/flag_rules.hpp"
 #include "engine/config/config.hpp"
-#include "engine/journey/actions.hpp"
-#include "engine/journey/session_runner.hpp"
-#include "engine/journey/visit_recorder.hpp"
-#include "engine/page/page_agent.hpp"
+#include "engine/journey/single_session.hpp"
 #include "engine/persona/links.hpp"
 
 namespace footfall::cli {
@@ -40,7 +35,8 @@ struct visit_options {
   browser_flags browser;
   cdp::launch_options launch;  ///< resolved from `browser` (and the campaign's) in parse_visit_flags()
   long timeout_ms = 30000;
-  std::string campaign;  ///< a campaign file: open the page with a session's identity
+  double pace = -1;  ///< unset: the campaign's pace, else 1 (human timing)
+  std::string campaign;  ///< a campaign file: its persona, and the identity of session --seed
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -77,63 +73,61 @@ void print(const storage::action_row& a, bool as_json) {
   }
 }
 
-/// The page options: a campaign's session identity when one was given (the same user agent
-/// draw and engine/persona/identity as `run`; the seed is the session's index), Chromium's otherwise.
-cdp::page_options page_options_for(const visit_options& o) {
-  cdp::page_options po;
+/// The terminal as the session's sink: each action as the visit recorder records it (the rows
+/// a run stores), page by page as the visitor leaves each.
+class print_sink final : public engine::session_sink {
+ public:
+  explicit print_sink(bool as_json) : json_(as_json) {}
+  void page(storage::page_record rec) override {
+    if (!json_)
+      std::printf("-- page %d%s: %s\n", rec.visit.visit_order,
+                  rec.visit.navigation_kind == "new_target" ? " (popup)" : "",
+                  rec.visit.url.c_str());
+    for (const auto& a : rec.actions) print(a, json_);
+  }
+  void session(const storage::session_row&) override {}
+
+ private:
+  bool json_;
+};
+
+/// What `visit` runs: one session of the campaign file's persona with the identity its session
+/// --seed gets (the same user agent draw and engine/persona/identity as `run`), or of the built-in
+/// visit persona with Chromium's own identity; either starts at URL.
+engine::single_session_options session_for(const visit_options& o) {
+  engine::single_session_options s;
+  s.launch = o.launch;
+  s.row.session_index = static_cast<int>(o.seed % 1'000'000'000ull);
+  s.row.start_url = o.url;
+  s.persona = engine::visit_persona();
   if (!o.campaign.empty()) {
-    const auto f = as_usage_errors([&] { return engine::load_campaign_file(o.campaign); });
-    storage::session_row row;
-    row.session_index = static_cast<int>(o.seed % 1'000'000'000ull);
-    engine::assign_identity(f.campaign, f.settings, row);
-    po = engine::session_page_options(row, static_cast<int>(o.timeout_ms));
+    auto f = as_usage_errors([&] { return engine::load_campaign_file(o.campaign); });
+    s.campaign = f.campaign;
+    s.settings = f.settings;
+    if (auto* inline_persona = std::get_if<storage::persona>(&f.persona))
+      s.persona = *inline_persona;
+    else if (auto beside = as_usage_errors([&] {
+               return engine::persona_beside(o.campaign, std::get<std::string>(f.persona));
+             }))
+      s.persona = *beside;
+    else  // `run` would look it up in its database; visit has none
+      spdlog::warn("visit: persona \"{}\" is neither inline nor in personas/ beside the "
+                   "campaign file: the visit uses the built-in visit persona",
+                   std::get<std::string>(f.persona));
+    engine::assign_identity(s.campaign, s.settings, s.row);
     spdlog::info("visit: identity of campaign {} session {} user_agent=\"{}\"", f.campaign.name,
-                 row.session_index, row.user_agent);
+                 s.row.session_index, s.row.user_agent);
+  } else {
+    s.campaign.name = "visit";
+    s.campaign.total_sessions = 1;
+    const engine::viewport vp;
+    s.row.viewport_width = vp.width;
+    s.row.viewport_height = vp.height;  // user agent left empty: Chromium's own
   }
-  po.default_timeout = milliseconds(o.timeout_ms);
-  return po;
-}
-
-// The visit, from the engine's shared actions: open the page, scroll, follow a same-origin link
-// chosen by the seed, type into the first text field.
-asio::awaitable<void> visit(visit_options o, cdp::page_options page_opts,
-                            std::shared_ptr<cdp::browser> b, engine::url_parts origin) {
-  const milliseconds timeout(o.timeout_ms);
-  engine::rng r(o.seed);
-  engine::visit_recorder rec(
-      storage::uuid::v7(), [](storage::page_record) {},
-      [as_json = o.json_lines](const storage::action_row& a) { print(a, as_json); });
-  auto ctx = co_await b->create_context();
-  auto p = co_await b->new_page(ctx, page_opts);
-  const auto agent = co_await engine::page_agent::install(p);
-  const engine::action_context c{
-      .page = p, .agent = agent.get(), .recorder = &rec, .r = &r, .pace = 1.0, .slow_mo_ms = 0};
-
-  co_await engine::open_page(c, o.url, timeout);
-  const auto vp = co_await agent->stats();
-  co_await engine::move_to(c, {640, vp.viewport_height / 2.0}, 200);
-  for (int i = 0; i < 3; ++i) co_await engine::wheel(c, 100 + r.between(0, 199));
-
-  std::vector<int> allowed;
-  const auto& links = rec.links();
-  for (int i = 0; i < static_cast<int>(links.size()); ++i)
-    if (engine::judge_link(links[static_cast<std::size_t>(i)], origin, nullptr) ==
-        engine::link_verdict::ok)
-      allowed.push_back(i);
-  if (!allowed.empty())
-    std::rotate(allowed.begin(), allowed.begin() + r.between(0, static_cast<int>(allowed.size()) - 1),
-                allowed.end());
-  if (allowed.empty() || !co_await engine::follow_link(c, allowed, timeout))
-    spdlog::info("visit: no same-origin link to follow url={}", engine::strip_credentials(o.url));
-
-  if (const auto field = co_await agent->pick(engine::pick_kind::type, 0, 0.5, 0.5)) {
-    static const char* words[] = {"hello", "running shoes", "weekend trip", "blue", "pricing"};
-    co_await engine::type_into(c, field->selector,
-                               words[r.between(0, static_cast<int>(std::size(words)) - 1)]);
-  }
-  const auto last = co_await agent->stats();
-  rec.leave(&last);
-  co_await b->dispose_context(ctx);
+  s.campaign.target_url = o.url;
+  s.settings.navigation_timeout_ms = static_cast<int>(o.timeout_ms);
+  s.pace = o.pace >= 0 ? o.pace : o.campaign.empty() ? 1.0 : s.settings.pace;
+  return s;
 }
 
 /// The options, or nullopt when --help was printed.
@@ -143,19 +137,25 @@ std::optional<visit_options> parse_visit_flags(const args& a) {
   desc.add_options()("url", po::value(&o.url)->required(), "page to visit (http or https)")(
       "headed", po::bool_switch(&o.headed), "show the browser window (needs DISPLAY)")(
       "seed", ranged(&o.seed, "seed", std::uint64_t{0}, std::uint64_t{1} << 63),
-      "seed for the choices (link, scroll, text); default 1")(
+      "the session's index: seeds its journey (and its identity with --campaign); default 1")(
       "json", po::bool_switch(&o.json_lines), "print each action as a JSON line")(
       "timeout-ms", ranged(&o.timeout_ms, "timeout-ms", 1L, 3'600'000L),
       "navigation and command timeout (default 30000)")(
+      "pace", ranged(&o.pace, "pace", 0.0, 100.0)->value_name("X"),
+      "timing scale: 1 human (default: the campaign's, else 1), 0 as fast as the browser allows")(
       "campaign", po::value(&o.campaign),
-      "campaign file: visit with the identity a session of it gets (its user agents, rotated "
-      "by --seed when user_agent_rotation is on, viewport, platform, client hints, screen)");
+      "campaign file: run its persona with the identity its session --seed gets (its user "
+      "agents, rotated when user_agent_rotation is on, viewport, platform, client hints, "
+      "screen), its settings and its browser");
   add_browser_flags(desc, o.browser);
   if (!parse_flags(a, desc, {"url"},
-                   "usage: footfall visit URL [--headed] [--seed N] [--json] [--browser NAME] "
-                   "[--chromium PATH] [--timeout-ms N] [--campaign FILE]\n"
-                   "Visits URL once with a real Chromium: scroll, hover, click a same-origin "
-                   "link, type into the first text field. Prints each action."))
+                   "usage: footfall visit URL [--headed] [--seed N] [--json] [--pace X] "
+                   "[--browser NAME] [--chromium PATH] [--timeout-ms N] [--campaign FILE]\n"
+                   "Runs one session from URL with a real Chromium and the same journey code as "
+                   "`footfall run`: the campaign file's persona and the identity its session "
+                   "--seed gets, or a built-in persona (two pages, a few actions each) with "
+                   "Chromium's own identity. Stores nothing; prints each action as a run would "
+                   "store it, page by page. Exit 3 when the session does not complete."))
     return std::nullopt;
   // The browser first: --headed with the headless shell is wrong whatever the display.
   std::optional<cdp::browser_kind> configured;  // a campaign file's "browser"
@@ -174,34 +174,33 @@ int cmd_visit(const args& a) {
   const auto parsed = parse_visit_flags(a);
   if (!parsed) return ok;  // --help
   const visit_options& o = *parsed;
-  auto origin = engine::parse_url(o.url);
-  if (!origin)
+  if (!engine::parse_url(o.url))
     throw usage_error("URL: must be an absolute http:// or https:// URL, got '" + o.url + "'");
-
-  const auto page_opts = page_options_for(o);  // bad campaign file: exit 2 before any browser
+  auto session = session_for(o);  // bad campaign file: exit 2 before any browser
 
   cdp::become_child_subreaper();
-  cdp::launch_options lo = o.launch;
-  cdp::browser_process proc(lo);
-
   asio::io_context io(1);
+  asio::thread_pool blocking(1);  // the browser's launch and reaping
   interrupt_guard signals(io, "visit");
+  print_sink sink(o.json_lines);
   std::exception_ptr failure;
-  asio::co_spawn(
-      io,
-      [](visit_options o, cdp::page_options po, cdp::devtools_endpoint ep,
-         engine::url_parts origin) -> asio::awaitable<void> {
-        auto b = co_await cdp::browser::connect(ep);
-        co_await visit(o, po, b, origin);
-        co_await b->close();
-      }(o, page_opts, proc.endpoint(), *origin),
-      [&](std::exception_ptr e) {
-        failure = e;
-        signals.cancel();
-      });
+  engine::session_outcome out;
+  asio::co_spawn(io, engine::run_single_session(std::move(session), sink, blocking.get_executor()),
+                 [&](std::exception_ptr e, engine::session_outcome r) {
+                   failure = e;
+                   out = std::move(r);
+                   signals.cancel();
+                 });
   io.run();
+  blocking.join();
   signals.rethrow_if_interrupted();
   if (failure) std::rethrow_exception(failure);
+  if (!o.json_lines)
+    std::printf("session %s: %d pages, %d actions\n", storage::to_string(out.status).data(),
+                out.pages, out.actions);
+  if (out.status != storage::session_status::completed)
+    throw std::runtime_error("visit " + std::string(storage::to_string(out.status)) + ": " +
+                             engine::strip_credentials(out.error));
   return ok;
 }
 

@@ -414,4 +414,24 @@ int session_timeout_s(const campaign_settings& s, const storage::persona& p) {
   return p.session_duration_max + 60;
 }
 
+std::optional<storage::persona> persona_beside(const std::filesystem::path& file,
+                                               const std::string& name) {
+  const auto beside = file.parent_path() / "personas" / (name + ".json");
+  if (!std::filesystem::exists(beside)) return std::nullopt;
+  return load_persona_file(beside);
+}
+
+storage::persona visit_persona() {
+  storage::persona p;
+  p.name = "visit";
+  p.description = "footfall visit: a short look at one page and the next";
+  p.session_duration_min = 5;
+  p.session_duration_max = 20;
+  p.pages_min = p.pages_max = 2;
+  p.actions_per_page_min = 2;
+  p.actions_per_page_max = 4;
+  p.typing_probability = 0.3;
+  return p;
+}
+
 }  // namespace footfall::engine

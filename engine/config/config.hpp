@@ -104,6 +104,16 @@ nlohmann::json read_json_file(const std::filesystem::path& path);
 storage::persona load_persona_file(const std::filesystem::path& path);
 campaign_file load_campaign_file(const std::filesystem::path& path);
 
+/// A named persona's file beside campaign file `file`: personas/NAME.json, parsed; nullopt when
+/// there is none. (`run` looks in the database first.)
+std::optional<storage::persona> persona_beside(const std::filesystem::path& file,
+                                               const std::string& name);
+
+/// `footfall visit`'s persona when no campaign file gives one inline: two pages (the one asked
+/// for, then a link the seed picks), 2–4 actions on each with typing now and then, 5–20 s in all
+/// at pace 1.
+storage::persona visit_persona();
+
 /// The JSON form of a persona, as accepted by parse_persona (for `persona show`).
 nlohmann::json persona_to_json(const storage::persona& p);
 /// Effective hard limit of one session in seconds.

@@ -1,8 +1,8 @@
 #pragma once
 /// What every session of one campaign run shares — the campaign, its settings and persona, the
-/// writer, the pool, the navigation rate limiter, the run's counters, hooks — and lives as long
-/// as the run. Its own header so the visitor and the session runner can both see it without the
-/// visitor depending on the runner.
+/// sink its rows go to, the pool, the navigation rate limiter, the run's counters, hooks — and
+/// lives as long as the run. Its own header so the visitor and the session runner can both see it
+/// without the visitor depending on the runner.
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -20,7 +20,6 @@
 #include "engine/persona/links.hpp"
 #include "storage/analytics_rows.hpp"
 #include "storage/records.hpp"
-#include "storage/writer.hpp"
 
 namespace footfall::engine {
 
@@ -46,6 +45,17 @@ struct fault_injection {
 /// recorder here). Must not capture anything the coroutine outlives.
 using page_hook = std::function<boost::asio::awaitable<void>(cdp::page, storage::session_row)>;
 
+/// Where a session's rows go: the storage writer in a campaign run (engine/journey/writer_sink.hpp),
+/// the terminal in `footfall visit`. Called on the io thread: must not block.
+class session_sink {
+ public:
+  virtual ~session_sink() = default;
+  /// A finished page visit with its actions (a popup's too).
+  virtual void page(storage::page_record rec) = 0;
+  /// The session's final row, once every page of it was handed over.
+  virtual void session(const storage::session_row& row) = 0;
+};
+
 /// Everything sessions of one campaign run share. Lives as long as the run.
 class saturation_log;  // engine/observe/saturation.hpp
 
@@ -58,7 +68,7 @@ struct session_env {
   int slow_mo_ms = 0;
   std::filesystem::path screenshot_dir;
   fault_injection faults;
-  storage::writer* writer = nullptr;
+  session_sink* sink = nullptr;  ///< every page and the final row of each session
   browser_pool* pool = nullptr;
   rate_limiter* limiter = nullptr;
   run_counters* counters = nullptr;
@@ -67,7 +77,7 @@ struct session_env {
   page_hook before_close;
   /// robots.txt of the target, fetched through the first session's page when needed.
   bool robots_loaded = false;
-  /// Called after a session's final row was handed to the writer, with its pages (analytics).
+  /// Called after a session's final row was handed to the sink, with its pages (analytics).
   std::function<void(const storage::session_row&, std::vector<storage::page_record>,
                      storage::session_signals)>
       on_session_end;

@@ -153,7 +153,7 @@ void visitor::page_finished(storage::page_record rec) {
   }
   if (env->on_session_end) finished.push_back(rec);
   const int actions = static_cast<int>(rec.actions.size());
-  env->writer->write(std::move(rec));
+  env->sink->page(std::move(rec));
   ++pages_written;
   actions_written += actions;
 }
@@ -437,7 +437,7 @@ asio::awaitable<session_outcome> run_session(std::shared_ptr<session_env> env,
   if (!out.error.empty()) row.error_message = strip_credentials(out.error).substr(0, 2000);
   row.start_url = strip_credentials(row.start_url);
   if (!left_for_reclaim) {
-    env->writer->write(row);
+    env->sink->session(row);
     if (auto trace = v.tracer.finish(row); trace && env->on_trace)
       env->on_trace(std::move(*trace));
     if (env->on_session_end)

@@ -286,19 +286,20 @@ std::vector<std::string> clicked_texts(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("engine targets: footfall visit --campaign opens its page with the identity run gives "
-          "that session (rotated user agent, matching platform)") {
+TEST_CASE("engine targets: footfall visit --campaign runs a session of its persona with the "
+          "identity run gives that session (rotated user agent, matching platform)") {
   using namespace std::chrono_literals;
   test::http_server site;
   test::temp_dir dir;
   const auto file = (dir.path() / "campaign.json").string();
   std::ofstream(file) << R"({"name": "visit-identity", "target_url": ")" << site.url("/")
                       << R"(", "total_sessions": 4, "seed": 77, "user_agent_rotation": true,
-      "persona": {"name": "visit-identity", "pages_min": 1, "pages_max": 1}})";
+      "persona": {"name": "visit-identity", "pages_min": 2, "pages_max": 2,
+                  "click_probability": 0, "typing_probability": 0}})";
   const auto f = engine::load_campaign_file(file);
   auto visit = [&](std::vector<std::string> extra) {
     std::vector<std::string> argv{FOOTFALL_BINARY, "visit", site.url("/identity.html"), "--json",
-                                  "--timeout-ms", "15000"};
+                                  "--timeout-ms", "15000", "--pace", "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto c = test::spawn(argv);
     return test::wait(c, 60s);
@@ -313,6 +314,8 @@ TEST_CASE("engine targets: footfall visit --campaign opens its page with the ide
     const auto r = visit({"--campaign", file, "--seed", std::to_string(seed)});
     CAPTURE(r.err.substr(0, 3000));
     REQUIRE(r.exit_code == 0);
+    // The persona's journey (run_session): no click actions, so its one click is the link it
+    // follows to its second page — identity.html's only link, labelled with what the page saw.
     const auto texts = clicked_texts(r.out);
     REQUIRE(texts.size() == 1);
     CAPTURE(texts[0]);
@@ -320,18 +323,69 @@ TEST_CASE("engine targets: footfall visit --campaign opens its page with the ide
     platforms.insert(want);
   }
   CHECK(platforms.size() >= 2);  // the seeds drew different devices
-  // Without a campaign: Chromium's own identity, as before.
+  // Without a campaign: the built-in visit persona (seed 1's journey clicks identity.html's only
+  // link) with Chromium's own identity.
   const auto plain = visit({});
+  CAPTURE(plain.err.substr(0, 3000));
   REQUIRE(plain.exit_code == 0);
-  const auto texts = clicked_texts(plain.out);
-  REQUIRE(texts.size() == 1);
-  CHECK(texts[0].find("HeadlessChrome") != std::string::npos);
+  int labelled = 0;  // clicks on identity.html's link: "platform | user agent"
+  for (const auto& t : clicked_texts(plain.out))
+    if (t.find(" | ") != std::string::npos) {
+      ++labelled;
+      CHECK(t.find("HeadlessChrome") != std::string::npos);
+    }
+  CHECK(labelled >= 1);
   // A bad campaign file is bad input, before any browser starts; the error names field and rule.
   std::ofstream(file) << R"({"name": "x", "target_url": "http://127.0.0.1:1/", "total_sessions": 1,
       "persona": {"name": "x", "popups": "sometimes"}})";
   const auto bad = visit({"--campaign", file});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("persona.popups: expected one of") != std::string::npos);
+}
+
+TEST_CASE("engine targets: footfall visit --campaign F --seed I walks session I's journey of "
+          "footfall run F: the same action types, elements and typed text") {
+  using namespace std::chrono_literals;
+  fresh_database db;
+  test::http_server site;
+  test::temp_dir dir;
+  const auto file = (dir.path() / "campaign.json").string();
+  std::ofstream(file) << R"({"name": "visit-journey", "target_url": ")"
+                      << site.url("/journey/index.html") << R"(", "total_sessions": 2,
+      "concurrent_sessions": 1, "seed": 41, "rate_limit_delay_ms": 100, "pace": 0,
+      "persona": {"name": "visit-journey", "session_duration_min": 5, "session_duration_max": 30,
+                  "pages_min": 2, "pages_max": 4, "actions_per_page_min": 4,
+                  "actions_per_page_max": 7, "scroll_probability": 0.6,
+                  "click_probability": 0.8, "typing_probability": 0.5}})";
+  auto run = test::spawn({FOOTFALL_BINARY, "run", file, "--database-url", db.url()});
+  const auto ran = test::wait(run, 120s);
+  CAPTURE(ran.err.substr(0, 3000));
+  REQUIRE(ran.exit_code == 0);
+  auto step = [](const std::string& type, const std::string& selector, const std::string& input) {
+    return type + " " + selector + " " + (type == "type" ? input : "");
+  };
+  for (int index : {0, 1}) {
+    CAPTURE(index);
+    std::vector<std::string> stored;
+    for (const auto& act : test::session_actions(
+             db, db.scalar("SELECT id FROM sessions WHERE session_index = " +
+                           std::to_string(index))))
+      stored.push_back(step(act.type, act.selector, act.input_value));
+    auto v = test::spawn({FOOTFALL_BINARY, "visit", site.url("/journey/index.html"), "--campaign",
+                          file, "--seed", std::to_string(index), "--json"});
+    const auto visited = test::wait(v, 120s);
+    CAPTURE(visited.err.substr(0, 3000));
+    REQUIRE(visited.exit_code == 0);
+    std::vector<std::string> printed;
+    std::istringstream lines(visited.out);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty() && line.front() == '{') {
+        const auto j = json::parse(line);
+        printed.push_back(step(j.value("type", ""), j.value("selector", ""), j.value("input", "")));
+      }
+    CHECK(stored.size() > 8);  // pages, scrolls, clicks and typing: a journey, not one page load
+    CHECK(printed == stored);
+  }
 }
 
 TEST_CASE("engine targets: persona popups=close closes each popup at once: the click says "
