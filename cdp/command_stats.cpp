@@ -35,6 +35,7 @@ command_stats_snapshot command_stats::snapshot() const {
   out.timeouts = timeouts_.load(std::memory_order_relaxed);
   out.surrogates_repaired = repaired_.load(std::memory_order_relaxed);
   out.messages_unparseable = unparseable_.load(std::memory_order_relaxed);
+  out.events_unread = unread_.load(std::memory_order_relaxed);
   return out;
 }
 

@@ -26,6 +26,8 @@ struct command_stats_snapshot {
   std::uint64_t surrogates_repaired = 0;
   /// Received messages that did not parse even after repair (their call, if known, failed).
   std::uint64_t messages_unparseable = 0;
+  /// Events dropped unread: no subscriber or waiter wanted their method (cdp/connection.cpp).
+  std::uint64_t events_unread = 0;
 };
 
 /// The counters. record() is called from CDP io threads; snapshot() from anywhere.
@@ -37,12 +39,14 @@ class command_stats {
   void record_repaired(std::uint64_t n) { repaired_.fetch_add(n, std::memory_order_relaxed); }
   /// A received message that could not be parsed.
   void record_unparseable() { unparseable_.fetch_add(1, std::memory_order_relaxed); }
+  /// An event nobody wanted, dropped before parsing.
+  void record_unread_event() { unread_.fetch_add(1, std::memory_order_relaxed); }
   command_stats_snapshot snapshot() const;
 
  private:
   std::array<std::atomic<std::uint64_t>, command_stats_snapshot::bounds_s.size() + 1> buckets_{};
   std::atomic<std::uint64_t> sum_ns_{0}, count_{0}, errors_{0}, timeouts_{0}, repaired_{0},
-      unparseable_{0};
+      unparseable_{0}, unread_{0};
 };
 
 /// The process's counters, filled by every cdp::connection.

@@ -2,7 +2,10 @@
 #include "cdp/connection.hpp"
 
 #include <charconv>
+#include <algorithm>
 #include <deque>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +32,12 @@ using tcp = asio::ip::tcp;
 using asio::redirect_error;
 using asio::use_awaitable;
 using boost::system::error_code;
+
+/// Lets `subscribed` be searched with a string_view (no string built per received event).
+struct method_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 struct event_waiter_state {
   std::uint64_t id = 0;
@@ -67,6 +76,11 @@ struct connection::impl {
   std::uint64_t next_sub = 1;
   std::unordered_map<std::string, std::vector<handler_entry>> subs;  // session \x1f method
   std::unordered_map<std::uint64_t, std::string> sub_keys;
+  /// Subscriptions per method, any session: an event nobody subscribed to or waits for is not
+  /// parsed at all (wanted()). With page health on, Chromium sends a Network.dataReceived for
+  /// every chunk and an ExtraInfo twin for every request and response, none of which footfall
+  /// reads; parsing them was most of what page health cost footfall (bench/page_health_cost.sh).
+  std::unordered_map<std::string, int, method_hash, std::equal_to<>> subscribed;
   std::vector<std::shared_ptr<event_waiter_state>> waiters;
   std::vector<std::function<void(const std::string&)>> close_handlers;
   std::unordered_map<std::string, std::string> cancelled;  // session -> reason (cancel_session)
@@ -138,7 +152,32 @@ struct connection::impl {
                   m.reply_id ? std::to_string(*m.reply_id) : "none", bytes, failed, m.error);
   }
   void deliver_event(const std::string& session, const std::string& method, const json& params);
+  /// Whether an event of `method` can matter: a subscriber or a waiter wants it, or the
+  /// connection itself acts on it (dispatch()).
+  bool wanted(std::string_view method) const {
+    if (method == "Target.detachedFromTarget" || method == "Inspector.targetCrashed") return true;
+    if (subscribed.find(method) != subscribed.end()) return true;
+    return std::any_of(waiters.begin(), waiters.end(),
+                       [&](const auto& w) { return w->method == method; });
+  }
 };
+
+namespace {
+
+/// The method of an event message as Chromium writes it (`{"method":"Domain.event",...`), read
+/// without parsing the message; nullopt for anything else (a reply, another layout), which is
+/// then parsed in full.
+std::optional<std::string_view> event_method(std::string_view text) {
+  constexpr std::string_view head = R"({"method":")";
+  if (!text.starts_with(head)) return std::nullopt;
+  const auto end = text.find('"', head.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  const auto m = text.substr(head.size(), end - head.size());
+  if (m.find('\\') != std::string_view::npos) return std::nullopt;  // escaped: let the parser read it
+  return m;
+}
+
+}  // namespace
 
 void connection::impl::dispatch(json& msg) {
   if (auto id = msg.find("id"); id != msg.end()) {
@@ -217,7 +256,13 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
     }
     ++d->received;
     auto data = d->rbuf.cdata();
-    auto parsed = parse_message({static_cast<const char*>(data.data()), data.size()});
+    const std::string_view text(static_cast<const char*>(data.data()), data.size());
+    if (const auto m = event_method(text); m && !d->wanted(*m)) {
+      global_command_stats().record_unread_event();
+      d->rbuf.consume(d->rbuf.size());
+      continue;
+    }
+    auto parsed = parse_message(text);
     const std::size_t bytes = data.size();
     d->rbuf.consume(d->rbuf.size());
     if (parsed.repaired > 0) global_command_stats().record_repaired(parsed.repaired);
@@ -399,6 +444,7 @@ subscription connection::subscribe(session_id session, std::string method, event
   auto id = impl_->next_sub++;
   auto k = impl::key(session.value, method);
   impl_->subs[k].push_back({id, std::make_shared<const event_handler>(std::move(h))});
+  ++impl_->subscribed[method];
   impl_->sub_keys.emplace(id, std::move(k));
   return subscription(weak_from_this(), id);
 }
@@ -475,6 +521,9 @@ void subscription::reset() {
         auto& v = d->subs[k->second];
         std::erase_if(v, [&](const auto& e) { return e.id == id; });
         if (v.empty()) d->subs.erase(k->second);
+        const auto method = std::string_view(k->second).substr(k->second.find('\x1f') + 1);
+        if (auto n = d->subscribed.find(method); n != d->subscribed.end() && --n->second == 0)
+          d->subscribed.erase(n);
         d->sub_keys.erase(k);
       }
     });

@@ -35,7 +35,7 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
     in.campaign_id = to_uuid(r[1]);
     in.persona_id = to_uuid(r[2]);
     in.status = parse_session_status(r[3].c_str()).value_or(session_status::pending);
-    in.session_duration_ms = opt_int(r[4]);
+    in.session_duration_ms = opt<int>(r[4]);
     in.signals.user_agent = r[5].c_str();
     if (!r[6].is_null()) in.signals.webdriver = r[6].as<bool>();
     if (!r[7].is_null()) in.signals.embedder_tells = r[7].as<double>();
@@ -66,8 +66,8 @@ std::vector<session_input> load_inputs(pqxx::work& tx, const std::string& where)
       throw std::logic_error("analytics: page visit keys out of order");
     auto& in = out[it->second];
     visit_of_key.emplace_back(it->second, static_cast<int>(in.visits.size()));
-    in.visits.push_back({to_int(r[2]), r[3].c_str(), to_double(r[4]), opt_double(r[5]),
-                         to_int(r[6]), opt_double(r[7]), to_int(r[8]), to_int(r[9])});
+    in.visits.push_back({to_int(r[2]), r[3].c_str(), to_double(r[4]), opt<double>(r[5]),
+                         to_int(r[6]), opt<double>(r[7]), to_int(r[8]), to_int(r[9])});
   }
 
   // Actions: the big one. No ORDER BY: sorting per session in C++ is cheaper than a 1M-row sort
@@ -321,18 +321,18 @@ std::optional<campaign_analytics_row> load_campaign_analytics(connection& c, con
     a.completed_sessions = to_int(f[1]);
     a.failed_sessions = to_int(f[2]);
     a.success_rate = to_double(f[3]);
-    a.avg_session_duration_ms = opt_double(f[4]);
-    a.avg_pages_per_session = opt_double(f[5]);
-    a.avg_actions_per_session = opt_double(f[6]);
-    a.avg_rhythm_score = opt_double(f[7]);
-    a.behavioral_variance = opt_double(f[8]);
-    a.detection_risk_score = opt_double(f[9]);
+    a.avg_session_duration_ms = opt<double>(f[4]);
+    a.avg_pages_per_session = opt<double>(f[5]);
+    a.avg_actions_per_session = opt<double>(f[6]);
+    a.avg_rhythm_score = opt<double>(f[7]);
+    a.behavioral_variance = opt<double>(f[8]);
+    a.detection_risk_score = opt<double>(f[9]);
     if (!f[10].is_null()) a.resources.total_runtime_ms = f[10].as<std::int64_t>();
-    a.resources.avg_cpu_usage = opt_double(f[11]);
-    a.resources.peak_memory_mb = opt_int(f[12]);
-    a.resources.machine_memory_rise_mb = opt_int(f[13]);
-    a.resources.machine_cpu_usage = opt_double(f[14]);
-    a.resources.footfall_memory_mb = opt_int(f[15]);
+    a.resources.avg_cpu_usage = opt<double>(f[11]);
+    a.resources.peak_memory_mb = opt<int>(f[12]);
+    a.resources.machine_memory_rise_mb = opt<int>(f[13]);
+    a.resources.machine_cpu_usage = opt<double>(f[14]);
+    a.resources.footfall_memory_mb = opt<int>(f[15]);
     return a;
   });
 }

@@ -65,7 +65,7 @@ void load_sessions(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
     row.user_agent = f[5].c_str();
     row.viewport_width = to_int(f[6]);
     row.viewport_height = to_int(f[7]);
-    row.session_duration_ms = opt_int(f[8]);
+    row.session_duration_ms = opt<int>(f[8]);
     row.pages_visited = to_int(f[9]);
     row.total_actions = to_int(f[10]);
     if (!f[11].is_null()) row.error_message = f[11].c_str();
@@ -80,17 +80,17 @@ void load_sessions(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
       a.campaign_id = id;
       a.persona_id = row.persona_id;
       a.total_duration_ms = f[14].as<std::int64_t>();
-      a.avg_page_dwell_time_ms = opt_double(f[15]);
-      a.median_page_dwell_time_ms = opt_int(f[16]);
+      a.avg_page_dwell_time_ms = opt<double>(f[15]);
+      a.median_page_dwell_time_ms = opt<int>(f[16]);
       a.pages_visited = to_int(f[17]);
       a.navigation_depth = to_int(f[18]);
       a.bounce_rate = to_double(f[19]);
       a.total_actions = to_int(f[20]);
-      a.actions_per_page = opt_double(f[21]);
-      a.click_through_rate = opt_double(f[22]);
-      a.scroll_engagement = opt_double(f[23]);
-      a.action_variance = opt_double(f[24]);
-      a.rhythm_score = opt_double(f[25]);
+      a.actions_per_page = opt<double>(f[21]);
+      a.click_through_rate = opt<double>(f[22]);
+      a.scroll_engagement = opt<double>(f[23]);
+      a.action_variance = opt<double>(f[24]);
+      a.rhythm_score = opt<double>(f[25]);
       if (!f[26].is_null()) a.pause_distribution = nlohmann::json::parse(f[26].c_str(), nullptr, false);
       a.detection_risk_score = to_double(f[27]);
       if (!f[28].is_null()) a.risk_signals = nlohmann::json::parse(f[28].c_str(), nullptr, false);
@@ -112,8 +112,8 @@ void load_visits(pqxx::work& tx, const uuid& id, campaign_dataset& d) {
   d.visits.reserve(r.size());
   for (const auto& f : r)
     d.visits.push_back({to_uuid(f[0]),
-                        {to_int(f[1]), f[2].c_str(), to_double(f[3]), opt_double(f[4]),
-                         to_int(f[5]), opt_double(f[6]), to_int(f[7]), to_int(f[8]),
+                        {to_int(f[1]), f[2].c_str(), to_double(f[3]), opt<double>(f[4]),
+                         to_int(f[5]), opt<double>(f[6]), to_int(f[7]), to_int(f[8]),
                          f[10].as<bool>()},
                         to_int(f[9])});
 }
@@ -144,8 +144,8 @@ void load_actions(pqxx::work& tx, const uuid& id, std::size_t max_clicks, campai
       "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.start_lag_ms), "
       "percentile_cont(0.95) WITHIN GROUP (ORDER BY a.start_lag_ms), count(a.start_lag_ms)" +
       from);
-  d.start_lag_p50_ms = opt_double(lag[0][0]);
-  d.start_lag_p95_ms = opt_double(lag[0][1]);
+  d.start_lag_p50_ms = opt<double>(lag[0][0]);
+  d.start_lag_p95_ms = opt<double>(lag[0][1]);
   d.start_lag_samples = lag[0][2].as<std::int64_t>();
 }
 
@@ -214,8 +214,8 @@ std::vector<rollup_row> load_rollups(connection& c, const uuid& campaign_id,
         p = q + 1;
       }
       x.load_samples = to_int(f[10]);
-      x.load_p50_ms = opt_double(f[11]);
-      x.load_p95_ms = opt_double(f[12]);
+      x.load_p50_ms = opt<double>(f[11]);
+      x.load_p95_ms = opt<double>(f[12]);
       x.console_errors = to_int(f[13]);
       x.failed_requests = to_int(f[14]);
       out.push_back(std::move(x));

@@ -1,41 +1,19 @@
 #pragma once
-// Internal to storage/analytics_*.cpp: fast field parsing for the large result sets.
-#include <charconv>
-#include <cstring>
+// Internal to storage/analytics_*.cpp: uuid literals and epoch-millisecond timestamps for the large
+// result sets (numbers are read with sql_fields.hpp's to_number).
 #include <optional>
 #include <string>
 
 #include <pqxx/pqxx>
 
 #include "storage/records.hpp"
-#include "storage/sql_fields.hpp"  // to_uuid
+#include "storage/sql_fields.hpp"  // to_uuid, to_double, to_int, opt<T>
 
 namespace footfall::storage::detail {
 
-/// Parses a numeric field without locale or exceptions (a million rows per recompute).
-inline double to_double(const pqxx::field& f) {
-  const char* s = f.c_str();
-  double v = 0;
-  std::from_chars(s, s + std::strlen(s), v);
-  return v;
-}
-inline int to_int(const pqxx::field& f) {
-  const char* s = f.c_str();
-  int v = 0;
-  std::from_chars(s, s + std::strlen(s), v);
-  return v;
-}
 /// A uuid as an SQL literal, for statements built as text.
 inline std::string quoted(pqxx::work& tx, const uuid& id) { return tx.quote(id.str()) + "::uuid"; }
 
-inline std::optional<double> opt_double(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return to_double(f);
-}
-inline std::optional<int> opt_int(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return to_int(f);
-}
 inline time_point from_epoch_ms(double ms) {
   return time_point(std::chrono::duration_cast<clock::duration>(
       std::chrono::duration<double, std::milli>(ms)));

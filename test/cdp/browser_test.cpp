@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cdp/command_stats.hpp"
 #include "shared_browser.hpp"
 #include "support/browser_under_test.hpp"
 
@@ -105,6 +106,39 @@ asio::awaitable<void> events_scenario(page p) {
 TEST_CASE("browser: events by method per session, and awaiting one with a predicate") {
   fresh_page f("/index.html");
   run(events_scenario(f.page));
+}
+
+namespace {
+asio::awaitable<void> unread_events_scenario(page p) {
+  auto s = p.session();
+  co_await s.send("Runtime.enable");
+  const auto unread = [] { return global_command_stats().snapshot().events_unread; };
+  // Nobody subscribed or waits: the console events are dropped before they are parsed.
+  const auto u0 = unread();
+  co_await p.evaluate("console.log('a'); console.log('b'); console.log('c'); 0");
+  json one = {{"expression", "1"}};
+  co_await s.send("Runtime.evaluate", one);  // a round trip: the events came before its reply
+  CHECK(unread() - u0 >= 3);
+  // A subscription brings its method back, every event of it.
+  auto seen = std::make_shared<int>(0);
+  auto sub = s.subscribe("Runtime.consoleAPICalled", [seen](const json&) { ++*seen; });
+  co_await p.evaluate("console.log('d'); console.log('e'); 0");
+  co_await s.send("Runtime.evaluate", one);
+  CHECK(*seen == 2);
+  sub.reset();
+  // So does a waiter, alone.
+  auto waiter = s.expect_event("Runtime.consoleAPICalled");
+  co_await p.evaluate("console.log('f'); 0");
+  const auto ev = co_await waiter.wait(5s);
+  CHECK(ev["args"][0]["value"] == "f");
+  CHECK(*seen == 2);  // unsubscribed
+}
+}  // namespace
+
+TEST_CASE("browser: events nobody subscribed to or waits for are dropped unread - a subscriber or "
+          "a waiter gets its method back") {
+  fresh_page f("/index.html");
+  run(unread_events_scenario(f.page));
 }
 
 TEST_CASE("browser: contexts are isolated (cookies and storage not shared)") {

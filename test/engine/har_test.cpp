@@ -31,7 +31,7 @@ TEST_CASE("har: a recorded session's HAR holds every request row and Playwright 
   {
     test::http_server site;
     site.handle("/health/boom", [](const test::http_request&) {
-      return test::http_response{500, "text/plain", "boom"};
+      return test::http_response{500, "text/plain", "boom", {}};
     });
     // Starts on the broken page, then walks the journey site by its links.
     const auto camp = test::make_campaign(db.url(), test::busy_persona("har"),

@@ -9,7 +9,7 @@ the program changes with the batch size. So within a library no such name may ap
 files: share the helper in a header, or name each for what it does.
 
 A library is a folder whose files one `footfall_unity_sources` call batches: cdp/, storage/,
-analytics/, each engine/ sub-folder. The scan reads definitions that start at column 0 inside
+analytics/, each engine/ sub-folder (the list check_layers.py reads from the CMake files). The scan reads definitions that start at column 0 inside
 `namespace {` ... `}  // namespace` or after `static` (the project's formatting).
 
 Usage: check_unity_names.py SOURCE_DIR              exit 1 listing each repeated name
@@ -22,18 +22,27 @@ import shutil
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_layers  # noqa: E402  (the libraries, read from the CMake files)
+
 # A definition's head at column 0: return type words, then the name and "(".
 DEFINITION = re.compile(r"^(?:static\s+)?(?:inline\s+)?(?:constexpr\s+)?[A-Za-z_][\w:<>,\s*&]*?[\s*&]([a-z_]\w*)\(")
 NOT_A_TYPE = ("return ", "else", "if ", "for ", "while ", "switch ", "case ", "using ", "namespace ")
 
 
 def libraries(src):
-    """Folders batched as one library each."""
-    libs = [os.path.join(src, d) for d in ("cdp", "storage", "analytics")]
-    engine = os.path.join(src, "engine")
-    libs += sorted(os.path.join(engine, d) for d in os.listdir(engine)
-                   if os.path.isdir(os.path.join(engine, d)) and d != "js")
-    return libs
+    """Folders batched as one library each: the libraries check_layers.py reads from the CMake
+    files, so a library added there is checked here too."""
+    folders = []
+    for lib in check_layers.rules(src):
+        name = lib[len("footfall_"):]
+        if name == "cli":
+            folders.append(os.path.join(src, "engine", "cli"))
+        elif name.startswith("engine_"):
+            folders.append(os.path.join(src, "engine", name[len("engine_"):]))
+        else:
+            folders.append(os.path.join(src, name))
+    return sorted(folders)
 
 
 def file_local_names(path):
