@@ -305,12 +305,14 @@ int main(int argc, char** argv) {
   const double c0 = group_cpu_s(chrome), pg0 = pg_pid ? tree_cpu_s(pg_pid) : 0;
   const double f0 = self_cpu_s();
   const auto cmd0 = cdp::global_command_stats().snapshot().count;
+  const auto unread0 = cdp::global_command_stats().snapshot().events_unread;
   const auto t0 = std::chrono::steady_clock::now();
   io.run(bench::run_concurrently(conc, [sh, &rows](int) { return worker(sh, &rows); }));
   writer.flush();  // recording is part of the work: every row committed
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double f1 = self_cpu_s();
   const auto commands = cdp::global_command_stats().snapshot().count - cmd0;
+  const auto unread = cdp::global_command_stats().snapshot().events_unread - unread0;
   double chrome_rss = 0;
   const double c1 = group_cpu_s(chrome, &chrome_rss), pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
   const double measure_cpu = (f0 - m0) + (self_cpu_s() - f1);
@@ -336,6 +338,7 @@ int main(int argc, char** argv) {
            {"footfall_cpu_s", f1 - f0},
            {"bench_measure_cpu_s", measure_cpu},
            {"cdp_commands_per_session", static_cast<double>(commands) / sessions},
+           {"cdp_events_unread_per_session", static_cast<double>(unread) / sessions},
            {"footfall_peak_rss_mib", rss_mib},
            {"chromium_cpu_s", c1 - c0},
            {"chromium_cpu_per_session_s", (c1 - c0) / sessions},

@@ -252,15 +252,17 @@ namespace {
 // Out-of-process iframes are attached by cdp/ (paused, given the page's user agent and the
 // frame commands, then run: cdp/target_setup.cpp); the agent notes their sessions and counts
 // their errors (page_agent_frames.cpp) and gives each footfall's world on demand.
-std::vector<cdp::burst_command> frame_commands() {
+// With page health, an out-of-process frame's Network too: its requests are its own session's.
+std::vector<cdp::burst_command> frame_commands(bool health) {
   std::vector<cdp::burst_command> cmds;
   cmds.push_back({"Runtime.enable", json::object()});
   cmds.push_back({"Log.enable", json::object()});
+  if (health) cmds.push_back(page_health::frame_enable_command());
   return cmds;
 }
 
 std::vector<cdp::burst_command> setup_commands(bool health) {
-  auto cmds = frame_commands();
+  auto cmds = frame_commands(false);
   if (health)  // before the first navigation: its document's requests and paints count
     for (auto& c : page_health::enable_commands()) cmds.push_back(std::move(c));
   // With page health, the same script observes interactions and paints (page_health.hpp); the
@@ -293,12 +295,15 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bo
   // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
   // already running (a popup's, attached before its agent) get them now.
   const auto running = p.children();
-  for (auto& c : frame_commands()) p.add_frame_setup(c.method, std::move(c.params));
+  for (auto& c : frame_commands(page_health)) p.add_frame_setup(c.method, std::move(c.params));
   watch_out_of_process_frames(a->state_);
   // One round trip for the whole setup: Chromium handles a session's commands in order.
   co_await cdp::send_burst(s, setup_commands(page_health));
   for (const auto& c : running)
-    if (c.type == "iframe") co_await cdp::send_burst(c.session, frame_commands());
+    if (c.type == "iframe") {
+      if (st.health) st.health->watch_frame(c.session);
+      co_await cdp::send_burst(c.session, frame_commands(page_health));
+    }
   co_return a;
 }
 

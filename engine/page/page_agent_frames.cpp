@@ -58,6 +58,7 @@ void watch_out_of_process_frames(std::shared_ptr<page_agent::state> st) {
       if (o->session.id() == c.parent) w->parent = o;
     count_errors(st, w->session, w, st->subscriptions);
     track_frame_context(w, st->subscriptions);
+    if (st->health) st->health->watch_frame(c.session);  // its requests: page health
     // Its own children detach through its session.
     st->subscriptions.push_back(w->session.subscribe(
         "Target.detachedFromTarget", [weak](const json& p) {

@@ -1,5 +1,8 @@
 #include "engine/page/page_health.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace footfall::engine {
 
 using nlohmann::json;
@@ -27,7 +30,30 @@ std::vector<cdp::burst_command> page_health::enable_commands() {
 
 const char* page_health::world_switch_script() { return "globalThis.__ffPerf = true;"; }
 
-std::vector<cdp::request_record> page_health::take_requests() { return log_.close(); }
+cdp::burst_command page_health::frame_enable_command() {
+  return {"Network.enable", cdp::network_enable_params()};
+}
+
+void page_health::watch_frame(const cdp::session& s) {
+  auto* log = frame_logs_.emplace_back(std::make_unique<cdp::request_log>()).get();
+  for (const char* m : cdp::request_log_events)
+    subs_.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
+      log->on_event(method, p);
+    }));
+}
+
+std::vector<cdp::request_record> page_health::take_requests() {
+  auto all = log_.close();
+  if (frame_logs_.empty()) return all;
+  for (auto& f : frame_logs_) {
+    auto more = f->close();
+    all.insert(all.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+  return all;
+}
 
 cdp::web_vitals page_health::vitals(const cdp::page_timing_report& report) const {
   return tracker_.compute(report);

@@ -29,8 +29,16 @@ class page_health {
   static std::vector<cdp::burst_command> enable_commands();
   static const char* world_switch_script();
 
-  /// Every request since the last call, open ones ended as canceled: the visit that is ending
-  /// owns them (requests started later belong to the next visit).
+  /// The Network.enable an out-of-process frame needs in its paused set-up burst (its requests
+  /// reach its own target session, not the page's).
+  static cdp::burst_command frame_enable_command();
+  /// Also records the requests of the page's out-of-process frame on session `s` (attached,
+  /// still paused: none of its requests is missed). Its log lives as long as this object.
+  void watch_frame(const cdp::session& s);
+
+  /// Every request since the last call, the out-of-process frames' too, in the order they
+  /// started; open ones ended as canceled: the visit that is ending owns them (requests started
+  /// later belong to the next visit).
   std::vector<cdp::request_record> take_requests();
   /// The vitals of the current document, from the world's report (page_facts) and the timeline.
   cdp::web_vitals vitals(const cdp::page_timing_report& report) const;
@@ -39,6 +47,8 @@ class page_health {
 
  private:
   cdp::request_log log_;
+  /// One per out-of-process frame: request ids are only known unique within one session.
+  std::vector<std::unique_ptr<cdp::request_log>> frame_logs_;
   cdp::vitals_tracker tracker_;
   std::vector<cdp::subscription> subs_;
 };

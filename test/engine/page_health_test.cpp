@@ -45,16 +45,16 @@ struct site {
     server.handle("/health/report", [this](const test::http_request& r) {
       std::lock_guard lk(m);
       reports.push_back(json::parse(r.body, nullptr, false));
-      return test::http_response{204, "text/plain", ""};
+      return test::http_response{204, "text/plain", "", {}};
     });
     server.handle("/health/boom", [this](const test::http_request&) {
       sent("/health/boom", 500);
-      return test::http_response{500, "text/plain", "boom"};
+      return test::http_response{500, "text/plain", "boom", {}};
     });
     for (const char* p : {"/health/missing.png", "/favicon.ico"})
       server.handle(p, [this, path = std::string(p)](const test::http_request&) {
         sent(path, 404);
-        return test::http_response{404, "text/plain", "not here"};
+        return test::http_response{404, "text/plain", "not here", {}};
       });
   }
   void sent(const std::string& path, int status) {
@@ -205,6 +205,36 @@ TEST_CASE("page health: failed requests - 404, 500, refused connection - are row
     CHECK(r.request_order >= 1);
     CHECK(r.page_visit_id == rec.visit.id);
   }
+}
+
+TEST_CASE("page health: an out-of-process frame's requests are rows too, its 404 with its status") {
+  site s;
+  s.server.handle("/missing-in-frame.png", [&s](const test::http_request&) {
+    s.sent("/missing-in-frame.png", 404);
+    return test::http_response{404, "text/plain", "not here", {}};
+  });
+  // A quiet page on 127.0.0.1 with a frame from localhost: another site, so Chromium runs it in
+  // its own process and target session, whose Network events the page's session never sees.
+  visit v(s, "/frame_errors.html");
+  v.wait(1500);
+  const auto rec = v.finish();
+  std::map<std::string, int> seen;  // URL -> rows
+  const storage::request_row* missing = nullptr;
+  for (const auto& r : rec.requests) {
+    ++seen[r.url];
+    if (r.url.ends_with("/missing-in-frame.png")) missing = &r;
+  }
+  for (const auto& [url, n] : seen) {
+    CAPTURE(url);
+    CHECK(n == 1);  // each request once: not in both the page's and the frame's log
+  }
+  REQUIRE(missing != nullptr);
+  CHECK(missing->url.find("://localhost:") != std::string::npos);
+  CHECK(missing->status == 404);
+  CHECK_FALSE(missing->failed);
+  CHECK(rec.visit.request_count == int(rec.requests.size()));
+  for (std::size_t i = 1; i < rec.requests.size(); ++i)  // one order, by start, across sessions
+    CHECK(rec.requests[i - 1].started_at <= rec.requests[i].started_at);
 }
 
 TEST_CASE("page health: off, nothing is enabled nor recorded") {
