@@ -36,6 +36,12 @@ void page::on_frame(std::function<void(const child_target&)> h) const {
 void page::add_frame_setup(const char* method, json params) const {
   state_->frame_setup.push_back({method, std::move(params)});
 }
+void page::on_popup(std::function<void(const cdp::session&, const target_id&)> h) const {
+  state_->popup_handlers.push_back(std::move(h));
+}
+void page::add_popup_setup(const char* method, json params) const {
+  state_->popup_setup.push_back({method, std::move(params)});
+}
 
 asio::awaitable<page> page::wait_popup(target_id t, milliseconds timeout) {
   auto st = state_;

@@ -116,6 +116,13 @@ class page {
   /// Commands each out-of-process iframe attached from now on gets in its paused set-up burst,
   /// after its identity and before it runs (e.g. Runtime.enable). `method`: a string literal.
   void add_frame_setup(const char* method, json params) const;
+  /// Also call `handler` with the session and target of each popup this page opens from now on,
+  /// while Chromium still holds it paused, so subscriptions made in the handler miss none of
+  /// its events (its first document's requests, say).
+  void on_popup(std::function<void(const cdp::session&, const target_id&)> handler) const;
+  /// Commands each popup this page opens from now on gets in its paused set-up burst, after its
+  /// identity and before it runs (e.g. Network.enable). `method`: a string literal.
+  void add_popup_setup(const char* method, json params) const;
 
   /// Input state used by input.hpp.
   mouse_state& mouse() const;

@@ -29,6 +29,9 @@ struct page_state {
   /// page::on_frame handlers, and page::add_frame_setup commands for each new frame.
   std::vector<std::function<void(const child_target&)>> frame_handlers;
   std::vector<burst_command> frame_setup;
+  /// page::on_popup handlers, and page::add_popup_setup commands for each popup it opens.
+  std::vector<std::function<void(const cdp::session&, const target_id&)>> popup_handlers;
+  std::vector<burst_command> popup_setup;
 
   void add_popup(page p) {
     popups.push_back(std::move(p));

@@ -129,8 +129,11 @@ std::shared_ptr<page_state> make_state(std::shared_ptr<connection> c, session_id
 
 asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, target_id target,
                                  browser_context_id context, page_options options,
-                                 bool waiting_for_debugger) {
+                                 bool waiting_for_debugger,
+                                 std::shared_ptr<const page_state> opener) {
   auto st = make_state(c, std::move(sid), std::move(target), std::move(context), options);
+  if (opener)
+    for (const auto& h : std::vector(opener->popup_handlers)) h(st->session, st->target);
   std::vector<burst_command> cmds;
   cmds.push_back({"Page.enable", json::object()});
   if (options.viewport_width > 0 && options.viewport_height > 0)
@@ -146,6 +149,8 @@ asio::awaitable<page> start_page(std::shared_ptr<connection> c, session_id sid, 
   // One burst, the resume last: Chromium handles a session's commands in order, so the
   // identity is in place before the target runs. Not awaited one by one: a paused noopener tab
   // has no renderer yet, and Page.enable answers only once it runs.
+  if (opener)
+    for (const auto& extra : opener->popup_setup) cmds.push_back(extra);
   if (waiting_for_debugger)
     cmds.push_back({"Runtime.runIfWaitingForDebugger", json::object()});
   co_await send_burst(st->session, std::move(cmds));

@@ -88,7 +88,7 @@ void target_registry::start_popup(attached_target a, std::shared_ptr<page_state>
   std::weak_ptr<page_state> weak_opener = opener;
   asio::co_spawn(
       conn_->get_executor(),
-      start_page(conn_, a.session, a.target, opener->context, opener->options, a.waiting),
+      start_page(conn_, a.session, a.target, opener->context, opener->options, a.waiting, opener),
       [self, weak_opener, t = a.target](std::exception_ptr e, page p) {
         if (e) return log_failure("popup " + t.value, e);
         auto r = self.lock();

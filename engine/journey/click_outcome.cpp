@@ -18,7 +18,8 @@ asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
     // The persona's rule (engine/journey/popups.hpp); without a keeper (visit, benches): closed.
     const auto rule = c.popups ? c.popups->rule() : popup_rule::close;
     if (rule == popup_rule::record)
-      c.popups->adopt(c.page, out.popup, c.recorder->next_visit_order(), budget);
+      c.popups->adopt(c.page, out.popup, c.recorder->next_visit_order(), budget,
+                      c.agent->popup_request_source(out.popup));
     else if (rule == popup_rule::follow)
       c.popups->follow(out.popup);  // taken up by the session runner before the next action
     else

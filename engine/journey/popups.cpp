@@ -1,5 +1,6 @@
 // Popups: recorded as visits of their session, then closed, beside the opener's journey.
 #include "engine/journey/popups.hpp"
+#include "engine/journey/visit_recorder.hpp"
 #include "engine/persona/links.hpp"
 
 #include <utility>
@@ -60,7 +61,8 @@ storage::action_row edge_action(const storage::page_visit_row& v, storage::actio
 }
 
 asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp::page opener,
-                                   cdp::target_id t, int visit_order, outcome_budget budget) {
+                                   cdp::target_id t, int visit_order, outcome_budget budget,
+                                   std::function<std::vector<cdp::request_record>()> requests) {
   storage::page_visit_row v;
   v.id = storage::uuid::v7();
   v.session_id = st->session_id;
@@ -99,6 +101,11 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
   rec.actions.push_back(edge_action(v, storage::action_type::page_unload, *v.left_at, 2, 0));
   rec.visit.actions_count = 2;
   if (v.url.empty()) rec.visit.url = "about:blank";
+  if (requests) {  // closed: whatever is still open ended with it (canceled)
+    for (auto& r : requests())
+      rec.requests.push_back(request_row_of(std::move(r), rec.visit, rec.requests.size() + 1));
+    rec.visit.request_count = static_cast<int>(rec.requests.size());
+  }
   st->sink(std::move(rec));
   ++st->recorded;
 }
@@ -120,11 +127,12 @@ std::optional<cdp::target_id> popup_keeper::take_follow() {
 }
 
 void popup_keeper::adopt(cdp::page opener, cdp::target_id t, int visit_order,
-                         outcome_budget budget) {
+                         outcome_budget budget,
+                         std::function<std::vector<cdp::request_record>()> requests) {
   auto st = state_;
   ++st->open;
   asio::co_spawn(opener.session().conn()->get_executor(),
-                 record_popup(st, opener, t, visit_order, budget),
+                 record_popup(st, opener, t, visit_order, budget, std::move(requests)),
                  [st, id = t.value](std::exception_ptr e) {
                    if (e) {
                      try {

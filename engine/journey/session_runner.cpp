@@ -7,6 +7,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <iterator>
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"
@@ -217,7 +220,20 @@ asio::awaitable<void> visitor::follow_popup() {
     spdlog::info("session {}: popup did not finish loading; visiting it as it is", row.id.str());
   }
   const auto opener = page;
+  // What the popup requested before the journey moved there (its first document): its log
+  // in the opener's agent, taken before that agent goes. Requests still open now are recorded
+  // canceled; one starting during the hand-over round trip is missed.
+  auto first_requests = agent->popup_request_source(popup.target())();
   co_await take_page(popup);
+  if (agent->page_health_on())
+    recorder.set_request_source(
+        [a = agent, first = std::make_shared<decltype(first_requests)>(std::move(first_requests))] {
+          auto out = std::exchange(*first, {});
+          auto later = a->take_requests();
+          out.insert(out.end(), std::make_move_iterator(later.begin()),
+                     std::make_move_iterator(later.end()));
+          return out;
+        });
   // The visitor works in the new tab now: it is the one in front (the opener was kept in front
   // for as long as it was the page being worked in: cdp/targets.cpp), and the opener goes.
   co_await page.session().send("Page.bringToFront");

@@ -48,11 +48,8 @@ void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) 
   if (observer_) observer_(row);
 }
 
-namespace {
-
-// A finished request of the page as its row (its URL is already without credentials: cdp/).
-storage::request_row to_row(cdp::request_record&& r, const storage::page_visit_row& v,
-                            std::size_t order) {
+storage::request_row request_row_of(cdp::request_record&& r, const storage::page_visit_row& v,
+                                    std::size_t order) {
   storage::request_row q;
   q.id = storage::uuid::v7();
   q.page_visit_id = v.id;
@@ -82,8 +79,6 @@ storage::request_row to_row(cdp::request_record&& r, const storage::page_visit_r
   return q;
 }
 
-}  // namespace
-
 void visit_recorder::leave(const page_facts* last) {
   if (!in_visit_) return;
   in_visit_ = false;
@@ -110,7 +105,8 @@ void visit_recorder::leave(const page_facts* last) {
   total_actions_ += visit_.actions_count;
   std::vector<storage::request_row> requests;
   if (requests_) {
-    for (auto& r : requests_()) requests.push_back(to_row(std::move(r), visit_, requests.size() + 1));
+    for (auto& r : requests_())
+      requests.push_back(request_row_of(std::move(r), visit_, requests.size() + 1));
     visit_.request_count = static_cast<int>(requests.size());
   }
   storage::page_record rec{visit_, std::move(actions_), std::move(requests)};

@@ -29,6 +29,11 @@ using request_source = std::function<std::vector<cdp::request_record>()>;
 /// Told of each action as it is recorded (the visit command prints them).
 using action_observer = std::function<void(const storage::action_row&)>;
 
+/// A finished request of visit `v` as its row, `order`-th (1-based) of the visit (its URL is
+/// already without credentials: cdp/). The recorder's, and a recorded popup's (popups.hpp).
+storage::request_row request_row_of(cdp::request_record&& r, const storage::page_visit_row& v,
+                                    std::size_t order);
+
 class visit_recorder {
  public:
   visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer = {});

@@ -257,7 +257,7 @@ std::vector<cdp::burst_command> frame_commands(bool health) {
   std::vector<cdp::burst_command> cmds;
   cmds.push_back({"Runtime.enable", json::object()});
   cmds.push_back({"Log.enable", json::object()});
-  if (health) cmds.push_back(page_health::frame_enable_command());
+  if (health) cmds.push_back(page_health::network_enable_command());
   return cmds;
 }
 
@@ -294,6 +294,16 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bo
   if (page_health) st.health = std::make_unique<engine::page_health>(s, st.main.frame_id);
   // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
   // already running (a popup's, attached before its agent) get them now.
+  if (page_health) {
+    // A popup's requests from its first document on: Network in its paused set-up burst, and
+    // its own log, subscribed before it runs (its visit takes them: popup_request_source).
+    const auto c = page_health::network_enable_command();
+    p.add_popup_setup(c.method, c.params);
+    p.on_popup([weak = std::weak_ptr<state>(a->state_)](const cdp::session& ps,
+                                                        const cdp::target_id& t) {
+      if (auto st = weak.lock(); st && st->health) st->health->watch_popup(ps, t);
+    });
+  }
   const auto running = p.children();
   for (auto& c : frame_commands(page_health)) p.add_frame_setup(c.method, std::move(c.params));
   watch_out_of_process_frames(a->state_);
@@ -383,6 +393,15 @@ asio::awaitable<focused_element> page_agent::active() {
 
 std::vector<cdp::request_record> page_agent::take_requests() {
   return state_->health ? state_->health->take_requests() : std::vector<cdp::request_record>{};
+}
+
+std::function<std::vector<cdp::request_record>()> page_agent::popup_request_source(
+    cdp::target_id t) const {
+  return [weak = std::weak_ptr<state>(state_), t = std::move(t)] {
+    const auto st = weak.lock();
+    return st && st->health ? st->health->take_popup_requests(t)
+                            : std::vector<cdp::request_record>{};
+  };
 }
 
 bool page_agent::page_health_on() const { return state_->health != nullptr; }

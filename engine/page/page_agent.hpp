@@ -4,6 +4,7 @@
 /// Runtime.callFunctionOn with typed arguments, and turns its answers into the structs below.
 /// Console errors, exceptions and failed requests are counted from CDP events per document.
 /// No other file builds JavaScript for the page script or reads its JSON.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,13 +90,18 @@ class page_agent {
  public:
   /// Installs the script and the event counters on `p`; call before its first navigation.
   /// `page_health`: record the page's requests and Core Web Vitals (engine/page/page_health.hpp);
-  /// off (the default: replay, `footfall visit`), neither the Network nor the PerformanceTimeline
-  /// domain is enabled.
+  /// off (the default: replay), neither the Network nor the PerformanceTimeline domain is
+  /// enabled. On, the popups the page opens get Network enabled while they are paused, and
+  /// their requests are kept apart for their own visits (popup_request_source).
   static boost::asio::awaitable<std::shared_ptr<page_agent>> install(cdp::page p,
                                                                      bool page_health = false);
   /// The page's requests since the last call, open ones ended as canceled (the visit that ends
   /// owns them); empty with page health off.
   std::vector<cdp::request_record> take_requests();
+  /// The requests of popup `t` this page opened, for the popup's own visit: each call takes
+  /// what was recorded so far (open ones ended as canceled) and drops the popup's log. Empty
+  /// with page health off, and once this agent is gone.
+  std::function<std::vector<cdp::request_record>()> popup_request_source(cdp::target_id t) const;
   bool page_health_on() const;
   ~page_agent();
 

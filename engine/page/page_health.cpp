@@ -30,7 +30,7 @@ std::vector<cdp::burst_command> page_health::enable_commands() {
 
 const char* page_health::world_switch_script() { return "globalThis.__ffPerf = true;"; }
 
-cdp::burst_command page_health::frame_enable_command() {
+cdp::burst_command page_health::network_enable_command() {
   return {"Network.enable", cdp::network_enable_params()};
 }
 
@@ -40,6 +40,24 @@ void page_health::watch_frame(const cdp::session& s) {
     subs_.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
       log->on_event(method, p);
     }));
+}
+
+void page_health::watch_popup(const cdp::session& s, const cdp::target_id& t) {
+  auto& slot = popup_logs_[t.value];
+  slot = std::make_unique<popup_log>();
+  auto* log = &slot->log;
+  for (const char* m : cdp::request_log_events)
+    slot->subs.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
+      log->on_event(method, p);
+    }));
+}
+
+std::vector<cdp::request_record> page_health::take_popup_requests(const cdp::target_id& t) {
+  const auto it = popup_logs_.find(t.value);
+  if (it == popup_logs_.end()) return {};
+  auto out = it->second->log.close();
+  popup_logs_.erase(it);  // its subscriptions go with it
+  return out;
 }
 
 std::vector<cdp::request_record> page_health::take_requests() {

@@ -4,6 +4,7 @@
 /// domain, FCP, TTFB and interactions from the observers of footfall's isolated world). Nothing
 /// is added to the page's own world: Network and PerformanceTimeline are browser-side, and the
 /// observers live in footfall's world (engine/page/js/page_script.js).
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,12 +30,20 @@ class page_health {
   static std::vector<cdp::burst_command> enable_commands();
   static const char* world_switch_script();
 
-  /// The Network.enable an out-of-process frame needs in its paused set-up burst (its requests
-  /// reach its own target session, not the page's).
-  static cdp::burst_command frame_enable_command();
+  /// The Network.enable another target of the page needs in its paused set-up burst: an
+  /// out-of-process frame's or a popup's requests reach its own session, not the page's.
+  static cdp::burst_command network_enable_command();
   /// Also records the requests of the page's out-of-process frame on session `s` (attached,
   /// still paused: none of its requests is missed). Its log lives as long as this object.
   void watch_frame(const cdp::session& s);
+
+  /// Also records the requests of popup `t` this page opened, on its session `s` (still paused:
+  /// its first document's requests included), apart from the page's own: they belong to the
+  /// popup's visit (take_popup_requests).
+  void watch_popup(const cdp::session& s, const cdp::target_id& t);
+  /// Popup `t`'s requests so far, open ones ended as canceled; its log is dropped (nothing for a
+  /// popup not watched).
+  std::vector<cdp::request_record> take_popup_requests(const cdp::target_id& t);
 
   /// Every request since the last call, the out-of-process frames' too, in the order they
   /// started; open ones ended as canceled: the visit that is ending owns them (requests started
@@ -49,6 +58,12 @@ class page_health {
   cdp::request_log log_;
   /// One per out-of-process frame: request ids are only known unique within one session.
   std::vector<std::unique_ptr<cdp::request_log>> frame_logs_;
+  /// Popups' logs by target id, with their subscriptions (dropped with the log).
+  struct popup_log {
+    cdp::request_log log;
+    std::vector<cdp::subscription> subs;
+  };
+  std::map<std::string, std::unique_ptr<popup_log>> popup_logs_;
   cdp::vitals_tracker tracker_;
   std::vector<cdp::subscription> subs_;
 };

@@ -30,6 +30,21 @@ storage::persona clicker() {
 }
 
 /// A campaign on `target_url` with the default (rotated) user agents.
+/// Page health of popups (page health is on): each popup visit has its own requests — its
+/// document's among them, recorded from before it ran — and the opener's visits have none of
+/// them; every visit's request_count is its rows.
+void check_popup_requests(const fresh_database& db) {
+  CHECK(db.count("SELECT count(*) FROM page_visits pv WHERE pv.navigation_kind = 'new_target' "
+                 "AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.page_visit_id = pv.id AND "
+                 "r.resource_type = 'Document' AND r.status = 200 AND r.url LIKE "
+                 "'%/popup-target.html%')") == 0);
+  CHECK(db.count("SELECT count(*) FROM requests r JOIN page_visits pv ON pv.id = r.page_visit_id "
+                 "WHERE r.url LIKE '%/popup-target.html%' AND pv.navigation_kind IS DISTINCT "
+                 "FROM 'new_target'") == 0);
+  CHECK(db.count("SELECT count(*) FROM page_visits pv WHERE pv.request_count IS DISTINCT FROM "
+                 "(SELECT count(*) FROM requests r WHERE r.page_visit_id = pv.id)") == 0);
+}
+
 storage::campaign campaign_on(const fresh_database& db, const std::string& target_url,
                               int sessions, std::uint64_t seed,
                               storage::persona who = clicker()) {
@@ -213,6 +228,7 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
       "WHERE pv.navigation_kind = 'new_target'");
   REQUIRE(popups.size() >= 2);
   for (const auto& p : popups) CHECK(p[0].find("/popup-target.html") != std::string::npos);
+  check_popup_requests(db);
   // The popup's own page saw a configured user agent (never HeadlessChrome).
   {
     std::lock_guard lk(m);
@@ -473,6 +489,7 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
     clicks_there += std::stol(f[4]);
   }
   CHECK(clicks_there >= 1);
+  check_popup_requests(db);  // the first document's, taken over from the opener's agent
   // The click that opened each followed popup says so.
   CHECK(db.count("SELECT count(*) FROM actions WHERE action_type = 'click' AND navigation_kind = "
                  "'new_target'") >= static_cast<long>(followed.size()));
