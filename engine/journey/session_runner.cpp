@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <utility>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <iterator>
-#include <utility>
-
 #include <spdlog/spdlog.h>
 
 #include "cdp/input.hpp"

@@ -292,8 +292,6 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bo
   reset_on_navigation(a->state_, s, st.subscriptions);
   track_context(a->state_, s, st.subscriptions);
   if (page_health) st.health = std::make_unique<engine::page_health>(s, st.main.frame_id);
-  // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
-  // already running (a popup's, attached before its agent) get them now.
   if (page_health) {
     // A popup's requests from its first document on: Network in its paused set-up burst, and
     // its own log, subscribed before it runs (its visit takes them: popup_request_source).
@@ -304,6 +302,8 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bo
       if (auto st = weak.lock(); st && st->health) st->health->watch_popup(ps, t);
     });
   }
+  // Frames cdp/ attaches from now on get the event domains in their paused set-up burst; those
+  // already running (a popup's, attached before its agent) get them now.
   const auto running = p.children();
   for (auto& c : frame_commands(page_health)) p.add_frame_setup(c.method, std::move(c.params));
   watch_out_of_process_frames(a->state_);
