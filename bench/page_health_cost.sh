@@ -7,6 +7,8 @@
 # noise is shared and the ratio within a pair is what is left.
 #
 # Usage: bench/page_health_cost.sh [PAIRS] [BUILD_DIR]   (default 10 pairs, ./build)
+#        SIDES="on no-rows" bench/page_health_cost.sh ...   other sides (bench_sessions'
+#        --page-health values; no-rows: everything recorded but the request rows written)
 # Each side: 24 pace-0 sessions, 2 at a time (4 at once in all: bench/sessions' usual load).
 # Prints each pair and the geometric mean of on ÷ off with a 95 % confidence interval (t over
 # pairs) for Chromium CPU per session, footfall CPU and sessions/min. RESULTS= keeps the samples.
@@ -18,16 +20,17 @@ A=${ANCHORS_DIR:-$here/../shared/bench/anchors}
 bin=$build/bench/bench_sessions
 out=${RESULTS:-/tmp/footfall-page-health-cost.jsonl}
 : > "$out"
+read -r a b <<< "${SIDES:-on off}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for pair in $(seq "$pairs"); do
   echo "pair $pair of $pairs" >&2
-  for side in on off; do
+  for side in $a $b; do
     "$bin" --json --site "$A/site" --sessions 24 --concurrency 2 --page-health $side \
       > "$tmp/$side.out" 2> "$tmp/$side.err" &
   done
   wait
-  for side in on off; do
+  for side in $a $b; do
     line=$(grep '^RESULT ' "$tmp/$side.out" | sed 's/^RESULT //')
     if [ -z "$line" ]; then
       echo "pair $pair: the $side side printed no result:" >&2
@@ -37,12 +40,13 @@ for pair in $(seq "$pairs"); do
     echo "$line" | python3 -c "import json,sys; r=json.load(sys.stdin); r['pair']=$pair; print(json.dumps(r))" >> "$out"
   done
 done
-python3 - "$out" <<'PY'
+python3 - "$out" "$a" "$b" <<'PY'
 import json, math, statistics as st, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+A, B = sys.argv[2], sys.argv[3]
 by = {}
 for r in rows: by.setdefault(r['pair'], {})[r['page_health']] = r
-full = [p for _, p in sorted(by.items()) if 'on' in p and 'off' in p]
+full = [p for _, p in sorted(by.items()) if A in p and B in p]
 if not full: sys.exit("no complete pair")
 # t quantiles (two-sided 95 %) for small samples; normal beyond 30.
 T = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23,
@@ -52,19 +56,19 @@ def t95(df): return T.get(df) or (T[max(k for k in T if k <= df)] if df < 30 els
 keys = [('Chromium CPU s / session', 'chromium_cpu_per_session_s'),
         ('footfall CPU s (24 sessions)', 'footfall_cpu_s'),
         ('sessions / min', 'sessions_per_min')]
-print("| pair | " + " | ".join(f"{k}, on / off" for k, _ in keys) + " | verified on / off | rows on / off |")
+print("| pair | " + " | ".join(f"{k}, {A} / {B}" for k, _ in keys) + f" | verified {A} / {B} | rows {A} / {B} |")
 print("|---|" + "---|" * (len(keys) + 2))
 for i, p in enumerate(full, 1):
-    cells = [f"{p['on'][f]:.3g} / {p['off'][f]:.3g}" for _, f in keys]
+    cells = [f"{p[A][f]:.3g} / {p[B][f]:.3g}" for _, f in keys]
     print(f"| {i} | " + " | ".join(cells) +
-          f" | {p['on']['verified']} / {p['off']['verified']} | {p['on']['rows_written']} / {p['off']['rows_written']} |")
+          f" | {p[A]['verified']} / {p[B]['verified']} | {p[A]['rows_written']} / {p[B]['rows_written']} |")
 print()
-print(f"on ÷ off over {len(full)} pairs run side by side: geometric mean [95 % CI]")
+print(f"{A} ÷ {B} over {len(full)} pairs run side by side: geometric mean [95 % CI]")
 print()
-print("| measure | on ÷ off | 95 % CI |")
+print(f"| measure | {A} ÷ {B} | 95 % CI |")
 print("|---|---|---|")
 for name, f in keys:
-    logs = [math.log(p['on'][f] / p['off'][f]) for p in full]
+    logs = [math.log(p[A][f] / p[B][f]) for p in full]
     m = st.mean(logs)
     half = t95(len(logs) - 1) * st.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else float('nan')
     print(f"| {name} | {math.exp(m):.3f} | [{math.exp(m - half):.3f}, {math.exp(m + half):.3f}] |")

@@ -13,7 +13,8 @@
 // --browser: which build runs the sessions (executable by the CLI's rule: CHROME_BIN, else the
 // browser's default; cdp/browser_choice.hpp).
 // --page-health (default on, as a campaign): each page's requests and Core Web Vitals recorded
-// (engine/page/page_health.hpp); off measures what that costs.
+// (engine/page/page_health.hpp); off measures what that costs; no-rows records everything but
+// writes no request row (the requests are taken and dropped), to tell the writer's share apart.
 //
 // --reveal script is a diagnostic, not an engine mode: before each targeted step the journey
 // scrolls the target into view from the page's own world (scrollIntoViewIfNeeded, as the peers'
@@ -118,6 +119,7 @@ struct shared {
   std::string base;
   bool script_reveal = false;
   bool page_health = true;
+  bool request_rows = true;  ///< --page-health no-rows: requests recorded, then dropped
   int next = 0, total = 0, verified = 0, failed = 0;
   std::vector<double> session_ms;
 };
@@ -172,7 +174,12 @@ asio::awaitable<bool> one_session(std::shared_ptr<shared> sh, storage::session_r
   auto crash = page.session().subscribe("Inspector.targetCrashed", [](const json&) {});
   co_await page.session().send("Inspector.enable");
   const auto agent = co_await engine::page_agent::install(page, sh->page_health);
-  if (sh->page_health) rec.set_request_source([agent] { return agent->take_requests(); });
+  if (sh->page_health)
+    rec.set_request_source([agent, rows = sh->request_rows] {
+      auto r = agent->take_requests();
+      if (!rows) r.clear();
+      return r;
+    });
   const engine::action_context c{
       .page = page, .agent = agent.get(), .recorder = &rec, .r = &r, .pace = 0, .slow_mo_ms = 0};
   co_await engine::run_actions(c, journey(sh->base, sh->script_reveal));
@@ -235,10 +242,11 @@ int main(int argc, char** argv) {
     if (!k) throw std::invalid_argument(cdp::browser_kind_rule);
     browser = *k;
   });
-  a.value("--page-health", "on|off", &health);
+  a.value("--page-health", "on|off|no-rows", &health);
   a.set("--json", &as_json).parse(argc, argv);
   if (reveal != "wheel" && reveal != "script") a.fail("--reveal: wheel or script");
-  if (health != "on" && health != "off") a.fail("--page-health: on or off");
+  if (health != "on" && health != "off" && health != "no-rows")
+    a.fail("--page-health: on, off or no-rows");
   const bool script_reveal = reveal == "script";
   spdlog::set_level(spdlog::level::warn);
   const auto db = bench::open_database(url, data_dir);
@@ -288,7 +296,8 @@ int main(int argc, char** argv) {
   sh->env = rig.env;
   sh->base = base;
   sh->script_reveal = script_reveal;
-  sh->page_health = health == "on";
+  sh->page_health = health != "off";
+  sh->request_rows = health == "on";
   sh->total = static_cast<int>(rows.size());
 
   io.run(bench::warm_pool(&pool));
