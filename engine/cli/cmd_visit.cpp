@@ -37,6 +37,7 @@ struct visit_options {
   long timeout_ms = 30000;
   double pace = -1;  ///< unset: the campaign's pace, else 1 (human timing)
   std::string campaign;  ///< a campaign file: its persona, and the identity of session --seed
+  std::optional<engine::campaign_file> file;  ///< `campaign`, read once by parse_visit_flags()
 };
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
@@ -100,8 +101,8 @@ engine::single_session_options session_for(const visit_options& o) {
   s.row.session_index = static_cast<int>(o.seed % 1'000'000'000ull);
   s.row.start_url = o.url;
   s.persona = engine::visit_persona();
-  if (!o.campaign.empty()) {
-    auto f = as_usage_errors([&] { return engine::load_campaign_file(o.campaign); });
+  if (o.file) {
+    const auto& f = *o.file;
     s.campaign = f.campaign;
     s.settings = f.settings;
     if (auto* inline_persona = std::get_if<storage::persona>(&f.persona))
@@ -159,9 +160,10 @@ std::optional<visit_options> parse_visit_flags(const args& a) {
     return std::nullopt;
   // The browser first: --headed with the headless shell is wrong whatever the display.
   std::optional<cdp::browser_kind> configured;  // a campaign file's "browser"
-  if (!o.campaign.empty())
-    configured = cdp::parse_browser_kind(
-        as_usage_errors([&] { return engine::load_campaign_file(o.campaign); }).settings.browser);
+  if (!o.campaign.empty()) {
+    o.file = as_usage_errors([&] { return engine::load_campaign_file(o.campaign); });
+    configured = cdp::parse_browser_kind(o.file->settings.browser);
+  }
   o.launch = resolve_launch(o.browser, configured, o.headed);
   if (o.headed && !std::getenv("DISPLAY"))
     throw usage_error("--headed: needs a display (DISPLAY is unset; try xvfb-run)");
@@ -176,7 +178,7 @@ int cmd_visit(const args& a) {
   const visit_options& o = *parsed;
   if (!engine::parse_url(o.url))
     throw usage_error("URL: must be an absolute http:// or https:// URL, got '" + o.url + "'");
-  auto session = session_for(o);  // bad campaign file: exit 2 before any browser
+  auto session = session_for(o);  // a named persona's bad file: exit 2 before any browser
 
   cdp::become_child_subreaper();
   asio::io_context io(1);

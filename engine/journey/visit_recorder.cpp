@@ -14,8 +14,8 @@ int action_clock::elapsed_ms() const {
           .count()));
 }
 
-visit_recorder::visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer)
-    : session_id_(session_id), sink_(std::move(sink)), observer_(std::move(observer)) {}
+visit_recorder::visit_recorder(storage::uuid session_id, page_sink sink)
+    : session_id_(session_id), sink_(std::move(sink)) {}
 
 void visit_recorder::note_navigation(std::string kind) {
   if (!actions_.empty()) actions_.back().navigation_kind = std::move(kind);
@@ -45,7 +45,6 @@ void visit_recorder::arrive(const arrival& a, double load_ms, const char* kind) 
   auto& row = append(action_type::page_load, clock);
   row.duration_ms = static_cast<int>(visit_.load_ms.value_or(load_ms));
   row.element_text = visit_.title.substr(0, 100);
-  if (observer_) observer_(row);
 }
 
 storage::request_row request_row_of(cdp::request_record&& r, const storage::page_visit_row& v,
@@ -98,8 +97,7 @@ void visit_recorder::leave(const page_facts* last) {
       visit_.fcp_ms = last->vitals->fcp_ms;
     }
   }
-  const auto& row = append(action_type::page_unload, clock);
-  if (observer_) observer_(row);
+  append(action_type::page_unload, clock);
   visit_.left_at = clock.at;
   visit_.actions_count = static_cast<int>(actions_.size());
   total_actions_ += visit_.actions_count;
@@ -153,7 +151,6 @@ storage::action_row& visit_recorder::record(action_type type, const element_targ
         secret || must_redact("", "", "", *input) ? std::string(redacted_value) : std::move(*input);
     if (a.input_value == redacted_value) secret_typed_ = true;
   }
-  if (observer_) observer_(a);
   return a;
 }
 
@@ -163,7 +160,6 @@ storage::action_row& visit_recorder::record_at(action_type type, cdp::point at,
   a.x = static_cast<int>(at.x);
   a.y = static_cast<int>(at.y);
   a.input_value = std::move(input);
-  if (observer_) observer_(a);
   return a;
 }
 

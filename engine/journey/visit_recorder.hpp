@@ -26,8 +26,6 @@ struct action_clock {
 using page_sink = std::function<void(storage::page_record)>;
 /// The page's requests since the last call (engine/page/page_agent.hpp take_requests).
 using request_source = std::function<std::vector<cdp::request_record>()>;
-/// Told of each action as it is recorded (the visit command prints them).
-using action_observer = std::function<void(const storage::action_row&)>;
 
 /// A finished request of visit `v` as its row, `order`-th (1-based) of the visit (its URL is
 /// already without credentials: cdp/). The recorder's, and a recorded popup's (popups.hpp).
@@ -36,7 +34,7 @@ storage::request_row request_row_of(cdp::request_record&& r, const storage::page
 
 class visit_recorder {
  public:
-  visit_recorder(storage::uuid session_id, page_sink sink, action_observer observer = {});
+  visit_recorder(storage::uuid session_id, page_sink sink);
 
   /// The session's attempt, copied into every visit: the writer's fencing token
   /// (storage/leases.hpp) — a visit without it is fenced off.
@@ -90,7 +88,6 @@ class visit_recorder {
 
   storage::uuid session_id_;
   page_sink sink_;
-  action_observer observer_;
   storage::page_visit_row visit_;
   std::vector<storage::action_row> actions_;
   std::vector<link_candidate> links_;

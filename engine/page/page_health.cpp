@@ -10,10 +10,7 @@ using nlohmann::json;
 page_health::page_health(const cdp::session& s, std::string main_frame)
     : tracker_(std::move(main_frame)) {
   // The handlers run on the page's io thread, like every call on this object; they die with it.
-  for (const char* m : cdp::request_log_events)
-    subs_.push_back(s.subscribe(m, [this, method = std::string(m)](const json& p) {
-      log_.on_event(method, p);
-    }));
+  feed(s, &log_, subs_);
   subs_.push_back(s.subscribe("PerformanceTimeline.timelineEventAdded",
                               [this](const json& p) { tracker_.on_timeline_event(p); }));
   // A new document in the main frame: the timeline entries seen so far were the previous one's.
@@ -34,22 +31,22 @@ cdp::burst_command page_health::network_enable_command() {
   return {"Network.enable", cdp::network_enable_params()};
 }
 
-void page_health::watch_frame(const cdp::session& s) {
-  auto* log = frame_logs_.emplace_back(std::make_unique<cdp::request_log>()).get();
+void page_health::feed(const cdp::session& s, cdp::request_log* log,
+                       std::vector<cdp::subscription>& subs) {
   for (const char* m : cdp::request_log_events)
-    subs_.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
+    subs.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
       log->on_event(method, p);
     }));
+}
+
+void page_health::watch_frame(const cdp::session& s) {
+  feed(s, frame_logs_.emplace_back(std::make_unique<cdp::request_log>()).get(), subs_);
 }
 
 void page_health::watch_popup(const cdp::session& s, const cdp::target_id& t) {
   auto& slot = popup_logs_[t.value];
   slot = std::make_unique<popup_log>();
-  auto* log = &slot->log;
-  for (const char* m : cdp::request_log_events)
-    slot->subs.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
-      log->on_event(method, p);
-    }));
+  feed(s, &slot->log, slot->subs);
 }
 
 std::vector<cdp::request_record> page_health::take_popup_requests(const cdp::target_id& t) {

@@ -55,6 +55,10 @@ class page_health {
   void ignore_url(std::string url) { log_.ignore_url(std::move(url)); }
 
  private:
+  /// Feeds `log` the request events of session `s`, the subscriptions going to `subs`.
+  static void feed(const cdp::session& s, cdp::request_log* log,
+                   std::vector<cdp::subscription>& subs);
+
   cdp::request_log log_;
   /// One per out-of-process frame: request ids are only known unique within one session.
   std::vector<std::unique_ptr<cdp::request_log>> frame_logs_;
