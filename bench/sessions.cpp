@@ -107,6 +107,18 @@ double tree_cpu_s(int root) {
   return ticks_to_s(total);
 }
 
+/// This process's user and system CPU seconds, and its context switches (voluntary + not).
+struct self_usage {
+  double user_s = 0, sys_s = 0, switches = 0;
+};
+self_usage self_usage_now() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return {static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6,
+          static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6,
+          static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw)};
+}
+
 double self_cpu_s() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -313,6 +325,8 @@ int main(int argc, char** argv) {
   const double m0 = self_cpu_s();
   const double c0 = group_cpu_s(chrome), pg0 = pg_pid ? tree_cpu_s(pg_pid) : 0;
   const double f0 = self_cpu_s();
+  const auto u0 = self_usage_now();
+  const auto stats0 = cdp::global_command_stats().snapshot();
   const auto cmd0 = cdp::global_command_stats().snapshot().count;
   const auto unread0 = cdp::global_command_stats().snapshot().events_unread;
   const auto t0 = std::chrono::steady_clock::now();
@@ -320,6 +334,8 @@ int main(int argc, char** argv) {
   writer.flush();  // recording is part of the work: every row committed
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double f1 = self_cpu_s();
+  const auto u1 = self_usage_now();
+  const auto stats1 = cdp::global_command_stats().snapshot();
   const auto commands = cdp::global_command_stats().snapshot().count - cmd0;
   const auto unread = cdp::global_command_stats().snapshot().events_unread - unread0;
   double chrome_rss = 0;
@@ -348,6 +364,13 @@ int main(int argc, char** argv) {
            {"bench_measure_cpu_s", measure_cpu},
            {"cdp_commands_per_session", static_cast<double>(commands) / sessions},
            {"cdp_events_unread_per_session", static_cast<double>(unread) / sessions},
+           {"cdp_messages_per_session",
+            static_cast<double>(stats1.messages_received - stats0.messages_received) / sessions},
+           {"cdp_kib_per_session",
+            static_cast<double>(stats1.bytes_received - stats0.bytes_received) / 1024.0 / sessions},
+           {"footfall_user_s", u1.user_s - u0.user_s},
+           {"footfall_sys_s", u1.sys_s - u0.sys_s},
+           {"footfall_context_switches", u1.switches - u0.switches},
            {"footfall_peak_rss_mib", rss_mib},
            {"chromium_cpu_s", c1 - c0},
            {"chromium_cpu_per_session_s", (c1 - c0) / sessions},

@@ -36,6 +36,8 @@ command_stats_snapshot command_stats::snapshot() const {
   out.surrogates_repaired = repaired_.load(std::memory_order_relaxed);
   out.messages_unparseable = unparseable_.load(std::memory_order_relaxed);
   out.events_unread = unread_.load(std::memory_order_relaxed);
+  out.messages_received = received_.load(std::memory_order_relaxed);
+  out.bytes_received = received_bytes_.load(std::memory_order_relaxed);
   return out;
 }
 

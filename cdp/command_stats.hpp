@@ -28,6 +28,10 @@ struct command_stats_snapshot {
   std::uint64_t messages_unparseable = 0;
   /// Events dropped unread: no subscriber or waiter wanted their method (cdp/connection.cpp).
   std::uint64_t events_unread = 0;
+  /// Every message received (replies and events, read or not) and their bytes: what the
+  /// browser's domains cost the client's io thread before any handler runs.
+  std::uint64_t messages_received = 0;
+  std::uint64_t bytes_received = 0;
 };
 
 /// The counters. record() is called from CDP io threads; snapshot() from anywhere.
@@ -41,12 +45,17 @@ class command_stats {
   void record_unparseable() { unparseable_.fetch_add(1, std::memory_order_relaxed); }
   /// An event nobody wanted, dropped before parsing.
   void record_unread_event() { unread_.fetch_add(1, std::memory_order_relaxed); }
+  /// One message of `bytes` received.
+  void record_received(std::uint64_t bytes) {
+    received_.fetch_add(1, std::memory_order_relaxed);
+    received_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
   command_stats_snapshot snapshot() const;
 
  private:
   std::array<std::atomic<std::uint64_t>, command_stats_snapshot::bounds_s.size() + 1> buckets_{};
   std::atomic<std::uint64_t> sum_ns_{0}, count_{0}, errors_{0}, timeouts_{0}, repaired_{0},
-      unparseable_{0}, unread_{0};
+      unparseable_{0}, unread_{0}, received_{0}, received_bytes_{0};
 };
 
 /// The process's counters, filled by every cdp::connection.

@@ -50,10 +50,21 @@ double load_slowdown(const std::vector<page_load>& loads,
   return percentile(std::move(ratios), 0.5);
 }
 
+double load_excess_ms(const std::vector<page_load>& loads,
+                      const std::map<std::string, double>& unloaded) {
+  std::vector<double> excess;
+  for (const auto& l : loads)
+    if (const auto it = unloaded.find(l.path); it != unloaded.end() && it->second > 0)
+      excess.push_back(l.ms - it->second);
+  return percentile(std::move(excess), 0.5);
+}
+
 std::string fidelity_break(const step_result& r, double mem_total) {
   if (!r.error.empty()) return "error";
   if (!(r.lag_p95_ms <= 250)) return "lag";
-  if (!(r.load_slowdown <= 1.5)) return "load time";
+  // NAN (no load to judge) breaks, as before: a step that loaded nothing proves nothing.
+  if (!(r.load_slowdown <= max_load_slowdown) && !(r.load_excess_ms <= max_load_excess_ms))
+    return "load time";
   if (r.sessions > 0 && r.failed * 20 > r.sessions) return "failures";
   if (r.mem_available_mib < 0.10 * mem_total) return "memory";
   return "";

@@ -49,6 +49,8 @@ struct step_result {
   /// Median over the loads of each one ÷ its page's unloaded p50 (load_slowdown); set by the
   /// ramp, which knows the unloaded step.
   double load_slowdown = NAN;
+  /// Median over the loads of each one − its page's unloaded p50, ms (load_excess_ms).
+  double load_excess_ms = NAN;
   double cpu_s = NAN;                         ///< driver + browsers' CPU over the window
   double driver_cpu_s = NAN;       ///< … of which the driver's (footfall, or Node + Playwright)
   double window_s = NAN;           ///< its length
@@ -69,8 +71,21 @@ std::map<std::string, double> load_p50_by_page(const std::vector<page_load>& loa
 double load_slowdown(const std::vector<page_load>& loads,
                      const std::map<std::string, double>& unloaded);
 
-/// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, load_slowdown > 1.5,
-/// failed sessions > 5 %, or less than 10 % of memory left.
+/// How much later pages loaded than unloaded, in ms: the median, over the same loads as
+/// load_slowdown, of load − that page's unloaded p50; NAN when there is none.
+double load_excess_ms(const std::vector<page_load>& loads,
+                      const std::map<std::string, double>& unloaded);
+
+/// The load rule's two thresholds, both of which a step must pass for loads to break it (like
+/// compare's relative and absolute thresholds): pages of 40–100 ms doubled by a renderer sharing
+/// a core for a moment is noise, not lost fidelity — round 8's ramps "broke" at 2 visitors with
+/// the machine a third busy on +40–100 ms — while a page 100 ms and 1.5× slower is a visitor
+/// the site sees differently.
+inline constexpr double max_load_slowdown = 1.5;
+inline constexpr double max_load_excess_ms = 100;
+
+/// Why a step does not hold fidelity ("" when it does): lag p95 > 250 ms, loads both > 1.5× and
+/// > 100 ms over unloaded (medians), failed sessions > 5 %, or less than 10 % of memory left.
 std::string fidelity_break(const step_result& r, double mem_total_mib);
 
 /// Linear-interpolated percentile (q in 0..1) of `v` (sorted in place); NAN when empty.
