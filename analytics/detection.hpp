@@ -66,7 +66,8 @@ std::optional<double> machine_speed(const std::vector<storage::action_sample>& a
 ///   navigator.webdriver true      w = 0.90  (one property read flags it: near-certain)
 ///   headless user agent           w = 0.80  (a header every server sees)
 ///   headless embedder             w = 0.60  (share of the headless shell's tells under a Chrome
-///                                            user agent: no window.chrome, no PDF plugins; read
+///                                            user agent: no window.chrome, no PDF plugins or
+///                                            viewer, notifications denied unasked; read
 ///                                            by common detectors, but also true of some
 ///                                            privacy-hardened real browsers, hence below the UA)
 /// Behaviour (fractions unless stated; strengths in [0, 1]):

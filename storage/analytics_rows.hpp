@@ -46,7 +46,7 @@ struct session_signals {
   std::optional<bool> webdriver;  ///< navigator.webdriver as the page saw it; nullopt: unknown
   std::string user_agent;
   /// Share (0..1) of the headless-embedder tells the pages showed under a Chrome user agent (no
-  /// window.chrome, no PDF plugins: the headless shell's); nullopt: not measured. Migration 0100.
+  /// window.chrome, no PDF plugins or viewer, notifications denied: the headless shell's); nullopt: not measured. Migration 0100.
   std::optional<double> embedder_tells;
 };
 

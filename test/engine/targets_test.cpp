@@ -13,6 +13,7 @@
 #include "engine/persona/identity.hpp"
 #include "storage/connection.hpp"
 #include "storage/repositories.hpp"
+#include "support/browser_under_test.hpp"
 #include "support/http_server.hpp"
 #include "support/personas.hpp"
 #include "support/temp_dir.hpp"
@@ -284,6 +285,16 @@ TEST_CASE("engine targets: popups carry the session's identity, are visits, and 
     CHECK(j["langs"] == "en-US,en");
   }
   CHECK(agents.size() >= 2);  // rotation really rotated
+
+  // What the page can still tell apart (issue 25), as the page agent read it and the session
+  // stored it: none of the headless shell's four tells in full Chromium, all four in the shell,
+  // under the same Chrome identity (environment_risk_score's headless_embedder signal).
+  const bool shell = test::browser_under_test() == cdp::browser_kind::headless_shell;
+  const auto tells = db.rows(
+      "SELECT coalesce(sa.embedder_tells::float8::text, 'none') FROM sessions s LEFT JOIN "
+      "session_analytics sa ON sa.session_id = s.id");
+  REQUIRE(tells.size() == sessions.size());
+  for (const auto& t : tells) CHECK(t[0] == (shell ? "1" : "0"));  // 3 of 4 would be 0.75
 }
 
 namespace {

@@ -366,13 +366,16 @@ const dragTo = (el, u1) => {
 };
 
 // The headless shell's tells under a Chrome user agent (bench_fingerprint: what else differs is
-// covered by the session identity): no window.chrome, no PDF viewer plugins, pdfViewerEnabled
-// false. The share of them present; null when the user agent does not claim Chrome (Firefox and
-// Safari have no window.chrome of their own).
+// covered by the session identity, but for the canvas hash, which a page can only judge against
+// hashes it already knows): no window.chrome, no PDF viewer plugins, pdfViewerEnabled false,
+// notifications denied before anyone was asked (a fresh Chrome profile says 'default'). The
+// share of them present; null when the user agent does not claim Chrome (Firefox and Safari
+// have no window.chrome of their own).
 const embedderTells = () => {
   if (!/Chrome\//.test(navigator.userAgent)) return null;
   const tells = [typeof window.chrome !== 'object', navigator.plugins.length === 0,
-                 navigator.pdfViewerEnabled === false];
+                 navigator.pdfViewerEnabled === false,
+                 typeof Notification !== 'undefined' && Notification.permission === 'denied'];
   return tells.filter(Boolean).length / tells.length;
 };
 
