@@ -92,45 +92,6 @@ class print_sink final : public engine::session_sink {
   bool json_;
 };
 
-/// What `visit` runs: one session of the campaign file's persona with the identity its session
-/// --seed gets (the same user agent draw and engine/persona/identity as `run`), or of the built-in
-/// visit persona with Chromium's own identity; either starts at URL.
-engine::single_session_options session_for(const visit_options& o) {
-  engine::single_session_options s;
-  s.launch = o.launch;
-  s.row.session_index = static_cast<int>(o.seed % 1'000'000'000ull);
-  s.row.start_url = o.url;
-  s.persona = engine::visit_persona();
-  if (o.file) {
-    const auto& f = *o.file;
-    s.campaign = f.campaign;
-    s.settings = f.settings;
-    if (auto* inline_persona = std::get_if<storage::persona>(&f.persona))
-      s.persona = *inline_persona;
-    else if (auto beside = as_usage_errors([&] {
-               return engine::persona_beside(o.campaign, std::get<std::string>(f.persona));
-             }))
-      s.persona = *beside;
-    else  // `run` would look it up in its database; visit has none
-      spdlog::warn("visit: persona \"{}\" is neither inline nor in personas/ beside the "
-                   "campaign file: the visit uses the built-in visit persona",
-                   std::get<std::string>(f.persona));
-    engine::assign_identity(s.campaign, s.settings, s.row);
-    spdlog::info("visit: identity of campaign {} session {} user_agent=\"{}\"", f.campaign.name,
-                 s.row.session_index, s.row.user_agent);
-  } else {
-    s.campaign.name = "visit";
-    s.campaign.total_sessions = 1;
-    const engine::viewport vp;
-    s.row.viewport_width = vp.width;
-    s.row.viewport_height = vp.height;  // user agent left empty: Chromium's own
-  }
-  s.campaign.target_url = o.url;
-  s.settings.navigation_timeout_ms = static_cast<int>(o.timeout_ms);
-  s.pace = o.pace >= 0 ? o.pace : o.campaign.empty() ? 1.0 : s.settings.pace;
-  return s;
-}
-
 /// The options, or nullopt when --help was printed.
 std::optional<visit_options> parse_visit_flags(const args& a) {
   visit_options o;
@@ -178,7 +139,11 @@ int cmd_visit(const args& a) {
   const visit_options& o = *parsed;
   if (!engine::parse_url(o.url))
     throw usage_error("URL: must be an absolute http:// or https:// URL, got '" + o.url + "'");
-  auto session = session_for(o);  // a named persona's bad file: exit 2 before any browser
+  // A named persona's bad file: exit 2 before any browser.
+  auto session = as_usage_errors([&] {
+    return engine::visit_session({o.url, o.seed, o.timeout_ms, o.pace, o.launch, o.campaign,
+                                  o.file ? &*o.file : nullptr});
+  });
 
   cdp::become_child_subreaper();
   asio::io_context io(1);

@@ -1,13 +1,50 @@
 #include "engine/journey/single_session.hpp"
 
 #include <exception>
+#include <variant>
 
 #include <boost/asio/this_coro.hpp>
+#include <spdlog/spdlog.h>
 
 #include "engine/browsers/browser_pool.hpp"
 #include "engine/browsers/launch_flags.hpp"
 
 namespace footfall::engine {
+
+single_session_options visit_session(const visit_request& r) {
+  single_session_options s;
+  s.launch = r.launch;
+  s.row.session_index = static_cast<int>(r.seed % 1'000'000'000ull);
+  s.row.start_url = r.url;
+  s.persona = visit_persona();
+  if (r.file) {
+    const auto& f = *r.file;
+    s.campaign = f.campaign;
+    s.settings = f.settings;
+    if (auto* inline_persona = std::get_if<storage::persona>(&f.persona)) {
+      s.persona = *inline_persona;
+    } else if (auto beside = persona_beside(r.campaign_path, std::get<std::string>(f.persona))) {
+      s.persona = *beside;
+    } else {
+      spdlog::warn("visit: persona \"{}\" is neither inline nor in personas/ beside the "
+                   "campaign file: the visit uses the built-in visit persona",
+                   std::get<std::string>(f.persona));
+    }
+    assign_identity(s.campaign, s.settings, s.row);
+    spdlog::info("visit: identity of campaign {} session {} user_agent=\"{}\"", f.campaign.name,
+                 s.row.session_index, s.row.user_agent);
+  } else {
+    s.campaign.name = "visit";
+    s.campaign.total_sessions = 1;
+    const viewport vp;
+    s.row.viewport_width = vp.width;
+    s.row.viewport_height = vp.height;  // user agent left empty: Chromium's own
+  }
+  s.campaign.target_url = r.url;
+  s.settings.navigation_timeout_ms = static_cast<int>(r.timeout_ms);
+  s.pace = r.pace >= 0 ? r.pace : r.file ? s.settings.pace : 1.0;
+  return s;
+}
 
 boost::asio::awaitable<session_outcome> run_single_session(single_session_options o,
                                                            session_sink& sink,
