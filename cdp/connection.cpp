@@ -26,6 +26,13 @@
 
 namespace footfall::cdp {
 
+namespace {
+/// The events the connection acts on itself (dispatch()), whoever else wants them: a session
+/// gone, a renderer dead. One list, so wanted() never drops one of them unread.
+constexpr std::string_view target_detached = "Target.detachedFromTarget";
+constexpr std::string_view target_crashed = "Inspector.targetCrashed";
+}  // namespace
+
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
@@ -157,7 +164,7 @@ struct connection::impl {
   /// Whether an event of `method` can matter: a subscriber or a waiter wants it, or the
   /// connection itself acts on it (dispatch()).
   bool wanted(std::string_view method) const {
-    if (method == "Target.detachedFromTarget" || method == "Inspector.targetCrashed") return true;
+    if (method == target_detached || method == target_crashed) return true;
     if (subscribed.find(method) != subscribed.end()) return true;
     return std::any_of(waiters.begin(), waiters.end(),
                        [&](const auto& w) { return w->method == method; });
@@ -209,12 +216,12 @@ void connection::impl::dispatch(json& msg) {
   static const json empty = json::object();
   const json& params = p != msg.end() ? *p : empty;
   const std::string& method = m->get_ref<const std::string&>();
-  if (method == "Target.detachedFromTarget") {
+  if (method == target_detached) {
     if (auto d = params.find("sessionId"); d != params.end()) {
       fail_session(d->get<std::string>(), "target detached");
       cancelled.erase(d->get<std::string>());
     }
-  } else if (method == "Inspector.targetCrashed") {
+  } else if (method == target_crashed) {
     fail_session(session, "renderer crashed");
   }
   deliver_event(session, method, params);

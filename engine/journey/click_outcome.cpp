@@ -22,8 +22,12 @@ asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
                       c.agent->popup_request_source(out.popup));
     else if (rule == popup_rule::follow)
       c.popups->follow(out.popup);  // taken up by the session runner before the next action
-    else
+    else {
+      // Not a visit: its requests are nobody's, and its log (page health) goes now, not when
+      // the opener's page does.
+      if (c.agent) c.agent->popup_request_source(out.popup)();
       co_await cdp::close_target(c.page.session().conn(), out.popup);
+    }
   } else if (out.kind == cdp::navigation_kind::cross_document && !out.loaded) {
     spdlog::info("navigation to {} did not load within {} ms; stopping it", out.url,
                  budget.load.count());

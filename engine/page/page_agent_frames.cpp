@@ -18,6 +18,7 @@ namespace {
 
 void forget_frame(page_agent::state& st, const std::string& session) {
   std::erase_if(st.oopifs, [&](const auto& w) { return w->session.id().value == session; });
+  if (st.health) st.health->frame_detached(session);
 }
 
 

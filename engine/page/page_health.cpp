@@ -40,7 +40,17 @@ void page_health::feed(const cdp::session& s, cdp::request_log* log,
 }
 
 void page_health::watch_frame(const cdp::session& s) {
-  feed(s, frame_logs_.emplace_back(std::make_unique<cdp::request_log>()).get(), subs_);
+  auto& f = *frame_logs_.emplace_back(std::make_unique<frame_log>());
+  f.session_id = s.id().value;
+  feed(s, &f.log, f.subs);
+}
+
+void page_health::frame_detached(const std::string& session_id) {
+  for (auto& f : frame_logs_)
+    if (f->session_id == session_id) {
+      f->detached = true;
+      f->subs.clear();  // nothing more comes from a detached session
+    }
 }
 
 void page_health::watch_popup(const cdp::session& s, const cdp::target_id& t) {
@@ -61,10 +71,11 @@ std::vector<cdp::request_record> page_health::take_requests() {
   auto all = log_.close();
   if (frame_logs_.empty()) return all;
   for (auto& f : frame_logs_) {
-    auto more = f->close();
+    auto more = f->log.close();
     all.insert(all.end(), std::make_move_iterator(more.begin()),
                std::make_move_iterator(more.end()));
   }
+  std::erase_if(frame_logs_, [](const auto& f) { return f->detached; });
   std::stable_sort(all.begin(), all.end(),
                    [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
   return all;

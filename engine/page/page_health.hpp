@@ -34,8 +34,12 @@ class page_health {
   /// out-of-process frame's or a popup's requests reach its own session, not the page's.
   static cdp::burst_command network_enable_command();
   /// Also records the requests of the page's out-of-process frame on session `s` (attached,
-  /// still paused: none of its requests is missed). Its log lives as long as this object.
+  /// still paused: none of its requests is missed).
   void watch_frame(const cdp::session& s);
+  /// The frame on session `session_id` detached: its log stops listening, and goes once the
+  /// requests it holds are taken (they belong to the visit in progress), so a long page whose
+  /// frames come and go keeps no log per frame it ever had.
+  void frame_detached(const std::string& session_id);
 
   /// Also records the requests of popup `t` this page opened, on its session `s` (still paused:
   /// its first document's requests included), apart from the page's own: they belong to the
@@ -61,7 +65,13 @@ class page_health {
 
   cdp::request_log log_;
   /// One per out-of-process frame: request ids are only known unique within one session.
-  std::vector<std::unique_ptr<cdp::request_log>> frame_logs_;
+  struct frame_log {
+    std::string session_id;
+    cdp::request_log log;
+    std::vector<cdp::subscription> subs;
+    bool detached = false;
+  };
+  std::vector<std::unique_ptr<frame_log>> frame_logs_;
   /// Popups' logs by target id, with their subscriptions (dropped with the log).
   struct popup_log {
     cdp::request_log log;

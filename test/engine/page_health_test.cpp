@@ -237,6 +237,31 @@ TEST_CASE("page health: an out-of-process frame's requests are rows too, its 404
     CHECK(rec.requests[i - 1].started_at <= rec.requests[i].started_at);
 }
 
+TEST_CASE("page health: a frame removed before its page is left keeps its requests in the visit") {
+  site s;
+  s.server.handle("/missing-in-frame.png", [&s](const test::http_request&) {
+    s.sent("/missing-in-frame.png", 404);
+    return test::http_response{404, "text/plain", "not here", {}};
+  });
+  visit v(s, "/frame_errors.html");
+  v.wait(1500);
+  // The frame's target detaches (page health stops listening to it and lets its log go once
+  // taken): what it loaded before is still this visit's.
+  auto& c = shared();
+  c.io.run(v.page.session().send(
+      "Runtime.evaluate", {{"expression", "document.getElementById('noisy').remove()"}}));
+  v.wait(500);
+  CHECK(c.io.run(v.page.session().send(
+                      "Runtime.evaluate", {{"expression", "document.querySelectorAll('iframe').length"},
+                                           {"returnByValue", true}}))["result"]["value"] == 0);
+  const auto rec = v.finish();
+  int missing = 0;
+  for (const auto& r : rec.requests)
+    if (r.url.ends_with("/missing-in-frame.png") && r.status == 404) ++missing;
+  CHECK(missing == 1);
+  CHECK(rec.visit.request_count == int(rec.requests.size()));
+}
+
 TEST_CASE("page health: off, nothing is enabled nor recorded") {
   site s;
   visit v(s, "/health/cls.html", false);
