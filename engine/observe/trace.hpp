@@ -11,9 +11,9 @@
 ///    the browser a compositor frame and a JPEG encode each (see README, trace cost) — only the
 ///    error list, which costs nothing extra (Runtime and Log are enabled for every page anyway:
 ///    engine/page/page_agent.cpp), and one frame when the session fails. Stored only when it failed.
-/// Not the Network domain: enabling it costs a third of bench/sessions' throughput
-/// (page_agent.cpp); failed requests come from the Log domain's network entries, as the
-/// page_visits.failed_requests count does.
+/// Failed requests come from the Log domain's network entries, as the page_visits.
+/// failed_requests count does, so a trace has them with page health off too (on, every request
+/// is also a `requests` row: engine/page/page_health.hpp).
 /// Bounds: engine/observe/trace_buffer.hpp. Stored by the runner on the database thread
 /// (storage/traces.hpp, session_traces), never on the io thread.
 #include <memory>

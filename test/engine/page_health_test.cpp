@@ -207,12 +207,22 @@ TEST_CASE("page health: failed requests - 404, 500, refused connection - are row
   }
 }
 
-TEST_CASE("page health: an out-of-process frame's requests are rows too, its 404 with its status") {
-  site s;
+namespace {
+
+/// /frame_errors.html's cross-site frame (localhost) asks for an image that is not there: a 404
+/// the page's own session never sees.
+void serve_missing_in_frame(site& s) {
   s.server.handle("/missing-in-frame.png", [&s](const test::http_request&) {
     s.sent("/missing-in-frame.png", 404);
     return test::http_response{404, "text/plain", "not here", {}};
   });
+}
+
+}  // namespace
+
+TEST_CASE("page health: an out-of-process frame's requests are rows too, its 404 with its status") {
+  site s;
+  serve_missing_in_frame(s);
   // A quiet page on 127.0.0.1 with a frame from localhost: another site, so Chromium runs it in
   // its own process and target session, whose Network events the page's session never sees.
   visit v(s, "/frame_errors.html");
@@ -239,10 +249,7 @@ TEST_CASE("page health: an out-of-process frame's requests are rows too, its 404
 
 TEST_CASE("page health: a frame removed before its page is left keeps its requests in the visit") {
   site s;
-  s.server.handle("/missing-in-frame.png", [&s](const test::http_request&) {
-    s.sent("/missing-in-frame.png", 404);
-    return test::http_response{404, "text/plain", "not here", {}};
-  });
+  serve_missing_in_frame(s);
   visit v(s, "/frame_errors.html");
   v.wait(1500);
   // The frame's target detaches (page health stops listening to it and lets its log go once
