@@ -184,7 +184,7 @@ asio::awaitable<void> visitor::arrive(double load_ms, const char* kind) {
   visit_nav_seq = nav_seq;
 }
 
-asio::awaitable<void> visitor::take_page(cdp::page p) {
+asio::awaitable<void> visitor::take_page(cdp::page p, std::unique_ptr<request_feed> requests) {
   page = std::move(p);
   crashed = false;
   crash_sub = page.session().subscribe("Inspector.targetCrashed",
@@ -194,7 +194,7 @@ asio::awaitable<void> visitor::take_page(cdp::page p) {
   });
   tracer.attach(page);
   co_await page.session().send("Inspector.enable");
-  agent = co_await page_agent::install(page, env->settings.page_health);
+  agent = co_await page_agent::install(page, env->settings.page_health, std::move(requests));
   if (agent->page_health_on()) recorder.set_request_source([a = agent] { return a->take_requests(); });
 }
 
@@ -219,20 +219,10 @@ asio::awaitable<void> visitor::follow_popup() {
     spdlog::info("session {}: popup did not finish loading; visiting it as it is", row.id.str());
   }
   const auto opener = page;
-  // What the popup requested before the journey moved there (its first document): its log
-  // in the opener's agent, taken before that agent goes. Requests still open now are recorded
-  // canceled; one starting during the hand-over round trip is missed.
-  auto first_requests = agent->popup_request_source(popup.target())();
-  co_await take_page(popup);
-  if (agent->page_health_on())
-    recorder.set_request_source(
-        [a = agent, first = std::make_shared<decltype(first_requests)>(std::move(first_requests))] {
-          auto out = std::exchange(*first, {});
-          auto later = a->take_requests();
-          out.insert(out.end(), std::make_move_iterator(later.begin()),
-                     std::make_move_iterator(later.end()));
-          return out;
-        });
+  // What the popup requested before the journey moved there (its first document) is in its log
+  // in the opener's agent, still recording: the popup's own agent takes it over, so a request
+  // still open at the hand-over finishes in the popup's visit, and none is missed in between.
+  co_await take_page(popup, agent->release_popup_requests(popup.target()));
   // The visitor works in the new tab now: it is the one in front (the opener was kept in front
   // for as long as it was the page being worked in: cdp/targets.cpp), and the opener goes.
   co_await page.session().send("Page.bringToFront");

@@ -80,7 +80,9 @@ class visitor {
   boost::asio::awaitable<void> arrive(double load_ms, const char* kind = "cross_document");
   /// Watches `page` for crashes and main-frame navigations, and traces it; its agent is
   /// installed. The session's first page, and each popup it follows.
-  boost::asio::awaitable<void> take_page(cdp::page p);
+  /// `requests`: the page's request log already recording (a followed popup's).
+  boost::asio::awaitable<void> take_page(cdp::page p,
+                                         std::unique_ptr<request_feed> requests = nullptr);
   /// Persona rule follow: when the last action opened a popup, the journey goes on there (the
   /// opener's visit ends, the opener is closed, the popup is the next visit).
   boost::asio::awaitable<void> follow_popup();

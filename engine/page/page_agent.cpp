@@ -281,7 +281,8 @@ std::vector<cdp::burst_command> setup_commands(bool health) {
 page_agent::page_agent(cdp::page p) : page_(std::move(p)), state_(std::make_shared<state>()) {}
 page_agent::~page_agent() = default;
 
-asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bool page_health) {
+asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(
+    cdp::page p, bool page_health, std::unique_ptr<request_feed> carried) {
   std::shared_ptr<page_agent> a(new page_agent(p));
   const auto& s = p.session();
   a->state_->main.session = s;
@@ -293,7 +294,8 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(cdp::page p, bo
   count_errors(a->state_, s, std::shared_ptr<frame_world>(a->state_, &st.main), st.subscriptions);
   reset_on_navigation(a->state_, s, st.subscriptions);
   track_context(a->state_, s, st.subscriptions);
-  if (page_health) st.health = std::make_unique<engine::page_health>(s, st.main.frame_id);
+  if (page_health)
+    st.health = std::make_unique<engine::page_health>(s, st.main.frame_id, std::move(carried));
   if (page_health) {
     // A popup's requests from its first document on: Network in its paused set-up burst, and
     // its own log, subscribed before it runs (its visit takes them: popup_request_source).
@@ -407,6 +409,10 @@ std::function<std::vector<cdp::request_record>()> page_agent::popup_request_sour
 }
 
 bool page_agent::page_health_on() const { return state_->health != nullptr; }
+
+std::unique_ptr<request_feed> page_agent::release_popup_requests(const cdp::target_id& t) {
+  return state_->health ? state_->health->release_popup(t) : nullptr;
+}
 
 asio::awaitable<std::string> page_agent::fetch_outside_page(std::string url) {
   auto st = state_;

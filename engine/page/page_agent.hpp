@@ -16,6 +16,7 @@
 #include "cdp/request_log.hpp"
 #include "cdp/vitals.hpp"
 #include "cdp/page.hpp"
+#include "engine/page/page_health.hpp"
 #include "engine/page/page_script_api.hpp"
 #include "engine/persona/links.hpp"
 
@@ -93,8 +94,10 @@ class page_agent {
   /// off (the default: replay), neither the Network nor the PerformanceTimeline domain is
   /// enabled. On, the popups the page opens get Network enabled while they are paused, and
   /// their requests are kept apart for their own visits (popup_request_source).
-  static boost::asio::awaitable<std::shared_ptr<page_agent>> install(cdp::page p,
-                                                                     bool page_health = false);
+  /// `carried`: with page health, the page's request log already recording (a followed popup's,
+  /// from its opener's agent: release_popup_requests).
+  static boost::asio::awaitable<std::shared_ptr<page_agent>> install(
+      cdp::page p, bool page_health = false, std::unique_ptr<request_feed> carried = nullptr);
   /// The page's requests since the last call, open ones ended as canceled (the visit that ends
   /// owns them); empty with page health off.
   std::vector<cdp::request_record> take_requests();
@@ -102,6 +105,9 @@ class page_agent {
   /// what was recorded so far (open ones ended as canceled) and drops the popup's log. Empty
   /// with page health off, and once this agent is gone.
   std::function<std::vector<cdp::request_record>()> popup_request_source(cdp::target_id t) const;
+  /// Popup `t`'s request log, still recording, for the popup's own agent when the journey
+  /// follows it there (null with page health off or for a popup not watched).
+  std::unique_ptr<request_feed> release_popup_requests(const cdp::target_id& t);
   bool page_health_on() const;
   ~page_agent();
 

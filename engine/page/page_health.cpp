@@ -7,10 +7,12 @@ namespace footfall::engine {
 
 using nlohmann::json;
 
-page_health::page_health(const cdp::session& s, std::string main_frame)
-    : tracker_(std::move(main_frame)) {
+page_health::page_health(const cdp::session& s, std::string main_frame,
+                         std::unique_ptr<request_feed> carried)
+    : main_(carried ? std::move(carried) : std::make_unique<request_feed>()),
+      tracker_(std::move(main_frame)) {
   // The handlers run on the page's io thread, like every call on this object; they die with it.
-  feed(s, &log_, subs_);
+  if (main_->subs.empty()) feed(s, &main_->log, main_->subs);
   subs_.push_back(s.subscribe("PerformanceTimeline.timelineEventAdded",
                               [this](const json& p) { tracker_.on_timeline_event(p); }));
   // A new document in the main frame: the timeline entries seen so far were the previous one's.
@@ -55,7 +57,7 @@ void page_health::frame_detached(const std::string& session_id) {
 
 void page_health::watch_popup(const cdp::session& s, const cdp::target_id& t) {
   auto& slot = popup_logs_[t.value];
-  slot = std::make_unique<popup_log>();
+  slot = std::make_unique<request_feed>();
   feed(s, &slot->log, slot->subs);
 }
 
@@ -67,8 +69,16 @@ std::vector<cdp::request_record> page_health::take_popup_requests(const cdp::tar
   return out;
 }
 
+std::unique_ptr<request_feed> page_health::release_popup(const cdp::target_id& t) {
+  const auto it = popup_logs_.find(t.value);
+  if (it == popup_logs_.end()) return nullptr;
+  auto out = std::move(it->second);
+  popup_logs_.erase(it);
+  return out;
+}
+
 std::vector<cdp::request_record> page_health::take_requests() {
-  auto all = log_.close();
+  auto all = main_->log.close();
   if (frame_logs_.empty()) return all;
   for (auto& f : frame_logs_) {
     auto more = f->log.close();

@@ -18,12 +18,23 @@
 
 namespace footfall::engine {
 
+/// A request log with the subscriptions that feed it: it records for as long as it is held, by
+/// whichever page_health holds it (a popup's, handed from its opener's to its own).
+struct request_feed {
+  cdp::request_log log;
+  std::vector<cdp::subscription> subs;
+};
+
 /// The page's request log and vitals tracker, fed by CDP events on the page's io thread.
 class page_health {
  public:
   /// Subscribes to the main session's Network and PerformanceTimeline events. `main_frame`: the
   /// main frame's id (the target's id), whose timeline entries are the page's vitals.
-  page_health(const cdp::session& s, std::string main_frame);
+  /// `carried`: the page's requests are already being recorded — a followed popup's log, taken
+  /// from its opener's page health (release_popup) — and go on in it, nothing closed or missed
+  /// in between (it must feed from session `s`).
+  page_health(const cdp::session& s, std::string main_frame,
+              std::unique_ptr<request_feed> carried = nullptr);
   /// The commands that turn the events on (sent in the agent's set-up burst, before the first
   /// navigation), and the one-line script that tells footfall's world to observe (before the
   /// page script, in the same world).
@@ -48,6 +59,9 @@ class page_health {
   /// Popup `t`'s requests so far, open ones ended as canceled; its log is dropped (nothing for a
   /// popup not watched).
   std::vector<cdp::request_record> take_popup_requests(const cdp::target_id& t);
+  /// Popup `t`'s log, still recording, for the popup's own page health when the journey goes
+  /// there (null for a popup not watched).
+  std::unique_ptr<request_feed> release_popup(const cdp::target_id& t);
 
   /// Every request since the last call, the out-of-process frames' too, in the order they
   /// started; open ones ended as canceled: the visit that is ending owns them (requests started
@@ -56,14 +70,14 @@ class page_health {
   /// The vitals of the current document, from the world's report (page_facts) and the timeline.
   cdp::web_vitals vitals(const cdp::page_timing_report& report) const;
   /// footfall's own load through the page's session (robots.txt) is not the page's request.
-  void ignore_url(std::string url) { log_.ignore_url(std::move(url)); }
+  void ignore_url(std::string url) { main_->log.ignore_url(std::move(url)); }
 
  private:
   /// Feeds `log` the request events of session `s`, the subscriptions going to `subs`.
   static void feed(const cdp::session& s, cdp::request_log* log,
                    std::vector<cdp::subscription>& subs);
 
-  cdp::request_log log_;
+  std::unique_ptr<request_feed> main_;
   /// One per out-of-process frame: request ids are only known unique within one session.
   struct frame_log {
     std::string session_id;
@@ -73,11 +87,7 @@ class page_health {
   };
   std::vector<std::unique_ptr<frame_log>> frame_logs_;
   /// Popups' logs by target id, with their subscriptions (dropped with the log).
-  struct popup_log {
-    cdp::request_log log;
-    std::vector<cdp::subscription> subs;
-  };
-  std::map<std::string, std::unique_ptr<popup_log>> popup_logs_;
+  std::map<std::string, std::unique_ptr<request_feed>> popup_logs_;
   cdp::vitals_tracker tracker_;
   std::vector<cdp::subscription> subs_;
 };

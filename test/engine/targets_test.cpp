@@ -467,6 +467,14 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   auto who = clicker();
   who.name = "follower";
   who.popups = "follow";
+  // The popup's own fetch is still open when the journey moves there (its document has loaded,
+  // the answer comes 0.4 s later): its answer must reach the popup's visit. (Handed over
+  // closed, as before round 13, it was a canceled row with no status; the short journey at
+  // pace 0 may still end before Chromium reports the fetch finished, so it may end canceled.)
+  site.handle("/__seen", [](const test::http_request&) {
+    return test::http_response{204, "text/plain", "", {}};
+  });
+  site.delay("/__seen", std::chrono::milliseconds(400));
   const auto camp = campaign_on(db, site.url("/popup.html"), 8, 31, who);
   last_page_log last;
   auto o = test::test_run_options(db.url(), 4);
@@ -501,6 +509,20 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   }
   CHECK(clicks_there >= 1);
   check_popup_requests(db);  // the first document's, taken over from the opener's agent
+  // The fetch open at the hand-over: one row with its answer in each followed popup's visit.
+  for (const auto& f : followed) {
+    CAPTURE(f[0]);
+    std::string rows;  // what the session's visits have, shown when the check fails
+    for (const auto& r : db.rows("SELECT pv.visit_order, r.url, coalesce(r.status::text, '-'), "
+                                 "r.failed, r.canceled FROM requests r JOIN page_visits pv ON "
+                                 "pv.id = r.page_visit_id WHERE pv.session_id = '" + f[0] + "'"))
+      rows += r[0] + " " + r[1] + " " + r[2] + " failed=" + r[3] + " canceled=" + r[4] + "\n";
+    CAPTURE(rows);
+    CHECK(db.scalar("SELECT count(*) FROM requests r JOIN page_visits pv ON pv.id = "
+                    "r.page_visit_id WHERE pv.session_id = '" + f[0] + "' AND pv.navigation_kind "
+                    "= 'new_target' AND r.url LIKE '%/__seen?%' AND r.status = 204 AND NOT "
+                    "r.failed") == "1");
+  }
   // The click that opened each followed popup says so.
   CHECK(db.count("SELECT count(*) FROM actions WHERE action_type = 'click' AND navigation_kind = "
                  "'new_target'") >= static_cast<long>(followed.size()));
