@@ -56,6 +56,13 @@ def t95(df): return T.get(df) or (T[max(k for k in T if k <= df)] if df < 30 els
 keys = [('Chromium CPU s / session', 'chromium_cpu_per_session_s'),
         ('footfall CPU s (24 sessions)', 'footfall_cpu_s'),
         ('sessions / min', 'sessions_per_min')]
+# What footfall's CPU follows (bench_sessions since round 13): the messages Chromium sends, their
+# bytes, and the io thread's wake-ups (context switches); user and system CPU apart.
+extra = [('CDP messages / session', 'cdp_messages_per_session'),
+         ('CDP KiB / session', 'cdp_kib_per_session'),
+         ('footfall context switches', 'footfall_context_switches'),
+         ('footfall user CPU s', 'footfall_user_s'),
+         ('footfall system CPU s', 'footfall_sys_s')]
 print("| pair | " + " | ".join(f"{k}, {A} / {B}" for k, _ in keys) + f" | verified {A} / {B} | rows {A} / {B} |")
 print("|---|" + "---|" * (len(keys) + 2))
 for i, p in enumerate(full, 1):
@@ -67,7 +74,7 @@ print(f"{A} ÷ {B} over {len(full)} pairs run side by side: geometric mean [95 %
 print()
 print(f"| measure | {A} ÷ {B} | 95 % CI |")
 print("|---|---|---|")
-for name, f in keys:
+for name, f in keys + [k for k in extra if all(k[1] in p[A] and p[B].get(k[1]) for p in full)]:
     logs = [math.log(p[A][f] / p[B][f]) for p in full]
     m = st.mean(logs)
     half = t95(len(logs) - 1) * st.stdev(logs) / math.sqrt(len(logs)) if len(logs) > 1 else float('nan')

@@ -266,6 +266,7 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
     ++d->received;
     auto data = d->rbuf.cdata();
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
+    global_command_stats().record_received(text.size());
     if (const auto m = event_method(text); m && !d->wanted(*m)) {
       global_command_stats().record_unread_event();
       d->rbuf.consume(d->rbuf.size());

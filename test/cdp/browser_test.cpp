@@ -113,12 +113,17 @@ asio::awaitable<void> unread_events_scenario(page p) {
   auto s = p.session();
   co_await s.send("Runtime.enable");
   const auto unread = [] { return global_command_stats().snapshot().events_unread; };
-  // Nobody subscribed or waits: the console events are dropped before they are parsed.
+  // Nobody subscribed or waits: the console events are dropped before they are parsed, and
+  // still counted as received with their bytes (every message is, read or not).
   const auto u0 = unread();
+  const auto r0 = global_command_stats().snapshot();
   co_await p.evaluate("console.log('a'); console.log('b'); console.log('c'); 0");
   json one = {{"expression", "1"}};
   co_await s.send("Runtime.evaluate", one);  // a round trip: the events came before its reply
   CHECK(unread() - u0 >= 3);
+  const auto r1 = global_command_stats().snapshot();
+  CHECK(r1.messages_received - r0.messages_received >= 5);  // 3 events and 2 replies
+  CHECK(r1.bytes_received - r0.bytes_received >= 5 * 20);
   // A subscription brings its method back, every event of it.
   auto seen = std::make_shared<int>(0);
   auto sub = s.subscribe("Runtime.consoleAPICalled", [seen](const json&) { ++*seen; });
