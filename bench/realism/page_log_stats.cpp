@@ -83,6 +83,10 @@ std::string device_of(const std::vector<double>& deltas) {
   return "neither device";
 }
 
+// g++ 12 at -O1 reports std::optional<double>'s payload "may be used uninitialized" where every
+// read is behind a has-value test (GCC bug 80635, a known false positive of optional).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 void measure_session(json events, page_measures& m) {
   std::stable_sort(events.begin(), events.end(), [](const json& a, const json& b) {
     return a.value("t", 0.0) < b.value("t", 0.0);
@@ -169,6 +173,7 @@ void measure_session(json events, page_measures& m) {
   }
   ++m.devices[device_of(deltas)];
 }
+#pragma GCC diagnostic pop
 
 std::string fmt(double v, const char* f = "%.0f") {
   if (std::isnan(v)) return "–";
