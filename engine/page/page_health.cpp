@@ -44,14 +44,14 @@ void page_health::feed(const cdp::session& s, cdp::request_log* log,
 void page_health::watch_frame(const cdp::session& s) {
   auto& f = *frame_logs_.emplace_back(std::make_unique<frame_log>());
   f.session_id = s.id().value;
-  feed(s, &f.log, f.subs);
+  feed(s, &f.feed.log, f.feed.subs);
 }
 
 void page_health::frame_detached(const std::string& session_id) {
   for (auto& f : frame_logs_)
     if (f->session_id == session_id) {
       f->detached = true;
-      f->subs.clear();  // nothing more comes from a detached session
+      f->feed.subs.clear();  // nothing more comes from a detached session
     }
 }
 
@@ -81,7 +81,7 @@ std::vector<cdp::request_record> page_health::take_requests() {
   auto all = main_->log.close();
   if (frame_logs_.empty()) return all;
   for (auto& f : frame_logs_) {
-    auto more = f->log.close();
+    auto more = f->feed.log.close();
     all.insert(all.end(), std::make_move_iterator(more.begin()),
                std::make_move_iterator(more.end()));
   }

@@ -81,8 +81,7 @@ class page_health {
   /// One per out-of-process frame: request ids are only known unique within one session.
   struct frame_log {
     std::string session_id;
-    cdp::request_log log;
-    std::vector<cdp::subscription> subs;
+    request_feed feed;
     bool detached = false;
   };
   std::vector<std::unique_ptr<frame_log>> frame_logs_;
