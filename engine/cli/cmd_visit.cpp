@@ -4,9 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
-#include <variant>
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
