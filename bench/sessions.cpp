@@ -110,6 +110,7 @@ double tree_cpu_s(int root) {
 /// This process's user and system CPU seconds, and its context switches (voluntary + not).
 struct self_usage {
   double user_s = 0, sys_s = 0, switches = 0;
+  double cpu_s() const { return user_s + sys_s; }
 };
 self_usage self_usage_now() {
   rusage ru{};
@@ -117,13 +118,6 @@ self_usage self_usage_now() {
   return {static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6,
           static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6,
           static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw)};
-}
-
-double self_cpu_s() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 struct shared {
@@ -322,25 +316,23 @@ int main(int argc, char** argv) {
   // PostgreSQL's usage from /proc (smaps_rollup of every renderer, a scan of every process on the
   // machine) is the benchmark's own work, and used to be charged to footfall (issue 9: ~0.03 s of
   // the 0.236 s per run). bench_measure_cpu_s reports it separately.
-  const double m0 = self_cpu_s();
+  const double m0 = self_usage_now().cpu_s();
   const double c0 = group_cpu_s(chrome), pg0 = pg_pid ? tree_cpu_s(pg_pid) : 0;
-  const double f0 = self_cpu_s();
   const auto u0 = self_usage_now();
+  const double f0 = u0.cpu_s();
   const auto stats0 = cdp::global_command_stats().snapshot();
-  const auto cmd0 = cdp::global_command_stats().snapshot().count;
-  const auto unread0 = cdp::global_command_stats().snapshot().events_unread;
   const auto t0 = std::chrono::steady_clock::now();
   io.run(bench::run_concurrently(conc, [sh, &rows](int) { return worker(sh, &rows); }));
   writer.flush();  // recording is part of the work: every row committed
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double f1 = self_cpu_s();
   const auto u1 = self_usage_now();
+  const double f1 = u1.cpu_s();
   const auto stats1 = cdp::global_command_stats().snapshot();
-  const auto commands = cdp::global_command_stats().snapshot().count - cmd0;
-  const auto unread = cdp::global_command_stats().snapshot().events_unread - unread0;
+  const auto commands = stats1.count - stats0.count;
+  const auto unread = stats1.events_unread - stats0.events_unread;
   double chrome_rss = 0;
   const double c1 = group_cpu_s(chrome, &chrome_rss), pg1 = pg_pid ? tree_cpu_s(pg_pid) : 0;
-  const double measure_cpu = (f0 - m0) + (self_cpu_s() - f1);
+  const double measure_cpu = (f0 - m0) + (self_usage_now().cpu_s() - f1);
   const auto ws = writer.stats();
   io.run(bench::stop_pool(&pool));
   writer.close();

@@ -41,22 +41,29 @@ std::map<std::string, double> load_p50_by_page(const std::vector<page_load>& loa
   return out;
 }
 
-double load_slowdown(const std::vector<page_load>& loads,
-                     const std::map<std::string, double>& unloaded) {
-  std::vector<double> ratios;
+namespace {
+
+/// The median over the loads of pages the unloaded step also loaded of `f(load, unloaded p50)`.
+template <class F>
+double median_against_unloaded(const std::vector<page_load>& loads,
+                               const std::map<std::string, double>& unloaded, F f) {
+  std::vector<double> v;
   for (const auto& l : loads)
     if (const auto it = unloaded.find(l.path); it != unloaded.end() && it->second > 0)
-      ratios.push_back(l.ms / it->second);
-  return percentile(std::move(ratios), 0.5);
+      v.push_back(f(l.ms, it->second));
+  return percentile(std::move(v), 0.5);
+}
+
+}  // namespace
+
+double load_slowdown(const std::vector<page_load>& loads,
+                     const std::map<std::string, double>& unloaded) {
+  return median_against_unloaded(loads, unloaded, [](double ms, double p50) { return ms / p50; });
 }
 
 double load_excess_ms(const std::vector<page_load>& loads,
                       const std::map<std::string, double>& unloaded) {
-  std::vector<double> excess;
-  for (const auto& l : loads)
-    if (const auto it = unloaded.find(l.path); it != unloaded.end() && it->second > 0)
-      excess.push_back(l.ms - it->second);
-  return percentile(std::move(excess), 0.5);
+  return median_against_unloaded(loads, unloaded, [](double ms, double p50) { return ms - p50; });
 }
 
 std::string fidelity_break(const step_result& r, double mem_total) {

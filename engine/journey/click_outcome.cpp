@@ -25,7 +25,7 @@ asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
     else {
       // Not a visit: its requests are nobody's, and its log (page health) goes now, not when
       // the opener's page does.
-      if (c.agent) c.agent->popup_request_source(out.popup)();
+      if (c.agent) c.agent->release_popup_requests(out.popup);
       co_await cdp::close_target(c.page.session().conn(), out.popup);
     }
   } else if (out.kind == cdp::navigation_kind::cross_document && !out.loaded) {

@@ -294,9 +294,8 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(
   count_errors(a->state_, s, std::shared_ptr<frame_world>(a->state_, &st.main), st.subscriptions);
   reset_on_navigation(a->state_, s, st.subscriptions);
   track_context(a->state_, s, st.subscriptions);
-  if (page_health)
-    st.health = std::make_unique<engine::page_health>(s, st.main.frame_id, std::move(carried));
   if (page_health) {
+    st.health = std::make_unique<engine::page_health>(s, st.main.frame_id, std::move(carried));
     // A popup's requests from its first document on: Network in its paused set-up burst, and
     // its own log, subscribed before it runs (its visit takes them: popup_request_source).
     const auto c = page_health::network_enable_command();
