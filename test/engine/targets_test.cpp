@@ -469,8 +469,9 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   who.popups = "follow";
   // The popup's own fetch is still open when the journey moves there (its document has loaded,
   // the answer comes 0.4 s later): its answer must reach the popup's visit. (Handed over
-  // closed, as before round 13, it was a canceled row with no status; the short journey at
-  // pace 0 may still end before Chromium reports the fetch finished, so it may end canceled.)
+  // closed, as before round 13, it was a canceled row with no status.) The journey is held
+  // 150 ms at each pause (slow-mo) so its 4-6 actions there outlast the answer: at pace 0 alone
+  // a fast machine ended some popups' visits first, their fetch rightly canceled (seen 2026-12-07).
   site.handle("/__seen", [](const test::http_request&) {
     return test::http_response{204, "text/plain", "", {}};
   });
@@ -478,6 +479,7 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   const auto camp = campaign_on(db, site.url("/popup.html"), 8, 31, who);
   last_page_log last;
   auto o = test::test_run_options(db.url(), 4);
+  o.slow_mo_ms = 150;
   o.before_close = [&last](cdp::page p, storage::session_row r) {
     return read_last_page(std::move(p), std::move(r), &last);
   };
@@ -509,7 +511,10 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
   }
   CHECK(clicks_there >= 1);
   check_popup_requests(db);  // the first document's, taken over from the opener's agent
-  // The fetch open at the hand-over: one row with its answer in each followed popup's visit.
+  // The fetch open at the hand-over: one row in each followed popup's visit, never failed; with
+  // its answer in most (a machine stalled past the slow-mo margin may end a visit first: then
+  // canceled, with no status), in at least one.
+  long answered = 0;
   for (const auto& f : followed) {
     CAPTURE(f[0]);
     std::string rows;  // what the session's visits have, shown when the check fails
@@ -518,11 +523,15 @@ TEST_CASE("engine targets: persona popups=follow goes on in the new tab: the pop
                                  "pv.id = r.page_visit_id WHERE pv.session_id = '" + f[0] + "'"))
       rows += r[0] + " " + r[1] + " " + r[2] + " failed=" + r[3] + " canceled=" + r[4] + "\n";
     CAPTURE(rows);
-    CHECK(db.scalar("SELECT count(*) FROM requests r JOIN page_visits pv ON pv.id = "
-                    "r.page_visit_id WHERE pv.session_id = '" + f[0] + "' AND pv.navigation_kind "
-                    "= 'new_target' AND r.url LIKE '%/__seen?%' AND r.status = 204 AND NOT "
-                    "r.failed") == "1");
+    const std::string seen = "FROM requests r JOIN page_visits pv ON pv.id = r.page_visit_id "
+                             "WHERE pv.session_id = '" + f[0] + "' AND pv.navigation_kind = "
+                             "'new_target' AND r.url LIKE '%/__seen?%'";
+    CHECK(db.count("SELECT count(*) " + seen) == 1);
+    CHECK(db.count("SELECT count(*) " + seen + " AND ((r.status = 204 AND NOT r.failed) OR "
+                   "(r.canceled AND r.status IS NULL))") == 1);
+    answered += db.count("SELECT count(*) " + seen + " AND r.status = 204 AND NOT r.failed");
   }
+  CHECK(answered >= 1);
   // The click that opened each followed popup says so.
   CHECK(db.count("SELECT count(*) FROM actions WHERE action_type = 'click' AND navigation_kind = "
                  "'new_target'") >= static_cast<long>(followed.size()));
