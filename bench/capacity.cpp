@@ -1,6 +1,7 @@
 // bench/capacity: how many human-paced (pace 1) visitors one machine holds at fidelity, footfall
 // beside Playwright (issue 12 item 3). Ramps concurrent visitors step by step on the fixture site
-// (test/site/journey, served here on 127.0.0.1); at each step every visitor runs sessions back to
+// (test/site/journey, served here on 127.0.0.1, with the tests' input recorder replaced by a
+// counter of the input the pages see: capacity/page_events.js says why); at each step every visitor runs sessions back to
 // back for a warm-up plus a measured hold window, footfall's step then Playwright's at the same
 // count (interleaved, so both see the same load from the rest of the machine). A step holds while
 // the action start lag p95 <= 250 ms and pages load in <= 1.5x or <= +100 ms of the time they
@@ -8,8 +9,9 @@
 // over and above its page's unloaded p50 (step.hpp load_slowdown, load_excess_ms) — and < 5 %
 // sessions failed, >= 10 % memory is left; a
 // tool's ramp stops at its first broken step. Prints a row per step and tool, then per tool: most
-// visitors held, actions per visitor-minute (the work rate), PSS per visitor, CPU per
-// visitor-minute and per action, and the binding limit.
+// visitors held, actions per visitor-minute (the work rate), input events per visitor-minute as
+// the pages counted them (the same workload, checked from the site's side), PSS per visitor,
+// CPU per visitor-minute and per action, and the binding limit.
 //
 // usage: bench_capacity [--steps 1,2,4,8,12] [--warm-s 8] [--hold-s 30] [--browsers 1]
 //                       [--tools footfall,playwright] [--browser chromium,headless-shell]
@@ -26,7 +28,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -120,14 +124,30 @@ double actions_per_visitor_minute(const bench::step_result& r) {
   return static_cast<double>(r.actions) / (r.visitors * r.window_s / 60.0);
 }
 
+/// Trusted input events of `type` the pages saw per visitor-minute (page_events.js).
+double events_per_visitor_minute(const bench::step_result& r, const std::string& type) {
+  const auto it = r.page_events.find(type);
+  return static_cast<double>(it == r.page_events.end() ? 0 : it->second) /
+         (r.visitors * r.window_s / 60.0);
+}
+
+/// "moves / wheels / presses / keys" per visitor-minute, as the pages counted them.
+std::string input_rates(const bench::step_result& r) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.0f / %.0f / %.1f / %.0f",
+                events_per_visitor_minute(r, "mousemove"), events_per_visitor_minute(r, "wheel"),
+                events_per_visitor_minute(r, "mousedown"), events_per_visitor_minute(r, "keydown"));
+  return buf;
+}
+
 void print_row(const options& o, const bench::step_result& r, const std::string& verdict) {
   std::printf(
-      "| %s | %d | %s | %d/%d | %ld | %.1f | %.0f | %.0f | %.0f (%zu) | %.2f, %+.0f ms | %.0f | "
-      "%.0f | %.2f | "
+      "| %s | %d | %s | %d/%d | %ld | %.1f | %s | %.0f | %.0f | %.0f (%zu) | %.2f, %+.0f ms | "
+      "%.0f | %.0f | %.2f | "
       "%.0f%% | %.0f%% | %s |\n",
       o.label.c_str(), r.visitors, r.tool.c_str(), r.sessions - r.failed, r.sessions, r.actions,
-      actions_per_visitor_minute(r), r.lag_p50_ms, r.lag_p95_ms, r.load_p50_ms, r.loads.size(),
-      r.load_slowdown, r.load_excess_ms, r.peak_pss_mib,
+      actions_per_visitor_minute(r), input_rates(r).c_str(), r.lag_p50_ms, r.lag_p95_ms,
+      r.load_p50_ms, r.loads.size(), r.load_slowdown, r.load_excess_ms, r.peak_pss_mib,
       r.peak_pss_mib / r.visitors, per_visitor_minute(r), 100 * r.driver_cpu_s / r.cpu_s,
       r.machine_busy * 100,
       verdict.empty() ? "holds" : ("breaks: " + verdict).c_str());
@@ -142,6 +162,7 @@ json to_json(const options& o, const bench::step_result& r, const std::string& v
           {"failed", r.failed},
           {"actions", r.actions},
           {"actions_per_visitor_min", actions_per_visitor_minute(r)},
+          {"page_events", r.page_events},
           {"lag_p50_ms", r.lag_p50_ms},
           {"lag_p95_ms", r.lag_p95_ms},
           {"load_p50_ms", r.load_p50_ms},
@@ -167,17 +188,18 @@ struct tool_state {
 
 void print_summary(const options& o, const std::map<std::string, tool_state>& st) {
   std::printf(
-      "\n| label | tool | most visitors held | actions / visitor-min | PSS MiB / visitor | "
-      "CPU s / visitor-min | CPU s / action | binding limit |\n|---|---|---|---|---|---|---|---|\n");
+      "\n| label | tool | most visitors held | actions / visitor-min | input events / visitor-min "
+      "(moves / wheels / presses / keys) | PSS MiB / visitor | CPU s / visitor-min | "
+      "CPU s / action | binding limit |\n|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& [tool, s] : st) {
     if (!s.held) {
-      std::printf("| %s | %s | 0 | - | - | - | - | %s |\n", o.label.c_str(), tool.c_str(),
+      std::printf("| %s | %s | 0 | - | - | - | - | - | %s |\n", o.label.c_str(), tool.c_str(),
                   s.limit.c_str());
       continue;
     }
     const auto& h = *s.held;
-    std::printf("| %s | %s | %d | %.1f | %.0f | %.2f | %.2f | %s |\n", o.label.c_str(),
-                tool.c_str(), h.visitors, actions_per_visitor_minute(h),
+    std::printf("| %s | %s | %d | %.1f | %s | %.0f | %.2f | %.2f | %s |\n", o.label.c_str(),
+                tool.c_str(), h.visitors, actions_per_visitor_minute(h), input_rates(h).c_str(),
                 h.peak_pss_mib / h.visitors, per_visitor_minute(h),
                 h.actions > 0 ? h.cpu_s / static_cast<double>(h.actions) : NAN, s.limit.c_str());
   }
@@ -190,6 +212,20 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::err);
   const std::string url = bench::open_database(o.database_url, o.data_dir).url;
   test::http_server site(FOOTFALL_SOURCE_DIR "/test/site");
+  // The tests' recorder out, a counter of the input the pages see in (page_events.js says why).
+  bench::page_event_tally page_events;
+  {
+    std::ifstream in(FOOTFALL_SOURCE_DIR "/bench/capacity/page_events.js");
+    const std::string counter{std::istreambuf_iterator<char>(in), {}};
+    if (counter.empty()) throw std::runtime_error("bench/capacity/page_events.js: not readable");
+    site.handle("/recorder.js", [counter](const test::http_request&) {
+      return test::http_response{200, "text/javascript", counter, {}};
+    });
+    site.handle("/__page-events", [&page_events](const test::http_request& q) {
+      page_events.add(q.body);
+      return test::http_response{204, "text/plain", "", {}};
+    });
+  }
   storage::writer writer(bench::writer_into(url));
 
   // Per browser: footfall's pool and Playwright's launch, as `footfall run` launches it
@@ -244,9 +280,9 @@ int main(int argc, char** argv) {
     std::printf("\n\n");
     std::printf(
         "| label | visitors | tool | sessions ok | paced actions | actions / visitor-min | "
-        "lag p50 ms | lag p95 ms | load p50 ms (loads) | load ÷ and − unloaded, per page | PSS MiB | "
+        "input events / visitor-min (moves / wheels / presses / keys) | lag p50 ms | lag p95 ms | load p50 ms (loads) | load ÷ and − unloaded, per page | PSS MiB | "
         "PSS / visitor | CPU s / visitor-min | driver share | machine busy | fidelity |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   std::map<std::string, tool_state> st;
   for (std::size_t k = 0; k < o.steps.size(); ++k) {
@@ -274,6 +310,7 @@ int main(int argc, char** argv) {
         r.error = e.what();
         spdlog::error("{} step {}: {}", tool, n, e.what());
       }
+      r.page_events = page_events.between(r.window_from, r.window_to);
       if (k == 0) s.unloaded = bench::load_p50_by_page(r.loads);
       r.load_slowdown = bench::load_slowdown(r.loads, s.unloaded);
       r.load_excess_ms = bench::load_excess_ms(r.loads, s.unloaded);

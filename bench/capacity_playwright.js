@@ -8,9 +8,12 @@
 // engine/persona/behaviour.cpp): a session plans 20-30 s and 2-3 pages, 3-5 actions a page; the think
 // time before each action is log-normal (sigma 0.5) around duration / (pages x (mean actions +
 // 1)), capped at 5x; actions are drawn with the persona's weights (scroll 0.7, click 0.5,
-// typing 0.15 as in action_weights, rarer types folded into the nearest common one). Input is
-// human-like the way a Playwright user writes it: pointer moves in timed steps, wheel notches
-// 100 px apart in time, clicks with a hold, keys with a delay.
+// typing 0.15 as in action_weights, rarer types folded into the nearest common one). Input
+// follows footfall's input model (engine/persona/human_input.cpp) in what it sends, so both tools
+// send the same amount of input per visitor (bench_capacity counts it from the pages' side):
+// pointer paths timed by Fitts's law in ~16 ms steps with a corrective sub-movement, scrolls of
+// 300-1200 px as 100 px wheel notches in flicks of 1-4, a resting hand's small drifts while the
+// visitor thinks, clicks with a hold, keys with a delay.
 //
 // Fidelity, measured as footfall measures it: start lag = how late the timer pacing an action
 // fired against its plan; page load = the page's own loadEventEnd (Navigation Timing).
@@ -50,7 +53,7 @@ function rng(seed) {
   };
   const between = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return { next, between, lognormal: (median, sigma) => median * Math.exp(sigma * normal()) };
+  return { next, between, normal, lognormal: (median, sigma) => median * Math.exp(sigma * normal()) };
 }
 
 const now = () => performance.now();
@@ -60,9 +63,22 @@ let windowFrom = Infinity, windowTo = Infinity, sessions = 0, failed = 0, action
 const inWindow = t => t >= windowFrom && t < windowTo;
 
 // Waits `ms` as planned and records how late the timer fired (footfall: engine/journey/actions.cpp pause).
-async function pause(ms) {
+// While it waits, a resting hand drifts 0-2 px every 100-400 ms (footfall: human_input.cpp
+// idle_jitter, played by actions.cpp pause), then comes back where it rests.
+async function pause(ms, page, pos, r) {
   const due = now() + ms;
-  await sleep(ms);
+  if (page && ms > 300 && (pos.x > 0 || pos.y > 0)) {
+    const clamp = v => Math.max(-2, Math.min(2, v));
+    let drifted = false;
+    for (let t = 100 + 300 * r.next(); now() + 100 < due; t = 100 + 300 * r.next()) {
+      if (now() + t >= due) break;
+      await sleep(t);
+      await page.mouse.move(pos.x + clamp(0.8 * r.normal()), pos.y + clamp(0.8 * r.normal()));
+      drifted = true;
+    }
+    if (drifted) await page.mouse.move(pos.x, pos.y);
+  }
+  await sleep(due - now());
   const t = now();
   if (inWindow(t)) { lags.push(t - due); actions++; }
 }
@@ -76,14 +92,27 @@ async function recordLoad(page) {
   if (ms !== null && inWindow(t)) loads.push([new URL(page.url()).pathname, ms]);
 }
 
-// A pointer path of ~16 ms steps (60 Hz) over 250-600 ms, as human paths are played.
-async function moveTo(page, pos, x, y, r) {
-  const steps = Math.max(4, Math.round(r.between(250, 600) / 16));
-  for (let i = 1; i <= steps; i++) {
-    const f = i / steps;
-    await page.mouse.move(pos.x + (x - pos.x) * f, pos.y + (y - pos.y) * f);
-    await sleep(16);
-  }
+// A pointer path as footfall plays one (human_input.cpp mouse_path): Fitts's law time (100 ms +
+// 230 ms/bit for a target `w` wide), a primary sub-movement over 80 % of it to ~93 % of the
+// distance, a 40 ms dwell, a corrective one (at least 60 ms) onto the target; ~16 ms steps.
+async function moveTo(page, pos, x, y, r, w = 20) {
+  const dist = Math.hypot(x - pos.x, y - pos.y);
+  if (dist < 3) { await page.mouse.move(x, y); pos.x = x; pos.y = y; return; }
+  const T = (100 + 230 * Math.log2(dist / Math.max(w, 1) + 1)) * r.lognormal(1, 0.15);
+  const reach = Math.max(0.85, Math.min(0.99, 0.93 + 0.03 * r.normal()));
+  const aim = { x: pos.x + (x - pos.x) * reach, y: pos.y + (y - pos.y) * reach };
+  const leg = async (from, to, ms) => {
+    const n = Math.max(2, Math.round(ms / 16));
+    for (let i = 1; i <= n; i++) {
+      const t = i / n, s = t * t * t * (10 - 15 * t + 6 * t * t);
+      await page.mouse.move(from.x + (to.x - from.x) * s, from.y + (to.y - from.y) * s);
+      await sleep(16);
+    }
+  };
+  const from = { x: pos.x, y: pos.y };
+  await leg(from, aim, 0.8 * T);
+  await sleep(r.lognormal(40, 0.3));
+  await leg(aim, { x, y }, Math.max(60, 0.2 * T));
   pos.x = x; pos.y = y;
 }
 
@@ -94,9 +123,22 @@ async function pointAt(page, selector, r) {
   }).filter(Boolean));
   if (!boxes.length) return null;
   const [x, y, w, h] = boxes[r.between(0, boxes.length - 1)];
-  return { x: x + w * (0.3 + 0.4 * r.next()), y: y + h * (0.3 + 0.4 * r.next()) };
+  return { x: x + w * (0.3 + 0.4 * r.next()), y: y + h * (0.3 + 0.4 * r.next()), w };
 }
 
+const TEXT = 'input:not([type]), input[type=text], input[type=search], input[type=email], ' +
+  'input[type=tel], input[type=url], input[type=password], input[type=number], textarea';
+// What footfall types into a field (session_actions.cpp text_for_field), so both type as much.
+const WORDS = ['quick', 'guide', 'pricing', 'shoes', 'weather', 'recipe', 'garden', 'laptop', 'holiday', 'books'];
+function textFor(type, name, autocomplete, r) {
+  if (type === 'email' || name.includes('mail')) return `visitor${r.between(1, 999)}@example.com`;
+  if (type === 'password' || autocomplete.includes('password')) return `Pa55word${r.between(10, 99)}`;
+  if (name.includes('card') || autocomplete.includes('cc-number')) return '4111 1111 1111 1111';
+  if (type === 'tel' || name.includes('phone')) return `555${r.between(1000000, 9999999)}`;
+  if (type === 'number') return String(r.between(1, 99));
+  if (name.includes('name')) return r.next() < 0.5 ? 'Alex Morgan' : 'Sam Lee';
+  return Array.from({ length: r.between(1, 3) }, () => WORDS[r.between(0, WORDS.length - 1)]).join(' ');
+}
 const ACTIONS = [['scroll', 0.7 * 1.08], ['click', 0.5 * 0.59], ['hover', 0.5 * 0.36], ['type', 0.15 * 1.55]];
 function nextAction(r) {
   const total = ACTIONS.reduce((s, a) => s + a[1], 0);
@@ -107,24 +149,57 @@ function nextAction(r) {
 
 async function act(page, pos, kind, r) {
   if (kind === 'scroll') {
-    const notches = r.between(2, 5);
-    for (let k = 0; k < notches; k++) { await page.mouse.wheel(0, 100); await sleep(r.between(40, 120)); }
+    // footfall's do_scroll (session_actions.cpp) and wheel_notches (human_input.cpp): 300-1200 px,
+    // down 85 % of the time (up at the bottom, down at the top), from a hand over the content.
+    const [y, vh, h] = await page.evaluate(() => [scrollY, innerHeight, document.documentElement.scrollHeight]);
+    const dir = y + vh >= h - 2 ? -1 : y <= 0 ? 1 : r.next() < 0.85 ? 1 : -1;
+    let notches = Math.max(1, Math.round(r.between(300, 1200) / 100));
+    if (pos.x <= 0 && pos.y <= 0) await moveTo(page, pos, 400, vh / 2, r, 200);
+    for (let first = true; notches > 0; first = false) {
+      const flick = Math.min(notches, r.between(1, 4));
+      for (let i = 0; i < flick; i++) {
+        if (!first || i > 0) await sleep(i === 0 ? r.lognormal(350, 0.35) : r.lognormal(42, 0.25));
+        await page.mouse.wheel(0, 100 * dir);
+      }
+      notches -= flick;
+    }
     return;
   }
   if (kind === 'type') {
-    const at = await pointAt(page, 'input[type=text], textarea', r);
+    // Any text field on the page (footfall's page script's TEXT), scrolled to first when out of
+    // view (footfall reveals one).
+    const fields = await page.$$eval(TEXT, els => els.map((e, i) =>
+      e.getBoundingClientRect().width > 0 && !e.disabled && !e.readOnly
+        ? [i, e.type || '', e.name || '', e.autocomplete || ''] : null).filter(Boolean));
+    const field = fields.length ? fields[r.between(0, fields.length - 1)] : null;
+    const at = field && await reveal(page, TEXT, field[0], r);
     if (at) {
-      await moveTo(page, pos, at.x, at.y, r);
+      await moveTo(page, pos, at.x, at.y, r, at.w);
       await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
-      await page.keyboard.type('hello there', { delay: r.between(120, 220) });
+      await page.keyboard.type(textFor(field[1], field[2], field[3], r), { delay: r.between(120, 220) });
       return;
     }
     kind = 'click';
   }
   const at = await pointAt(page, kind === 'hover' ? 'a, button' : 'p, h1, h2, button:not([type=submit])', r);
   if (!at) return;
-  await moveTo(page, pos, at.x, at.y, r);
+  await moveTo(page, pos, at.x, at.y, r, at.w);
   if (kind === 'click') await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
+}
+
+// The i-th element of `selector`, brought into view in wheel notches when it is not (as footfall
+// reveals a target); its centre and width, or null when 40 notches did not bring it in.
+async function reveal(page, selector, i, r) {
+  for (let notches = 0; notches < 40; notches++) {
+    const [x, y, top, bottom, h, w] = await page.$$eval(selector, (els, i) => {
+      const b = els[i].getBoundingClientRect();
+      return [b.x + b.width / 2, b.y + b.height / 2, b.top, b.bottom, innerHeight, b.width];
+    }, i);
+    if (top >= 0 && bottom <= h) return { x, y, w };
+    await page.mouse.wheel(0, top < 0 ? -100 : 100);
+    await sleep(r.between(40, 120));
+  }
+  return null;
 }
 
 // Follows a same-site link (as footfall's navigate_by_link: http(s), same host, not a download,
@@ -136,25 +211,15 @@ async function followLink(page, pos, r) {
       !u.pathname.includes('/private/') && a.getBoundingClientRect().width > 0 ? i : -1;
   }).filter(i => i >= 0));
   if (!candidates.length) return false;
-  const i = candidates[r.between(0, candidates.length - 1)];
-  for (let notches = 0; notches < 40; notches++) {
-    const [x, y, top, bottom, h] = await page.$$eval('a[href]', (as, i) => {
-      const b = as[i].getBoundingClientRect();
-      return [b.x + b.width / 2, b.y + b.height / 2, b.top, b.bottom, innerHeight];
-    }, i);
-    if (top >= 0 && bottom <= h) {
-      await moveTo(page, pos, x, y, r);
-      // A click that loads nothing (an overlay took it) leaves the visitor where it is, as
-      // footfall's click outcomes do, instead of failing the session.
-      const loaded = page.waitForEvent('load', { timeout: 5000 }).then(() => true, () => false);
-      await page.mouse.click(x, y, { delay: r.between(60, 120) });
-      if (await loaded) await recordLoad(page);
-      return true;
-    }
-    await page.mouse.wheel(0, top < 0 ? -100 : 100);
-    await sleep(r.between(40, 120));
-  }
-  return false;
+  const at = await reveal(page, 'a[href]', candidates[r.between(0, candidates.length - 1)], r);
+  if (!at) return false;
+  await moveTo(page, pos, at.x, at.y, r, at.w);
+  // A click that loads nothing (an overlay took it) leaves the visitor where it is, as footfall's
+  // click outcomes do, instead of failing the session.
+  const loaded = page.waitForEvent('load', { timeout: 5000 }).then(() => true, () => false);
+  await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
+  if (await loaded) await recordLoad(page);
+  return true;
 }
 
 async function session(browser, r) {
@@ -174,9 +239,9 @@ async function session(browser, r) {
     await recordLoad(page);
     for (let p = 1; ; p++) {
       const n = r.between(3, 5);
-      for (let i = 0; i < n; i++) { await pause(think(p, n - i)); await act(page, pos, nextAction(r), r); }
+      for (let i = 0; i < n; i++) { await pause(think(p, n - i), page, pos, r); await act(page, pos, nextAction(r), r); }
       if (p >= pages || (now() - t0 > duration && p >= 2)) break;
-      await pause(think(p, 0));
+      await pause(think(p, 0), page, pos, r);
       if (!await followLink(page, pos, r)) break;
     }
   } finally {

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "cdp/process_stats.hpp"
 #include "test/support/personas.hpp"
 
@@ -143,13 +145,33 @@ void peak_sampler::finish(step_result& r) {
   const double sampling = probe_.in_this_process() ? own_cpu_s_.load() : 0.0;
   r.cpu_s = probe_.cpu_s() - cpu0_ - sampling;
   r.driver_cpu_s = probe_.driver_cpu_s() - driver0_ - sampling;
-  r.window_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  r.window_from = t0_;
+  r.window_to = std::chrono::steady_clock::now();
+  r.window_s = std::chrono::duration<double>(r.window_to - t0_).count();
   r.peak_pss_mib = std::max(peak_.load(), probe_.pss_mib());
   const auto m = cdp::read_machine_usage();
   r.machine_busy = m.total_ticks > total0_ ? static_cast<double>(m.busy_ticks - busy0_) /
                                                  static_cast<double>(m.total_ticks - total0_)
                                            : NAN;
   r.mem_available_mib = mem_total_mib() - m.used_mib;
+}
+
+void page_event_tally::add(const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  for (const auto& [type, n] : j.items())
+    if (n.is_number_integer() && n.get<long>() > 0) reports_.push_back({now, type, n.get<long>()});
+}
+
+std::map<std::string, long> page_event_tally::between(
+    std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) const {
+  std::map<std::string, long> out;
+  std::lock_guard lock(mu_);
+  for (const auto& r : reports_)
+    if (r.at >= from && r.at < to) out[r.type] += r.n;
+  return out;
 }
 
 }  // namespace footfall::bench

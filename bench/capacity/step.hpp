@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -57,6 +58,10 @@ struct step_result {
   double peak_pss_mib = NAN;       ///< driver + browsers, peak over the window
   double mem_available_mib = NAN;  ///< the machine's MemAvailable at the window's end
   double machine_busy = NAN;       ///< busy share of all cores over the window (every process)
+  /// The hold window on the steady clock (peak_sampler), to read page_event_tally by.
+  std::chrono::steady_clock::time_point window_from{}, window_to{};
+  /// Trusted input events the pages saw in the window, by type (page_events.js).
+  std::map<std::string, long> page_events;
   std::string error;               ///< set when the step could not run
 };
 
@@ -129,6 +134,28 @@ class peak_sampler {
   std::atomic<double> own_cpu_s_{0};  ///< the sampling thread's CPU time
   std::atomic<bool> stop_{false};
   std::thread thread_;
+};
+
+/// The input events the bench site's pages report (bench/capacity/page_events.js, served in
+/// place of the tests' recorder), by type and arrival time; add() is called from the site's
+/// thread. A page reports every 3 s, so a window's count is shifted by up to that much at both
+/// ends — alike for both tools.
+class page_event_tally {
+ public:
+  /// A report's body: {"mousemove": 12, "wheel": 3, ...}; anything else is ignored.
+  void add(const std::string& body);
+  /// Per type, the events reported from `from` to `to`.
+  std::map<std::string, long> between(std::chrono::steady_clock::time_point from,
+                                      std::chrono::steady_clock::time_point to) const;
+
+ private:
+  struct report {
+    std::chrono::steady_clock::time_point at;
+    std::string type;
+    long n;
+  };
+  mutable std::mutex mu_;
+  std::vector<report> reports_;
 };
 
 /// MemTotal of this machine in MiB.
