@@ -46,14 +46,12 @@ pool_options size_pool(const machine_resources& m, const visitor_costs& c) {
 visitor_costs visitor_costs_for(cdp::browser_kind k) {
   visitor_costs c;
   if (k == cdp::browser_kind::headless_shell) {
-    // bench/capacity, footfall, 1 then 4 visitors back to back with chromium on the same
-    // (busy) machine, 2026-12-06 (README "Browser choice"): PSS 234 / 474 MiB at 1 visitor
-    // (0.49x) and 320 / 546 at 4 (0.59x); CPU per visitor-minute 0.35-0.56x. A busy machine
-    // starves both, so the ratios, not its absolute figures, are applied to chromium's
-    // quiet-machine costs: the browser 370 x 0.5, a visitor 90 x 0.6, and for CPU the issue's
-    // quiet back-to-back ratio (0.65x), the least favourable one measured.
-    c.cpu_s_per_visitor_minute = 5.4;
-    c.mib_per_visitor = 55;
+    // bench/capacity, footfall, quiet, 2026-12-07, the four rows back to back (README "Browser
+    // choice"): 2.6–3.4 CPU s per visitor-minute at 1–32 visitors (3.4 kept, 0.52x chromium's
+    // 6.5), 245 MiB PSS for one visitor and 881 for 24: ~28 MiB per visitor (30 kept) beyond a
+    // browser of ~185 MiB (about half of chromium's, as every run has measured).
+    c.cpu_s_per_visitor_minute = 3.4;
+    c.mib_per_visitor = 30;
     c.mib_per_browser = 185;
   }
   return c;

@@ -23,14 +23,15 @@ struct pool_options {
 };
 
 /// What one human-paced (pace 1) visitor costs, measured by bench/capacity on the 2-core dev VM
-/// (README "Capacity"), quiet, 2026-11-30, with visits keeping to their planned duration (engine
-/// think_budget) and wheel scrolling: footfall + Chromium used 7.1–9.0 CPU s per visitor-minute
-/// at 1–8 visitors in one browser (median 8.3 over two ramps; a touchpad visitor costs more) and
-/// 893–897 MiB PSS at 6 visitors against 477–481 MiB for one: ~85 MiB per visitor (90 kept)
-/// beyond a browser's own ~370 MiB.
+/// (README "Capacity"), quiet, 2026-12-07, on the fixture site without the tests' input recorder
+/// (whose own cost grew with every event a visitor sent: bench/capacity/page_events.js): footfall
+/// + Chromium used 5.4–6.7 CPU s per visitor-minute at 1–12 visitors in one browser (6.5 kept)
+/// and 858 / 1292 MiB PSS at 6 / 12 visitors against 471 MiB for one: ~75 MiB per visitor (80
+/// kept) beyond a browser's own ~370 MiB. (Until then 8.3 s and 90 MiB, measured with the
+/// recorder on every page.)
 struct visitor_costs {
-  double cpu_s_per_visitor_minute = 8.3;
-  double mib_per_visitor = 90;
+  double cpu_s_per_visitor_minute = 6.5;
+  double mib_per_visitor = 80;
   double mib_per_browser = 370;
   /// Share of the cores and of the available memory the visitors may use: the rest keeps the
   /// action start lag and the page load times at fidelity (bench/capacity's rule).
