@@ -227,13 +227,24 @@ async function session(browser, r) {
   try {
     const page = await ctx.newPage();
     const duration = r.between(20000, 30000), pages = r.between(2, 3);
-    // engine/persona/behaviour's think time: what is left of the planned duration, spread over the
-    // thinks still ahead (this page's actions, then a link and ~4 actions per later page).
+    // engine/persona/behaviour.cpp think_budget: what is left of the planned duration, less what
+    // the actions still ahead will take at the rate actions have taken so far, spread over the
+    // thinks still ahead (this page's actions, then a link and ~4 actions per later page), as
+    // a log-normal whose mean fills the share. (Until round 14 the actions' own time was not
+    // set aside: on a loaded machine this script's visits overran their plan and did ~2/3 of
+    // footfall's actions a minute.)
     const pos = { x: 0, y: 0 }, t0 = now();
+    let given = 0, givenMs = 0;
     const think = (p, actionsLeft) => {
       const thinks = Math.max(1, actionsLeft + (pages - p) * 5);
-      const median = Math.min(15000, Math.max(150, (duration - (now() - t0)) / thinks));
-      return Math.min(r.lognormal(median, 0.5), median * 5);
+      const elapsed = now() - t0;
+      const perAction = given > 0 ? Math.max(elapsed - givenMs, 0) / given : 0;
+      const left = duration - elapsed - perAction * thinks;
+      const median = Math.min(15000, Math.max(150, left / thinks / Math.exp(0.5 * 0.5 / 2)));
+      const ms = Math.min(r.lognormal(median, 0.5), median * 5);
+      givenMs += ms;
+      given++;
+      return ms;
     };
     await page.goto(`${BASE}/journey/index.html`, { waitUntil: 'load' });
     await recordLoad(page);

@@ -46,10 +46,11 @@ pool_options size_pool(const machine_resources& m, const visitor_costs& c) {
 visitor_costs visitor_costs_for(cdp::browser_kind k) {
   visitor_costs c;
   if (k == cdp::browser_kind::headless_shell) {
-    // bench/capacity, footfall, quiet, 2026-12-07, the four rows back to back (README "Browser
-    // choice"): 2.6–3.4 CPU s per visitor-minute at 1–32 visitors (3.4 kept, 0.52x chromium's
-    // 6.5), 245 MiB PSS for one visitor and 881 for 24: ~28 MiB per visitor (30 kept) beyond a
-    // browser of ~185 MiB (about half of chromium's, as every run has measured).
+    // bench/capacity, footfall, quiet, 2026-12-07, the four rows back to back, two runs (README
+    // "Browser choice"): 2.6–3.6 CPU s per visitor-minute at 1–32 visitors, 3.1–3.4 at 6–24
+    // (3.4 kept, 0.52x chromium's 6.5); 245 MiB PSS for one visitor and 881 for 24: ~28 MiB per
+    // visitor (30 kept) beyond a browser of ~185 MiB (about half of chromium's, as every run
+    // has measured).
     c.cpu_s_per_visitor_minute = 3.4;
     c.mib_per_visitor = 30;
     c.mib_per_browser = 185;
