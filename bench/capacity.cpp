@@ -211,9 +211,10 @@ int main(int argc, char** argv) {
   const auto o = parse(argc, argv);
   spdlog::set_level(spdlog::level::err);
   const std::string url = bench::open_database(o.database_url, o.data_dir).url;
+  // Declared before the site, whose thread may still deliver a late report while it stops.
+  bench::page_event_tally page_events;
   test::http_server site(FOOTFALL_SOURCE_DIR "/test/site");
   // The tests' recorder out, a counter of the input the pages see in (page_events.js says why).
-  bench::page_event_tally page_events;
   {
     std::ifstream in(FOOTFALL_SOURCE_DIR "/bench/capacity/page_events.js");
     const std::string counter{std::istreambuf_iterator<char>(in), {}};
