@@ -113,22 +113,22 @@ std::vector<std::string> shared_flags(const cdp::launch_options& l) {
   return out;
 }
 
-double per_visitor_minute(const bench::step_result& r) {
-  return r.cpu_s / (r.visitors * r.window_s / 60.0);
-}
+/// The window's visitor-minutes: what every per-visitor rate below divides by.
+double visitor_minutes(const bench::step_result& r) { return r.visitors * r.window_s / 60.0; }
+
+double per_visitor_minute(const bench::step_result& r) { return r.cpu_s / visitor_minutes(r); }
 
 // The work rate: the two tools' visitors follow the same plan, but how long an action itself
 // takes (a Fitts-timed move, a flick of notches, per-key typing) is each tool's own, so a
 // visitor-minute is not the same amount of work for both. Read capacity beside this.
 double actions_per_visitor_minute(const bench::step_result& r) {
-  return static_cast<double>(r.actions) / (r.visitors * r.window_s / 60.0);
+  return static_cast<double>(r.actions) / visitor_minutes(r);
 }
 
 /// Trusted input events of `type` the pages saw per visitor-minute (page_events.js).
 double events_per_visitor_minute(const bench::step_result& r, const std::string& type) {
   const auto it = r.page_events.find(type);
-  return static_cast<double>(it == r.page_events.end() ? 0 : it->second) /
-         (r.visitors * r.window_s / 60.0);
+  return static_cast<double>(it == r.page_events.end() ? 0 : it->second) / visitor_minutes(r);
 }
 
 /// "moves / wheels / presses / keys" per visitor-minute, as the pages counted them.
