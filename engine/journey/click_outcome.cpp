@@ -19,13 +19,13 @@ asio::awaitable<cdp::navigation_outcome> settle_click(action_context c,
     const auto rule = c.popups ? c.popups->rule() : popup_rule::close;
     if (rule == popup_rule::record)
       c.popups->adopt(c.page, out.popup, c.recorder->next_visit_order(), budget,
-                      c.agent->popup_request_source(out.popup));
+                      c.agent ? c.agent->popup_requests_of(out.popup) : popup_requests{});
     else if (rule == popup_rule::follow)
       c.popups->follow(out.popup);  // taken up by the session runner before the next action
     else {
       // Not a visit: its requests are nobody's, and its log (page health) goes now, not when
       // the opener's page does.
-      if (c.agent) c.agent->release_popup_requests(out.popup);
+      if (c.agent) c.agent->popup_requests_of(out.popup).release();
       co_await cdp::close_target(c.page.session().conn(), out.popup);
     }
   } else if (out.kind == cdp::navigation_kind::cross_document && !out.loaded) {

@@ -62,7 +62,7 @@ storage::action_row edge_action(const storage::page_visit_row& v, storage::actio
 
 asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp::page opener,
                                    cdp::target_id t, int visit_order, outcome_budget budget,
-                                   std::function<std::vector<cdp::request_record>()> requests) {
+                                   popup_requests requests) {
   storage::page_visit_row v;
   v.id = storage::uuid::v7();
   v.session_id = st->session_id;
@@ -80,6 +80,9 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
     // A popup that never loads is still a visit: its URL is what it was asked to open.
     spdlog::debug("popup {} did not load: {}", t.value, e.what());
   }
+  // Its log, still recording, is this visit's from here on: nothing of it waits on the opener's
+  // agent any more (which may be gone before the popup is closed).
+  const auto feed = requests.release();
   const auto conn = opener.session().conn();
   try {
     const auto info = co_await cdp::get_target_info(conn, t);
@@ -101,8 +104,8 @@ asio::awaitable<void> record_popup(std::shared_ptr<popup_keeper::state> st, cdp:
   rec.actions.push_back(edge_action(v, storage::action_type::page_unload, *v.left_at, 2, 0));
   rec.visit.actions_count = 2;
   if (v.url.empty()) rec.visit.url = "about:blank";
-  if (requests) {  // closed: whatever is still open ended with it (canceled)
-    for (auto& r : requests())
+  if (feed) {  // closed: whatever is still open ended with it (canceled)
+    for (auto& r : feed->log.close())
       rec.requests.push_back(request_row_of(std::move(r), rec.visit, rec.requests.size() + 1));
     rec.visit.request_count = static_cast<int>(rec.requests.size());
   }
@@ -127,8 +130,7 @@ std::optional<cdp::target_id> popup_keeper::take_follow() {
 }
 
 void popup_keeper::adopt(cdp::page opener, cdp::target_id t, int visit_order,
-                         outcome_budget budget,
-                         std::function<std::vector<cdp::request_record>()> requests) {
+                         outcome_budget budget, popup_requests requests) {
   auto st = state_;
   ++st->open;
   asio::co_spawn(opener.session().conn()->get_executor(),

@@ -19,7 +19,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cdp/page.hpp"
-#include "cdp/request_log.hpp"
+#include "engine/page/page_agent.hpp"
 #include "storage/records.hpp"
 
 namespace footfall::engine {
@@ -58,9 +58,10 @@ class popup_keeper {
   /// The popup to follow, once (nullopt when none was opened since the last call).
   std::optional<cdp::target_id> take_follow();
   /// Starts recording popup `t` of `opener` as visit `visit_order`; returns at once. `requests`
-  /// (page health on) gives the popup's requests once it is closed: its visit's rows.
+  /// (page health on): the claim on the popup's request log, released to the recording once
+  /// the popup has started and closed with it: its visit's rows.
   void adopt(cdp::page opener, cdp::target_id t, int visit_order, outcome_budget budget,
-             std::function<std::vector<cdp::request_record>()> requests = {});
+             popup_requests requests = {});
   /// Waits (up to `timeout`) until every adopted popup was recorded and closed.
   boost::asio::awaitable<void> drain(std::chrono::milliseconds timeout);
   /// Popups recorded so far.

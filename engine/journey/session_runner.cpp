@@ -220,7 +220,7 @@ asio::awaitable<void> visitor::follow_popup() {
   // What the popup requested before the journey moved there (its first document) is in its log
   // in the opener's agent, still recording: the popup's own agent takes it over, so a request
   // still open at the hand-over finishes in the popup's visit, and none is missed in between.
-  co_await take_page(popup, agent->release_popup_requests(popup.target()));
+  co_await take_page(popup, agent->popup_requests_of(popup.target()).release());
   // The visitor works in the new tab now: it is the one in front (the opener was kept in front
   // for as long as it was the page being worked in: cdp/targets.cpp), and the opener goes.
   co_await page.session().send("Page.bringToFront");

@@ -297,7 +297,7 @@ asio::awaitable<std::shared_ptr<page_agent>> page_agent::install(
   if (page_health) {
     st.health = std::make_unique<engine::page_health>(s, st.main.frame_id, std::move(carried));
     // A popup's requests from its first document on: Network in its paused set-up burst, and
-    // its own log, subscribed before it runs (its visit takes them: popup_request_source).
+    // its own log, subscribed before it runs (its visit takes them: popup_requests).
     const auto c = page_health::network_enable_command();
     p.add_popup_setup(c.method, c.params);
     p.on_popup([weak = std::weak_ptr<state>(a->state_)](const cdp::session& ps,
@@ -398,20 +398,19 @@ std::vector<cdp::request_record> page_agent::take_requests() {
   return state_->health ? state_->health->take_requests() : std::vector<cdp::request_record>{};
 }
 
-std::function<std::vector<cdp::request_record>()> page_agent::popup_request_source(
-    cdp::target_id t) const {
-  return [weak = std::weak_ptr<state>(state_), t = std::move(t)] {
-    const auto st = weak.lock();
-    return st && st->health ? st->health->take_popup_requests(t)
-                            : std::vector<cdp::request_record>{};
-  };
+popup_requests page_agent::popup_requests_of(cdp::target_id t) const {
+  popup_requests c;
+  c.opener_ = state_;
+  c.target_ = std::move(t);
+  return c;
+}
+
+std::unique_ptr<request_feed> popup_requests::release() {
+  const auto st = opener_.lock();
+  return st && st->health ? st->health->release_popup(target_) : nullptr;
 }
 
 bool page_agent::page_health_on() const { return state_->health != nullptr; }
-
-std::unique_ptr<request_feed> page_agent::release_popup_requests(const cdp::target_id& t) {
-  return state_->health ? state_->health->release_popup(t) : nullptr;
-}
 
 asio::awaitable<std::string> page_agent::fetch_outside_page(std::string url) {
   auto st = state_;

@@ -86,6 +86,8 @@ struct focused_element {
 
 enum class pick_kind { click, hover, type, clear, select, drag, scroll_to };
 
+class popup_requests;
+
 /// One page's agent. Shared by the actions of a session; lives on the page's io thread.
 class page_agent {
  public:
@@ -93,21 +95,16 @@ class page_agent {
   /// `page_health`: record the page's requests and Core Web Vitals (engine/page/page_health.hpp);
   /// off (the default: replay), neither the Network nor the PerformanceTimeline domain is
   /// enabled. On, the popups the page opens get Network enabled while they are paused, and
-  /// their requests are kept apart for their own visits (popup_request_source).
+  /// their requests are kept apart for their own visits (popup_requests_of).
   /// `carried`: with page health, the page's request log already recording (a followed popup's,
-  /// from its opener's agent: release_popup_requests).
+  /// from its opener's agent: popup_requests::release).
   static boost::asio::awaitable<std::shared_ptr<page_agent>> install(
       cdp::page p, bool page_health = false, std::unique_ptr<request_feed> carried = nullptr);
   /// The page's requests since the last call, open ones ended as canceled (the visit that ends
   /// owns them); empty with page health off.
   std::vector<cdp::request_record> take_requests();
-  /// The requests of popup `t` this page opened, for the popup's own visit: each call takes
-  /// what was recorded so far (open ones ended as canceled) and drops the popup's log. Empty
-  /// with page health off, and once this agent is gone.
-  std::function<std::vector<cdp::request_record>()> popup_request_source(cdp::target_id t) const;
-  /// Popup `t`'s request log, still recording, for the popup's own agent when the journey
-  /// follows it there (null with page health off or for a popup not watched).
-  std::unique_ptr<request_feed> release_popup_requests(const cdp::target_id& t);
+  /// The claim on popup `t`'s request log (popup_requests), for whichever visit owns the popup.
+  popup_requests popup_requests_of(cdp::target_id t) const;
   bool page_health_on() const;
   ~page_agent();
 
@@ -137,6 +134,7 @@ class page_agent {
   void input_pending() { settle_ = true; }
   const cdp::page& page() const { return page_; }
 
+  friend class popup_requests;
   struct state;  ///< event counters and the world's context (page_agent.cpp)
 
  private:
@@ -155,6 +153,23 @@ class page_agent {
   cdp::page page_;
   std::shared_ptr<state> state_;
   bool settle_ = false;
+};
+
+/// A popup's request log, claimed by the visit that owns the popup: its own recorded visit
+/// (engine/journey/popups.hpp) or the journey that follows it there (page_agent::install's
+/// `carried`). One shape for both: release() hands the log over still recording, so a request
+/// open at the hand-over finishes in the popup's visit and none is missed in between; the new
+/// holder closes it when the visit ends. Released once the popup has started (its log begins
+/// when it attaches, paused); null with page health off, for a popup not watched, once released,
+/// or once the opener's agent is gone.
+class popup_requests {
+ public:
+  std::unique_ptr<request_feed> release();
+
+ private:
+  friend class page_agent;
+  std::weak_ptr<page_agent::state> opener_;  ///< not kept alive by a claim
+  cdp::target_id target_;
 };
 
 }  // namespace footfall::engine

@@ -61,11 +61,6 @@ void page_health::watch_popup(const cdp::session& s, const cdp::target_id& t) {
   feed(s, &slot->log, slot->subs);
 }
 
-std::vector<cdp::request_record> page_health::take_popup_requests(const cdp::target_id& t) {
-  const auto f = release_popup(t);  // its subscriptions go with it
-  return f ? f->log.close() : std::vector<cdp::request_record>{};
-}
-
 std::unique_ptr<request_feed> page_health::release_popup(const cdp::target_id& t) {
   const auto it = popup_logs_.find(t.value);
   if (it == popup_logs_.end()) return nullptr;

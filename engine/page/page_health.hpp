@@ -54,13 +54,11 @@ class page_health {
 
   /// Also records the requests of popup `t` this page opened, on its session `s` (still paused:
   /// its first document's requests included), apart from the page's own: they belong to the
-  /// popup's visit (take_popup_requests).
+  /// popup's visit (release_popup).
   void watch_popup(const cdp::session& s, const cdp::target_id& t);
-  /// Popup `t`'s requests so far, open ones ended as canceled; its log is dropped (nothing for a
-  /// popup not watched).
-  std::vector<cdp::request_record> take_popup_requests(const cdp::target_id& t);
-  /// Popup `t`'s log, still recording, for the popup's own page health when the journey goes
-  /// there (null for a popup not watched).
+  /// Popup `t`'s log, still recording, for whichever visit owns the popup: its own recorded
+  /// visit, or the popup's own page health when the journey goes there (null for a popup not
+  /// watched, or released already).
   std::unique_ptr<request_feed> release_popup(const cdp::target_id& t);
 
   /// Every request since the last call, the out-of-process frames' too, in the order they
