@@ -118,9 +118,10 @@ double visitor_minutes(const bench::step_result& r) { return r.visitors * r.wind
 
 double per_visitor_minute(const bench::step_result& r) { return r.cpu_s / visitor_minutes(r); }
 
-// The work rate: the two tools' visitors follow the same plan, but how long an action itself
-// takes (a Fitts-timed move, a flick of notches, per-key typing) is each tool's own, so a
-// visitor-minute is not the same amount of work for both. Read capacity beside this.
+// The work rate in journey steps (a think, then an action or a link: both tools count them
+// alike). The two tools' visitors follow the same plan, but how long an action itself takes (a
+// Fitts-timed move, a flick of notches, per-key typing) is each tool's own, so a visitor-minute
+// is not the same amount of work for both. Read capacity beside this and the page's counts.
 double actions_per_visitor_minute(const bench::step_result& r) {
   return static_cast<double>(r.actions) / visitor_minutes(r);
 }
@@ -188,9 +189,9 @@ struct tool_state {
 
 void print_summary(const options& o, const std::map<std::string, tool_state>& st) {
   std::printf(
-      "\n| label | tool | most visitors held | actions / visitor-min | input events / visitor-min "
+      "\n| label | tool | most visitors held | steps / visitor-min | input events / visitor-min "
       "(moves / wheels / presses / keys) | PSS MiB / visitor | CPU s / visitor-min | "
-      "CPU s / action | binding limit |\n|---|---|---|---|---|---|---|---|---|\n");
+      "CPU s / step | binding limit |\n|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& [tool, s] : st) {
     if (!s.held) {
       std::printf("| %s | %s | 0 | - | - | - | - | - | %s |\n", o.label.c_str(), tool.c_str(),
@@ -209,7 +210,9 @@ void print_summary(const options& o, const std::map<std::string, tool_state>& st
 
 int main(int argc, char** argv) {
   const auto o = parse(argc, argv);
-  spdlog::set_level(spdlog::level::err);
+  // Quiet unless asked (FOOTFALL_LOG_LEVEL, as footfall reads it): the tables are the output.
+  const char* level = std::getenv("FOOTFALL_LOG_LEVEL");
+  spdlog::set_level(level ? spdlog::level::from_str(level) : spdlog::level::err);
   const std::string url = bench::open_database(o.database_url, o.data_dir).url;
   // Declared before the site, whose thread may still deliver a late report while it stops.
   bench::page_event_tally page_events;
@@ -280,7 +283,7 @@ int main(int argc, char** argv) {
       std::printf(" %s (%s)", cdp::to_string(kind), fss.at(kind).launch.executable.c_str());
     std::printf("\n\n");
     std::printf(
-        "| label | visitors | tool | sessions ok | paced actions | actions / visitor-min | "
+        "| label | visitors | tool | sessions ok | steps | steps / visitor-min | "
         "input events / visitor-min (moves / wheels / presses / keys) | lag p50 ms | lag p95 ms | load p50 ms (loads) | load ÷ and − unloaded, per page | PSS MiB | "
         "PSS / visitor | CPU s / visitor-min | driver share | machine busy | fidelity |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

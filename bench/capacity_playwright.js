@@ -7,13 +7,18 @@
 // The journey imitates footfall's pace-1 persona (bench/capacity/step.cpp capacity_persona and
 // engine/persona/behaviour.cpp): a session plans 20-30 s and 2-3 pages, 3-5 actions a page; the think
 // time before each action is log-normal (sigma 0.5) around duration / (pages x (mean actions +
-// 1)), capped at 5x; actions are drawn with the persona's weights (scroll 0.7, click 0.5,
-// typing 0.15 as in action_weights, rarer types folded into the nearest common one). Input
-// follows footfall's input model (engine/persona/human_input.cpp) in what it sends, so both tools
-// send the same amount of input per visitor (bench_capacity counts it from the pages' side):
-// pointer paths timed by Fitts's law in ~16 ms steps with a corrective sub-movement, scrolls of
-// 300-1200 px as 100 px wheel notches in flicks of 1-4, a resting hand's small drifts while the
-// visitor thinks, clicks with a hold, keys with a delay.
+// 1)), capped at 5x; actions are drawn with the persona's weights (action_weights; a drag
+// folded into a click, a select into a key press). Input and the time it takes follow footfall's
+// (engine/persona/human_input.cpp, typing_model.cpp, engine/journey/session_actions.cpp), so
+// both tools send the same input per visitor-minute (bench_capacity counts it from the pages'
+// side) and spend as long on each action, which is what sets how many actions fit the plan:
+// pointer paths timed by Fitts's law in ~16 ms steps with a corrective sub-movement, wheel
+// gestures of 100 px notches in flicks of 1-4, a resting hand's small drifts while the visitor
+// thinks, targets anywhere on the page brought into view by wheel gestures, clicks aimed and
+// held, keys at footfall's typing profiles, and footfall's waits (a click's outcome, a hover's
+// linger, a look after each gesture). Until round 15 the actions were quicker than footfall's
+// (keys every ~170 ms, no aim, no wait after a click): its visits fitted ~1.2x the steps a
+// minute into the same plan.
 //
 // Fidelity, measured as footfall measures it: start lag = how late the timer pacing an action
 // fired against its plan; page load = the page's own loadEventEnd (Navigation Timing).
@@ -116,16 +121,11 @@ async function moveTo(page, pos, x, y, r, w = 20) {
   pos.x = x; pos.y = y;
 }
 
-async function pointAt(page, selector, r) {
-  const boxes = await page.$$eval(selector, els => els.map(e => {
-    const b = e.getBoundingClientRect();
-    return b.width > 0 && b.height > 0 && b.top >= 0 && b.bottom <= innerHeight ? [b.x, b.y, b.width, b.height] : null;
-  }).filter(Boolean));
-  if (!boxes.length) return null;
-  const [x, y, w, h] = boxes[r.between(0, boxes.length - 1)];
-  return { x: x + w * (0.3 + 0.4 * r.next()), y: y + h * (0.3 + 0.4 * r.next()), w };
-}
-
+// footfall's target lists (engine/page/js/page_script.js CLICK, HOVER, NAV).
+const CLICK = 'button, input[type=button], input[type=checkbox], input[type=radio], input[type=reset], ' +
+  '[role=button], summary, label, [data-ff-click], p, h1, h2, h3';
+const HOVER = 'a[href], button, [role=button], nav li, img, [title], [data-ff-hover]';
+const NAV = 'a[href], input[type=submit], input[type=image], form button:not([type=button]):not([type=reset])';
 const TEXT = 'input:not([type]), input[type=text], input[type=search], input[type=email], ' +
   'input[type=tel], input[type=url], input[type=password], input[type=number], textarea';
 // What footfall types into a field (session_actions.cpp text_for_field), so both type as much.
@@ -139,7 +139,12 @@ function textFor(type, name, autocomplete, r) {
   if (name.includes('name')) return r.next() < 0.5 ? 'Alex Morgan' : 'Sam Lee';
   return Array.from({ length: r.between(1, 3) }, () => WORDS[r.between(0, WORDS.length - 1)]).join(' ');
 }
-const ACTIONS = [['scroll', 0.7 * 1.08], ['click', 0.5 * 0.59], ['hover', 0.5 * 0.36], ['type', 0.15 * 1.55]];
+// footfall's action weights (engine/persona/behaviour.cpp action_weights, the capacity persona's
+// scroll 0.7, click 0.5, typing 0.15); a drag is folded into a click, a select (arrow keys on a
+// focused select) into a key press.
+const ACTIONS = [['scroll', 0.7], ['scroll_to', 0.7 * 0.08], ['click', 0.5 * 0.58],
+  ['double_click', 0.5 * 0.04], ['right_click', 0.5 * 0.03], ['hover', 0.5 * 0.30], ['type', 0.15],
+  ['clear', 0.15 * 0.10], ['key_press', 0.15 * 0.15 + 0.5 * 0.02 + 0.15 * 0.30 + 0.5 * 0.03]];
 function nextAction(r) {
   const total = ACTIONS.reduce((s, a) => s + a[1], 0);
   let x = r.next() * total;
@@ -147,59 +152,155 @@ function nextAction(r) {
   return 'scroll';
 }
 
-async function act(page, pos, kind, r) {
-  if (kind === 'scroll') {
-    // footfall's do_scroll (session_actions.cpp) and wheel_notches (human_input.cpp): 300-1200 px,
-    // down 85 % of the time (up at the bottom, down at the top), from a hand over the content.
-    const [y, vh, h] = await page.evaluate(() => [scrollY, innerHeight, document.documentElement.scrollHeight]);
-    const dir = y + vh >= h - 2 ? -1 : y <= 0 ? 1 : r.next() < 0.85 ? 1 : -1;
-    let notches = Math.max(1, Math.round(r.between(300, 1200) / 100));
-    if (pos.x <= 0 && pos.y <= 0) await moveTo(page, pos, 400, vh / 2, r, 200);
-    for (let first = true; notches > 0; first = false) {
-      const flick = Math.min(notches, r.between(1, 4));
-      for (let i = 0; i < flick; i++) {
-        if (!first || i > 0) await sleep(i === 0 ? r.lognormal(350, 0.35) : r.lognormal(42, 0.25));
-        await page.mouse.wheel(0, 100 * dir);
-      }
-      notches -= flick;
-    }
-    return;
+// footfall's typing profiles (engine/persona/typing_model.cpp profile_for: inter-key interval
+// mean and sd, hold median and spread, typo rate) and the "mixed" persona's draw of one per
+// session (human_dispatch.cpp: 20 % novice, 60 % average, 20 % expert).
+const SKILLS = { novice: [380, 170, 115, 0.25, 0.03], average: [239, 112, 100, 0.22, 0.02],
+  expert: [140, 60, 88, 0.2, 0.01] };
+const skillOf = r => { const u = r.next(); return SKILLS[u < 0.2 ? 'novice' : u < 0.8 ? 'average' : 'expert']; };
+
+// footfall's keys: each held log-normally, one after another at the profile's interval (clamped
+// 35-2500 ms as plan_typing clamps it), a mistyped letter now and then, corrected with Backspace.
+async function typeKeys(page, text, skill, r) {
+  const [ikiMean, ikiSd, holdMedian, holdSigma, typo] = skill;
+  const key = async k => {
+    const t0 = now(), hold = r.lognormal(holdMedian, holdSigma);
+    await page.keyboard.down(k);
+    await sleep(hold);
+    await page.keyboard.up(k);
+    await sleep(Math.min(2500, Math.max(35, ikiMean + ikiSd * r.normal())) - (now() - t0));
+  };
+  for (const ch of text) {
+    if (/[a-z]/.test(ch) && r.next() < typo) { await key(ch === 'a' ? 's' : 'a'); await key('Backspace'); }
+    await key(ch);
   }
-  if (kind === 'type') {
-    // Any text field on the page (footfall's page script's TEXT), scrolled to first when out of
-    // view (footfall reveals one).
-    const fields = await page.$$eval(TEXT, els => els.map((e, i) =>
-      e.getBoundingClientRect().width > 0 && !e.disabled && !e.readOnly
-        ? [i, e.type || '', e.name || '', e.autocomplete || ''] : null).filter(Boolean));
-    const field = fields.length ? fields[r.between(0, fields.length - 1)] : null;
-    const at = field && await reveal(page, TEXT, field[0], r);
-    if (at) {
-      await moveTo(page, pos, at.x, at.y, r, at.w);
-      await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
-      await page.keyboard.type(textFor(field[1], field[2], field[3], r), { delay: r.between(120, 220) });
-      return;
-    }
-    kind = 'click';
-  }
-  const at = await pointAt(page, kind === 'hover' ? 'a, button' : 'p, h1, h2, button:not([type=submit])', r);
-  if (!at) return;
-  await moveTo(page, pos, at.x, at.y, r, at.w);
-  if (kind === 'click') await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
 }
 
-// The i-th element of `selector`, brought into view in wheel notches when it is not (as footfall
-// reveals a target); its centre and width, or null when 40 notches did not bring it in.
-async function reveal(page, selector, i, r) {
-  for (let notches = 0; notches < 40; notches++) {
-    const [x, y, top, bottom, h, w] = await page.$$eval(selector, (els, i) => {
-      const b = els[i].getBoundingClientRect();
-      return [b.x + b.width / 2, b.y + b.height / 2, b.top, b.bottom, innerHeight, b.width];
-    }, i);
-    if (top >= 0 && bottom <= h) return { x, y, w };
-    await page.mouse.wheel(0, top < 0 ? -100 : 100);
-    await sleep(r.between(40, 120));
+// footfall's press (actions.cpp press and press_buttons): aim (~80 ms), then the button held
+// ~95 ms (human_input.cpp click_hold_ms), twice for a double click.
+async function press(page, x, y, r, button = 'left', count = 1) {
+  await sleep(r.lognormal(80, 0.3));
+  for (let n = 1; n <= count; n++) {
+    await page.mouse.click(x, y, { button, delay: r.lognormal(95, 0.22) });
+    if (n < count) await sleep(r.lognormal(90, 0.3));
   }
-  return null;
+}
+
+// One wheel gesture of `total` px (human_input.cpp wheel_notches): 100 px notches in flicks of
+// 1-4, ~350 ms between flicks and ~42 ms between a flick's notches.
+async function wheelGesture(page, total, r) {
+  const dir = total < 0 ? -1 : 1;
+  let notches = Math.max(1, Math.round(Math.abs(total) / 100));
+  for (let first = true; notches > 0; first = false) {
+    const flick = Math.min(notches, r.between(1, 4));
+    for (let i = 0; i < flick; i++) {
+      if (!first || i > 0) await sleep(i === 0 ? r.lognormal(350, 0.35) : r.lognormal(42, 0.25));
+      await page.mouse.wheel(0, 100 * dir);
+    }
+    notches -= flick;
+  }
+}
+
+// An element of `selector` on the whole page (as footfall's page script picks: any of them, not
+// only those in view), brought into view; null when there is none.
+async function anyOf(page, selector, r, avoidNav = false) {
+  const candidates = await page.$$eval(selector, (els, [avoid, nav]) => els.map((e, i) => {
+    const b = e.getBoundingClientRect();
+    return b.width > 0 && b.height > 0 && !e.disabled && !e.readOnly && !(avoid && e.closest(nav)) ? i : -1;
+  }).filter(i => i >= 0), [avoidNav, NAV]);
+  if (!candidates.length) return null;
+  const i = candidates[r.between(0, candidates.length - 1)];
+  const at = await reveal(page, selector, i, r);
+  if (!at) return null;
+  const [type, name, autocomplete] = await page.$$eval(selector, (els, i) =>
+    [els[i].type || '', els[i].name || '', els[i].autocomplete || ''], i);
+  return Object.assign(at, { type, name, autocomplete,
+    x: at.x + at.w * (0.4 * r.next() - 0.2), y: at.y + at.h * (0.4 * r.next() - 0.2) });
+}
+
+const KEYS = [['Tab', 3], ['ArrowDown', 3], ['ArrowUp', 1], ['PageDown', 2], ['Home', 0.5], ['End', 0.5]];
+
+// One action as footfall's session_actions.cpp does it; one it cannot do on this page (no field,
+// nothing out of view) is a scroll instead, as footfall's perform falls back.
+async function act(page, pos, kind, r, skill) {
+  if (kind === 'key_press') {
+    // do_key_press: a navigation key, held.
+    let x = r.next() * KEYS.reduce((s, k) => s + k[1], 0), k = 'Tab';
+    for (const [name, w] of KEYS) if ((x -= w) < 0) { k = name; break; }
+    await page.keyboard.down(k);
+    await sleep(r.lognormal(skill[2], skill[3]));
+    await page.keyboard.up(k);
+    return;
+  }
+  if (kind === 'scroll_to') {
+    // do_scroll_to_element: a landmark out of view, revealed.
+    const out = await page.$$eval('h1, h2, h3, section, img, footer, form', els => els.map((e, i) => {
+      const b = e.getBoundingClientRect();
+      return b.width > 0 && (b.bottom < 0 || b.top > innerHeight) ? i : -1;
+    }).filter(i => i >= 0));
+    if (out.length) {
+      await reveal(page, 'h1, h2, h3, section, img, footer, form', out[r.between(0, out.length - 1)], r);
+      return;
+    }
+    kind = 'scroll';
+  }
+  if (kind === 'type' || kind === 'clear') {
+    // do_type / do_clear: any text field on the page, revealed, clicked to focus; then typed
+    // into after a moment, or Ctrl+A and Backspace.
+    const at = await anyOf(page, TEXT, r);
+    if (at) {
+      await moveTo(page, pos, at.x, at.y, r, at.w);
+      await press(page, at.x, at.y, r);
+      if (kind === 'clear') {
+        await page.keyboard.down('Control');
+        await page.keyboard.press('a', { delay: r.lognormal(skill[2], skill[3]) });
+        await page.keyboard.up('Control');
+        await page.keyboard.press('Backspace', { delay: r.lognormal(skill[2], skill[3]) });
+        return;
+      }
+      await sleep(r.lognormal(300, 0.4));
+      await typeKeys(page, textFor(at.type, at.name, at.autocomplete, r), skill, r);
+      return;
+    }
+    kind = 'scroll';
+  }
+  if (kind !== 'scroll') {
+    // do_click / do_hover: an element of footfall's lists anywhere on the page, revealed (until
+    // round 15 this script took only elements already in view, and so sent 1.2-1.5x fewer wheel
+    // events than footfall's visitors); a click never on something that would navigate, and
+    // then ~300 ms for whatever it set off (click_outcome.cpp settle_click's quiet budget).
+    const at = await anyOf(page, kind === 'hover' ? HOVER : CLICK, r, kind !== 'hover');
+    if (at) {
+      await moveTo(page, pos, at.x, at.y, r, at.w);
+      if (kind === 'hover') { await sleep(r.lognormal(400, 0.5)); return; }  // lingering
+      await press(page, at.x, at.y, r, kind === 'right_click' ? 'right' : 'left',
+        kind === 'double_click' ? 2 : 1);
+      await sleep(300);
+      return;
+    }
+  }
+  // do_scroll: 300-1200 px, down 85 % of the time (up at the bottom, down at the top), from a
+  // hand over the content.
+  const [y, vh, h] = await page.evaluate(() => [scrollY, innerHeight, document.documentElement.scrollHeight]);
+  const dir = y + vh >= h - 2 ? -1 : y <= 0 ? 1 : r.next() < 0.85 ? 1 : -1;
+  if (pos.x <= 0 && pos.y <= 0) await moveTo(page, pos, 400, vh / 2, r, 200);
+  await wheelGesture(page, dir * r.between(300, 1200), r);
+}
+
+// The i-th element of `selector`, brought into view as footfall reveals a target (actions.cpp
+// reveal, page_script.js need): one wheel gesture that would bring its centre to the
+// viewport's, a ~250 ms look, again if needed, at most 5 gestures; its centre and size, or null.
+async function reveal(page, selector, i, r) {
+  for (let gestures = 0; ; gestures++) {
+    const [x, y, top, bottom, vh, w, h] = await page.$$eval(selector, (els, i) => {
+      const b = els[i].getBoundingClientRect();
+      return [b.x + b.width / 2, b.y + b.height / 2, b.top, b.bottom, innerHeight, b.width, b.height];
+    }, i);
+    if (top >= 0 && bottom <= vh) return { x, y, w, h };
+    if (gestures === 5) return null;
+    await wheelGesture(page, Math.round((top + bottom) / 2 - vh / 2), r);
+    await sleep(r.lognormal(250, 0.4));
+  }
 }
 
 // Follows a same-site link (as footfall's navigate_by_link: http(s), same host, not a download,
@@ -217,7 +318,7 @@ async function followLink(page, pos, r) {
   // A click that loads nothing (an overlay took it) leaves the visitor where it is, as footfall's
   // click outcomes do, instead of failing the session.
   const loaded = page.waitForEvent('load', { timeout: 5000 }).then(() => true, () => false);
-  await page.mouse.click(at.x, at.y, { delay: r.between(60, 120) });
+  await press(page, at.x, at.y, r);
   if (await loaded) await recordLoad(page);
   return true;
 }
@@ -226,7 +327,7 @@ async function session(browser, r) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await ctx.newPage();
-    const duration = r.between(20000, 30000), pages = r.between(2, 3);
+    const duration = r.between(20000, 30000), pages = r.between(2, 3), skill = skillOf(r);
     // engine/persona/behaviour.cpp think_budget: what is left of the planned duration, less what
     // the actions still ahead will take at the rate actions have taken so far, spread over the
     // thinks still ahead (this page's actions, then a link and ~4 actions per later page), as
@@ -250,7 +351,7 @@ async function session(browser, r) {
     await recordLoad(page);
     for (let p = 1; ; p++) {
       const n = r.between(3, 5);
-      for (let i = 0; i < n; i++) { await pause(think(p, n - i), page, pos, r); await act(page, pos, nextAction(r), r); }
+      for (let i = 0; i < n; i++) { await pause(think(p, n - i), page, pos, r); await act(page, pos, nextAction(r), r, skill); }
       if (p >= pages || (now() - t0 > duration && p >= 2)) break;
       await pause(think(p, 0), page, pos, r);
       if (!await followLink(page, pos, r)) break;

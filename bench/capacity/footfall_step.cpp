@@ -75,7 +75,8 @@ std::string path_of(const std::string& url) {
   return url.substr(start, url.find_first_of("?#", start) - start);
 }
 
-/// Start lag of the actions and load time of the pages that fall inside the window.
+/// Start lag of the actions (every row after a pause: a think, or a click's aim) and load time
+/// of the pages that fall inside the window.
 void fidelity(const collected& got, storage::time_point from, storage::time_point to,
               step_result& r) {
   std::vector<double> lags, loads;
@@ -88,7 +89,6 @@ void fidelity(const collected& got, storage::time_point from, storage::time_poin
       if (a.timestamp >= from && a.timestamp < to && a.start_lag_ms)
         lags.push_back(*a.start_lag_ms);
   }
-  r.actions = static_cast<long>(lags.size());  // paced actions, as the Playwright side counts
   r.lag_p50_ms = percentile(lags, 0.50);
   r.lag_p95_ms = percentile(lags, 0.95);
   r.load_p50_ms = percentile(loads, 0.50);
@@ -132,11 +132,16 @@ step_result run_footfall_step(const step_plan& plan, const footfall_setup& setup
   st->hold_end = start + warm_d + hold_d;
   auto done = io.spawn(run_concurrently(plan.visitors, [st](int) { return visitor(st); }));
   std::this_thread::sleep_until(start + warm_d);
+  // Steps, not rows, as the Playwright script counts (run_counters::steps): one per think. Rows
+  // would count a click on an element out of view once per wheel gesture that revealed it and
+  // again for the click (round 14's "footfall does 1.2x the actions" was that).
+  const long steps_before = env->counters->steps;
   {
     peak_sampler sampler(usage_probe(std::nullopt, {pids.begin(), pids.end()}));
     std::this_thread::sleep_until(st->hold_end);
     sampler.finish(r);
   }
+  r.actions = env->counters->steps - steps_before;
   done.get();
   io.run(stop_pool(&pool));
   r.sessions = got->sessions;

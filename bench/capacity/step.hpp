@@ -43,7 +43,7 @@ struct step_result {
   std::string tool;
   int visitors = 0;
   int sessions = 0, failed = 0;               ///< sessions that ended during the step (any time)
-  long actions = 0;                           ///< actions started inside the window
+  long actions = 0;  ///< journey steps (a think, then an action or a link) begun in the window
   double lag_p50_ms = NAN, lag_p95_ms = NAN;  ///< start lag of actions in the window
   double load_p50_ms = NAN;                   ///< page's own load time of pages arrived in it
   std::vector<page_load> loads;               ///< … each of them

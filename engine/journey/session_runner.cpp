@@ -298,6 +298,7 @@ asio::awaitable<void> run_journey(visitor& v) {
     for (int i = 0; i < n; ++i) {
       v.check_limits();
       co_await pause(v.actions(), v.think_ms(page_no, n - i));
+      if (env.counters) ++env.counters->steps;
       const auto type = next_action(env.persona, v.r);
       co_await perform(v.actions(), type);
       co_await v.follow_popup();
@@ -318,12 +319,18 @@ asio::awaitable<void> run_journey(visitor& v) {
     if (page_no >= v.plan.pages || (out_of_time && page_no >= env.persona.pages_min)) break;
     v.check_limits();
     co_await pause(v.actions(), v.think_ms(page_no, 0));
+    if (env.counters) ++env.counters->steps;
     if (!co_await v.navigate_by_link()) break;  // a dead end: the visitor leaves the site
     co_await v.follow_popup();
     co_await v.trace_frame();
   }
   const auto last = co_await v.agent->stats();
   v.recorder.leave(&last);
+  spdlog::debug(
+      "session {}: planned {} ms and {} pages, ran {} ms and {} visits, {} actions, {} thinks of "
+      "{:.0f} ms in all",
+      v.row.id.str(), v.plan.duration_ms, v.plan.pages, whole_ms_since(v.started),
+      v.recorder.visit().visit_order, v.actions_done, v.thinks.given(), v.thinks.given_ms());
 }
 
 }  // namespace

@@ -14,6 +14,11 @@ namespace footfall::engine {
 /// Counters shared by every session of a run (read by the progress line and the summary).
 struct run_counters {
   std::atomic<long> actions{0};
+  /// The journey's steps: one per think, each before an action or a link (the session runner's
+  /// pauses). Rows are not steps: a click on an element out of view is a scroll_to_element row
+  /// per wheel gesture and then the click's row (bench_capacity counts steps, as its Playwright
+  /// script does).
+  std::atomic<long> steps{0};
   std::atomic<long> pages{0};
   std::atomic<int> running{0};
   std::mutex m;  ///< guards the maps below

@@ -47,6 +47,8 @@ class think_budget {
   /// The next think; `elapsed_ms` since the session began (at pace 1), `thinks` still ahead
   /// (thinks_left) with this one.
   double next(rng& r, double elapsed_ms, int thinks);
+  double given_ms() const { return given_ms_; }  ///< the thinks given so far, summed
+  int given() const { return given_; }
 
  private:
   double planned_ms_;
