@@ -176,6 +176,29 @@ void add_vital_rows(const campaign_summary& b, const campaign_summary& c, const 
   }
 }
 
+namespace {
+
+/// host[:port] of a URL (what an endpoint starts with), credentials dropped; "" without one.
+std::string authority_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  auto a = url.substr(scheme + 3, url.find_first_of("/?#", scheme + 3) - (scheme + 3));
+  if (const auto at = a.rfind('@'); at != std::string::npos) a.erase(0, at + 1);
+  return a;
+}
+
+/// An endpoint as compared across the two campaigns: one on the campaign's own site (its
+/// target's host) by its path alone, so two deployments side by side (the baseline's on one
+/// host, the candidate's on another) compare their own URLs; third parties (a CDN) as they are.
+std::string site_relative(const std::string& endpoint, const std::string& site) {
+  if (!site.empty() && endpoint.size() > site.size() && endpoint.compare(0, site.size(), site) == 0 &&
+      endpoint[site.size()] == '/')
+    return "(site)" + endpoint.substr(site.size());
+  return endpoint;
+}
+
+}  // namespace
+
 std::vector<new_failure> find_new_failures(const campaign_summary& b, const campaign_summary& c,
                                            const thresholds& t, std::vector<std::string>& warnings) {
   std::vector<new_failure> out;
@@ -191,13 +214,14 @@ std::vector<new_failure> find_new_failures(const campaign_summary& b, const camp
   }
   std::map<std::string, const storage::endpoint_outcome*> base;
   std::set<std::string> base_pages;  // every page path the baseline visited (its document)
+  const auto b_site = authority_of(b.target_url), c_site = authority_of(c.target_url);
   for (const auto& e : b.endpoints) {
-    base[e.endpoint] = &e;
+    base[site_relative(e.endpoint, b_site)] = &e;
     base_pages.insert(e.pages.begin(), e.pages.end());
   }
   for (const auto& e : c.endpoints) {
     if (e.errors == 0 || e.error_visits < t.new_failed_url_min_visits) continue;
-    const auto it = base.find(e.endpoint);
+    const auto it = base.find(site_relative(e.endpoint, c_site));
     if (it != base.end() && it->second->errors > 0) continue;  // failed before too: not new
     new_failure f;
     // Journeys are random: a page only the candidate happened to visit may have been broken all

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "analytics/compare.hpp"
 
@@ -251,6 +252,27 @@ TEST_CASE("compare: a URL failing in the candidate and never in the baseline is 
   t.new_failed_url_min_visits = 0;
   CHECK(compare(b, k, t).new_failures.empty());
   CHECK(compare(b, k, t).result == outcome::pass);
+
+  // Two deployments side by side: the baseline's site on another host. Its own URLs compare by
+  // path (missing.png failed there too: not new); a third party's by host and path.
+  auto old_site = b, new_site = k;
+  old_site.target_url = "http://127.0.0.1:8080/index.html";
+  new_site.target_url = "http://visitor:s3cr3t@127.0.0.1:9090/index.html";
+  old_site.endpoints = {endpoint("127.0.0.1:8080/", 40, 0, 0),
+                        endpoint("127.0.0.1:8080/missing.png", 40, 40, 40, "404"),
+                        endpoint("cdn.example/lib.js", 40, 0, 0)};
+  new_site.endpoints = {endpoint("127.0.0.1:9090/", 40, 0, 0),
+                        endpoint("127.0.0.1:9090/missing.png", 40, 40, 40, "404"),
+                        endpoint("127.0.0.1:9090/api/data", 40, 4, 4, "500"),
+                        endpoint("cdn.example/lib.js", 40, 4, 4, "net::ERR_FAILED"),
+                        endpoint("127.0.0.1:8080/missing.png", 4, 4, 4, "net::ERR_FAILED")};
+  const auto sides = compare(old_site, new_site, {});
+  INFO(render_comparison(sides));
+  std::set<std::string> named_new;
+  for (const auto& f : sides.new_failures) named_new.insert(f.endpoint);
+  // The old site's own URL, requested from the new one, is not the new site's: a third party.
+  CHECK(named_new == std::set<std::string>{"127.0.0.1:9090/api/data", "cdn.example/lib.js",
+                                           "127.0.0.1:8080/missing.png"});
 
   // A baseline without recorded requests cannot say what is new: a warning, no verdict.
   b.endpoints.clear();
