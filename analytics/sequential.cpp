@@ -41,31 +41,55 @@ look_plan plan_looks(int current_sessions, int max_sessions, int round_sessions,
   return p;
 }
 
-resolve_look resolve(const campaign_summary& baseline, campaign_summary candidate,
+std::vector<std::string> unresolved_paths(const comparison& c) {
+  std::vector<std::string> out;
+  for (const auto& r : c.rows) {
+    if (r.metric != "load_p50_ms" || r.status == diff_row::verdict::regressed) continue;
+    const bool judged = r.ci && r.limit_at && r.status != diff_row::verdict::inconclusive;
+    if (!judged || r.ci->hi > *r.limit_at) out.push_back(r.scope);
+  }
+  return out;
+}
+
+resolve_look resolve(campaign_summary baseline, campaign_summary candidate,
                      const look_plan& plan, thresholds limits, const grow_candidate& grow,
                      const std::function<void(const resolve_look&)>& seen) {
   limits.confidence = plan.per_look_confidence();
   resolve_look l;
   l.looks = plan.looks;
+  bool baseline_grows = false;
   for (int k = 0;; ++k) {
     l.look = k;
     l.candidate_sessions = plan.sessions_at(k);
+    l.baseline_sessions = baseline_grows ? static_cast<int>(baseline.sessions.size()) : 0;
     l.result = compare(baseline, candidate, limits);
-    if (seen) seen(l);
     // A look past the plan would spend α the plan does not have; sessions_at caps at N, so the
     // last planned look is the one that reached it.
-    if (l.result.result != outcome::inconclusive || k + 1 >= plan.looks ||
-        l.candidate_sessions >= plan.max_sessions)
-      return l;
-    candidate = grow(plan.sessions_at(k + 1) - l.candidate_sessions);
+    l.unresolved = plan.until_paths && l.result.result == outcome::pass
+                       ? unresolved_paths(l.result)
+                       : std::vector<std::string>{};
+    if (seen) seen(l);
+    const bool open = l.result.result == outcome::inconclusive || !l.unresolved.empty();
+    if (!open || k + 1 >= plan.looks || l.candidate_sessions >= plan.max_sessions) return l;
+    auto g = grow(plan.sessions_at(k + 1) - l.candidate_sessions);
+    candidate = std::move(g.candidate);
+    if (g.baseline) {
+      baseline = std::move(*g.baseline);
+      baseline_grows = true;
+    }
   }
 }
 
 std::string describe_look(const resolve_look& l) {
   char head[160];
-  std::snprintf(head, sizeof head, "resolve: look %d/%d, %d candidate sessions, %s", l.look + 1,
-                l.looks, l.candidate_sessions, to_string(l.result.result).c_str());
+  std::snprintf(head, sizeof head, "resolve: look %d/%d, %d candidate sessions", l.look + 1,
+                l.looks, l.candidate_sessions);
   std::string s = head;
+  if (l.baseline_sessions > 0) s += " (" + std::to_string(l.baseline_sessions) + " baseline)";
+  s += ", " + to_string(l.result.result);
+  if (!l.unresolved.empty())
+    s += " but " + std::to_string(l.unresolved.size()) + " path(s) unresolved (" +
+         l.unresolved.front() + (l.unresolved.size() > 1 ? ", …)" : ")");
   for (const auto& r : l.result.rows) {
     if (r.metric != all_paths_metric || r.scope != all_paths_scope) continue;
     char buf[200];

@@ -9,7 +9,9 @@
 /// each look) is fixed before the first look, from sizes only, never from the data: a schedule
 /// chosen from what the first look showed would void that bound. analytics/README.md.
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "analytics/compare.hpp"
 
@@ -22,6 +24,12 @@ struct look_plan {
   int round_sessions = 0;  ///< sessions added per round (the last may add fewer, to reach N)
   int looks = 1;           ///< K = 1 + ceil((N − n0) / round): the first look and every round's
   double confidence = 0.99;  ///< the comparison's family-wise confidence, 1 − α
+  /// --resolve-paths: a PASS is looked past while a path's p50 load row is unresolved (its
+  /// interval reaches both sides of its limit, or too few visits to judge it): a change to one
+  /// path of many barely moves the campaign-wide row, which passes long before that path's row
+  /// can tell. Costs sessions (with many paths, some row is often unresolved), never α: the
+  /// looks are the plan's either way.
+  bool until_paths = false;
 
   /// 1 − α/K: what every look's comparison is judged at (thresholds.confidence).
   double per_look_confidence() const;
@@ -34,22 +42,43 @@ struct look_plan {
 look_plan plan_looks(int current_sessions, int max_sessions, int round_sessions,
                      double confidence);
 
+/// The paths whose p50 load row `c` leaves unresolved: too few visits to judge, or an interval
+/// that reaches both below and past its limit.
+std::vector<std::string> unresolved_paths(const comparison& c);
+
 /// One look: the candidate's sessions and the comparison at the per-look confidence.
 struct resolve_look {
   int look = 0;  ///< 0 = the first
   int looks = 1; ///< planned
   int candidate_sessions = 0;
+  /// The baseline's sessions at this look, when the loop grows the baseline too (else 0).
+  int baseline_sessions = 0;
+  /// With until_paths: the paths still unresolved at this look (a PASS is looked past for them).
+  std::vector<std::string> unresolved;
   comparison result;
 };
 
-/// Adds `add` sessions to the candidate (same config, fresh seeds), runs them and returns the
-/// candidate's new summary. The CLI runs real sessions; tests draw samples.
-using grow_candidate = std::function<campaign_summary(int add)>;
+/// What a round left: the candidate's new summary and, when the round grew the baseline too
+/// (`compare --resolve-baseline`: two deployments side by side), the baseline's.
+struct grown {
+  grown(campaign_summary c) : candidate(std::move(c)) {}  // NOLINT: a candidate alone converts
+  grown(campaign_summary c, campaign_summary b) : candidate(std::move(c)), baseline(std::move(b)) {}
+  campaign_summary candidate;
+  std::optional<campaign_summary> baseline;
+};
+
+/// Adds `add` sessions to the candidate (same config, fresh seeds) — and, with
+/// --resolve-baseline, as many to the baseline, up to the same cap — runs them and returns the
+/// new summaries. The CLI runs real sessions; tests draw samples. The looks' schedule and their
+/// α are the candidate's plan either way: Bonferroni over looks needs no independence, so a
+/// baseline that grows too spends nothing more.
+using grow_candidate = std::function<grown(int add)>;
 
 /// Looks at the comparison under the plan: while it is INCONCLUSIVE and the candidate has fewer
-/// than max_sessions, grows it by a round and looks again. `seen` is told every look. Returns
+/// than max_sessions, grows it (and the baseline, when `grow` returns one) by a round and looks
+/// again. `seen` is told every look. Returns
 /// the last look (its comparison is the verdict).
-resolve_look resolve(const campaign_summary& baseline, campaign_summary candidate,
+resolve_look resolve(campaign_summary baseline, campaign_summary candidate,
                      const look_plan& plan, thresholds limits, const grow_candidate& grow,
                      const std::function<void(const resolve_look&)>& seen = {});
 

@@ -15,7 +15,9 @@
 //    while the rounds run), and the table says how many candidate sessions each took; issue 22's
 //    target is REGRESSED within 40 sessions in >= 80 % of one-path pairs and never REGRESSED
 //    in same-site pairs: `bench_verdicts --pairs-same 30 --pairs-one 20 --pairs-big 0
-//    --pairs-small 0 --resolve 40`.
+//    --pairs-small 0 --resolve 40`. With --resolve-baseline each resolving pair's baseline grows
+//    too (`compare --resolve-baseline`), on a second copy of the site that is never changed;
+//    with --resolve-paths a PASS is looked past while a path's row is unresolved.
 // 2. Simulation from the statistics core (analytics::compare on samples drawn from known
 //    distributions, no browser): the nominal false-regression rate of 5-session pairs, and the
 //    power to detect a 20 % p50 slowdown by sessions per side and by load-time spread.
@@ -23,7 +25,7 @@
 // usage: bench_verdicts [--pairs K] [--pairs-same K] [--pairs-big K] [--pairs-small K]
 //                       [--pairs-one K] [--sessions N] [--concurrency C] [--database-url URL]
 //                       [--data-dir DIR] [--saturation-cpu SHARE] [--saturation-lag-ms MS]
-//                       [--resolve N] [--sim-only]
+//                       [--resolve N [--resolve-baseline] [--resolve-paths]] [--sim-only]
 // --pairs K sets all four counts. --saturation-cpu sets FOOTFALL_SATURATION_CPU for the runs
 // (above 1 leaves only the io-thread lag rule).
 #include <algorithm>
@@ -63,6 +65,10 @@ struct options {
   std::string saturation_cpu;  ///< FOOTFALL_SATURATION_CPU for the runs ("" = footfall's default)
   std::string saturation_lag_ms;  ///< FOOTFALL_SATURATION_LAG_MS for the runs
   int resolve = 0;  ///< > 0: same-site and one-path pairs judged with --resolve --max-sessions N
+  /// With --resolve: the baseline grows too (compare --resolve-baseline). Each resolving pair
+  /// then gets a baseline of its own, on a second copy of the site that is never changed.
+  bool resolve_baseline = false;
+  bool resolve_paths = false;  ///< with --resolve: compare --resolve-paths
 };
 
 /// The environment of every footfall run here (campaigns, and compare --resolve's rounds).
@@ -227,6 +233,8 @@ judged run_compare(const options& o, const std::string& a, const std::string& b,
   if (resolve > 0) {
     argv.insert(argv.end(), {"--resolve", "--max-sessions", std::to_string(resolve),
                              "--round-sessions", std::to_string(o.sessions)});
+    if (o.resolve_baseline) argv.push_back("--resolve-baseline");
+    if (o.resolve_paths) argv.push_back("--resolve-paths");
   }
   const auto r = test::run(argv, std::chrono::seconds(resolve > 0 ? 3600 : 300), run_env(o));
   judged j;
@@ -283,6 +291,8 @@ void real_campaigns(options o) {
     o.database_url = pg->ensure_running();
   }
   walk_site site;
+  std::unique_ptr<walk_site> still;  // --resolve-baseline: the site as the baselines saw it
+  if (o.resolve_baseline) still = std::make_unique<walk_site>();
   test::temp_dir dir;
   const std::string target = site.server->url(walk_site::pages[0]);
   const std::string tag = std::to_string(std::time(nullptr));
@@ -302,11 +312,17 @@ void real_campaigns(options o) {
     run_campaign(o, dir, round + "-base", target);
     for (auto& k : kinds) {
       if (k.pairs >= k.wanted) continue;
+      // --resolve-baseline grows the baseline it is given: a pair of its own, on the copy of
+      // the site that never changes (two deployments side by side).
+      std::string base = round + "-base";
+      if (k.resolves && still) {
+        base = round + "-base-" + k.name;
+        run_campaign(o, dir, base, still->server->url(walk_site::pages[0]));
+      }
       site.set(k.add_ms, k.factor, k.only);
       run_campaign(o, dir, round + "-" + k.name, target);
       // --resolve's rounds add candidate sessions: they must see the candidate's site.
-      const auto j = run_compare(o, round + "-base", round + "-" + k.name,
-                                 k.resolves ? o.resolve : 0);
+      const auto j = run_compare(o, base, round + "-" + k.name, k.resolves ? o.resolve : 0);
       site.set(0, 1, "");
       if (k.resolves) k.sessions_used.push_back(j.sessions);
       if (!k.resolves) compare_s.push_back(j.compare_s);
@@ -327,9 +343,10 @@ void real_campaigns(options o) {
     std::printf("| %s | %d | %d | %d | %d |\n", k.name, k.pairs, k.pass, k.regressed,
                 k.inconclusive);
   if (o.resolve > 0) {
-    std::printf("\n--resolve --max-sessions %d (rounds of %d): candidate sessions at the verdict\n"
-                "| kind | pairs | p50 | max | REGRESSED within the cap |\n|---|---|---|---|---|\n",
-                o.resolve, o.sessions);
+    std::printf("\n--resolve --max-sessions %d (rounds of %d%s): candidate sessions at the "
+                "verdict\n| kind | pairs | p50 | max | REGRESSED within the cap |\n"
+                "|---|---|---|---|---|\n",
+                o.resolve, o.sessions, o.resolve_baseline ? ", the baseline grown too" : "");
     for (auto k : kinds) {
       if (!k.resolves || k.sessions_used.empty()) continue;
       std::sort(k.sessions_used.begin(), k.sessions_used.end());
@@ -448,6 +465,8 @@ int main(int argc, char** argv) {
     else if (a == "--data-dir") o.data_dir = val();
     else if (a == "--sim-only") o.sim_only = true;
     else if (a == "--resolve") o.resolve = std::stoi(val());
+    else if (a == "--resolve-baseline") o.resolve_baseline = true;
+    else if (a == "--resolve-paths") o.resolve_paths = true;
     else if (a == "--saturation-cpu") o.saturation_cpu = val();
     else if (a == "--saturation-lag-ms") o.saturation_lag_ms = val();
     else {
@@ -455,16 +474,18 @@ int main(int argc, char** argv) {
                    "usage: bench_verdicts [--pairs K] [--pairs-same K] [--pairs-big K] "
                    "[--pairs-small K] [--pairs-one K] [--sessions N] [--concurrency C] "
                    "[--database-url URL] [--data-dir DIR] "
-                   "[--saturation-cpu SHARE] [--saturation-lag-ms MS] [--resolve N] "
-                   "[--sim-only]\n");
+                   "[--saturation-cpu SHARE] [--saturation-lag-ms MS] [--resolve N "
+                   "[--resolve-baseline] [--resolve-paths]] [--sim-only]\n");
       return 2;
     }
   }
   if (std::min({o.pairs_same, o.pairs_big, o.pairs_small, o.pairs_one}) < 0 || o.sessions < 1 ||
       o.concurrency < 1 || o.concurrency > o.sessions ||
-      (o.resolve != 0 && o.resolve < o.sessions)) {
+      (o.resolve != 0 && o.resolve < o.sessions) ||
+      ((o.resolve_baseline || o.resolve_paths) && o.resolve == 0)) {
     std::fprintf(stderr, "bench_verdicts: --pairs* >= 0, --sessions >= 1; 1 <= --concurrency <= "
-                         "--sessions; --resolve N >= --sessions\n");
+                         "--sessions; --resolve N >= --sessions; --resolve-baseline and "
+                         "--resolve-paths with --resolve\n");
     return 2;
   }
   try {

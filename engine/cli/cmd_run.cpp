@@ -185,9 +185,11 @@ int run_common(const run_flags& f, bool from_file_allowed, bool resume_paused) {
     }
   } else if (f.compare.resolve || !f.compare.thresholds_file.empty() ||
              !f.compare.inconclusive.empty() || f.compare.max_sessions != compare_flags::unset ||
-             f.compare.round_sessions != compare_flags::unset) {
-    throw usage_error("--resolve, --max-sessions, --round-sessions, --thresholds and "
-                      "--inconclusive: apply with --compare-to BASELINE only");
+             f.compare.round_sessions != compare_flags::unset || f.compare.resolve_baseline ||
+             f.compare.resolve_paths) {
+    throw usage_error("--resolve, --max-sessions, --round-sessions, --resolve-baseline, "
+                      "--resolve-paths, --thresholds and --inconclusive: apply with --compare-to "
+                      "BASELINE only");
   }
   storage::uuid id;
   if (!f.campaign_file.empty()) {

@@ -2,6 +2,7 @@
 // with --resolve (issue 22 item 4; the error control is analytics/sequential.hpp's).
 #include "engine/cli/compare_resolve.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -32,7 +33,17 @@ void add_compare_flags(po::options_description& d, compare_flags& f) {
       "with --resolve: the candidate's total sessions it may reach (required)")(
       "round-sessions", po::value(&f.round_sessions)->value_name("K"),
       "with --resolve: sessions added per round (default: the candidate's session count when "
-      "--resolve starts)");
+      "--resolve starts)")(
+      "resolve-baseline", po::bool_switch(&f.resolve_baseline),
+      "with --resolve: add every round to the baseline too, up to --max-sessions, run against "
+      "the baseline's own target: for two deployments side by side, the baseline's site still "
+      "as it was. A few baseline sessions bound the interval however large the candidate grows. "
+      "Refused when both campaigns target the same site (its old version is gone)")(
+      "resolve-paths", po::bool_switch(&f.resolve_paths),
+      "with --resolve: look past a PASS while a path's p50 load row is unresolved (too few "
+      "visits, or an interval reaching past its limit): one slowed path of many barely moves "
+      "the campaign-wide row, which passes first. Costs sessions (often up to --max-sessions), "
+      "never false regressions: the looks are planned either way");
 }
 
 void check_compare_flags(const compare_flags& f) {
@@ -43,8 +54,13 @@ void check_compare_flags(const compare_flags& f) {
   constexpr int unset = compare_flags::unset;
   if (f.resolve && f.max_sessions == unset)
     throw usage_error("--resolve: needs --max-sessions N (the candidate's total it may reach)");
-  if (!f.resolve && (f.max_sessions != unset || f.round_sessions != unset))
-    throw usage_error(std::string(f.max_sessions != unset ? "--max-sessions" : "--round-sessions") +
+  if (!f.resolve &&
+      (f.max_sessions != unset || f.round_sessions != unset || f.resolve_baseline ||
+       f.resolve_paths))
+    throw usage_error(std::string(f.max_sessions != unset     ? "--max-sessions"
+                                  : f.round_sessions != unset ? "--round-sessions"
+                                  : f.resolve_baseline        ? "--resolve-baseline"
+                                                              : "--resolve-paths") +
                       ": applies with --resolve only");
   if (f.resolve && f.max_sessions < 1)
     throw usage_error("--max-sessions: " + std::to_string(f.max_sessions) + " must be >= 1");
@@ -77,6 +93,32 @@ analytics::campaign_summary summary_of(const std::string& url, const storage::uu
   return s;
 }
 
+/// scheme://host:port of a URL ("" when it has none): two deployments side by side differ in it.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  return url.substr(0, url.find_first_of("/?#", scheme + 3));
+}
+
+/// --resolve-baseline's conditions: the baseline can be given sessions, and its site is not the
+/// candidate's (then its site as it was is gone, and new baseline sessions would measure the
+/// candidate's site: a regression would shrink as the loop goes on).
+void check_baseline_extendable(const std::string& url, const storage::uuid& b,
+                               const storage::uuid& k) {
+  try {
+    engine::check_extendable(url, b);
+  } catch (const std::exception& e) {
+    throw usage_error(std::string("--resolve-baseline: the baseline ") + e.what());
+  }
+  storage::connection c(url);
+  storage::campaign_repository repo(c);
+  const auto base = repo.find(b).value().target_url, cand = repo.find(k).value().target_url;
+  if (origin_of(base) == origin_of(cand))
+    throw usage_error("--resolve-baseline: both campaigns target " + origin_of(cand) +
+                      "; the baseline's site as it was is gone, so its new sessions would "
+                      "measure the candidate's site (give the baseline a larger run instead)");
+}
+
 }  // namespace
 
 analytics::comparison compare_campaigns(const std::string& url, const storage::uuid& b,
@@ -86,10 +128,15 @@ analytics::comparison compare_campaigns(const std::string& url, const storage::u
   // Checked before the first look: a campaign that cannot be given more sessions is bad input
   // even when the first look would have resolved it (the flag promised rounds it cannot run).
   as_usage_errors([&] { engine::check_extendable(url, k); });
-  int current = 0;
+  if (f.resolve_baseline) check_baseline_extendable(url, b, k);
+  int current = 0, base_current = 0;
+  std::string base_target;
   {
     storage::connection c(url);
     current = storage::campaign_repository(c).find(k).value().total_sessions;
+    const auto base = storage::campaign_repository(c).find(b).value();
+    base_current = base.total_sessions;
+    base_target = base.target_url;
   }
   const int round = f.round_sessions != compare_flags::unset ? f.round_sessions : current;
   analytics::look_plan plan;
@@ -98,17 +145,28 @@ analytics::comparison compare_campaigns(const std::string& url, const storage::u
   } catch (const std::invalid_argument& e) {
     throw usage_error(e.what());
   }
+  plan.until_paths = f.resolve_paths;
   spdlog::info("resolve: up to {} looks ({} -> {} candidate sessions, rounds of {}), each at "
                "confidence {:.4g} (Bonferroni over looks of {})",
                plan.looks, plan.first_sessions, plan.max_sessions, plan.round_sessions,
                plan.per_look_confidence(), t.confidence);
+  if (f.resolve_baseline)
+    spdlog::info("resolve: the baseline grows with it, {} -> up to {} sessions, against {}",
+                 base_current, std::max(base_current, f.max_sessions), base_target);
   const auto baseline = summary_of(url, b);
   const auto last = analytics::resolve(
       baseline, summary_of(url, k), plan, t,
-      [&](int add) {
+      [&](int add) -> analytics::grown {
         as_usage_errors([&] { engine::extend_campaign(url, k, add); });
         run(k);
-        return summary_of(url, k);
+        // The baseline's round after the candidate's, up to the same cap; once there, the
+        // baseline stays as it is and only the candidate grows.
+        const int base_add = std::min(add, f.max_sessions - base_current);
+        if (!f.resolve_baseline || base_add <= 0) return summary_of(url, k);
+        as_usage_errors([&] { engine::extend_campaign(url, b, base_add); });
+        run(b);
+        base_current += base_add;
+        return {summary_of(url, k), summary_of(url, b)};
       },
       [](const analytics::resolve_look& l) {
         std::fprintf(stderr, "%s\n", analytics::describe_look(l).c_str());

@@ -25,12 +25,19 @@ struct compare_flags {
   bool resolve = false;
   int max_sessions = unset;
   int round_sessions = unset;  ///< unset: the candidate's session count when --resolve starts
+  /// --resolve-baseline: every round adds to the baseline too (against its own target), up to
+  /// the same --max-sessions: two deployments side by side, the baseline's still as it was.
+  bool resolve_baseline = false;
+  /// --resolve-paths: a PASS is looked past while a path's p50 load row is unresolved.
+  bool resolve_paths = false;
 };
 
-/// Adds --thresholds, --inconclusive, --resolve, --max-sessions and --round-sessions.
+/// Adds --thresholds, --inconclusive, --resolve, --max-sessions, --round-sessions,
+/// --resolve-baseline and --resolve-paths.
 void add_compare_flags(boost::program_options::options_description& d, compare_flags& f);
 /// Bad combinations are usage_errors (exit 2): a --format or --inconclusive not known,
-/// --resolve without --max-sessions, --max-sessions or --round-sessions without --resolve.
+/// --resolve without --max-sessions, --max-sessions, --round-sessions, --resolve-baseline or
+/// --resolve-paths without --resolve.
 void check_compare_flags(const compare_flags& f);
 /// The thresholds file, or the defaults; a bad file is a usage_error naming the field.
 analytics::thresholds read_thresholds(const std::string& file);
@@ -43,7 +50,9 @@ using run_pending = std::function<void(const storage::uuid& id)>;
 /// more sessions (else usage_error naming why), plans the looks (analytics::plan_looks) and,
 /// while the verdict is INCONCLUSIVE and the candidate has fewer than --max-sessions sessions,
 /// adds a round of sessions (engine::extend_campaign), runs them with `run` and looks again,
-/// each look at the plan's per-look confidence; every look's line goes to stderr.
+/// each look at the plan's per-look confidence; every look's line goes to stderr. With
+/// f.resolve_baseline the baseline gets a round too while it has fewer than --max-sessions; it
+/// must be extendable and target another site than the candidate (usage_error otherwise).
 analytics::comparison compare_campaigns(const std::string& database_url, const storage::uuid& b,
                                         const storage::uuid& k, const analytics::thresholds& t,
                                         const compare_flags& f, const run_pending& run);

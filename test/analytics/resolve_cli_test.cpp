@@ -206,4 +206,47 @@ TEST_CASE("cli compare --resolve adds rounds of sessions to the real candidate c
     for (const auto& k : storage::campaign_repository(c).list())
       CHECK((k.name != "resolve-run3" && k.name != "resolve-run4"));  // never created
   }
+
+  // --resolve-baseline: the baseline grows too, on its own site (two deployments side by side:
+  // a second server of the same pages). Refused, before anything runs, when both campaigns
+  // target one site (its old version is gone) and without --resolve.
+  const auto same_site = footfall_cli(db, {"compare", "resolve-base", "resolve-cand", "--resolve",
+                                           "--max-sessions", "9", "--resolve-baseline"});
+  CHECK(same_site.exit_code == 2);
+  CHECK(same_site.err.find("--resolve-baseline: both campaigns target " + site.url("")) !=
+        std::string::npos);
+  const auto alone =
+      footfall_cli(db, {"compare", "resolve-base", "resolve-cand", "--resolve-baseline"});
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.find("--resolve-baseline: applies with --resolve only") != std::string::npos);
+  const auto paths_alone =
+      footfall_cli(db, {"compare", "resolve-base", "resolve-cand", "--resolve-paths"});
+  CHECK(paths_alone.exit_code == 2);
+  CHECK(paths_alone.err.find("--resolve-paths: applies with --resolve only") !=
+        std::string::npos);
+  CHECK(sessions_of(db, "resolve-base").size() == 3);
+  test::http_server old_site;
+  const auto old_run = footfall_cli(
+      db, {"run", campaign_file(dir, "resolve-old", old_site.url("/journey/index.html"), 3)});
+  REQUIRE_MESSAGE(old_run.exit_code == 0, (old_run.out + old_run.err));
+  // The candidate has 5: rounds of 2 to 7 (2 looks), the baseline 3 -> 5 beside it.
+  const auto both = footfall_cli(db, {"compare", "resolve-old", "resolve-cand", "--resolve",
+                                      "--max-sessions", "7", "--round-sessions", "2",
+                                      "--resolve-baseline", "--thresholds", strict});
+  CHECK_MESSAGE(both.exit_code == 4, (both.out + both.err));
+  CHECK(both.err.find("resolve: look 2/2, 7 candidate sessions (5 baseline), INCONCLUSIVE") !=
+        std::string::npos);
+  const auto old_rows = sessions_of(db, "resolve-old");
+  REQUIRE(old_rows.size() == 5);
+  {
+    storage::connection c(db.url());
+    storage::visit_repository visits(c);
+    for (const auto& s : old_rows) {
+      CHECK(s.status == storage::session_status::completed);
+      // The baseline's new sessions ran on the baseline's site, never on the candidate's.
+      for (const auto& v : visits.page_visits(s.id))
+        CHECK(v.url.rfind(old_site.url(""), 0) == 0);
+    }
+  }
+  CHECK(sessions_of(db, "resolve-cand").size() == 7);
 }
