@@ -11,6 +11,7 @@
 
 #include "analytics/sequential.hpp"
 #include "engine/campaign/campaign_setup.hpp"
+#include "engine/persona/links.hpp"
 #include "engine/cli/cli_common.hpp"
 #include "engine/cli/commands.hpp"
 #include "storage/page_health_queries.hpp"
@@ -93,11 +94,13 @@ analytics::campaign_summary summary_of(const std::string& url, const storage::uu
   return s;
 }
 
-/// scheme://host:port of a URL ("" when it has none): two deployments side by side differ in it.
+/// scheme://host:port of a URL, credentials dropped ("" when it has none): two deployments side
+/// by side differ in it. Also what is printed: nothing secret goes to the logs.
 std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
+  const auto plain = engine::strip_credentials(url);
+  const auto scheme = plain.find("://");
   if (scheme == std::string::npos) return "";
-  return url.substr(0, url.find_first_of("/?#", scheme + 3));
+  return plain.substr(0, plain.find_first_of("/?#", scheme + 3));
 }
 
 /// --resolve-baseline's conditions: the baseline can be given sessions, and its site is not the
@@ -152,7 +155,7 @@ analytics::comparison compare_campaigns(const std::string& url, const storage::u
                plan.per_look_confidence(), t.confidence);
   if (f.resolve_baseline)
     spdlog::info("resolve: the baseline grows with it, {} -> up to {} sessions, against {}",
-                 base_current, std::max(base_current, f.max_sessions), base_target);
+                 base_current, std::max(base_current, f.max_sessions), origin_of(base_target));
   const auto baseline = summary_of(url, b);
   const auto last = analytics::resolve(
       baseline, summary_of(url, k), plan, t,
