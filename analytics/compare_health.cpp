@@ -191,8 +191,8 @@ std::string authority_of(const std::string& url) {
 /// target's host) by its path alone, so two deployments side by side (the baseline's on one
 /// host, the candidate's on another) compare their own URLs; third parties (a CDN) as they are.
 std::string site_relative(const std::string& endpoint, const std::string& site) {
-  if (!site.empty() && endpoint.size() > site.size() && endpoint.compare(0, site.size(), site) == 0 &&
-      endpoint[site.size()] == '/')
+  if (!site.empty() && endpoint.size() > site.size() &&
+      endpoint.compare(0, site.size(), site) == 0 && endpoint[site.size()] == '/')
     return "(site)" + endpoint.substr(site.size());
   return endpoint;
 }

@@ -42,14 +42,44 @@ look_plan plan_looks(int current_sessions, int max_sessions, int round_sessions,
 }
 
 std::vector<std::string> unresolved_paths(const comparison& c) {
-  std::vector<std::string> out;
+  // The likeliest culprit first: the largest estimated change for its limit; unjudged last.
+  std::vector<std::pair<double, std::string>> open;
   for (const auto& r : c.rows) {
     if (r.metric != "load_p50_ms" || r.status == diff_row::verdict::regressed) continue;
     const bool judged = r.ci && r.limit_at && r.status != diff_row::verdict::inconclusive;
-    if (!judged || r.ci->hi > *r.limit_at) out.push_back(r.scope);
+    if (judged && r.ci->hi <= *r.limit_at) continue;
+    const double rank = judged && r.change && *r.limit_at > 0 ? *r.change / *r.limit_at : -1e9;
+    open.emplace_back(rank, r.scope);
   }
+  std::stable_sort(open.begin(), open.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (auto& [rank, path] : open) out.push_back(std::move(path));
   return out;
 }
+
+namespace {
+
+/// "--resolve-paths: 2 path(s) still unresolved at the cap: /a +46.2 [+15.2, +76.0] reaches past
+/// +20.0, …".
+std::string unresolved_reason(const comparison& c, const std::vector<std::string>& paths) {
+  std::string s = "--resolve-paths: " + std::to_string(paths.size()) +
+                  " path(s) still unresolved at the cap: " + paths.front();
+  for (const auto& r : c.rows) {
+    if (r.metric != "load_p50_ms" || r.scope != paths.front()) continue;
+    char buf[160];
+    if (r.change && r.ci && r.limit_at)
+      std::snprintf(buf, sizeof buf, " %+.1f ms [%+.1f, %+.1f] reaches past %+.1f ms", *r.change,
+                    r.ci->lo, r.ci->hi, *r.limit_at);
+    else
+      std::snprintf(buf, sizeof buf, " (%s)", r.note.empty() ? "not judged" : r.note.c_str());
+    s += buf;
+  }
+  if (paths.size() > 1) s += ", …";
+  return s;
+}
+
+}  // namespace
 
 resolve_look resolve(campaign_summary baseline, campaign_summary candidate,
                      const look_plan& plan, thresholds limits, const grow_candidate& grow,
@@ -63,14 +93,23 @@ resolve_look resolve(campaign_summary baseline, campaign_summary candidate,
     l.candidate_sessions = plan.sessions_at(k);
     l.baseline_sessions = baseline_grows ? static_cast<int>(baseline.sessions.size()) : 0;
     l.result = compare(baseline, candidate, limits);
-    // A look past the plan would spend α the plan does not have; sessions_at caps at N, so the
-    // last planned look is the one that reached it.
     l.unresolved = plan.until_paths && l.result.result == outcome::pass
                        ? unresolved_paths(l.result)
                        : std::vector<std::string>{};
     if (seen) seen(l);
     const bool open = l.result.result == outcome::inconclusive || !l.unresolved.empty();
-    if (!open || k + 1 >= plan.looks || l.candidate_sessions >= plan.max_sessions) return l;
+    if (!open) return l;
+    // A look past the plan would spend α the plan does not have; sessions_at caps at N, so the
+    // last planned look is the one that reached it.
+    if (k + 1 >= plan.looks || l.candidate_sessions >= plan.max_sessions) {
+      // --resolve-paths asked for every path: one still open at the cap is no evidence that it
+      // did not get slower, so the PASS (which judged the campaign-wide row) is not given.
+      if (l.result.result == outcome::pass) {
+        l.result.result = outcome::inconclusive;
+        l.result.reason = unresolved_reason(l.result, l.unresolved);
+      }
+      return l;
+    }
     auto g = grow(plan.sessions_at(k + 1) - l.candidate_sessions);
     candidate = std::move(g.candidate);
     if (g.baseline) {

@@ -25,7 +25,7 @@ struct look_plan {
   int looks = 1;           ///< K = 1 + ceil((N − n0) / round): the first look and every round's
   double confidence = 0.99;  ///< the comparison's family-wise confidence, 1 − α
   /// --resolve-paths: a PASS is looked past while a path's p50 load row is unresolved (its
-  /// interval reaches both sides of its limit, or too few visits to judge it): a change to one
+  /// interval still reaches past its limit, or too few visits to judge it): a change to one
   /// path of many barely moves the campaign-wide row, which passes long before that path's row
   /// can tell. Costs sessions (with many paths, some row is often unresolved), never α: the
   /// looks are the plan's either way.
@@ -42,8 +42,9 @@ struct look_plan {
 look_plan plan_looks(int current_sessions, int max_sessions, int round_sessions,
                      double confidence);
 
-/// The paths whose p50 load row `c` leaves unresolved: too few visits to judge, or an interval
-/// that reaches both below and past its limit.
+/// The paths whose p50 load row `c` leaves unresolved: too few visits to judge, or (not
+/// regressed) an interval that still reaches past its limit; the largest change for its limit
+/// first.
 std::vector<std::string> unresolved_paths(const comparison& c);
 
 /// One look: the candidate's sessions and the comparison at the per-look confidence.
@@ -62,7 +63,8 @@ struct resolve_look {
 /// (`compare --resolve-baseline`: two deployments side by side), the baseline's.
 struct grown {
   grown(campaign_summary c) : candidate(std::move(c)) {}  // NOLINT: a candidate alone converts
-  grown(campaign_summary c, campaign_summary b) : candidate(std::move(c)), baseline(std::move(b)) {}
+  grown(campaign_summary c, campaign_summary b)
+      : candidate(std::move(c)), baseline(std::move(b)) {}
   campaign_summary candidate;
   std::optional<campaign_summary> baseline;
 };
@@ -75,9 +77,10 @@ struct grown {
 using grow_candidate = std::function<grown(int add)>;
 
 /// Looks at the comparison under the plan: while it is INCONCLUSIVE and the candidate has fewer
-/// than max_sessions, grows it (and the baseline, when `grow` returns one) by a round and looks
-/// again. `seen` is told every look. Returns
-/// the last look (its comparison is the verdict).
+/// than max_sessions (with plan.until_paths: or a PASS leaves a path unresolved), grows it (and
+/// the baseline, when `grow` returns one) by a round and looks again. `seen` is told every look.
+/// Returns the last look (its comparison is the verdict; with until_paths, a PASS that still
+/// leaves a path unresolved at the cap is INCONCLUSIVE, the path named in the reason).
 resolve_look resolve(campaign_summary baseline, campaign_summary candidate,
                      const look_plan& plan, thresholds limits, const grow_candidate& grow,
                      const std::function<void(const resolve_look&)>& seen = {});

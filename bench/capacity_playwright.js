@@ -157,7 +157,10 @@ function nextAction(r) {
 // session (human_dispatch.cpp: 20 % novice, 60 % average, 20 % expert).
 const SKILLS = { novice: [380, 170, 115, 0.25, 0.03], average: [239, 112, 100, 0.22, 0.02],
   expert: [140, 60, 88, 0.2, 0.01] };
-const skillOf = r => { const u = r.next(); return SKILLS[u < 0.2 ? 'novice' : u < 0.8 ? 'average' : 'expert']; };
+const skillOf = r => {
+  const u = r.next();
+  return SKILLS[u < 0.2 ? 'novice' : u < 0.8 ? 'average' : 'expert'];
+};
 
 // footfall's keys: each held log-normally, one after another at the profile's interval (clamped
 // 35-2500 ms as plan_typing clamps it), a mistyped letter now and then, corrected with Backspace.
@@ -171,7 +174,10 @@ async function typeKeys(page, text, skill, r) {
     await sleep(Math.min(2500, Math.max(35, ikiMean + ikiSd * r.normal())) - (now() - t0));
   };
   for (const ch of text) {
-    if (/[a-z]/.test(ch) && r.next() < typo) { await key(ch === 'a' ? 's' : 'a'); await key('Backspace'); }
+    if (/[a-z]/.test(ch) && r.next() < typo) {
+      await key(ch === 'a' ? 's' : 'a');
+      await key('Backspace');
+    }
     await key(ch);
   }
 }
@@ -206,7 +212,8 @@ async function wheelGesture(page, total, r) {
 async function anyOf(page, selector, r, avoidNav = false) {
   const candidates = await page.$$eval(selector, (els, [avoid, nav]) => els.map((e, i) => {
     const b = e.getBoundingClientRect();
-    return b.width > 0 && b.height > 0 && !e.disabled && !e.readOnly && !(avoid && e.closest(nav)) ? i : -1;
+    const usable = b.width > 0 && b.height > 0 && !e.disabled && !e.readOnly;
+    return usable && !(avoid && e.closest(nav)) ? i : -1;
   }).filter(i => i >= 0), [avoidNav, NAV]);
   if (!candidates.length) return null;
   const i = candidates[r.between(0, candidates.length - 1)];
@@ -218,7 +225,10 @@ async function anyOf(page, selector, r, avoidNav = false) {
     x: at.x + at.w * (0.4 * r.next() - 0.2), y: at.y + at.h * (0.4 * r.next() - 0.2) });
 }
 
-const KEYS = [['Tab', 3], ['ArrowDown', 3], ['ArrowUp', 1], ['PageDown', 2], ['Home', 0.5], ['End', 0.5]];
+// do_scroll_to_element's landmarks (page_script.js pick 'scroll_to').
+const LANDMARKS = 'h1, h2, h3, section, img, footer, form';
+const KEYS = [['Tab', 3], ['ArrowDown', 3], ['ArrowUp', 1], ['PageDown', 2], ['Home', 0.5],
+  ['End', 0.5]];
 
 // One action as footfall's session_actions.cpp does it; one it cannot do on this page (no field,
 // nothing out of view) is a scroll instead, as footfall's perform falls back.
@@ -234,12 +244,12 @@ async function act(page, pos, kind, r, skill) {
   }
   if (kind === 'scroll_to') {
     // do_scroll_to_element: a landmark out of view, revealed.
-    const out = await page.$$eval('h1, h2, h3, section, img, footer, form', els => els.map((e, i) => {
+    const out = await page.$$eval(LANDMARKS, els => els.map((e, i) => {
       const b = e.getBoundingClientRect();
       return b.width > 0 && (b.bottom < 0 || b.top > innerHeight) ? i : -1;
     }).filter(i => i >= 0));
     if (out.length) {
-      await reveal(page, 'h1, h2, h3, section, img, footer, form', out[r.between(0, out.length - 1)], r);
+      await reveal(page, LANDMARKS, out[r.between(0, out.length - 1)], r);
       return;
     }
     kind = 'scroll';

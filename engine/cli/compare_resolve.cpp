@@ -43,8 +43,9 @@ void add_compare_flags(po::options_description& d, compare_flags& f) {
       "resolve-paths", po::bool_switch(&f.resolve_paths),
       "with --resolve: look past a PASS while a path's p50 load row is unresolved (too few "
       "visits, or an interval reaching past its limit): one slowed path of many barely moves "
-      "the campaign-wide row, which passes first. Costs sessions (often up to --max-sessions), "
-      "never false regressions: the looks are planned either way");
+      "the campaign-wide row, which passes first; a path still unresolved at the cap makes the "
+      "outcome INCONCLUSIVE, naming it. Costs sessions (often up to --max-sessions), never "
+      "false regressions: the looks are planned either way");
 }
 
 void check_compare_flags(const compare_flags& f) {

@@ -178,7 +178,7 @@ TEST_CASE("sequential: a baseline grown with the candidate (--resolve-baseline) 
     auto plan = plan_looks(5, 40, 5, t.confidence);
     plan.until_paths = true;  // --resolve-paths: the campaign-wide row passes long before
     for (const double sigma : {0.1, 0.2}) {
-      int found_alone = 0, found_both = 0, false_both = 0;
+      int found_alone = 0, found_both = 0, false_both = 0, passed = 0;
       for (int i = 0; i < 20; ++i) {
         auto make = [&](std::uint64_t seed, double factor) {
           fake_campaign f(seed, factor);
@@ -193,6 +193,10 @@ TEST_CASE("sequential: a baseline grown with the candidate (--resolve-baseline) 
             return {cand.grow(add), base.grow(add)};
           });
           (both ? found_both : found_alone) += r.result.result == outcome::regressed;
+          // Never a green for a slowed path: unresolved at the cap is INCONCLUSIVE, named.
+          passed += r.result.result == outcome::pass;
+          if (r.result.result == outcome::inconclusive && both)
+            CHECK_MESSAGE(r.result.reason.find("--resolve-paths: ") == 0, r.result.reason);
         }
         // The unchanged site, both grown alike: never a regression.
         auto base = make(3000 + i, 1), same = make(5000 + i, 1);
@@ -205,6 +209,7 @@ TEST_CASE("sequential: a baseline grown with the candidate (--resolve-baseline) 
                    << found_alone << "/20, baseline grown too " << found_both
                    << "/20; unchanged site: " << false_both << "/20 REGRESSED");
       CHECK(false_both == 0);
+      CHECK(passed == 0);
       CHECK(found_both >= found_alone);
       if (sigma == 0.1) {  // 15 and 0 with these seeds
         CHECK(found_both >= 12);
