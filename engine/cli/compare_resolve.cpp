@@ -95,13 +95,12 @@ analytics::campaign_summary summary_of(const std::string& url, const storage::uu
   return s;
 }
 
-/// scheme://host:port of a URL, credentials dropped ("" when it has none): two deployments side
-/// by side differ in it. Also what is printed: nothing secret goes to the logs.
+/// A URL's origin as links.hpp normalizes it (case, default port, credentials dropped; "" when
+/// it is not http(s)): two deployments side by side differ in it. Also what is printed: nothing
+/// secret goes to the logs.
 std::string origin_of(const std::string& url) {
-  const auto plain = engine::strip_credentials(url);
-  const auto scheme = plain.find("://");
-  if (scheme == std::string::npos) return "";
-  return plain.substr(0, plain.find_first_of("/?#", scheme + 3));
+  const auto u = engine::parse_url(url);
+  return u ? u->origin() : "";
 }
 
 /// --resolve-baseline's conditions: the baseline can be given sessions, and its site is not the
