@@ -262,6 +262,21 @@ judged run_compare(const options& o, const std::string& a, const std::string& b,
                   ci.is_object() && ci["high"].is_number() ? ci["high"].get<double>() : INFINITY);
     j.row = buf;
   }
+  // The slowed path's p50 row (the one-path kind's target): visits, change and interval in ms.
+  for (const auto& row : doc["rows"]) {
+    if (row["metric"] != "load_p50_ms" || row["scope"] != walk_site::pages[4]) continue;
+    const auto& ci = row["interval"];
+    char buf[160];
+    if (ci.is_object() && ci["low"].is_number())
+      std::snprintf(buf, sizeof buf, " p4 n=%d/%d %+.0f [%+.0f, %+.0f] ms %s",
+                    row["n_baseline"].get<int>(), row["n_candidate"].get<int>(),
+                    row["change"].get<double>(), ci["low"].get<double>(),
+                    ci["high"].get<double>(), row["status"].get<std::string>().c_str());
+    else
+      std::snprintf(buf, sizeof buf, " p4 n=%d/%d %s", row["n_baseline"].get<int>(),
+                    row["n_candidate"].get<int>(), row["status"].get<std::string>().c_str());
+    j.row += buf;
+  }
   const auto& sat = doc["saturation"];
   j.row += " sat " + std::to_string(sat["baseline_flagged"].get<int>()) + "/" +
            std::to_string(sat["baseline_loads"].get<int>()) + "," +
