@@ -221,6 +221,7 @@ struct judged {
   int exit_code = 0;
   double compare_s = 0;
   std::string row;      ///< the campaign-wide row: change [interval], and the reason
+  std::string reason;   ///< why INCONCLUSIVE (empty otherwise)
   int sessions = 0;     ///< the candidate's sessions at the last look
 };
 
@@ -245,6 +246,7 @@ judged run_compare(const options& o, const std::string& a, const std::string& b,
                              r.err);
   const auto doc = json::parse(r.out);
   j.verdict = doc["verdict"].get<std::string>();
+  if (doc.contains("reason") && doc["reason"].is_string()) j.reason = doc["reason"];
   j.sessions = o.sessions;
   // The last look's line: "resolve: look i/L, N candidate sessions, ...".
   if (const auto at = r.err.rfind("resolve: look "); at != std::string::npos) {
@@ -324,7 +326,11 @@ void real_campaigns(options o) {
       break;
     const std::string round = "verdicts-" + tag + "-" + std::to_string(i);
     site.set(0, 1, "");
-    run_campaign(o, dir, round + "-base", target);
+    // The shared baseline, for the kinds judged without a baseline of their own.
+    const bool shared_base = std::any_of(kinds.begin(), kinds.end(), [&](const kind& k) {
+      return k.pairs < k.wanted && !(k.resolves && still);
+    });
+    if (shared_base) run_campaign(o, dir, round + "-base", target);
     for (auto& k : kinds) {
       if (k.pairs >= k.wanted) continue;
       // --resolve-baseline grows the baseline it is given: a pair of its own, on the copy of
@@ -347,6 +353,7 @@ void real_campaigns(options o) {
       k.inconclusive += j.verdict == "inconclusive";
       std::printf("%-5d %-9s %-13s %-60s %9.2f\n", i, k.name, j.verdict.c_str(), j.row.c_str(),
                   j.compare_s);
+      if (!j.reason.empty()) std::printf("      why: %s\n", j.reason.substr(0, 300).c_str());
       std::fflush(stdout);
     }
   }
