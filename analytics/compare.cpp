@@ -67,6 +67,7 @@ using verdict = diff_row::verdict;
 using detail::fmt;
 using detail::judge_interval;
 using detail::pending;
+using detail::no_spread;
 using detail::two_sided;
 using detail::within_strata_sd;
 
@@ -98,6 +99,7 @@ pending score_row(const char* metric, std::vector<double> b, std::vector<double>
   p.row.limit = (worse > 0 ? "increase <= " : "drop <= ") + fmt("%.2f", limit);
   if (std::min(b.size(), c.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = mann_whitney_min_p(p.row.n_baseline, p.row.n_candidate);
+  p.cannot_differ = no_spread(b, c);
   p.judge = shift_judge(std::move(b), std::move(c), worse, limit, t.power);
   return p;
 }
@@ -121,6 +123,18 @@ pending per_page_row(const char* metric, int session_sample::*field, const campa
   p.row.limit = "increase <= " + fmt("%.3f", limit);
   if (std::min(ub.size(), uc.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = 0;
+  // Every session at the same rate (commonly 0 errors): every resample's ratio is that rate.
+  auto rates = [](const std::vector<unit>& us, bool& stray) {
+    std::vector<double> r;
+    for (const auto& u : us) {
+      if (u.weight > 0) r.push_back(u.value / u.weight);
+      else stray = stray || u.value != 0;
+    }
+    return r;
+  };
+  bool stray = false;
+  const auto rb = rates(ub, stray), rc = rates(uc, stray);
+  p.cannot_differ = !stray && no_spread(rb, rc);
   p.judge = detail::bootstrap_judge(std::move(ub), std::move(uc), ratio_of_sums, limit, t);
   return p;
 }
@@ -410,19 +424,29 @@ std::optional<int> sessions_to_resolve(const all_paths_data& d, const diff_row& 
   return cap;
 }
 
-/// The Bonferroni family: the largest m such that the m rows whose samples allow the smallest
-/// p-values can each reach α/m. The rest cannot reach significance at any level the family
-/// would give them: they are inconclusive, and do not dilute the others. Marks the members.
-int choose_family(const std::vector<pending>& rows, double alpha, std::vector<bool>& member) {
+/// Rows that take part in the family: judged, not info, and able to differ at all.
+bool familiar(const pending& p) {
+  return p.judge && p.row.status != verdict::info && !p.cannot_differ;
+}
+
+/// The per-path load p50 rows: their own share of α (compare() says why).
+bool is_path_load(const pending& p) { return p.row.metric == "load_p50_ms"; }
+
+/// The Bonferroni family of one share: the largest m such that the m rows of `group` whose
+/// samples allow the smallest p-values can each reach α/m. The rest cannot reach significance at
+/// any level the family would give them: they are inconclusive, and do not dilute the others
+/// (Tarone's rule: attainable p-values from the sample sizes alone). Marks the members.
+int choose_family(const std::vector<pending>& rows, double alpha, std::vector<bool>& member,
+                  bool group) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].judge && rows[i].row.status != verdict::info) order.push_back(i);
+    if (familiar(rows[i]) && is_path_load(rows[i]) == group) order.push_back(i);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return rows[a].min_p < rows[b].min_p; });
   std::size_t m = 0;
   for (std::size_t i = 0; i < order.size(); ++i)
     if (rows[order[i]].min_p <= alpha / static_cast<double>(i + 1)) m = i + 1;
-  member.assign(rows.size(), false);
+  for (std::size_t i : order) member[i] = false;
   for (std::size_t i = 0; i < m; ++i) member[order[i]] = true;
   return static_cast<int>(m);
 }
@@ -519,15 +543,31 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
   add_paths(b, c, t, rows);
   detail::add_vital_rows(b, c, t, rows);
 
-  // Weighted Bonferroni: the campaign-wide row is tested at α/2, the rest share α/2 (by the
-  // largest family whose members can each reach their share). Σ of the levels stays ≤ α.
+  // Weighted Bonferroni in three shares: the campaign-wide load row is tested at α/2; the
+  // per-path load p50 rows share α/4 and every other row (session metrics, vitals, p95) the
+  // other α/4, each share by the largest family whose members can each reach it. A share with
+  // no member gives its α to the other. Σ of the levels stays ≤ α. Why loads have a share of
+  // their own: "did a page get slower?" is the suite's question, and page health added up to
+  // 26 vital rows to one family — a path's p50 row went from α/14 to α/66 in round 15's real
+  // comparisons, and one path of six +20 % stayed unresolved at 40 sessions a side.
   const double alpha = 1 - t.confidence;
   const bool overall_judged = overall.judge && overall.min_p <= alpha / 2;
   const double alpha_overall = alpha / 2, alpha_rest = overall_judged ? alpha / 2 : alpha;
-  std::vector<bool> member;
-  const int rest = choose_family(rows, alpha_rest, member);
-  out.family = rest + (overall_judged ? 1 : 0);
-  const double alpha_row = rest ? alpha_rest / rest : alpha_rest;
+  std::vector<bool> member(rows.size(), false);
+  int loads = choose_family(rows, alpha_rest / 2, member, true);
+  const int others = choose_family(rows, loads ? alpha_rest / 2 : alpha_rest, member, false);
+  if (!others) loads = choose_family(rows, alpha_rest, member, true);
+  const double alpha_loads = others ? alpha_rest / 2 : alpha_rest;
+  const double alpha_others = loads ? alpha_rest / 2 : alpha_rest;
+  out.family = loads + others + (overall_judged ? 1 : 0);
+  out.shares = {overall_judged ? alpha_overall : 0, loads ? alpha_loads : 0,
+                others ? alpha_others : 0, loads, others, 0};
+  auto alpha_row = [&](const pending& p) {
+    const bool l = is_path_load(p);
+    const int m = l ? loads : others;
+    const double share = l ? alpha_loads : alpha_others;
+    return m ? share / m : share;
+  };
   out.rows.push_back(std::move(sessions));
 
   if (overall_judged) {
@@ -556,16 +596,22 @@ comparison compare(const campaign_summary& b, const campaign_summary& c, const t
       out.rows.push_back(std::move(p.row));
       continue;
     }
-    if (!member[i]) {
+    const double level = alpha_row(p);
+    if (p.judge && p.cannot_differ) {
+      // Outside the family: no level could call a change, so it costs no α (pending says why).
+      p.row.row_confidence = two_sided(level);
+      p.judge(p.row, level);
+      ++out.shares.n_outside;
+    } else if (!member[i]) {
       p.row.status = verdict::inconclusive;
       // min_p 1: below the minimum samples; else the samples could not reach the family's level.
       const std::string why = p.min_p >= 1 ? "too few samples"
                                            : "too few samples for " +
-                                                 fmt("%.4g", 100 * (1 - alpha_row)) + "% confidence";
+                                                 fmt("%.4g", 100 * (1 - level)) + "% confidence";
       p.row.note = p.row.note.empty() ? why : why + "; " + p.row.note;
     } else {
-      p.row.row_confidence = two_sided(alpha_row);
-      p.judge(p.row, alpha_row);
+      p.row.row_confidence = two_sided(level);
+      p.judge(p.row, level);
     }
     out.rows.push_back(std::move(p.row));
   }

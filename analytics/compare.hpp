@@ -150,13 +150,22 @@ struct saturation_share {
   double worst() const;    ///< the larger side's flagged share, 0…1
 };
 
+/// How the family's α was shared (one-sided levels; 0: no member): the campaign-wide load row,
+/// the per-path load p50 rows (each gets loads / n_loads), the other rows (others / n_others).
+struct alpha_shares {
+  double overall = 0, loads = 0, others = 0;
+  int n_loads = 0, n_others = 0;
+  int n_outside = 0;  ///< rows with no spread on either side, judged outside the family
+};
+
 /// The comparison: every row, and the outcome.
 struct comparison {
   campaign_summary baseline;
   campaign_summary candidate;
   thresholds limits;
   std::vector<diff_row> rows;
-  int family = 0;  ///< rows judged together (the Bonferroni divisor)
+  int family = 0;  ///< rows judged together (weighted Bonferroni, `shares`)
+  alpha_shares shares;
   bool regressed = false;
   outcome result = outcome::pass;
   /// Why the outcome is inconclusive, and what would resolve it (empty otherwise).

@@ -82,6 +82,7 @@ pending path_row(const vital& v, const std::string& path, const std::vector<doub
   }
   if (std::min(b.size(), c.size()) < static_cast<std::size_t>(t.min_samples)) return p;
   p.min_p = mann_whitney_min_p(p.row.n_baseline, p.row.n_candidate);
+  p.cannot_differ = no_spread(b, c);
   const double limit = std::max(v.abs, *p.row.baseline * v.pct / 100);
   std::vector<unit> ub, uc;
   for (double x : b) ub.push_back({x, 1});
@@ -132,6 +133,12 @@ pending all_paths_vital_row(const vital& v, const campaign_summary& b, const cam
     return p;
   }
   p.min_p = van_elteren_min_p(strata);
+  std::vector<double> pooled_b, pooled_c;
+  for (const auto& s : strata) {
+    pooled_b.insert(pooled_b.end(), s.x.begin(), s.x.end());
+    pooled_c.insert(pooled_c.end(), s.y.begin(), s.y.end());
+  }
+  p.cannot_differ = no_spread(pooled_b, pooled_c);
   const bool rel = v.relative;
   const double limit_scaled = rel ? std::log1p(limit / 100) : limit;
   const double sd = within_strata_sd(strata);

@@ -135,16 +135,17 @@ std::string render_comparison_html(const comparison& c) {
        std::to_string(s.compared_alike) +
        " were compared with saturated visits of the same path in the campaign-wide row, " +
        std::to_string(s.left_out) +
-       " had no such counterpart and were left out. Per-path rows leave every saturated visit "
-       "out.</li>";
+       " had no such counterpart and were left out. Per-path p50 rows compare them the same "
+       "way; p95 rows leave them out.</li>";
   for (const auto& r : c.rows)
     if (r.status == verdict::inconclusive || r.status == verdict::info)
       h += "<li>" + xml_escape(r.metric + " " + r.scope) + ": " +
            xml_escape(r.note.empty() ? to_string(r.status) : r.note) + "</li>";
   h += "</ul>\n<p>" + std::to_string(c.family) + " rows judged together at " +
        format_number(100 * c.limits.confidence, 3) +
-       "% confidence (the campaign-wide row at half the family's error rate, the rest sharing "
-       "the other half). See analytics/README.md.</p></body></html>\n";
+       "% confidence (the campaign-wide row at half the family's error rate, the per-path load "
+       "rows sharing a quarter, the rest the other quarter; rows with no spread on either side "
+       "judged outside it). See analytics/README.md.</p></body></html>\n";
   return h;
 }
 

@@ -227,12 +227,19 @@ std::string render_comparison(const comparison& c) {
                   100 * c.limits.confidence);
   else
     std::snprintf(line, sizeof line,
-                "\n%d metrics judged together at %.3g%% confidence (Bonferroni); each interval is "
-                "two-sided at 1 - 2*%.3g/%d. detectable: the smallest worsening these samples "
-                "call a regression with %.0f%% power.\n",
-                c.family, 100 * c.limits.confidence, 1 - c.limits.confidence, c.family,
-                100 * c.limits.power);
+                  "\n%d metrics judged together at %.3g%% confidence (weighted Bonferroni; "
+                  "one-sided levels: all paths %.3g, %d per-path load rows %.3g each, %d other "
+                  "rows %.3g each); each interval is two-sided at 1 - 2*level. detectable: the "
+                  "smallest worsening these samples call a regression with %.0f%% power.\n",
+                  c.family, 100 * c.limits.confidence, c.shares.overall, c.shares.n_loads,
+                  c.shares.n_loads ? c.shares.loads / c.shares.n_loads : 0, c.shares.n_others,
+                  c.shares.n_others ? c.shares.others / c.shares.n_others : 0,
+                  100 * c.limits.power);
   out += line;
+  if (c.shares.n_outside)
+    out += "  " + std::to_string(c.shares.n_outside) +
+           " rows with no spread on either side (e.g. no errors in any session) were judged "
+           "outside the family: they cannot differ, so they take none of its error rate.\n";
   for (const auto& n : notes) out += "  note: " + n + "\n";
   if (!notes.empty() && std::any_of(c.rows.begin(), c.rows.end(), [](const diff_row& r) {
         return r.note.find("saturated") != std::string::npos;
@@ -302,6 +309,10 @@ nlohmann::json comparison_json(const comparison& c) {
           {"candidate", {{"id", c.candidate.id}, {"name", c.candidate.name}}},
           {"thresholds", c.limits.to_json()},
           {"family", c.family},
+          {"alpha_shares", {{"all_paths", c.shares.overall}, {"path_loads", c.shares.loads},
+                            {"path_load_rows", c.shares.n_loads}, {"others", c.shares.others},
+                            {"other_rows", c.shares.n_others},
+                            {"outside_family", c.shares.n_outside}}},
           {"rows", rows},
           {"verdict", c.result == outcome::regressed      ? "regression"
                       : c.result == outcome::inconclusive ? "inconclusive"

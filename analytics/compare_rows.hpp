@@ -16,7 +16,23 @@ struct pending {
   diff_row row;
   double min_p = 1;
   std::function<void(diff_row&, double alpha)> judge;
+  /// The pooled values have no spread (every session 0 console errors, every visit CLS 0): no
+  /// test at any level can call a change, so the row is judged outside the family and takes
+  /// none of its α — Tarone's rule (Biometrics 46, 1990) for tests whose attainable p-value,
+  /// given the pooled data, cannot reach the family's level. In round 15's real comparisons 11
+  /// of 33 judged rows were such, each diluting the per-path load rows' level.
+  bool cannot_differ = false;
 };
+
+/// True when every value of both sides is the same (the pooled sample has no spread).
+inline bool no_spread(const std::vector<double>& b, const std::vector<double>& c) {
+  const double* first = !b.empty() ? &b.front() : !c.empty() ? &c.front() : nullptr;
+  if (!first) return false;
+  for (const auto* v : {&b, &c})
+    for (double x : *v)
+      if (x != *first) return false;
+  return true;
+}
 
 /// The verdict from an interval: `worse` is +1 when a higher value is worse, −1 when lower is;
 /// `limit` how large a worsening (or improvement) must be to count (compare.cpp says why).

@@ -131,7 +131,8 @@ TEST_CASE("compare vitals: the same distribution passes, rows join the Bonferron
     CHECK(r.status != verdict::regressed);
     if (!r.ci) continue;
     ++judged;
-    CHECK(r.row_confidence == doctest::Approx(1 - 2 * 0.005 / (c.family - 1)));
+    // Vitals share the quarter of α that is neither the campaign-wide nor a path's load row.
+    CHECK(r.row_confidence == doctest::Approx(1 - 2 * 0.0025 / c.shares.n_others));
   }
   // 3 vitals x (campaign-wide + 4 paths), each judged at the family's per-row level.
   CHECK(judged == 15);

@@ -58,7 +58,13 @@ TEST_CASE("compare: identical campaigns pass with every metric judged") {
   CHECK(row(c, "load_p50_ms", "/").ci->contains(0));
   // 40 visits cannot bound a p95 at the family's level: q^40 = 0.13.
   CHECK(row(c, "load_p95_ms", "/").status == verdict::inconclusive);
-  CHECK(c.family == 10);  // all paths, success, 2 error rates, 2 scores, 4 paths' p50
+  // All paths, success, 2 scores, 4 paths' p50. No session had an error: the 2 error-rate rows
+  // cannot differ and are judged outside the family (ok, at no cost to the others' level).
+  CHECK(c.family == 8);
+  CHECK(c.shares.n_outside == 2);
+  CHECK(c.shares.n_loads == 4);
+  CHECK(row(c, "console_errors_per_page", "campaign").status == verdict::ok);
+  CHECK(row(c, "failed_requests_per_page", "campaign").status == verdict::ok);
 }
 
 TEST_CASE("compare: p95 is judged from order statistics once there are enough visits") {
@@ -204,8 +210,11 @@ TEST_CASE("compare: many paths do not inflate false regressions (Bonferroni fami
   const auto c = compare(campaign(1, 10, 3, 0, "/", 40), campaign(2, 10, 3, 0, "/", 40), {});
   CHECK(c.family > 40);
   const auto& r = row(c, "load_p50_ms", "/");
-  // Half the family's α goes to the campaign-wide row, the rest share the other half.
-  CHECK(r.row_confidence == doctest::Approx(1 - 2 * 0.005 / (c.family - 1)));
+  // Half the family's α goes to the campaign-wide row, a quarter is shared by the per-path load
+  // p50 rows and a quarter by the rest.
+  REQUIRE(c.shares.n_loads == 40);
+  CHECK(r.row_confidence == doctest::Approx(1 - 2 * 0.0025 / 40));
+  CHECK(c.family == 1 + c.shares.n_loads + c.shares.n_others);
   CHECK(row(c, all_paths_metric, all_paths_scope).row_confidence == doctest::Approx(1 - 2 * 0.005));
 }
 
