@@ -227,10 +227,10 @@ std::string render_comparison(const comparison& c) {
                   100 * c.limits.confidence);
   else
     std::snprintf(line, sizeof line,
-                  "\n%d metrics judged together at %.3g%% confidence (weighted Bonferroni; "
-                  "one-sided levels: all paths %.3g, %d per-path load rows %.3g each, %d other "
-                  "rows %.3g each); each interval is two-sided at 1 - 2*level. detectable: the "
-                  "smallest worsening these samples call a regression with %.0f%% power.\n",
+                  "\n%d metrics judged together at %.3g%% confidence (weighted Bonferroni),\n"
+                  "  one-sided levels: all paths %.3g; %d per-path load rows %.3g each; %d other "
+                  "rows %.3g each.\n  Each interval is two-sided at 1 - 2*level; detectable: the "
+                  "smallest\n  worsening these samples call a regression with %.0f%% power.\n",
                   c.family, 100 * c.limits.confidence, c.shares.overall, c.shares.n_loads,
                   c.shares.n_loads ? c.shares.loads / c.shares.n_loads : 0, c.shares.n_others,
                   c.shares.n_others ? c.shares.others / c.shares.n_others : 0,
@@ -238,8 +238,8 @@ std::string render_comparison(const comparison& c) {
   out += line;
   if (c.shares.n_outside)
     out += "  " + std::to_string(c.shares.n_outside) +
-           " rows with no spread on either side (e.g. no errors in any session) were judged "
-           "outside the family: they cannot differ, so they take none of its error rate.\n";
+           " rows with no spread on either side (e.g. no errors in any session) were judged\n"
+           "  outside the family: they cannot differ, so they take none of its error rate.\n";
   for (const auto& n : notes) out += "  note: " + n + "\n";
   if (!notes.empty() && std::any_of(c.rows.begin(), c.rows.end(), [](const diff_row& r) {
         return r.note.find("saturated") != std::string::npos;
