@@ -425,7 +425,7 @@ std::optional<int> sessions_to_resolve(const all_paths_data& d, const diff_row& 
 }
 
 /// Rows that take part in the family: judged, not info, and able to differ at all.
-bool familiar(const pending& p) {
+bool may_join_family(const pending& p) {
   return p.judge && p.row.status != verdict::info && !p.cannot_differ;
 }
 
@@ -440,7 +440,7 @@ int choose_family(const std::vector<pending>& rows, double alpha, std::vector<bo
                   bool group) {
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (familiar(rows[i]) && is_path_load(rows[i]) == group) order.push_back(i);
+    if (may_join_family(rows[i]) && is_path_load(rows[i]) == group) order.push_back(i);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return rows[a].min_p < rows[b].min_p; });
   std::size_t m = 0;
