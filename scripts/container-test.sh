@@ -104,7 +104,7 @@ cat >"$work/config/campaign.json" <<EOF
 {
   "name": "$name",
   "target_url": "http://127.0.0.1:$site_port/journey/index.html",
-  "total_sessions": 12,
+  "total_sessions": 8,
   "concurrent_sessions": 4,
   "seed": 8,
   "rate_limit_delay_ms": 100,
