@@ -44,6 +44,21 @@ double within_strata_sd(const std::vector<stratum>& strata) {
   return r.size() < 2 ? 0 : robust_sd(r);
 }
 
+std::function<void(diff_row&, double)> van_elteren_judge(std::vector<stratum> strata,
+                                                         double limit, double sd, double power,
+                                                         std::function<double(double)> shown) {
+  return [strata = std::move(strata), limit, sd, power, shown = std::move(shown)](diff_row& r,
+                                                                                  double alpha) {
+    const auto s = van_elteren_shift(strata, two_sided(alpha));
+    auto out = [&](double v) { return std::isfinite(v) ? shown(v) : v; };
+    r.change = out(s.estimate);
+    r.ci = interval{out(s.ci.lo), out(s.ci.hi)};
+    r.detectable = out(limit + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, power));
+    r.limit_at = out(limit);
+    r.status = judge_interval(s.ci, +1, limit);
+  };
+}
+
 std::function<void(diff_row&, double)> bootstrap_judge(std::vector<unit> ub, std::vector<unit> uc,
                                                        unit_statistic statistic, double limit,
                                                        const thresholds& t) {
@@ -195,6 +210,14 @@ pending p50_row(const std::string& path, const std::vector<double>& b,
   return p;
 }
 
+/// A path's values in a per-path map, empty when the path has none.
+const std::vector<double>& values_at(const std::map<std::string, std::vector<double>>& m,
+                                     const std::string& path) {
+  static const std::vector<double> none;
+  const auto it = m.find(path);
+  return it == m.end() ? none : it->second;
+}
+
 std::vector<double> logs_of(const std::vector<double>& v) {
   std::vector<double> out;
   for (double x : v) out.push_back(std::log(std::max(x, 1.0)));
@@ -233,17 +256,9 @@ pending stratified_p50_row(const std::string& path, const std::vector<double>& b
   const double typical = *p.row.baseline;
   const double limit = std::max(t.load_p50_increase_ms, typical * t.load_p50_increase_pct / 100);
   const double sd = within_strata_sd(strata);
-  p.judge = [strata = std::move(strata), typical, limit, sd, power = t.power](diff_row& r,
-                                                                            double alpha) {
-    const auto s = van_elteren_shift(strata, two_sided(alpha));
-    auto ms = [typical](double l) { return std::isfinite(l) ? typical * std::expm1(l) : l; };
-    r.change = ms(s.estimate);
-    r.ci = interval{ms(s.ci.lo), ms(s.ci.hi)};
-    const double limit_log = std::log1p(limit / typical);
-    r.detectable = ms(limit_log + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, power));
-    r.limit_at = limit;
-    r.status = judge_interval(*r.ci, +1, limit);
-  };
+  p.judge = detail::van_elteren_judge(std::move(strata), std::log1p(limit / typical), sd,
+                                      t.power,
+                                      [typical](double l) { return typical * std::expm1(l); });
   return p;
 }
 
@@ -280,19 +295,13 @@ void add_paths(const campaign_summary& b, const campaign_summary& c, const thres
   for (const auto& [p, _] : c.load_ms) paths.insert(p);
   for (const auto& [p, _] : b.saturated_visits) paths.insert(p);
   for (const auto& [p, _] : c.saturated_visits) paths.insert(p);
-  static const std::vector<double> none;
-  auto get = [](const std::map<std::string, std::vector<double>>& m,
-                const std::string& p) -> const std::vector<double>& {
-    const auto it = m.find(p);
-    return it == m.end() ? none : it->second;
-  };
   auto flagged = [](const campaign_summary& s, const std::string& p) {
     const auto it = s.saturated_visits.find(p);
     return it == s.saturated_visits.end() ? 0 : it->second;
   };
   for (const auto& path : paths) {
-    const auto &lb = get(b.load_ms, path), &lc = get(c.load_ms, path);
-    const auto &sb = get(b.saturated_load_ms, path), &sc = get(c.saturated_load_ms, path);
+    const auto &lb = values_at(b.load_ms, path), &lc = values_at(c.load_ms, path);
+    const auto &sb = values_at(b.saturated_load_ms, path), &sc = values_at(c.saturated_load_ms, path);
     const int flagged_b = flagged(b, path), flagged_c = flagged(c, path);
     const bool one_sided = (lb.empty() && !flagged_b) || (lc.empty() && !flagged_c);
     // Saturated visits join the p50 row when both sides have some (like with like); the p95
@@ -321,19 +330,13 @@ void add_paths(const campaign_summary& b, const campaign_summary& c, const thres
 /// change common to every path in relative terms is one shift. Counts what was left out.
 std::vector<stratum> all_paths_strata(const campaign_summary& b, const campaign_summary& c,
                                       saturation_share& sat) {
-  static const std::vector<double> none;
-  auto get = [](const std::map<std::string, std::vector<double>>& m,
-                const std::string& p) -> const std::vector<double>& {
-    const auto it = m.find(p);
-    return it == m.end() ? none : it->second;
-  };
   std::set<std::string> paths;
   for (const auto* m : {&b.load_ms, &c.load_ms, &b.saturated_load_ms, &c.saturated_load_ms})
     for (const auto& [p, _] : *m) paths.insert(p);
   std::vector<stratum> out;
   for (const auto& p : paths) {
-    const auto &xb = get(b.load_ms, p), &xc = get(c.load_ms, p);
-    const auto &sb = get(b.saturated_load_ms, p), &sc = get(c.saturated_load_ms, p);
+    const auto &xb = values_at(b.load_ms, p), &xc = values_at(c.load_ms, p);
+    const auto &sb = values_at(b.saturated_load_ms, p), &sc = values_at(c.saturated_load_ms, p);
     sat.baseline_loads += static_cast<int>(xb.size() + sb.size());
     sat.candidate_loads += static_cast<int>(xc.size() + sc.size());
     sat.baseline_flagged += static_cast<int>(sb.size());
@@ -386,16 +389,8 @@ pending all_paths_row(const campaign_summary& b, const campaign_summary& c, cons
   data.sd = within_strata_sd(data.strata);
   if (std::min(data.visits_b, data.visits_c) < t.min_samples) return p;
   p.min_p = van_elteren_min_p(data.strata);
-  p.judge = [&data, power = t.power](diff_row& r, double alpha) {
-    const auto s = van_elteren_shift(data.strata, two_sided(alpha));
-    auto pct = [](double l) { return std::isfinite(l) ? 100 * std::expm1(l) : l; };
-    r.change = pct(s.estimate);
-    r.ci = interval{pct(s.ci.lo), pct(s.ci.hi)};
-    r.detectable = pct(data.limit_log +
-                       rank_test_mde(data.sd, r.n_baseline, r.n_candidate, alpha, power));
-    r.limit_at = pct(data.limit_log);
-    r.status = judge_interval(s.ci, +1, data.limit_log);
-  };
+  p.judge = detail::van_elteren_judge(data.strata, data.limit_log, data.sd, t.power,
+                                      [](double l) { return 100 * std::expm1(l); });
   return p;
 }
 

@@ -142,17 +142,8 @@ pending all_paths_vital_row(const vital& v, const campaign_summary& b, const cam
   const bool rel = v.relative;
   const double limit_scaled = rel ? std::log1p(limit / 100) : limit;
   const double sd = within_strata_sd(strata);
-  p.judge = [strata = std::move(strata), rel, limit_scaled, sd, power = t.power](diff_row& r,
-                                                                                 double alpha) {
-    const auto s = van_elteren_shift(strata, two_sided(alpha));
-    auto out = [rel](double l) { return rel && std::isfinite(l) ? 100 * std::expm1(l) : l; };
-    r.change = out(s.estimate);
-    r.ci = interval{out(s.ci.lo), out(s.ci.hi)};
-    r.detectable =
-        out(limit_scaled + rank_test_mde(sd, r.n_baseline, r.n_candidate, alpha, power));
-    r.limit_at = out(limit_scaled);
-    r.status = judge_interval(s.ci, +1, limit_scaled);
-  };
+  p.judge = van_elteren_judge(std::move(strata), limit_scaled, sd, t.power,
+                              [rel](double l) { return rel ? 100 * std::expm1(l) : l; });
   return p;
 }
 

@@ -51,6 +51,14 @@ inline double two_sided(double alpha) { return 1 - 2 * alpha; }
 
 std::string fmt(const char* f, double v);
 
+/// The judge of a stratified row (campaign-wide loads and vitals, a path's p50 with saturated
+/// strata): the van Elteren shift of `strata` with its interval at the row's level, judged
+/// against `limit` on the strata's own scale (higher is worse), every figure shown through
+/// `shown` (e.g. log → per cent), which must be increasing.
+std::function<void(diff_row&, double alpha)> van_elteren_judge(
+    std::vector<stratum> strata, double limit, double sd, double power,
+    std::function<double(double)> shown);
+
 /// A robust spread of (log) values within strata: each side's values less its stratum median,
 /// pooled (1.4826 · MAD). For the campaign-wide rows' detectable-change and resolve estimates.
 double within_strata_sd(const std::vector<stratum>& strata);
