@@ -26,6 +26,7 @@ asio::awaitable<browser_context_id> browser::create_context() {
 
 asio::awaitable<void> browser::dispose_context(browser_context_id id) {
   auto c = conn_;
+  if (targets_) targets_->forget_context(id);
   json args2 = {{"browserContextId", id.value}};
   co_await c->send("Target.disposeBrowserContext", std::move(args2));
 }

@@ -26,6 +26,7 @@ attached_target parse_attached(const json& p) {
     a.target = target_id{i->value("targetId", std::string())};
     a.type = i->value("type", std::string());
     a.opener = target_id{i->value("openerId", std::string())};
+    a.context = browser_context_id{i->value("browserContextId", std::string())};
   }
   return a;
 }
@@ -59,6 +60,12 @@ void target_registry::on_attached(const json& params) {
   if (a.type == "page" && !a.opener.empty()) {
     if (auto it = pages_.find(a.opener.value); it != pages_.end())
       if (auto opener = it->second.lock()) return start_popup(std::move(a), std::move(opener));
+    // Its opener was let go before the popup attached: a late popup (a timer's window.open, or
+    // a click whose new tab came after the visit's outcome window, seen once under saturation)
+    // of a page whose session had ended. Nobody records it, but it must not run as
+    // HeadlessChrome in a visitor's context: it wears the context's identity until disposal.
+    if (auto c = contexts_.find(a.context.value); c != contexts_.end())
+      return start_orphan(std::move(a), c->second);
   }
   if (a.type == "page" && a.opener.empty()) {
     // Ours (Target.createTarget): browser::new_page claims it, usually right after this event.
@@ -80,6 +87,19 @@ void target_registry::on_detached(const json& params) {
 
 void target_registry::add_page(const std::shared_ptr<page_state>& p) {
   pages_[p->target.value] = p;
+  if (!p->context.empty()) contexts_.try_emplace(p->context.value, p->options);
+}
+
+void target_registry::forget_context(const browser_context_id& c) { contexts_.erase(c.value); }
+
+void target_registry::start_orphan(attached_target a, const page_options& identity) {
+  spdlog::info("popup of a closed page: its context's identity, not recorded target={} "
+               "opener={}", a.target.value, a.opener.value);
+  asio::co_spawn(conn_->get_executor(),
+                 start_page(conn_, a.session, a.target, a.context, identity, a.waiting),
+                 [t = a.target](std::exception_ptr e, page) {
+                   log_failure("orphan popup " + t.value, e);
+                 });
 }
 
 void target_registry::start_popup(attached_target a, std::shared_ptr<page_state> opener) {

@@ -3,8 +3,9 @@
 /// configured it (Target.setAutoAttach {autoAttach, waitForDebuggerOnStart, flatten} on the
 /// browser session, as Puppeteer's ChromeTargetManager does). Pages footfall creates are
 /// claimed by browser::new_page; popups (window.open, target=_blank) are configured with their
-/// opener's options and handed to the opener; anything else is let run at once so nothing stays
-/// paused. Internal to cdp/; lives on the connection's io thread.
+/// opener's options and handed to the opener; a popup whose opener has already closed still
+/// wears its context's identity; anything else is let run at once so nothing stays paused.
+/// Internal to cdp/; lives on the connection's io thread.
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -25,6 +26,7 @@ struct attached_target {
   target_id target;
   std::string type;
   target_id opener;
+  browser_context_id context;
   bool waiting = false;  ///< waitingForDebugger: Runtime.runIfWaitingForDebugger still owed
 };
 
@@ -41,19 +43,25 @@ class target_registry : public std::enable_shared_from_this<target_registry> {
   asio::awaitable<void> start();
   /// The attach of target `t` (one footfall created); timeout_error after `timeout`.
   asio::awaitable<attached_target> claim(target_id t, milliseconds timeout);
-  /// Routes popups opened by this page to it.
+  /// Routes popups opened by this page to it; its context's later pages wear its identity.
   void add_page(const std::shared_ptr<page_state>& p);
+  /// The context is gone: its identity is forgotten.
+  void forget_context(const browser_context_id& c);
 
  private:
   void on_attached(const json& params);
   void on_detached(const json& params);
   void start_popup(attached_target a, std::shared_ptr<page_state> opener);
+  void start_orphan(attached_target a, const page_options& identity);
 
   std::shared_ptr<connection> conn_;
   std::vector<subscription> subs_;
   std::unordered_map<std::string, attached_target> unclaimed_;
   std::vector<asio::steady_timer*> claim_wakers_;
   std::unordered_map<std::string, std::weak_ptr<page_state>> pages_;
+  /// Each driven context's identity (browserContextId -> options of its first page), kept
+  /// after its pages close, until the context is disposed.
+  std::unordered_map<std::string, page_options> contexts_;
 };
 
 }  // namespace footfall::cdp

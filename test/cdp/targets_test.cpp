@@ -2,6 +2,9 @@
 // they run, cross-origin frames attached with the same identity, click outcomes.
 #include <doctest/doctest.h>
 
+#include <mutex>
+#include <thread>
+
 #include "cdp/input.hpp"
 #include "cdp/navigation.hpp"
 #include "shared_browser.hpp"
@@ -161,6 +164,46 @@ TEST_CASE("targets: window.open's popup carries the user agent, the opener stays
     CHECK(took < 1s);
   }
   CHECK(run(f.page.evaluate("+document.getElementById('count').dataset.n")) == 5);
+}
+
+TEST_CASE("targets: a popup that attaches after its opener was let go still wears the identity") {
+  // The opener's handler opens the popup 300 ms after a trusted click (transient activation
+  // lets it); by then footfall has dropped the opener's page, as it does when a session ends.
+  auto& c = chromium();
+  std::mutex m;
+  std::vector<std::string> seen;
+  c.site.handle("/late-popup", [](const footfall::test::http_request&) {
+    footfall::test::http_response r;
+    r.body = "<title>late</title><button id=late onclick=\"setTimeout(() => window.open("
+             "'/popup-target.html?via=late', 'late', 'width=500,height=400'), 300)\">late"
+             "</button>";
+    return r;
+  });
+  c.site.handle("/__seen", [&](const footfall::test::http_request& r) {
+    std::lock_guard lk(m);
+    seen.push_back(r.target);
+    return footfall::test::http_response{204, "text/plain", "", {}};
+  });
+  const auto context = c.io.run(c.browser->create_context());
+  {
+    auto opener = c.io.run(c.browser->new_page(context, windows_identity()));
+    c.io.run(opener.navigate(c.site.url("/late-popup"), 10s));
+    run(click_element(opener, "#late"));
+  }  // the opener's page state is gone; its target is still open
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  for (;;) {
+    {
+      std::lock_guard lk(m);
+      if (!seen.empty() || std::chrono::steady_clock::now() > deadline) break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  c.io.run(c.browser->dispose_context(context));
+  std::lock_guard lk(m);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].find("HeadlessChrome") == std::string::npos);
+  CHECK(seen[0].find("Chrome%2F124") != std::string::npos);
+  CHECK(seen[0].find("platform=Win32") != std::string::npos);
 }
 
 TEST_CASE("targets: a cross-origin iframe is attached with the page's user agent") {
