@@ -57,8 +57,9 @@ void vitals_tracker::on_timeline_event(const json& params) {
   if (type == "largest-contentful-paint") {
     lcp_epoch_ms_.push_back(epoch_ms);
   } else if (type == "layout-shift") {
-    const auto& d = e.value("layoutShiftDetails", json::object());
-    shifts_.push_back({epoch_ms, d.value("value", 0.0), d.value("hadRecentInput", false)});
+    const auto d = e.find("layoutShiftDetails");
+    if (d == e.end() || !d->is_object()) return;
+    shifts_.push_back({epoch_ms, d->value("value", 0.0), d->value("hadRecentInput", false)});
   }
 }
 
@@ -86,11 +87,14 @@ web_vitals vitals_tracker::compute(const page_timing_report& r) const {
   // web-vitals reports CLS once FCP has fired (onCLS.ts runs onFCP first): a page that never
   // painted content has no CLS rather than a perfect 0.
   if (r.fcp_ms) v.cls = cumulative_layout_shift(shifts);
-  v.inp_ms = interaction_to_next_paint(r.interactions, r.interaction_count);
   std::set<std::int64_t> ids;
   for (const auto& e : r.interactions)
     if (e.interaction_id > 0) ids.insert(e.interaction_id);
-  v.interactions = int(ids.size());
+  v.interactions = std::max(int(ids.size()), r.distinct_interactions.value_or(0));
+  // With only the longest ten sent, the count of all of them sets how many INP drops.
+  std::optional<int> count = r.interaction_count;
+  if (r.distinct_interactions) count = std::max(count.value_or(0), *r.distinct_interactions);
+  v.inp_ms = interaction_to_next_paint(r.interactions, count);
   return v;
 }
 

@@ -57,8 +57,10 @@ std::optional<double> interaction_to_next_paint(const std::vector<interaction_en
 struct page_timing_report {
   double time_origin_ms = 0;  ///< performance.timeOrigin (ms since the epoch)
   std::optional<double> fcp_ms, ttfb_ms;
-  std::vector<interaction_entry> interactions;
-  std::optional<int> interaction_count;
+  std::vector<interaction_entry> interactions;  ///< all of them, or the page's ten longest
+  std::optional<int> interaction_count;          ///< performance.interactionCount
+  /// Distinct interactions the page saw when `interactions` holds only its longest ones.
+  std::optional<int> distinct_interactions;
 };
 
 /// The main frame's PerformanceTimeline events of one page. Sans-io: feed it

@@ -100,9 +100,11 @@ std::optional<cdp::page_timing_report> parse_timing_report(const json& j) {
   r.fcp_ms = num("fcp");
   r.ttfb_ms = num("ttfb");
   if (const auto ic = num("ic")) r.interaction_count = static_cast<int>(*ic);
-  for (const auto& e : p.value("ev", json::array()))
-    if (e.is_array() && e.size() == 2 && e[0].is_number() && e[1].is_number())
-      r.interactions.push_back({e[0].get<std::int64_t>(), e[1].get<double>()});
+  if (const auto n = num("n")) r.distinct_interactions = static_cast<int>(*n);
+  if (const auto ev = p.find("ev"); ev != p.end() && ev->is_array())
+    for (const auto& e : *ev)
+      if (e.is_array() && e.size() == 2 && e[0].is_number() && e[1].is_number())
+        r.interactions.push_back({e[0].get<std::int64_t>(), e[1].get<double>()});
   return r;
 }
 

@@ -4,6 +4,8 @@
 // whose banner shifts the page at ~500 ms).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <fstream>
 
 #include "cdp/vitals.hpp"
@@ -35,6 +37,30 @@ TEST_CASE("vitals: INP from interactions only, the worst dropping one per 50") {
   CHECK(*interaction_to_next_paint(many) == 118);
   // With performance.interactionCount larger than what was observed.
   CHECK(*interaction_to_next_paint({{1, 300}, {2, 200}}, 100) == 200);
+}
+
+TEST_CASE("vitals: the page's ten longest interactions and their count give the INP of all") {
+  // The page script sends only its ten longest interactions and how many it saw (a typing
+  // visit has a hundred); INP and the interaction count must equal those of the full list.
+  for (const int n : {3, 10, 49, 50, 120, 499, 600}) {
+    CAPTURE(n);
+    std::vector<interaction_entry> all;
+    for (int i = 1; i <= n; ++i) all.push_back({i, double((i * 37) % 211 + i % 7)});
+    page_timing_report full, top;
+    full.interactions = all;
+    top.interactions = all;
+    std::sort(top.interactions.begin(), top.interactions.end(),
+              [](const auto& a, const auto& b) { return a.duration_ms > b.duration_ms; });
+    if (top.interactions.size() > 10) top.interactions.resize(10);
+    top.distinct_interactions = n;
+    const vitals_tracker t;
+    const auto a = t.compute(full), b = t.compute(top);
+    REQUIRE(a.inp_ms);
+    REQUIRE(b.inp_ms);
+    CHECK(*a.inp_ms == *b.inp_ms);
+    CHECK(a.interactions == n);
+    CHECK(b.interactions == n);
+  }
 }
 
 TEST_CASE("vitals: recorded timeline events of the main frame, earlier documents left out") {

@@ -403,10 +403,13 @@ if (top && globalThis.__ffPerf) {
   }
 }
 // What the observers saw (entries still queued included), with the document's time origin.
+// INP needs only the ten longest interactions and how many there were (web-vitals' onINP keeps
+// ten too): a typing visit has a hundred, and every facts read carries this report.
 const perfReport = () => {
   if (!perf.obs.length) return undefined;
   for (const ob of perf.obs) perfTake(ob.takeRecords());
-  return { origin: performance.timeOrigin, fcp: perf.fcp, ev: [...perf.ev],
+  return { origin: performance.timeOrigin, fcp: perf.fcp, n: perf.ev.size,
+           ev: [...perf.ev].sort((a, b) => b[1] - a[1]).slice(0, 10),
            ic: typeof performance.interactionCount === 'number' ? performance.interactionCount : null };
 };
 
