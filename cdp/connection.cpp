@@ -21,6 +21,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "cdp/command_stats.hpp"
+#include "cdp/event_projection.hpp"
 #include "cdp/message_repair.hpp"
 #include "cdp/pending_calls.hpp"
 
@@ -90,6 +91,9 @@ struct connection::impl {
   /// health costs footfall beyond the noise (+10 % before, +11 % after): kept because parsing
   /// what nobody reads is work for nothing, not as the fix of that cost.
   std::unordered_map<std::string, int, method_hash, std::equal_to<>> subscribed;
+  /// Events parsed without the members nobody reads (project()).
+  std::unordered_map<std::string, const event_projection*, method_hash, std::equal_to<>>
+      projections;
   std::vector<std::shared_ptr<event_waiter_state>> waiters;
   std::vector<std::function<void(const std::string&)>> close_handlers;
   std::unordered_map<std::string, std::string> cancelled;  // session -> reason (cancel_session)
@@ -272,7 +276,10 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
       d->rbuf.consume(d->rbuf.size());
       continue;
     }
-    auto parsed = parse_message(text);
+    const event_projection* projection = nullptr;
+    if (const auto m = event_method(text); m && !d->projections.empty())
+      if (const auto p = d->projections.find(*m); p != d->projections.end()) projection = p->second;
+    auto parsed = projection ? parse_projected(text, *projection) : parse_message(text);
     const std::size_t bytes = data.size();
     d->rbuf.consume(d->rbuf.size());
     if (parsed.repaired > 0) global_command_stats().record_repaired(parsed.repaired);
@@ -457,6 +464,10 @@ subscription connection::subscribe(session_id session, std::string method, event
   ++impl_->subscribed[method];
   impl_->sub_keys.emplace(id, std::move(k));
   return subscription(weak_from_this(), id);
+}
+
+void connection::project(std::string method, const event_projection* p) {
+  impl_->projections[std::move(method)] = p;
 }
 
 event_waiter connection::expect_event(session_id session, std::string method,

@@ -21,6 +21,7 @@
 namespace footfall::cdp {
 
 class connection;
+class event_projection;
 struct event_waiter_state;
 
 /// Tuning of a connection.
@@ -97,6 +98,10 @@ class connection : public std::enable_shared_from_this<connection> {
 
   /// Calls `handler` for every `method` event of `session` until the subscription dies.
   subscription subscribe(session_id session, std::string method, event_handler handler);
+  /// From now on every `method` event is parsed keeping only what `p` keeps, for every
+  /// subscriber and waiter on this connection (event_projection.hpp): for events whose readers
+  /// are known to need little of them. `p` must outlive the connection (a static).
+  void project(std::string method, const event_projection* p);
   /// Starts listening for one `method` event of `session` matching `pred` (none = any).
   event_waiter expect_event(session_id session, std::string method, event_predicate pred = {});
   /// Shorthand for expect_event(...).wait(timeout) when the event cannot precede the call.

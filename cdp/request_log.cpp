@@ -79,6 +79,20 @@ const char* const request_log_events[5] = {
     "Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
     "Network.loadingFailed", "Network.requestServedFromCache"};
 
+const char* const request_log_projected_events[2] = {"Network.requestWillBeSent",
+                                                      "Network.responseReceived"};
+
+const event_projection& request_log_projection() {
+  // Every member start(), on_event() and apply_response() read, and the objects on their way.
+  static const event_projection p(
+      {"requestId", "frameId", "loaderId", "type", "timestamp", "wallTime", "request", "url",
+       "urlFragment", "method", "redirectResponse", "response", "status", "statusText",
+       "mimeType", "protocol", "remoteIPAddress", "fromDiskCache", "fromPrefetchCache",
+       "fromServiceWorker", "encodedDataLength"},
+      {"timing"});
+  return p;
+}
+
 std::string without_credentials(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return url;

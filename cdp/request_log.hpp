@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cdp/event_projection.hpp"
 #include "cdp/json.hpp"
 
 namespace footfall::cdp {
@@ -48,6 +49,13 @@ json network_enable_params();
 
 /// The event methods request_log::on_event consumes.
 extern const char* const request_log_events[5];
+
+/// What on_event reads of Network.requestWillBeSent and Network.responseReceived (the two large
+/// ones): subscribers may have those events parsed with it (connection::project). Kept in step
+/// with on_event by a test that feeds recorded events parsed whole and projected.
+const event_projection& request_log_projection();
+/// The events request_log_projection() is for.
+extern const char* const request_log_projected_events[2];
 
 /// The requests of one page. Not thread-safe: fed from the page's io thread.
 class request_log {

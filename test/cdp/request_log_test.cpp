@@ -4,8 +4,12 @@
 // favicon's 404) and then health/cls.html (its script and two report POSTs).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
+#include "cdp/event_projection.hpp"
+#include "cdp/message_repair.hpp"
 #include "cdp/request_log.hpp"
 
 using namespace footfall::cdp;
@@ -57,6 +61,90 @@ TEST_CASE("request_log: recorded events give one record per request and hop, wit
     CHECK(r.started_at.time_since_epoch().count() > 0);
     if (r.status && !r.canceled && r.status != 302) CHECK(r.encoded_bytes > 0);
   }
+}
+
+TEST_CASE("request_log: events parsed with request_log_projection() give the same records") {
+  // The projection must keep every member on_event reads: the recorded events, each parsed whole
+  // and (those it is for) projected from its text, must give the same records field by field.
+  request_log whole, projected;
+  std::size_t bytes_whole = 0, bytes_projected = 0;
+  for (const auto& e : recorded("network_events.json")) {
+    const std::string method = e["method"];
+    const auto text = e.dump();
+    const auto full = parse_message(text);
+    const bool projects = std::find(std::begin(request_log_projected_events),
+                                    std::end(request_log_projected_events),
+                                    method) != std::end(request_log_projected_events);
+    const auto part = projects ? parse_projected(text, request_log_projection()) : full;
+    REQUIRE(full.ok());
+    REQUIRE(part.ok());
+    whole.on_event(method, full.value["params"]);
+    projected.on_event(method, part.value["params"]);
+    bytes_whole += full.value.dump().size();
+    bytes_projected += part.value.dump().size();
+    // What is left out is left out: no headers, no initiator.
+    CHECK_FALSE(part.value["params"].contains("initiator"));
+    if (part.value["params"].contains("request"))
+      CHECK_FALSE(part.value["params"]["request"].contains("headers"));
+    if (part.value["params"].contains("response"))
+      CHECK_FALSE(part.value["params"]["response"].contains("headers"));
+  }
+  MESSAGE("recorded events: " << bytes_whole << " bytes parsed whole, " << bytes_projected
+                              << " built when projected");
+  CHECK(bytes_projected < bytes_whole * 3 / 4);
+  const auto a = whole.take(), b = projected.take();
+  REQUIRE(a.size() == 10);
+  REQUIRE(b.size() == a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(a[i].url);
+    CHECK(a[i].request_id == b[i].request_id);
+    CHECK(a[i].frame_id == b[i].frame_id);
+    CHECK(a[i].loader_id == b[i].loader_id);
+    CHECK(a[i].url == b[i].url);
+    CHECK(a[i].method == b[i].method);
+    CHECK(a[i].resource_type == b[i].resource_type);
+    CHECK(a[i].status == b[i].status);
+    CHECK(a[i].status_text == b[i].status_text);
+    CHECK(a[i].failed == b[i].failed);
+    CHECK(a[i].canceled == b[i].canceled);
+    CHECK(a[i].error_text == b[i].error_text);
+    CHECK(a[i].from_cache == b[i].from_cache);
+    CHECK(a[i].encoded_bytes == b[i].encoded_bytes);
+    CHECK(a[i].mime_type == b[i].mime_type);
+    CHECK(a[i].protocol == b[i].protocol);
+    CHECK(a[i].remote_ip == b[i].remote_ip);
+    CHECK(a[i].redirect_url == b[i].redirect_url);
+    CHECK(a[i].started_at == b[i].started_at);
+    CHECK(a[i].duration_ms == b[i].duration_ms);
+    for (auto m : {&request_record::blocked_ms, &request_record::dns_ms,
+                   &request_record::connect_ms, &request_record::ssl_ms, &request_record::send_ms,
+                   &request_record::wait_ms, &request_record::receive_ms})
+      CHECK(a[i].*m == b[i].*m);
+  }
+}
+
+TEST_CASE("request_log: a projection keeps kept-whole members whole and the message's own "
+          "members, and broken text still fails as parse_message says") {
+  const event_projection p({"a", "list"}, {"keep"});
+  const auto m = parse_projected(
+      R"({"method":"X.y","sessionId":"S","params":{"a":{"a":1,"b":[1,{"c":2}]},"b":{"a":3},)"
+      R"("keep":{"z":{"y":[1,2,{"q":null}]}},"list":[{"a":1,"d":2},[3]],"e":"\u00e9"}})",
+      p);
+  REQUIRE(m.ok());
+  CHECK(m.value == json::parse(R"({"method":"X.y","sessionId":"S","params":{"a":{"a":1},)"
+                               R"("keep":{"z":{"y":[1,2,{"q":null}]}},"list":[{"a":1},[3]]}})"));
+  // Whitespace anywhere JSON allows it, and an escaped member name (kept, compared as written).
+  const auto pretty = parse_projected(
+      " {\n \"method\" : \"X.y\" ,\t\"params\":{ \"b\" : [ 1 , { } ] , \"a\" : { \"b\" : "
+      "true } , \"\\u0062\" : 2 } } ",
+      p);
+  REQUIRE(pretty.ok());
+  CHECK(pretty.value == json::parse(R"({"method":"X.y","params":{"a":{},"b":2}})"));
+  // A lone surrogate: repaired by parse_message's path, whole.
+  const auto r = parse_projected(R"({"method":"X.y","params":{"a":"\ud800"}})", p);
+  REQUIRE(r.ok());
+  CHECK(r.repaired == 1);
+  CHECK_FALSE(parse_projected(R"({"method":"X.y","params":{"a":)", p).ok());
 }
 
 TEST_CASE("request_log: HAR phases add up to the duration and are never negative") {
