@@ -104,7 +104,7 @@ cat >"$work/config/campaign.json" <<EOF
 {
   "name": "$name",
   "target_url": "http://127.0.0.1:$site_port/journey/index.html",
-  "total_sessions": 8,
+  "total_sessions": 6,
   "concurrent_sessions": 4,
   "seed": 8,
   "rate_limit_delay_ms": 100,
@@ -137,7 +137,7 @@ sql() { psql "$url" -X -At -c "$1"; }
 t_run=$(date +%s)
 for w in w1 w2; do
   extra=()
-  [ "$w" = w2 ] && extra=(--metrics-addr "127.0.0.1:$metrics_port" --metrics-linger 15)
+  [ "$w" = w2 ] && extra=(--metrics-addr "127.0.0.1:$metrics_port" --metrics-linger 8)
   "${podman[@]}" run -d --name "$tag-$w" --hostname "$w" "${run_flags[@]}" \
     -e DATABASE_URL="$url" "$image" worker "$name" "${worker_flags[@]}" "${extra[@]}" >/dev/null
 done

@@ -154,10 +154,13 @@ TEST_CASE("hostile: SIGTERM during a database outage exits 0 within --drain-s, a
   auto& db = own.db;
   test::http_server site;
   test::temp_dir spool;
-  auto who = test::busy_persona("hostile-drain");
-  // Long enough that both of the first worker's sessions are still running at the outage.
-  who.session_duration_min = 12;
-  who.session_duration_max = 16;
+  // Two pages at least (a session outlives its planned duration until pages_min), so both of
+  // the first worker's sessions are still running at the outage, which follows their first
+  // recorded page; 2-3 actions a page keep the second worker's rerun of all four short.
+  const storage::persona who = test::persona_builder(test::busy_persona("hostile-drain"))
+                                   .duration_s(8, 10)
+                                   .pages(2, 3)
+                                   .actions(2, 3);
   const auto camp = test::make_campaign(db.url(), who, site.url("/journey/index.html"), 4, 4, 234,
                                   [](engine::campaign_settings& s) { s.pace = 1; });
   const int drain_s = 6, lease_s = 3;
