@@ -2,6 +2,7 @@
 // they run, cross-origin frames attached with the same identity, click outcomes.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -170,8 +171,14 @@ TEST_CASE("targets: a popup that attaches after its opener was let go still wear
   // The opener's handler opens the popup 300 ms after a trusted click (transient activation
   // lets it); by then footfall has dropped the opener's page, as it does when a session ends.
   auto& c = chromium();
-  std::mutex m;
-  std::vector<std::string> seen;
+  // Shared with the handler: the site outlives this case when the whole binary runs.
+  struct seen_log {
+    std::mutex m;
+    std::vector<std::string> targets;
+  };
+  const auto log = std::make_shared<seen_log>();
+  auto& m = log->m;
+  auto& seen = log->targets;
   c.site.handle("/late-popup", [](const footfall::test::http_request&) {
     footfall::test::http_response r;
     r.body = "<title>late</title><button id=late onclick=\"setTimeout(() => window.open("
@@ -179,9 +186,9 @@ TEST_CASE("targets: a popup that attaches after its opener was let go still wear
              "</button>";
     return r;
   });
-  c.site.handle("/__seen", [&](const footfall::test::http_request& r) {
-    std::lock_guard lk(m);
-    seen.push_back(r.target);
+  c.site.handle("/__seen", [log](const footfall::test::http_request& r) {
+    std::lock_guard lk(log->m);
+    log->targets.push_back(r.target);
     return footfall::test::http_response{204, "text/plain", "", {}};
   });
   const auto context = c.io.run(c.browser->create_context());
