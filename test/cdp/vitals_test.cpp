@@ -41,7 +41,7 @@ TEST_CASE("vitals: INP from interactions only, the worst dropping one per 50") {
 
 TEST_CASE("vitals: the page's ten longest interactions and their count give the INP of all") {
   // The page script sends only its ten longest interactions and how many it saw (a typing
-  // visit has a hundred); INP and the interaction count must equal those of the full list.
+  // visit has dozens); INP and the interaction count must equal those of the full list.
   for (const int n : {3, 10, 49, 50, 120, 499, 600}) {
     CAPTURE(n);
     std::vector<interaction_entry> all;

@@ -404,7 +404,7 @@ if (top && globalThis.__ffPerf) {
 }
 // What the observers saw (entries still queued included), with the document's time origin.
 // INP needs only the ten longest interactions and how many there were (web-vitals' onINP keeps
-// ten too): a typing visit has a hundred, and every facts read carries this report.
+// ten too): a typing visit has dozens, and every facts read carries this report.
 const perfReport = () => {
   if (!perf.obs.length) return undefined;
   for (const ob of perf.obs) perfTake(ob.takeRecords());
