@@ -301,7 +301,8 @@ void add_paths(const campaign_summary& b, const campaign_summary& c, const thres
   };
   for (const auto& path : paths) {
     const auto &lb = values_at(b.load_ms, path), &lc = values_at(c.load_ms, path);
-    const auto &sb = values_at(b.saturated_load_ms, path), &sc = values_at(c.saturated_load_ms, path);
+    const auto &sb = values_at(b.saturated_load_ms, path),
+               &sc = values_at(c.saturated_load_ms, path);
     const int flagged_b = flagged(b, path), flagged_c = flagged(c, path);
     const bool one_sided = (lb.empty() && !flagged_b) || (lc.empty() && !flagged_c);
     // Saturated visits join the p50 row when both sides have some (like with like); the p95

@@ -271,14 +271,16 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
     auto data = d->rbuf.cdata();
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
     global_command_stats().record_received(text.size());
-    if (const auto m = event_method(text); m && !d->wanted(*m)) {
+    const auto method = event_method(text);
+    if (method && !d->wanted(*method)) {
       global_command_stats().record_unread_event();
       d->rbuf.consume(d->rbuf.size());
       continue;
     }
     const event_projection* projection = nullptr;
-    if (const auto m = event_method(text); m && !d->projections.empty())
-      if (const auto p = d->projections.find(*m); p != d->projections.end()) projection = p->second;
+    if (method && !d->projections.empty())
+      if (const auto p = d->projections.find(*method); p != d->projections.end())
+        projection = p->second;
     auto parsed = projection ? parse_projected(text, *projection) : parse_message(text);
     const std::size_t bytes = data.size();
     d->rbuf.consume(d->rbuf.size());

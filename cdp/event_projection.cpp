@@ -73,19 +73,38 @@ class projector {
     return true;
   }
 
-  bool object(int depth, bool whole, bool emit) {
+  /// The members of an object or the elements of an array, from its opening character to
+  /// `close`: `item` reads one (and writes the comma before it when it writes anything).
+  template <class Item>
+  bool items(char close, bool emit, Item&& item) {
+    if (emit) out_.push_back(in_[i_]);
     ++i_;
-    if (emit) out_.push_back('{');
-    const bool filtered = emit && depth >= 2 && !whole;
-    bool first = true;
     ws();
-    if (!at_end() && in_[i_] == '}') {
+    if (!at_end() && in_[i_] == close) {
       ++i_;
-      if (emit) out_.push_back('}');
+      if (emit) out_.push_back(close);
       return true;
     }
     for (;;) {
       ws();
+      if (!item()) return false;
+      ws();
+      if (at_end()) return false;
+      if (in_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (in_[i_] != close) return false;
+      ++i_;
+      if (emit) out_.push_back(close);
+      return true;
+    }
+  }
+
+  bool object(int depth, bool whole, bool emit) {
+    const bool filtered = emit && depth >= 2 && !whole;
+    bool first = true;
+    return items('}', emit, [&] {
       if (at_end() || in_[i_] != '"') return false;
       std::string_view raw;
       if (!string(raw)) return false;
@@ -104,44 +123,17 @@ class projector {
         first = false;
         out_.append(raw).push_back(':');
       }
-      if (!value(depth + 1, keep_whole, out)) return false;
-      ws();
-      if (at_end()) return false;
-      if (in_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (in_[i_] != '}') return false;
-      ++i_;
-      if (emit) out_.push_back('}');
-      return true;
-    }
+      return value(depth + 1, keep_whole, out);
+    });
   }
 
   bool array(int depth, bool whole, bool emit) {
-    ++i_;
-    if (emit) out_.push_back('[');
-    ws();
-    if (!at_end() && in_[i_] == ']') {
-      ++i_;
-      if (emit) out_.push_back(']');
-      return true;
-    }
-    for (bool first = true;; first = false) {
-      ws();
+    bool first = true;
+    return items(']', emit, [&] {
       if (emit && !first) out_.push_back(',');
-      if (!value(depth + 1, whole, emit)) return false;
-      ws();
-      if (at_end()) return false;
-      if (in_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (in_[i_] != ']') return false;
-      ++i_;
-      if (emit) out_.push_back(']');
-      return true;
-    }
+      first = false;
+      return value(depth + 1, whole, emit);
+    });
   }
 
   std::string_view in_;
