@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "cdp/connection.hpp"
+#include "cdp/page.hpp"
 
 namespace footfall::cdp {
 
