@@ -21,7 +21,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "cdp/command_stats.hpp"
-#include "cdp/event_projection.hpp"
+#include "cdp/json_text.hpp"
 #include "cdp/message_repair.hpp"
 #include "cdp/pending_calls.hpp"
 
@@ -79,7 +79,8 @@ struct connection::impl {
 
   struct handler_entry {
     std::uint64_t id;
-    std::shared_ptr<const event_handler> fn;
+    std::shared_ptr<const event_handler> fn;            // subscribe(), or
+    std::shared_ptr<const text_event_handler> text_fn;  // subscribe_text()
   };
   std::uint64_t next_sub = 1;
   std::unordered_map<std::string, std::vector<handler_entry>> subs;  // session \x1f method
@@ -91,14 +92,13 @@ struct connection::impl {
   /// health costs footfall beyond the noise (+10 % before, +11 % after): kept because parsing
   /// what nobody reads is work for nothing, not as the fix of that cost.
   std::unordered_map<std::string, int, method_hash, std::equal_to<>> subscribed;
-  /// Events parsed without the members nobody reads (project()).
-  std::unordered_map<std::string, const event_projection*, method_hash, std::equal_to<>>
-      projections;
+  /// Of those, the subscribe_text() ones: these events reach them unparsed (reader()).
+  std::unordered_map<std::string, int, method_hash, std::equal_to<>> text_subscribed;
   std::vector<std::shared_ptr<event_waiter_state>> waiters;
   std::vector<std::function<void(const std::string&)>> close_handlers;
   std::unordered_map<std::string, std::string> cancelled;  // session -> reason (cancel_session)
 
-  static std::string key(const std::string& session, std::string_view method) {
+  static std::string key(std::string_view session, std::string_view method) {
     std::string k;
     k.reserve(session.size() + 1 + method.size());
     k.append(session).push_back('\x1f');
@@ -152,7 +152,10 @@ struct connection::impl {
     for (auto& h : handlers) h(reason);
   }
 
-  void dispatch(json& msg);
+  void dispatch(json& msg, bool text_delivered = false);
+  /// An event split from its text, to its subscribe_text() handlers; true when a subscribe()
+  /// handler or a waiter wants it too (then it is parsed and dispatched as well).
+  bool deliver_text(const event_text& e);
 
   // A message that does not parse fails the call it answers at once (its waiter would otherwise
   // sit out the whole deadline); one whose id cannot be read is logged and counted.
@@ -164,7 +167,8 @@ struct connection::impl {
     spdlog::error("cdp: unparseable message id={} bytes={} call_failed={} reason=\"{}\"",
                   m.reply_id ? std::to_string(*m.reply_id) : "none", bytes, failed, m.error);
   }
-  void deliver_event(const std::string& session, const std::string& method, const json& params);
+  void deliver_event(const std::string& session, const std::string& method, const json& params,
+                     bool text_delivered);
   /// Whether an event of `method` can matter: a subscriber or a waiter wants it, or the
   /// connection itself acts on it (dispatch()).
   bool wanted(std::string_view method) const {
@@ -192,7 +196,7 @@ std::optional<std::string_view> event_method(std::string_view text) {
 
 }  // namespace
 
-void connection::impl::dispatch(json& msg) {
+void connection::impl::dispatch(json& msg, bool text_delivered) {
   if (auto id = msg.find("id"); id != msg.end()) {
     auto err = msg.find("error");
     if (err != msg.end()) {
@@ -228,17 +232,23 @@ void connection::impl::dispatch(json& msg) {
   } else if (method == target_crashed) {
     fail_session(session, "renderer crashed");
   }
-  deliver_event(session, method, params);
+  deliver_event(session, method, params, text_delivered);
 }
 
 void connection::impl::deliver_event(const std::string& session, const std::string& method,
-                                     const json& params) {
+                                     const json& params, bool text_delivered) {
   if (auto it = subs.find(key(session, method)); it != subs.end()) {
     // Copy: a handler may subscribe or unsubscribe while we iterate.
     auto handlers = it->second;
+    std::optional<std::string> text;  // the params serialised, for text handlers not yet served
     for (auto& h : handlers) {
       try {
-        (*h.fn)(params);
+        if (h.fn) {
+          (*h.fn)(params);
+        } else if (!text_delivered) {
+          if (!text) text = params.dump();
+          (*h.text_fn)(*text);
+        }
       } catch (const std::exception& e) {
         spdlog::error("cdp event handler failed method={} error=\"{}\"", method, e.what());
       }
@@ -254,6 +264,28 @@ void connection::impl::deliver_event(const std::string& session, const std::stri
       ++it;
     }
   }
+}
+
+bool connection::impl::deliver_text(const event_text& e) {
+  // The events the connection acts on itself are always parsed (dispatch()).
+  bool more = e.method == target_detached || e.method == target_crashed;
+  if (auto it = subs.find(key(e.session, e.method)); it != subs.end()) {
+    auto handlers = it->second;  // a handler may subscribe or unsubscribe while we iterate
+    for (auto& h : handlers) {
+      if (!h.text_fn) {
+        more = true;
+        continue;
+      }
+      try {
+        (*h.text_fn)(e.params);
+      } catch (const std::exception& x) {
+        spdlog::error("cdp event handler failed method={} error=\"{}\"", e.method, x.what());
+      }
+    }
+  }
+  return more || std::any_of(waiters.begin(), waiters.end(), [&](const auto& w) {
+           return w->method == e.method && w->session.value == e.session;
+         });
 }
 
 namespace {
@@ -277,11 +309,16 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
       d->rbuf.consume(d->rbuf.size());
       continue;
     }
-    const event_projection* projection = nullptr;
-    if (method && !d->projections.empty())
-      if (const auto p = d->projections.find(*method); p != d->projections.end())
-        projection = p->second;
-    auto parsed = projection ? parse_projected(text, *projection) : parse_message(text);
+    bool text_delivered = false;
+    if (method && d->text_subscribed.find(*method) != d->text_subscribed.end())
+      if (const auto e = split_event(text)) {
+        text_delivered = true;
+        if (!d->deliver_text(*e)) {
+          d->rbuf.consume(d->rbuf.size());
+          continue;
+        }
+      }
+    auto parsed = parse_message(text);
     const std::size_t bytes = data.size();
     d->rbuf.consume(d->rbuf.size());
     if (parsed.repaired > 0) global_command_stats().record_repaired(parsed.repaired);
@@ -289,7 +326,7 @@ asio::awaitable<void> reader(std::shared_ptr<connection::impl> d) {
       d->unparseable(parsed, bytes);
       continue;
     }
-    d->dispatch(parsed.value);
+    d->dispatch(parsed.value, text_delivered);
   }
 }
 
@@ -462,14 +499,21 @@ asio::awaitable<json> connection::send(std::string_view method, json params, ses
 subscription connection::subscribe(session_id session, std::string method, event_handler h) {
   auto id = impl_->next_sub++;
   auto k = impl::key(session.value, method);
-  impl_->subs[k].push_back({id, std::make_shared<const event_handler>(std::move(h))});
+  impl_->subs[k].push_back({id, std::make_shared<const event_handler>(std::move(h)), nullptr});
   ++impl_->subscribed[method];
   impl_->sub_keys.emplace(id, std::move(k));
   return subscription(weak_from_this(), id);
 }
 
-void connection::project(std::string method, const event_projection* p) {
-  impl_->projections[std::move(method)] = p;
+subscription connection::subscribe_text(session_id session, std::string method,
+                                        text_event_handler h) {
+  auto id = impl_->next_sub++;
+  auto k = impl::key(session.value, method);
+  impl_->subs[k].push_back({id, nullptr, std::make_shared<const text_event_handler>(std::move(h))});
+  ++impl_->subscribed[method];
+  ++impl_->text_subscribed[method];
+  impl_->sub_keys.emplace(id, std::move(k));
+  return subscription(weak_from_this(), id);
 }
 
 event_waiter connection::expect_event(session_id session, std::string method,
@@ -542,11 +586,17 @@ void subscription::reset() {
     on_io(c->get_executor(), [d = c->impl_, id = id_] {
       if (auto k = d->sub_keys.find(id); k != d->sub_keys.end()) {
         auto& v = d->subs[k->second];
+        bool text = false;  // a subscribe_text() one
+        for (const auto& e : v)
+          if (e.id == id) text = !e.fn;
         std::erase_if(v, [&](const auto& e) { return e.id == id; });
         if (v.empty()) d->subs.erase(k->second);
         const auto method = std::string_view(k->second).substr(k->second.find('\x1f') + 1);
         if (auto n = d->subscribed.find(method); n != d->subscribed.end() && --n->second == 0)
           d->subscribed.erase(n);
+        if (auto n = d->text_subscribed.find(method);
+            text && n != d->text_subscribed.end() && --n->second == 0)
+          d->text_subscribed.erase(n);
         d->sub_keys.erase(k);
       }
     });

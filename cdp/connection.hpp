@@ -21,7 +21,6 @@
 namespace footfall::cdp {
 
 class connection;
-class event_projection;
 struct event_waiter_state;
 
 /// Tuning of a connection.
@@ -32,6 +31,8 @@ struct connection_options {
 
 /// Called with an event's params (the "params" member of the message).
 using event_handler = std::function<void(const json& params)>;
+/// Called with an event's params as text, valid only during the call (subscribe_text).
+using text_event_handler = std::function<void(std::string_view params)>;
 /// Decides whether an event (its params) is the one awaited.
 using event_predicate = std::function<bool(const json& params)>;
 
@@ -98,10 +99,11 @@ class connection : public std::enable_shared_from_this<connection> {
 
   /// Calls `handler` for every `method` event of `session` until the subscription dies.
   subscription subscribe(session_id session, std::string method, event_handler handler);
-  /// From now on every `method` event is parsed keeping only what `p` keeps, for every
-  /// subscriber and waiter on this connection (event_projection.hpp): for events whose readers
-  /// are known to need little of them. `p` must outlive the connection (a static).
-  void project(std::string method, const event_projection* p);
+  /// The same with the params' text, for a reader that needs little of a large event and
+  /// reads it without a JSON document (json_text.hpp): the message is not parsed at all unless
+  /// a subscribe() handler or a waiter wants it too. A message not laid out as split_event()
+  /// expects is parsed and its params serialised for the handler.
+  subscription subscribe_text(session_id session, std::string method, text_event_handler handler);
   /// Starts listening for one `method` event of `session` matching `pred` (none = any).
   event_waiter expect_event(session_id session, std::string method, event_predicate pred = {});
   /// Shorthand for expect_event(...).wait(timeout) when the event cannot precede the call.
@@ -154,6 +156,10 @@ class session {
   /// connection::subscribe on this session.
   subscription subscribe(std::string method, event_handler h) const {
     return conn_->subscribe(id_, std::move(method), std::move(h));
+  }
+  /// connection::subscribe_text on this session.
+  subscription subscribe_text(std::string method, text_event_handler h) const {
+    return conn_->subscribe_text(id_, std::move(method), std::move(h));
   }
   /// connection::expect_event on this session.
   event_waiter expect_event(std::string method, event_predicate pred = {}) const {

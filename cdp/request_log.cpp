@@ -4,22 +4,10 @@
 #include <cmath>
 #include <utility>
 
+#include "cdp/message_repair.hpp"
+
 namespace footfall::cdp {
 namespace {
-
-const json& obj(const json& j, const char* key) {
-  static const json empty = json::object();
-  const auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : empty;
-}
-double num(const json& j, const char* key, double fallback = -1) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
-}
-std::string text(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::chrono::system_clock::time_point from_wall(double seconds) {
   return std::chrono::system_clock::time_point(std::chrono::duration_cast<
@@ -33,8 +21,8 @@ bool not_network(const std::string& url) {
 }
 
 // A span of ResourceTiming (ms after requestTime; -1 when the phase did not happen).
-std::optional<double> span(const json& t, const char* from, const char* to) {
-  const double a = num(t, from), b = num(t, to);
+std::optional<double> span(std::optional<double> from, std::optional<double> to) {
+  const double a = from.value_or(-1), b = to.value_or(-1);
   if (a < 0 || b < 0) return std::nullopt;
   return std::max(0.0, b - a);
 }
@@ -46,51 +34,44 @@ std::optional<double> span(const json& t, const char* from, const char* to) {
 // those, and its phases fall short of the duration by a few ms) — so that the phases add up to
 // the request's duration. Playwright's HAR had receive -1 (playwright#19327) and no blocked
 // (#30997): both are always set here.
-void phases(request_record& r, const json& t, double start_ts, double end_ts) {
-  const double request_time = num(t, "requestTime", start_ts);
+void phases(request_record& r, const timing_marks& t, double start_ts, double end_ts) {
+  const double request_time = t.request_time.value_or(start_ts);
   const double queued = std::max(0.0, (request_time - start_ts) * 1000.0);
-  r.dns_ms = span(t, "dnsStart", "dnsEnd");
-  r.connect_ms = span(t, "connectStart", "connectEnd");  // HAR: includes ssl
-  r.ssl_ms = span(t, "sslStart", "sslEnd");
-  const double send_start = std::max(0.0, num(t, "sendStart", 0));
-  r.blocked_ms = std::max(0.0, queued + send_start - r.dns_ms.value_or(0) - r.connect_ms.value_or(0));
-  const double send_end = std::max(0.0, num(t, "sendEnd", 0));
-  r.send_ms = span(t, "sendStart", "sendEnd").value_or(0);
-  const double headers_end = std::max(send_end, num(t, "receiveHeadersEnd", send_end));
+  r.dns_ms = span(t.dns_start, t.dns_end);
+  r.connect_ms = span(t.connect_start, t.connect_end);  // HAR: includes ssl
+  r.ssl_ms = span(t.ssl_start, t.ssl_end);
+  const double send_start = std::max(0.0, t.send_start.value_or(0));
+  r.blocked_ms =
+      std::max(0.0, queued + send_start - r.dns_ms.value_or(0) - r.connect_ms.value_or(0));
+  const double send_end = std::max(0.0, t.send_end.value_or(0));
+  r.send_ms = span(t.send_start, t.send_end).value_or(0);
+  const double headers_end = std::max(send_end, t.receive_headers_end.value_or(send_end));
   r.wait_ms = headers_end - send_end;
   r.receive_ms = std::max(0.0, (end_ts - request_time) * 1000.0 - headers_end);
 }
 
-void apply_response(request_record& r, const json& res) {
-  r.status = static_cast<int>(num(res, "status", 0));
+void apply_response(request_record& r, const response_fields& res) {
+  r.status = static_cast<int>(res.status.value_or(0));
   if (*r.status < 100 || *r.status > 999) r.status.reset();  // 0: no HTTP status (file:, ...)
-  r.status_text = text(res, "statusText");
-  r.mime_type = text(res, "mimeType");
-  r.protocol = text(res, "protocol");
-  r.remote_ip = text(res, "remoteIPAddress");
-  if (res.value("fromDiskCache", false) || res.value("fromPrefetchCache", false) ||
-      res.value("fromServiceWorker", false))
+  r.status_text = res.status_text;
+  r.mime_type = res.mime_type;
+  r.protocol = res.protocol;
+  r.remote_ip = res.remote_ip;
+  if (res.from_disk_cache || res.from_prefetch_cache || res.from_service_worker)
     r.from_cache = true;
+}
+
+std::optional<std::int64_t> byte_count(std::optional<double> v) {
+  return v && *v >= 0 ? std::optional<std::int64_t>(std::llround(*v)) : std::nullopt;
 }
 
 }  // namespace
 
-const char* const request_log_events[5] = {
-    "Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
-    "Network.loadingFailed", "Network.requestServedFromCache"};
+const char* const (&request_log_events)[5] = network_method_names;
 
-const char* const request_log_projected_events[2] = {"Network.requestWillBeSent",
-                                                      "Network.responseReceived"};
-
-const event_projection& request_log_projection() {
-  // Every member start(), on_event() and apply_response() read, and the objects on their way.
-  static const event_projection p(
-      {"requestId", "frameId", "loaderId", "type", "timestamp", "wallTime", "request", "url",
-       "urlFragment", "method", "redirectResponse", "response", "status", "statusText",
-       "mimeType", "protocol", "remoteIPAddress", "fromDiskCache", "fromPrefetchCache",
-       "fromServiceWorker", "encodedDataLength"},
-      {"timing"});
-  return p;
+json network_enable_params() {
+  // 0 would mean "the default" in some Chromium versions; 1 byte keeps nothing useful.
+  return {{"maxTotalBufferSize", 1}, {"maxResourceBufferSize", 1}, {"maxPostDataSize", 0}};
 }
 
 std::string without_credentials(const std::string& url) {
@@ -103,26 +84,18 @@ std::string without_credentials(const std::string& url) {
   return url.substr(0, auth) + url.substr(at + 1);
 }
 
-json network_enable_params() {
-  // 0 would mean "the default" in some Chromium versions; 1 byte keeps nothing useful.
-  return {{"maxTotalBufferSize", 1}, {"maxResourceBufferSize", 1}, {"maxPostDataSize", 0}};
-}
-
-void request_log::start(const json& p) {
-  const auto& req = obj(p, "request");
-  std::string url = text(req, "url") + text(req, "urlFragment");
+void request_log::start(const network_event& e) {
+  std::string url = e.url + e.url_fragment;
   if (not_network(url) || ignored_.count(url)) return;
   pending q;
-  q.r.request_id = text(p, "requestId");
-  q.r.frame_id = text(p, "frameId");
-  q.r.loader_id = text(p, "loaderId");
+  q.r.request_id = e.request_id;
+  q.r.frame_id = e.frame_id;
+  q.r.loader_id = e.loader_id;
   q.r.url = without_credentials(url);
-  q.r.method = text(req, "method");
-  if (q.r.method.empty()) q.r.method = "GET";
-  q.r.resource_type = text(p, "type");
-  if (q.r.resource_type.empty()) q.r.resource_type = "Other";
-  q.start_ts = num(p, "timestamp", last_ts_);
-  q.r.started_at = from_wall(num(p, "wallTime", 0));
+  q.r.method = e.method.empty() ? "GET" : e.method;
+  q.r.resource_type = e.type.empty() ? "Other" : e.type;
+  q.start_ts = e.timestamp.value_or(last_ts_);
+  q.r.started_at = from_wall(e.wall_time.value_or(0));
   open_[q.r.request_id] = std::move(q);
 }
 
@@ -134,52 +107,69 @@ void request_log::finish(pending&& p, double end_ts, std::optional<std::int64_t>
   done_.push_back(std::move(r));
 }
 
-void request_log::on_event(const std::string& method, const json& p) {
-  if (const double ts = num(p, "timestamp"); ts > last_ts_) last_ts_ = ts;
-  const auto id = text(p, "requestId");
-  const auto it = open_.find(id);
-  if (method == "Network.requestWillBeSent") {
+void request_log::on_event(std::string_view method, const json& params) {
+  if (const auto m = network_method_of(method)) apply(*m, network_event_of(*m, params));
+}
+
+void request_log::on_event_text(std::string_view method, std::string_view params) {
+  const auto m = network_method_of(method);
+  if (!m) return;
+  if (auto e = network_event_of_text(*m, params)) return apply(*m, *e);
+  // Not what object_view reads: parsed whole, as every event was before (lone surrogates
+  // repaired; text that does not parse at all is dropped as the connection drops it).
+  if (auto parsed = parse_message(params); parsed.ok())
+    apply(*m, network_event_of(*m, parsed.value));
+}
+
+void request_log::apply(network_method m, const network_event& e) {
+  if (const double ts = e.timestamp.value_or(-1); ts > last_ts_) last_ts_ = ts;
+  const double at = e.timestamp.value_or(last_ts_);
+  const auto it = open_.find(e.request_id);
+  if (m == network_method::request_will_be_sent) {
     // A redirect reuses the request id: the hop that ended with the 3xx is a request of its own.
-    if (it != open_.end() && p.contains("redirectResponse")) {
+    if (it != open_.end() && e.has_redirect_response) {
       auto hop = std::move(it->second);
       open_.erase(it);
-      const auto& res = obj(p, "redirectResponse");
-      apply_response(hop.r, res);
-      if (res.contains("timing")) hop.timing = res["timing"];
-      hop.r.redirect_url = without_credentials(text(obj(p, "request"), "url"));
-      const double bytes = num(res, "encodedDataLength");
-      finish(std::move(hop), num(p, "timestamp", last_ts_),
-             bytes >= 0 ? std::optional<std::int64_t>(std::llround(bytes)) : std::nullopt);
+      apply_response(hop.r, e.response);
+      if (e.response.timing) hop.timing = e.response.timing;
+      hop.r.redirect_url = without_credentials(e.url);
+      finish(std::move(hop), at, byte_count(e.response.encoded_data_length));
     }
-    start(p);
+    start(e);
     return;
   }
   if (it == open_.end()) return;
   auto& q = it->second;
-  if (method == "Network.responseReceived") {
-    const auto& res = obj(p, "response");
-    apply_response(q.r, res);
-    if (res.contains("timing")) q.timing = res["timing"];
-    if (auto t = text(p, "type"); !t.empty()) q.r.resource_type = t;
-  } else if (method == "Network.requestServedFromCache") {
-    q.r.from_cache = true;
-  } else if (method == "Network.loadingFinished") {
-    const double bytes = num(p, "encodedDataLength");
-    auto done = std::move(q);
-    open_.erase(it);
-    finish(std::move(done), num(p, "timestamp", last_ts_),
-           bytes >= 0 ? std::optional<std::int64_t>(std::llround(bytes)) : std::nullopt);
-  } else if (method == "Network.loadingFailed") {
-    auto done = std::move(q);
-    open_.erase(it);
-    // Canceled (net::ERR_ABORTED when the page navigates away or drops an image) is the page
-    // giving the request up, not the request failing; a blocked request says by what.
-    done.r.canceled = p.value("canceled", false);
-    done.r.failed = !done.r.canceled;
-    std::string e = text(p, "errorText");
-    if (const auto why = text(p, "blockedReason"); !why.empty()) e += " (blocked: " + why + ")";
-    if (!e.empty()) done.r.error_text = e;
-    finish(std::move(done), num(p, "timestamp", last_ts_), std::nullopt);
+  switch (m) {
+    case network_method::response_received:
+      apply_response(q.r, e.response);
+      if (e.response.timing) q.timing = e.response.timing;
+      if (!e.type.empty()) q.r.resource_type = e.type;
+      break;
+    case network_method::served_from_cache:
+      q.r.from_cache = true;
+      break;
+    case network_method::loading_finished: {
+      auto done = std::move(q);
+      open_.erase(it);
+      finish(std::move(done), at, byte_count(e.encoded_data_length));
+      break;
+    }
+    case network_method::loading_failed: {
+      auto done = std::move(q);
+      open_.erase(it);
+      // Canceled (net::ERR_ABORTED when the page navigates away or drops an image) is the page
+      // giving the request up, not the request failing; a blocked request says by what.
+      done.r.canceled = e.canceled;
+      done.r.failed = !done.r.canceled;
+      std::string why = e.error_text;
+      if (!e.blocked_reason.empty()) why += " (blocked: " + e.blocked_reason + ")";
+      if (!why.empty()) done.r.error_text = why;
+      finish(std::move(done), at, std::nullopt);
+      break;
+    }
+    case network_method::request_will_be_sent:
+      break;
   }
 }
 

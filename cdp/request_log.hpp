@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "cdp/event_projection.hpp"
 #include "cdp/json.hpp"
+#include "cdp/network_event.hpp"
 
 namespace footfall::cdp {
 
@@ -47,21 +47,17 @@ std::string without_credentials(const std::string& url);
 /// Network.enable's parameters: no response body kept (see above).
 json network_enable_params();
 
-/// The event methods request_log::on_event consumes.
-extern const char* const request_log_events[5];
-
-/// What on_event reads of Network.requestWillBeSent and Network.responseReceived (the two large
-/// ones): subscribers may have those events parsed with it (connection::project). Kept in step
-/// with on_event by a test that feeds recorded events parsed whole and projected.
-const event_projection& request_log_projection();
-/// The events request_log_projection() is for.
-extern const char* const request_log_projected_events[2];
+/// The event methods request_log consumes (network_method_names).
+extern const char* const (&request_log_events)[5];
 
 /// The requests of one page. Not thread-safe: fed from the page's io thread.
 class request_log {
  public:
   /// Feeds one Network event (method without the session); others are ignored.
-  void on_event(const std::string& method, const json& params);
+  void on_event(std::string_view method, const json& params);
+  /// The same from the event's params as text (connection::subscribe_text): read without
+  /// building a JSON document, or parsed whole when the text is not what object_view reads.
+  void on_event_text(std::string_view method, std::string_view params);
   /// The requests finished since the last take(), in the order they started.
   std::vector<request_record> take();
   /// Ends every open request as canceled ("unfinished when the visit ended"), dated `now`
@@ -77,9 +73,10 @@ class request_log {
   struct pending {
     request_record r;
     double start_ts = 0;  ///< Chromium's monotonic seconds
-    std::optional<json> timing;
+    std::optional<timing_marks> timing;
   };
-  void start(const json& p);
+  void apply(network_method m, const network_event& e);
+  void start(const network_event& e);
   void finish(pending&& p, double end_ts, std::optional<std::int64_t> bytes);
   std::map<std::string, pending> open_;
   std::vector<request_record> done_;

@@ -35,12 +35,11 @@ cdp::burst_command page_health::network_enable_command() {
 
 void page_health::feed(const cdp::session& s, cdp::request_log* log,
                        std::vector<cdp::subscription>& subs) {
-  // The two large events are parsed without the headers, initiators and details nobody reads.
-  for (const char* m : cdp::request_log_projected_events)
-    s.conn()->project(m, &cdp::request_log_projection());
+  // As text: request_log reads a dozen members of events that carry headers and initiator
+  // stacks, and reads them without building a JSON document (cdp/json_text.hpp).
   for (const char* m : cdp::request_log_events)
-    subs.push_back(s.subscribe(m, [log, method = std::string(m)](const json& p) {
-      log->on_event(method, p);
+    subs.push_back(s.subscribe_text(m, [log, m](std::string_view params) {
+      log->on_event_text(m, params);
     }));
 }
 

@@ -8,8 +8,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "cdp/event_projection.hpp"
+#include "cdp/json_text.hpp"
 #include "cdp/message_repair.hpp"
+#include "cdp/network_event.hpp"
 #include "cdp/request_log.hpp"
 
 using namespace footfall::cdp;
@@ -25,7 +26,8 @@ std::string path_of(const std::string& url) { return url.substr(url.find('/', 8)
 
 TEST_CASE("request_log: recorded events give one record per request and hop, with statuses") {
   request_log log;
-  for (const auto& e : recorded("network_events.json")) log.on_event(e["method"], e["params"]);
+  for (const auto& e : recorded("network_events.json"))
+    log.on_event(e["method"].get<std::string>(), e["params"]);
   CHECK(log.open() == 0);
   const auto rs = log.take();
   REQUIRE(rs.size() == 10);
@@ -63,36 +65,30 @@ TEST_CASE("request_log: recorded events give one record per request and hop, wit
   }
 }
 
-TEST_CASE("request_log: events parsed with request_log_projection() give the same records") {
-  // The projection must keep every member on_event reads: the recorded events, each parsed whole
-  // and (those it is for) projected from its text, must give the same records field by field.
-  request_log whole, projected;
-  std::size_t bytes_whole = 0, bytes_projected = 0;
+TEST_CASE("request_log: events read from their text give the same values and records as "
+          "events parsed whole") {
+  // The text path (object_view) must read every member the parsed path reads: each recorded
+  // event's values from its parsed params and from their text must be equal, and so must the
+  // records of a log fed each way.
+  request_log whole, text;
+  int compared = 0;
   for (const auto& e : recorded("network_events.json")) {
     const std::string method = e["method"];
-    const auto text = e.dump();
-    const auto full = parse_message(text);
-    const bool projects = std::find(std::begin(request_log_projected_events),
-                                    std::end(request_log_projected_events),
-                                    method) != std::end(request_log_projected_events);
-    const auto part = projects ? parse_projected(text, request_log_projection()) : full;
-    REQUIRE(full.ok());
-    REQUIRE(part.ok());
-    whole.on_event(method, full.value["params"]);
-    projected.on_event(method, part.value["params"]);
-    bytes_whole += full.value.dump().size();
-    bytes_projected += part.value.dump().size();
-    // What is left out is left out: no headers, no initiator.
-    CHECK_FALSE(part.value["params"].contains("initiator"));
-    if (part.value["params"].contains("request"))
-      CHECK_FALSE(part.value["params"]["request"].contains("headers"));
-    if (part.value["params"].contains("response"))
-      CHECK_FALSE(part.value["params"]["response"].contains("headers"));
+    const auto message = e.dump();
+    const auto parts = split_event(message);
+    REQUIRE(parts);
+    CHECK(parts->method == method);
+    const auto m = network_method_of(method);
+    REQUIRE(m);
+    const auto from_text = network_event_of_text(*m, parts->params);
+    REQUIRE(from_text);
+    CHECK(*from_text == network_event_of(*m, e["params"]));
+    ++compared;
+    whole.on_event(method, e["params"]);
+    text.on_event_text(method, parts->params);
   }
-  MESSAGE("recorded events: " << bytes_whole << " bytes parsed whole, " << bytes_projected
-                              << " built when projected");
-  CHECK(bytes_projected < bytes_whole * 3 / 4);
-  const auto a = whole.take(), b = projected.take();
+  CHECK(compared == 27);
+  const auto a = whole.take(), b = text.take();
   REQUIRE(a.size() == 10);
   REQUIRE(b.size() == a.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -123,33 +119,33 @@ TEST_CASE("request_log: events parsed with request_log_projection() give the sam
   }
 }
 
-TEST_CASE("request_log: a projection keeps kept-whole members whole and the message's own "
-          "members, and broken text still fails as parse_message says") {
-  const event_projection p({"a", "list"}, {"keep"});
-  const auto m = parse_projected(
-      R"({"method":"X.y","sessionId":"S","params":{"a":{"a":1,"b":[1,{"c":2}]},"b":{"a":3},)"
-      R"("keep":{"z":{"y":[1,2,{"q":null}]}},"list":[{"a":1,"d":2},[3]],"e":"\u00e9"}})",
-      p);
-  REQUIRE(m.ok());
-  CHECK(m.value == json::parse(R"({"method":"X.y","sessionId":"S","params":{"a":{"a":1},)"
-                               R"("keep":{"z":{"y":[1,2,{"q":null}]}},"list":[{"a":1},[3]]}})"));
-  // Whitespace anywhere JSON allows it, and an escaped member name (kept, compared as written).
-  const auto pretty = parse_projected(
-      " {\n \"method\" : \"X.y\" ,\t\"params\":{ \"b\" : [ 1 , { } ] , \"a\" : { \"b\" : "
-      "true } , \"\\u0062\" : 2 } } ",
-      p);
-  REQUIRE(pretty.ok());
-  CHECK(pretty.value == json::parse(R"({"method":"X.y","params":{"a":{},"b":2}})"));
-  // A lone surrogate: repaired by parse_message's path, whole.
-  const auto r = parse_projected(R"({"method":"X.y","params":{"a":"\ud800"}})", p);
-  REQUIRE(r.ok());
-  CHECK(r.repaired == 1);
-  CHECK_FALSE(parse_projected(R"({"method":"X.y","params":{"a":)", p).ok());
+TEST_CASE("request_log: text object_view will not read is parsed whole, surrogates repaired") {
+  request_log log;
+  // An escaped member name (object_view compares names as written) in the request object, and a
+  // lone surrogate in the URL: the first falls back to a whole parse, the second is repaired.
+  log.on_event_text("Network.requestWillBeSent",
+                    R"({"requestId":"7","timestamp":5,"wallTime":1700000000,"type":"Script",)"
+                    R"("request":{"\u0075rl":"http://x/a.js","method":"GET"}})");
+  log.on_event_text("Network.requestWillBeSent",
+                    R"({"requestId":"8","timestamp":5.5,"wallTime":1700000000.5,)"
+                    R"("request":{"url":"http://x/b\ud800.js"}})");
+  log.on_event_text("Network.loadingFinished", R"({"requestId":"7","timestamp":6})");
+  log.on_event_text("Network.loadingFinished", R"({"requestId":"8","timestamp":6,)"
+                                               R"("encodedDataLength":12})");
+  log.on_event_text("Network.loadingFailed", R"({"requestId":"9",)");  // broken: dropped
+  const auto rs = log.take();
+  REQUIRE(rs.size() == 2);
+  CHECK(rs[0].url == "http://x/a.js");
+  CHECK(rs[0].resource_type == "Script");
+  CHECK(rs[0].duration_ms == doctest::Approx(1000));
+  CHECK(rs[1].url == "http://x/b\xEF\xBF\xBD.js");
+  CHECK(rs[1].encoded_bytes == 12);
 }
 
 TEST_CASE("request_log: HAR phases add up to the duration and are never negative") {
   request_log log;
-  for (const auto& e : recorded("network_events.json")) log.on_event(e["method"], e["params"]);
+  for (const auto& e : recorded("network_events.json"))
+    log.on_event(e["method"].get<std::string>(), e["params"]);
   for (const auto& r : log.take()) {
     if (!r.wait_ms) continue;  // failed before any timing
     INFO(r.url);
