@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cdp/json.hpp"
@@ -71,6 +72,9 @@ class vitals_tracker {
   explicit vitals_tracker(std::string main_frame_id = {}) : frame_(std::move(main_frame_id)) {}
   void set_main_frame(std::string id) { frame_ = std::move(id); }
   void on_timeline_event(const json& params);
+  /// The same from the params' text (connection::subscribe_text, json_text.hpp); text that
+  /// object_view does not read is parsed whole.
+  void on_timeline_event_text(std::string_view params);
   /// A new document in the main frame: what was seen belongs to the previous one.
   void reset();
   /// The vitals of the document whose time origin the report carries. Timeline entries from
@@ -92,6 +96,8 @@ class vitals_tracker {
     bool had_recent_input;
   };
   std::vector<shift> shifts_;
+  void add(const std::string& frame, const std::string& type, double time_s,
+           std::optional<shift> details);
 };
 
 }  // namespace footfall::cdp

@@ -13,8 +13,10 @@ page_health::page_health(const cdp::session& s, std::string main_frame,
       tracker_(std::move(main_frame)) {
   // The handlers run on the page's io thread, like every call on this object; they die with it.
   if (main_->subs.empty()) feed(s, &main_->log, main_->subs);
-  subs_.push_back(s.subscribe("PerformanceTimeline.timelineEventAdded",
-                              [this](const json& p) { tracker_.on_timeline_event(p); }));
+  subs_.push_back(s.subscribe_text("PerformanceTimeline.timelineEventAdded",
+                                   [this](std::string_view p) {
+                                     tracker_.on_timeline_event_text(p);
+                                   }));
   // A new document in the main frame: the timeline entries seen so far were the previous one's.
   subs_.push_back(s.subscribe("Page.frameNavigated", [this](const json& p) {
     const auto& f = p.value("frame", json::object());

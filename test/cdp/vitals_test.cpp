@@ -71,10 +71,14 @@ TEST_CASE("vitals: recorded timeline events of the main frame, earlier documents
   const auto frame = events[0]["params"]["event"]["frameId"].get<std::string>();
   vitals_tracker t(frame);
   vitals_tracker other("another-frame");
+  vitals_tracker text(frame);  // fed the params' text, as page health feeds it
   for (const auto& e : events) {
     t.on_timeline_event(e["params"]);
     other.on_timeline_event(e["params"]);
+    text.on_timeline_event_text(e["params"].dump());
   }
+  CHECK(text.lcp_candidates() == 2);
+  CHECK(text.layout_shifts() == 1);
   CHECK(t.lcp_candidates() == 2);
   CHECK(t.layout_shifts() == 1);
   CHECK(other.lcp_candidates() == 0);
@@ -85,6 +89,9 @@ TEST_CASE("vitals: recorded timeline events of the main frame, earlier documents
   r.time_origin_ms = lcp_epoch_ms - 40.3;
   r.fcp_ms = 40.3;
   const auto v = t.compute(r);
+  const auto from_text = text.compute(r);
+  CHECK(from_text.lcp_ms == v.lcp_ms);
+  CHECK(from_text.cls == v.cls);
   REQUIRE(v.lcp_ms);
   CHECK(*v.lcp_ms == doctest::Approx(40.3).epsilon(0.001));
   REQUIRE(v.cls);
@@ -95,4 +102,31 @@ TEST_CASE("vitals: recorded timeline events of the main frame, earlier documents
   CHECK_FALSE(t.compute(r).cls);
   t.reset();
   CHECK(t.lcp_candidates() == 0);
+}
+
+TEST_CASE("vitals: timeline events from their text: input shifts, other frames, text parsed whole") {
+  vitals_tracker t("F");
+  const auto shift = [](const char* frame, double time, double value, bool input) {
+    return std::string(R"({"event":{"frameId":")") + frame +
+           R"(","type":"layout-shift","name":"","time":)" + std::to_string(time) +
+           R"(,"layoutShiftDetails":{"value":)" + std::to_string(value) +
+           R"(,"hadRecentInput":)" + (input ? "true" : "false") +
+           R"(,"sources":[{"nodeId":4,"previousRect":{"x":0,"y":0,"width":10,"height":10}}]}}})";
+  };
+  t.on_timeline_event_text(shift("F", 100.0, 0.25, true));    // after input: not counted
+  t.on_timeline_event_text(shift("F", 100.5, 0.125, false));
+  t.on_timeline_event_text(shift("G", 100.6, 0.5, false));    // an iframe's
+  // An escaped member name: object_view will not read it, the whole parse does.
+  t.on_timeline_event_text(R"({"event":{"frameId":"F","type":"largest-contentful-paint",)"
+                           R"("\u0074ime":100.25}})");
+  CHECK(t.layout_shifts() == 2);
+  CHECK(t.lcp_candidates() == 1);
+  page_timing_report r;
+  r.time_origin_ms = 99'000;
+  r.fcp_ms = 50;
+  const auto v = t.compute(r);
+  REQUIRE(v.cls);
+  CHECK(*v.cls == doctest::Approx(0.125));
+  REQUIRE(v.lcp_ms);
+  CHECK(*v.lcp_ms == doctest::Approx(1250));
 }
