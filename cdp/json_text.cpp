@@ -174,4 +174,32 @@ std::optional<object_view> object_view::object(std::string_view name, bool* view
   return v;
 }
 
+std::string parsed_fields::text(const char* k) const {
+  const auto it = j.find(k);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<double> parsed_fields::num(const char* k) const {
+  const auto it = j.find(k);
+  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>())
+                                          : std::nullopt;
+}
+
+bool parsed_fields::is_true(const char* k) const {
+  const auto it = j.find(k);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+std::optional<parsed_fields> parsed_fields::object(const char* k, bool&) const {
+  const auto it = j.find(k);
+  if (it == j.end() || !it->is_object()) return std::nullopt;
+  return parsed_fields{*it};
+}
+
+std::optional<text_fields> text_fields::object(const char* k, bool& ok) const {
+  auto o = v.object(k, &ok);
+  if (!o) return std::nullopt;
+  return text_fields{std::move(*o)};
+}
+
 }  // namespace footfall::cdp

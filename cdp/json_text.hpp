@@ -15,6 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "cdp/json.hpp"
+#include "cdp/message_repair.hpp"
+
 namespace footfall::cdp {
 
 /// An event message's parts, as Chromium writes them:
@@ -54,5 +57,42 @@ class object_view {
  private:
   std::vector<std::pair<std::string_view, std::string_view>> members_;
 };
+
+/// One way to read an object's members from parsed JSON (parsed_fields) or from its text
+/// (text_fields), so that a reader written once as a template reads both alike: a member of the
+/// wrong type is absent. object() clears `ok` when a nested object's text cannot be viewed.
+struct parsed_fields {
+  const json& j;
+  std::string text(const char* k) const;
+  std::optional<double> num(const char* k) const;
+  bool is_true(const char* k) const;
+  bool has(const char* k) const { return j.find(k) != j.end(); }
+  std::optional<parsed_fields> object(const char* k, bool& ok) const;
+};
+struct text_fields {
+  object_view v;
+  std::string text(const char* k) const { return v.string(k).value_or(std::string()); }
+  std::optional<double> num(const char* k) const { return v.number(k); }
+  bool is_true(const char* k) const { return v.is_true(k); }
+  bool has(const char* k) const { return v.has(k); }
+  std::optional<text_fields> object(const char* k, bool& ok) const;
+};
+
+/// `read(fields, ok)` over an object's text; when the text cannot be viewed (of() or a nested
+/// object()), over the text parsed whole (lone surrogates repaired), as before the text path.
+/// nullopt when the text is not a JSON object at all. `read` must only read: it may run twice.
+template <class Read>
+auto read_fields(std::string_view text, Read read)
+    -> std::optional<decltype(read(std::declval<const parsed_fields&>(), std::declval<bool&>()))> {
+  if (auto v = object_view::of(text)) {
+    bool ok = true;
+    auto out = read(text_fields{std::move(*v)}, ok);
+    if (ok) return out;
+  }
+  auto parsed = parse_message(text);
+  if (!parsed.ok() || !parsed.value.is_object()) return std::nullopt;
+  bool ok = true;
+  return read(parsed_fields{parsed.value}, ok);
+}
 
 }  // namespace footfall::cdp

@@ -16,44 +16,6 @@ std::optional<network_method> network_method_of(std::string_view name) {
 
 namespace {
 
-/// Parsed params, read as request_log always read them: a member of the wrong type is absent.
-struct json_source {
-  const json& j;
-  std::string text(const char* k) const {
-    const auto it = j.find(k);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  }
-  std::optional<double> num(const char* k) const {
-    const auto it = j.find(k);
-    return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>())
-                                            : std::nullopt;
-  }
-  bool is_true(const char* k) const {
-    const auto it = j.find(k);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-  }
-  bool has(const char* k) const { return j.find(k) != j.end(); }
-  std::optional<json_source> object(const char* k, bool&) const {
-    const auto it = j.find(k);
-    if (it == j.end() || !it->is_object()) return std::nullopt;
-    return json_source{*it};
-  }
-};
-
-/// The params' text, through object_view; an object that cannot be viewed clears `ok`.
-struct text_source {
-  object_view v;
-  std::string text(const char* k) const { return v.string(k).value_or(std::string()); }
-  std::optional<double> num(const char* k) const { return v.number(k); }
-  bool is_true(const char* k) const { return v.is_true(k); }
-  bool has(const char* k) const { return v.has(k); }
-  std::optional<text_source> object(const char* k, bool& ok) const {
-    auto o = v.object(k, &ok);
-    if (!o) return std::nullopt;
-    return text_source{std::move(*o)};
-  }
-};
-
 template <class Source>
 timing_marks marks(const Source& t) {
   timing_marks m;
@@ -88,8 +50,8 @@ void read_response(const Source& res, response_fields& f, bool& ok) {
 }
 
 template <class Source>
-bool read(network_method m, const Source& p, network_event& e) {
-  bool ok = true;
+network_event read(network_method m, const Source& p, bool& ok) {
+  network_event e;
   e.request_id = p.text("requestId");
   e.timestamp = p.num("timestamp");
   switch (m) {
@@ -122,23 +84,18 @@ bool read(network_method m, const Source& p, network_event& e) {
     case network_method::served_from_cache:
       break;
   }
-  return ok;
+  return e;
 }
 
 }  // namespace
 
 network_event network_event_of(network_method m, const json& params) {
-  network_event e;
-  if (params.is_object()) read(m, json_source{params}, e);
-  return e;
+  bool ok = true;
+  return params.is_object() ? read(m, parsed_fields{params}, ok) : network_event{};
 }
 
 std::optional<network_event> network_event_of_text(network_method m, std::string_view params) {
-  auto v = object_view::of(params);
-  if (!v) return std::nullopt;
-  network_event e;
-  if (!read(m, text_source{std::move(*v)}, e)) return std::nullopt;
-  return e;
+  return read_fields(params, [m](const auto& p, bool& ok) { return read(m, p, ok); });
 }
 
 }  // namespace footfall::cdp

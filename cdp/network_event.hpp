@@ -57,8 +57,8 @@ struct network_event {
 };
 
 network_event network_event_of(network_method m, const json& params);
-/// nullopt when the text is not an object_view can read (broken, escaped member names): parse
-/// it whole and use network_event_of.
+/// From the params' text (read_fields: parsed whole when object_view cannot read it); nullopt
+/// when it is not a JSON object at all.
 std::optional<network_event> network_event_of_text(network_method m, std::string_view params);
 
 }  // namespace footfall::cdp

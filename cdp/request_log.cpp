@@ -4,7 +4,6 @@
 #include <cmath>
 #include <utility>
 
-#include "cdp/message_repair.hpp"
 
 namespace footfall::cdp {
 namespace {
@@ -114,11 +113,8 @@ void request_log::on_event(std::string_view method, const json& params) {
 void request_log::on_event_text(std::string_view method, std::string_view params) {
   const auto m = network_method_of(method);
   if (!m) return;
-  if (auto e = network_event_of_text(*m, params)) return apply(*m, *e);
-  // Not what object_view reads: parsed whole, as every event was before (lone surrogates
-  // repaired; text that does not parse at all is dropped as the connection drops it).
-  if (auto parsed = parse_message(params); parsed.ok())
-    apply(*m, network_event_of(*m, parsed.value));
+  // Text that does not parse at all is dropped, as the connection drops it.
+  if (const auto e = network_event_of_text(*m, params)) apply(*m, *e);
 }
 
 void request_log::apply(network_method m, const network_event& e) {

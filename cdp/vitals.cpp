@@ -6,7 +6,6 @@
 #include <set>
 
 #include "cdp/json_text.hpp"
-#include "cdp/message_repair.hpp"
 
 namespace footfall::cdp {
 
@@ -50,52 +49,42 @@ json vitals_tracker::enable_params() {
   return {{"eventTypes", json::array({"largest-contentful-paint", "layout-shift"})}};
 }
 
+namespace {
+
+template <class Source>
+timeline_entry read_entry(const Source& params, bool& ok) {
+  timeline_entry t;
+  const auto e = params.object("event", ok);
+  if (!e) return t;
+  t.frame = e->text("frameId");
+  t.type = e->text("type");
+  t.time_s = e->num("time").value_or(0.0);
+  if (const auto d = e->object("layoutShiftDetails", ok))
+    t.shift = layout_shift_entry{0, d->num("value").value_or(0.0), d->is_true("hadRecentInput")};
+  return t;
+}
+
+}  // namespace
+
 void vitals_tracker::on_timeline_event(const json& params) {
-  const auto it = params.find("event");
-  if (it == params.end() || !it->is_object()) return;
-  const auto& e = *it;
-  const auto str = [&](const char* k) {
-    const auto v = e.find(k);
-    return v != e.end() && v->is_string() ? v->get<std::string>() : std::string();
-  };
-  const auto t = e.find("time");
-  std::optional<shift> details;
-  if (const auto d = e.find("layoutShiftDetails"); d != e.end() && d->is_object()) {
-    const auto v = d->find("value");
-    const auto r = d->find("hadRecentInput");
-    details = shift{0, v != d->end() && v->is_number() ? v->get<double>() : 0.0,
-                    r != d->end() && r->is_boolean() && r->get<bool>()};
-  }
-  add(str("frameId"), str("type"), t != e.end() && t->is_number() ? t->get<double>() : 0.0,
-      details);
+  if (!params.is_object()) return;
+  bool ok = true;
+  add(read_entry(parsed_fields{params}, ok));
 }
 
 void vitals_tracker::on_timeline_event_text(std::string_view params) {
   // Layout shifts carry their sources' node rects: skipped unread.
-  bool ok = true;
-  if (const auto p = object_view::of(params)) {
-    const auto e = p->object("event", &ok);
-    if (ok) {
-      if (!e) return;
-      std::optional<shift> details;
-      if (const auto d = e->object("layoutShiftDetails", &ok))
-        details = shift{0, d->number("value").value_or(0.0), d->is_true("hadRecentInput")};
-      if (ok)
-        return add(e->string("frameId").value_or(""), e->string("type").value_or(""),
-                   e->number("time").value_or(0.0), details);
-    }
-  }
-  if (auto parsed = parse_message(params); parsed.ok()) on_timeline_event(parsed.value);
+  if (const auto t = read_fields(params, [](const auto& p, bool& ok) { return read_entry(p, ok); }))
+    add(*t);
 }
 
-void vitals_tracker::add(const std::string& frame, const std::string& type, double time_s,
-                         std::optional<shift> details) {
-  if (!frame_.empty() && frame != frame_) return;
-  const double epoch_ms = time_s * 1000.0;
-  if (type == "largest-contentful-paint") {
+void vitals_tracker::add(const timeline_entry& t) {
+  if (!frame_.empty() && t.frame != frame_) return;
+  const double epoch_ms = t.time_s * 1000.0;
+  if (t.type == "largest-contentful-paint") {
     lcp_epoch_ms_.push_back(epoch_ms);
-  } else if (type == "layout-shift" && details) {
-    shifts_.push_back({epoch_ms, details->value, details->had_recent_input});
+  } else if (t.type == "layout-shift" && t.shift) {
+    shifts_.push_back({epoch_ms, t.shift->value, t.shift->had_recent_input});
   }
 }
 

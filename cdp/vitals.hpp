@@ -64,6 +64,13 @@ struct page_timing_report {
   std::optional<int> distinct_interactions;
 };
 
+/// What the tracker reads of a PerformanceTimeline.timelineEventAdded's params.
+struct timeline_entry {
+  std::string frame, type;
+  double time_s = 0;
+  std::optional<layout_shift_entry> shift;  ///< value and had_recent_input (start_ms unused)
+};
+
 /// The main frame's PerformanceTimeline events of one page. Sans-io: feed it
 /// PerformanceTimeline.timelineEventAdded params, then compute() with the world's report.
 class vitals_tracker {
@@ -96,8 +103,7 @@ class vitals_tracker {
     bool had_recent_input;
   };
   std::vector<shift> shifts_;
-  void add(const std::string& frame, const std::string& type, double time_s,
-           std::optional<shift> details);
+  void add(const timeline_entry& t);
 };
 
 }  // namespace footfall::cdp
